@@ -1,0 +1,72 @@
+"""Plain dataclasses shared by every room: clips, impressions and how they end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class Clip:
+    """One video clip the feed can show, whatever library it came from."""
+
+    id: str
+    """Stable identity: a content hash for files, so a moved file keeps its history."""
+    location: str
+    """A filesystem path or an http(s) URL that the player can open."""
+    title: str = ""
+    creator: str | None = None
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    sound: str | None = None
+    """The clip's audio track as platforms name it ("original sound - ana", "lofi-3")."""
+    duration_ms: int | None = None
+    width: int | None = None
+    """Display width in pixels, rotation already applied."""
+    height: int | None = None
+    popularity: int | None = None
+    """A platform count (likes, else views) from a sidecar, used as a prior."""
+    imported_at: str | None = None
+    """ISO 8601 UTC time the clip first entered the library."""
+    embedding: tuple[float, ...] | None = field(default=None, compare=False)
+    """A fixed-length content signature (colour, motion, text) for similarity."""
+
+    @property
+    def is_vertical(self) -> bool:
+        """True for portrait clips such as 9:16 shorts."""
+        return bool(self.width and self.height and self.height > self.width)
+
+
+class ImpressionExit(StrEnum):
+    """How the person left a clip."""
+
+    NEXT = "next"
+    PREVIOUS = "previous"
+    QUIT = "quit"
+    ENDED = "ended"
+    """The clip reached its end with auto-advance on."""
+    ERROR = "error"
+    """The clip could not be played."""
+    KILLED = "killed"
+    """The process died while the clip was on screen; closed at the next start."""
+
+
+@dataclass(frozen=True, slots=True)
+class Impression:
+    """One stay on one clip: from the moment it appeared until the person left it."""
+
+    clip_id: str
+    started_at: str
+    ended_at: str
+    dwell_ms: int
+    """Time on screen while not paused."""
+    duration_ms: int | None
+    loops: int
+    exit: ImpressionExit
+
+    @property
+    def watch_ratio(self) -> float | None:
+        """Dwell over duration; above 1 when the clip looped."""
+        if not self.duration_ms:
+            return None
+        return self.dwell_ms / self.duration_ms
