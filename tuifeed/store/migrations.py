@@ -1,0 +1,61 @@
+"""Versioned schema migrations; each runs once, in its own transaction."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("tuifeed")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Clips, impressions and likes: what the walking product records."""
+    db["clips"].create(
+        {
+            "id": str,
+            "location": str,
+            "title": str,
+            "creator": str,
+            "description": str,
+            "tags": str,
+            "sound": str,
+            "duration_ms": int,
+            "width": int,
+            "height": int,
+            "popularity": int,
+            "imported_at": str,
+            "embedding": bytes,
+            "missing": int,
+        },
+        pk="id",
+        not_null={"location"},
+        defaults={"title": "", "description": "", "tags": "[]", "missing": 0},
+    )
+    db["impressions"].create(
+        {
+            "id": int,
+            "clip_id": str,
+            "started_at": str,
+            "ended_at": str,
+            "dwell_ms": int,
+            "duration_ms": int,
+            "watch_ratio": float,
+            "loops": int,
+            "exit": str,
+            "checkpoint_at": str,
+        },
+        pk="id",
+        not_null={"clip_id", "started_at"},
+        defaults={"dwell_ms": 0, "loops": 0},
+        foreign_keys=[("clip_id", "clips", "id")],
+    )
+    db["impressions"].create_index(["clip_id"])
+    db["impressions"].create_index(["ended_at"])
+    db["likes"].create(
+        {"id": int, "clip_id": str, "liked": int, "at": str},
+        pk="id",
+        not_null={"clip_id", "liked", "at"},
+        foreign_keys=[("clip_id", "clips", "id")],
+    )
+    db["likes"].create_index(["clip_id"])

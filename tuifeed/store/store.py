@@ -1,0 +1,213 @@
+"""The Store: a small class over sqlite-utils; every write is one atomic transaction.
+
+Threading: a Store holds one SQLite connection and must be used from the thread that opened it.
+A worker thread (an import, say) opens its own Store on the same path; WAL mode lets them share.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlite_utils import Database
+
+from tuifeed.errors import StoreError
+from tuifeed.models import Clip, Impression, ImpressionExit
+from tuifeed.store.migrations import migrations
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with milliseconds, the format of every stored timestamp."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class Store:
+    """The person's clips and everything they did with them, in one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        """Open (creating if needed) the database at `path`, or ":memory:", and migrate it."""
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = Database(self.path, execute_plugins=False)
+            self.db.execute("PRAGMA busy_timeout = 5000")
+            if self.path != ":memory:":
+                self.db.enable_wal()
+            self.db.execute("PRAGMA foreign_keys = ON")
+            migrations.apply(self.db)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: cannot open the database ({error})") from error
+
+    def close(self) -> None:
+        """Close the connection; the Store must not be used afterwards."""
+        self.db.close()
+
+    # -- clips -------------------------------------------------------------------------------------
+
+    def upsert_clips(self, clips: Iterable[Clip]) -> None:
+        """Insert or update clips by id, in one transaction; a clip seen again is no longer missing."""
+        rows = [_clip_row(clip) for clip in clips]
+        with self.db.atomic():
+            for row in rows:
+                existing = self.db.execute("SELECT imported_at FROM clips WHERE id = ?", [row["id"]]).fetchone()
+                if existing and existing[0]:
+                    row["imported_at"] = existing[0]
+            self.db["clips"].upsert_all(rows, pk="id")
+
+    def set_missing(self, clip_ids: Iterable[str], missing: bool = True) -> None:
+        """Mark clips as missing (hidden from the feed, history kept) or present again."""
+        ids = list(clip_ids)
+        with self.db.atomic():
+            for clip_id in ids:
+                self.db.execute("UPDATE clips SET missing = ? WHERE id = ?", [int(missing), clip_id])
+
+    def clips(self, include_missing: bool = False) -> list[Clip]:
+        """Every clip in the library, oldest import first; missing ones only when asked."""
+        where = None if include_missing else "missing = 0"
+        rows = self.db["clips"].rows_where(where, order_by="imported_at, id")
+        return [_row_clip(row) for row in rows]
+
+    def clip(self, clip_id: str) -> Clip | None:
+        """One clip by id, or None."""
+        rows = list(self.db["clips"].rows_where("id = ?", [clip_id]))
+        return _row_clip(rows[0]) if rows else None
+
+    def clip_count(self, include_missing: bool = False) -> int:
+        """How many clips the library holds."""
+        sql = "SELECT count(*) FROM clips" + ("" if include_missing else " WHERE missing = 0")
+        return int(self.db.execute(sql).fetchone()[0])
+
+    # -- impressions -------------------------------------------------------------------------------
+
+    def open_impression(self, clip_id: str, started_at: str, duration_ms: int | None) -> int:
+        """Record that a clip appeared on screen; returns the open impression's id."""
+        with self.db.atomic():
+            table = self.db["impressions"]
+            table.insert({"clip_id": clip_id, "started_at": started_at, "duration_ms": duration_ms})
+            return int(table.last_pk)
+
+    def checkpoint_impression(self, impression_id: int, dwell_ms: int, loops: int, at: str) -> None:
+        """Save the dwell so far of an open impression, so a killed run loses only seconds."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE impressions SET dwell_ms = ?, loops = ?, checkpoint_at = ? WHERE id = ? AND ended_at IS NULL",
+                [dwell_ms, loops, at, impression_id],
+            )
+
+    def close_impression(self, impression_id: int, impression: Impression) -> None:
+        """Close an open impression with its final values; closing twice changes nothing."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE impressions SET ended_at = ?, dwell_ms = ?, duration_ms = ?, watch_ratio = ?, "
+                "loops = ?, exit = ? WHERE id = ? AND ended_at IS NULL",
+                [
+                    impression.ended_at,
+                    impression.dwell_ms,
+                    impression.duration_ms,
+                    impression.watch_ratio,
+                    impression.loops,
+                    impression.exit.value,
+                    impression_id,
+                ],
+            )
+
+    def recover_open_impressions(self) -> int:
+        """Close impressions a killed run left open, with their last checkpoint; returns how many."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE impressions SET ended_at = coalesce(checkpoint_at, started_at), exit = ?, "
+                "watch_ratio = CASE WHEN duration_ms > 0 THEN dwell_ms * 1.0 / duration_ms END "
+                "WHERE ended_at IS NULL",
+                [ImpressionExit.KILLED.value],
+            )
+            return cursor.rowcount
+
+    def impressions(self, limit: int | None = None) -> list[Impression]:
+        """Closed impressions in the order they happened; with `limit`, only the newest that many."""
+        sql = (
+            "SELECT clip_id, started_at, ended_at, dwell_ms, duration_ms, loops, exit FROM impressions "
+            "WHERE ended_at IS NOT NULL ORDER BY id DESC"
+        )
+        params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        rows = self.db.execute(sql, params).fetchall()
+        return [
+            Impression(
+                clip_id=row[0],
+                started_at=row[1],
+                ended_at=row[2],
+                dwell_ms=row[3],
+                duration_ms=row[4],
+                loops=row[5],
+                exit=ImpressionExit(row[6]),
+            )
+            for row in reversed(rows)
+        ]
+
+    # -- likes -------------------------------------------------------------------------------------
+
+    def record_like(self, clip_id: str, liked: bool, at: str) -> None:
+        """Record a like or an unlike of a clip."""
+        with self.db.atomic():
+            self.db["likes"].insert({"clip_id": clip_id, "liked": int(liked), "at": at})
+
+    def liked_ids(self) -> set[str]:
+        """Clips whose latest like event is a like."""
+        sql = (
+            "SELECT clip_id FROM likes l WHERE id = (SELECT max(id) FROM likes WHERE clip_id = l.clip_id) "
+            "AND liked = 1"
+        )
+        return {row[0] for row in self.db.execute(sql).fetchall()}
+
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> Iterator[dict[str, Any]]:
+        """Rows of a read-only query as dicts, for commands and tests that inspect the store."""
+        cursor = self.db.execute(sql, list(params))
+        names = [column[0] for column in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
+
+
+def _clip_row(clip: Clip) -> dict[str, Any]:
+    return {
+        "id": clip.id,
+        "location": clip.location,
+        "title": clip.title,
+        "creator": clip.creator,
+        "description": clip.description,
+        "tags": json.dumps(list(clip.tags)),
+        "sound": clip.sound,
+        "duration_ms": clip.duration_ms,
+        "width": clip.width,
+        "height": clip.height,
+        "popularity": clip.popularity,
+        "imported_at": clip.imported_at or utc_now(),
+        "embedding": None if clip.embedding is None else np.asarray(clip.embedding, np.float32).tobytes(),
+        "missing": 0,
+    }
+
+
+def _row_clip(row: dict[str, Any]) -> Clip:
+    embedding = row.get("embedding")
+    return Clip(
+        id=row["id"],
+        location=row["location"],
+        title=row["title"] or "",
+        creator=row["creator"],
+        description=row["description"] or "",
+        tags=tuple(json.loads(row["tags"] or "[]")),
+        sound=row["sound"],
+        duration_ms=row["duration_ms"],
+        width=row["width"],
+        height=row["height"],
+        popularity=row["popularity"],
+        imported_at=row["imported_at"],
+        embedding=None if embedding is None else tuple(np.frombuffer(embedding, np.float32).tolist()),
+    )
