@@ -1,0 +1,75 @@
+"""Keeps the feed varied: no creator or sound twice in a row, and caps per creator and tag in a window."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from enum import IntEnum
+
+from tuifeed.recommend.catalog import UNKNOWN, CatalogArrays
+from tuifeed.recommend.settings import RecommenderSettings
+
+
+class Strictness(IntEnum):
+    """How many rules a pick must satisfy; the feed relaxes only when nothing else is left."""
+
+    ALL = 0
+    """No repeat in a row, and the per-creator and per-tag caps."""
+    NO_REPEAT = 1
+    """Only no creator or sound twice in a row."""
+    ANY = 2
+
+
+class Window:
+    """The last few clips shown (plus those picked since), and which clip may come next."""
+
+    def __init__(
+        self,
+        recent: Sequence[int],
+        arrays: CatalogArrays,
+        row_tags: Sequence[tuple[int, ...]],
+        settings: RecommenderSettings,
+    ) -> None:
+        self._arrays = arrays
+        self._row_tags = row_tags
+        self._settings = settings
+        self._keep = max(settings.diversity_window - 1, 1)
+        self._rows: list[int] = list(recent[-self._keep :])
+        self._counts: tuple[Counter[int], Counter[int]] | None = None
+
+    def push(self, row: int) -> None:
+        """Append a shown or picked clip, forgetting the oldest beyond the window."""
+        self._rows.append(row)
+        del self._rows[: -self._keep]
+        self._counts = None
+
+    def allows(self, row: int, strictness: Strictness) -> bool:
+        """Whether `row` may come next under the given strictness."""
+        if strictness is Strictness.ANY or not self._rows:
+            return True
+        creator = int(self._arrays.creator[row])
+        sound = int(self._arrays.sound[row])
+        last = self._rows[-1]
+        if creator != UNKNOWN and creator == self._arrays.creator[last]:
+            return False
+        if sound != UNKNOWN and sound == self._arrays.sound[last]:
+            return False
+        if strictness is Strictness.NO_REPEAT:
+            return True
+        creators, tags = self._window_counts()
+        if creator != UNKNOWN and creators[creator] >= self._settings.max_per_creator:
+            return False
+        return all(tags[tag] < self._settings.max_per_tag for tag in self._row_tags[row])
+
+    def _window_counts(self) -> tuple[Counter[int], Counter[int]]:
+        """Clips per creator and per tag among the previous `diversity_window - 1` clips."""
+        if self._counts is None:
+            window = self._rows if self._settings.diversity_window > 1 else []
+            creators = Counter(int(self._arrays.creator[row]) for row in window)
+            tags = Counter(tag for row in window for tag in self._row_tags[row])
+            self._counts = (creators, tags)
+        return self._counts
+
+    def first_allowed(self, candidates: Iterable[int], strictness: Strictness) -> int | None:
+        """The first candidate the window allows, or None."""
+        return next((row for row in candidates if self.allows(row, strictness)), None)
