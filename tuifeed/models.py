@@ -28,6 +28,12 @@ class Clip:
     """A platform count (likes, else views) from a sidecar, used as a prior."""
     imported_at: str | None = None
     """ISO 8601 UTC time the clip first entered the library."""
+    published_at: str | None = None
+    """ISO 8601 UTC time the clip was published or recorded, when the files tell."""
+    source_id: str | None = None
+    """The platform's identity of the clip as "extractor:id" ("youtube:dQw4w9WgXcQ"), from a sidecar."""
+    source_url: str | None = None
+    """The clip's page on its platform, from a sidecar."""
     embedding: tuple[float, ...] | None = field(default=None, compare=False)
     """A fixed-length content signature (colour, motion, text) for similarity."""
 

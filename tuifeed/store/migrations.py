@@ -59,3 +59,40 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("clip_id", "clips", "id")],
     )
     db["likes"].create_index(["clip_id"])
+
+
+@migrations()
+def m002_library_files(db: Database) -> None:
+    """Library roots and file locations: where each clip lives on disk and how it looked last time."""
+    db.table("library_roots").create({"path": str, "added_at": str}, pk="path", not_null={"added_at"})
+    files = db.table("files")
+    files.create(
+        {
+            "path": str,
+            "root": str,
+            "clip_id": str,
+            "content_hash": str,
+            "size": int,
+            "mtime_ns": int,
+            "meta_stamp": int,
+            "missing": int,
+            "video_codec": str,
+            "audio_codec": str,
+            "rotation": int,
+        },
+        pk="path",
+        not_null={"root", "clip_id", "content_hash", "size", "mtime_ns"},
+        defaults={"meta_stamp": 0, "missing": 0},
+        foreign_keys=[("clip_id", "clips", "id")],
+    )
+    files.create_index(["clip_id"])
+    files.create_index(["content_hash"])
+
+
+@migrations()
+def m003_clip_sources(db: Database) -> None:
+    """Where a clip came from: publication time, the platform's id and page (from yt-dlp sidecars)."""
+    clips = db.table("clips")
+    clips.add_column("published_at", str)
+    clips.add_column("source_id", str)
+    clips.add_column("source_url", str)

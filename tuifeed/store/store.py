@@ -55,7 +55,9 @@ class Store:
         rows = [_clip_row(clip) for clip in clips]
         with self.db.atomic():
             for row in rows:
-                existing = self.db.execute("SELECT imported_at FROM clips WHERE id = ?", [row["id"]]).fetchone()
+                existing = self.db.execute(
+                    "SELECT imported_at FROM clips WHERE id = ?", [row["id"]]
+                ).fetchone()
                 if existing and existing[0]:
                     row["imported_at"] = existing[0]
             self.db["clips"].upsert_all(rows, pk="id")
@@ -189,6 +191,9 @@ def _clip_row(clip: Clip) -> dict[str, Any]:
         "height": clip.height,
         "popularity": clip.popularity,
         "imported_at": clip.imported_at or utc_now(),
+        "published_at": clip.published_at,
+        "source_id": clip.source_id,
+        "source_url": clip.source_url,
         "embedding": None if clip.embedding is None else np.asarray(clip.embedding, np.float32).tobytes(),
         "missing": 0,
     }
@@ -209,5 +214,8 @@ def _row_clip(row: dict[str, Any]) -> Clip:
         height=row["height"],
         popularity=row["popularity"],
         imported_at=row["imported_at"],
+        published_at=row["published_at"],
+        source_id=row["source_id"],
+        source_url=row["source_url"],
         embedding=None if embedding is None else tuple(np.frombuffer(embedding, np.float32).tolist()),
     )

@@ -1,0 +1,5 @@
+"""The library: scanning folders, probing and describing files, and importing them into the store."""
+
+from tuifeed.library.importer import Failure, ImportProgress, ImportSummary, import_paths
+
+__all__ = ["Failure", "ImportProgress", "ImportSummary", "import_paths"]

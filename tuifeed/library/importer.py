@@ -1,0 +1,395 @@
+"""The import pipeline: scan roots, skip what is unchanged, probe the rest in parallel, store clips.
+
+UI-free and synchronous: progress goes out through a callback, cancellation comes in through
+`should_stop`. Stages: scan (walk the roots) -> triage (compare with the files table by size, mtime
+and sidecar mtime) -> analyse (hash, probe, read sidecars, fingerprint; in a thread pool, one
+thread per core) -> record (decide added/updated/moved/duplicate, write clips and files in batches,
+one transaction each, on the calling thread) -> sweep (mark what vanished as missing).
+
+Threading: the Store is used only from the calling thread. A worker thread (the app's Import
+screen) must open its own `Store(store.path)` and close it when done: one connection per thread.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from itertools import islice
+from pathlib import Path
+from typing import TypeVar
+
+from tuifeed.errors import LibraryError
+from tuifeed.library.fingerprint import embedding
+from tuifeed.library.identity import content_hash
+from tuifeed.library.probe import ProbeError, ProbeResult, probe
+from tuifeed.library.scan import ScannedFile, ScanProblem, scan
+from tuifeed.library.sidecar import (
+    Metadata,
+    from_container_tags,
+    from_names,
+    merge,
+    read_info_json,
+    read_nfo,
+)
+from tuifeed.models import Clip
+from tuifeed.store import Store
+from tuifeed.store.files import FileIndex, FileRow
+
+_T = TypeVar("_T")
+
+BATCH = 64
+"""Analysed files written per transaction: an interrupted run loses at most this many."""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A file that could not be imported, and why ("zero bytes", "not a video", ...)."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import run did; `missing` counts known files under the named roots not there now."""
+
+    added: int = 0
+    updated: int = 0
+    """Known paths whose file changed (re-probed) or that reappeared after going missing."""
+    unchanged: int = 0
+    moved: int = 0
+    duplicates: int = 0
+    """Files whose content is already in the library at another path: one clip, one more location."""
+    missing: int = 0
+    failed: int = 0
+    failures: tuple[Failure, ...] = ()
+    stopped: bool = False
+    """True when `should_stop` ended the run early; nothing was marked missing then."""
+
+    def as_dict(self) -> dict[str, object]:
+        """The summary as plain JSON-ready data, failures as `{path, reason}` objects."""
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "moved": self.moved,
+            "duplicates": self.duplicates,
+            "missing": self.missing,
+            "failed": self.failed,
+            "failures": [{"path": str(item.path), "reason": item.reason} for item in self.failures],
+            "stopped": self.stopped,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    """A progress report: `total` is None while scanning (then `done` counts files found so far)."""
+
+    done: int
+    total: int | None
+    path: Path | None
+    summary: ImportSummary
+
+
+ProgressCallback = Callable[[ImportProgress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysis:
+    """A file hashed, probed and described, waiting for the recording thread to give it an id."""
+
+    file: ScannedFile
+    content_hash: str
+    probed: ProbeResult
+    clip: Clip
+
+
+@dataclass(slots=True)
+class _Tally:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    moved: int = 0
+    duplicates: int = 0
+    missing: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    def summary(self, stopped: bool = False) -> ImportSummary:
+        return ImportSummary(
+            added=self.added,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            moved=self.moved,
+            duplicates=self.duplicates,
+            missing=self.missing,
+            failed=len(self.failures),
+            failures=tuple(self.failures),
+            stopped=stopped,
+        )
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    progress: ProgressCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    follow_links: bool = False,
+    workers: int | None = None,
+) -> ImportSummary:
+    """Import the video files under `paths` (folders recursively, or files) into `store`.
+
+    Unchanged files are skipped without probing; moved files keep their clip; vanished ones are
+    marked missing. Bad files never raise: they are listed in the summary's failures. Raises
+    LibraryError only when none of `paths` exists nor was imported before. `workers` defaults to
+    the number of cores.
+    """
+    return _Run(store, progress, should_stop, workers or os.cpu_count() or 1).run(
+        [Path(os.path.abspath(path)) for path in paths], follow_links
+    )
+
+
+class _Run:
+    """One import run: the state shared by its stages."""
+
+    def __init__(
+        self,
+        store: Store,
+        progress: ProgressCallback | None,
+        should_stop: Callable[[], bool] | None,
+        workers: int,
+    ) -> None:
+        self.store = store
+        self.index = FileIndex(store)
+        self.progress = progress
+        self.should_stop = should_stop or (lambda: False)
+        self.workers = workers
+        self.tally = _Tally()
+        self.seen: set[str] = set()
+        self.roots: list[Path] = []
+        self.done = 0
+        self.total = 0
+
+    def run(self, paths: list[Path], follow_links: bool) -> ImportSummary:
+        present = []
+        for path in dict.fromkeys(paths):
+            if os.path.lexists(path):
+                present.append(path)
+                self.roots.append(path)
+            elif self.index.under(str(path)):
+                self.roots.append(path)
+                self.tally.failures.append(Failure(path, "not found (its clips are marked missing)"))
+            else:
+                self.tally.failures.append(Failure(path, "not found"))
+        if not self.roots:
+            raise LibraryError("nothing to import: " + ", ".join(str(path) for path in paths) + " not found")
+        for root in present:
+            self.index.add_root(str(root))
+        files, unreadable = self._scan(present, follow_links)
+        if self.should_stop():
+            return self.tally.summary(stopped=True)
+        work = self._triage(files)
+        if not self._analyse(work):
+            return self.tally.summary(stopped=True)
+        self._sweep(unreadable)
+        return self.tally.summary()
+
+    def _report(self, total: int | None, path: Path | None) -> None:
+        if self.progress is not None:
+            self.progress(ImportProgress(self.done, total, path, self.tally.summary()))
+
+    def _scan(self, roots: list[Path], follow_links: bool) -> tuple[list[ScannedFile], list[str]]:
+        files: list[ScannedFile] = []
+        unreadable: list[str] = []
+        for item in scan(roots, follow_links=follow_links):
+            if isinstance(item, ScanProblem):
+                self.tally.failures.append(Failure(item.path, item.reason))
+                unreadable.append(str(item.path))
+                continue
+            key = str(item.path)
+            if key in self.seen:
+                continue
+            self.seen.add(key)
+            files.append(item)
+            if len(files) % 256 == 0:
+                self.done = len(files)
+                self._report(None, item.path)
+                if self.should_stop():
+                    break
+        self.done = 0
+        return files, unreadable
+
+    def _triage(self, files: list[ScannedFile]) -> list[tuple[ScannedFile, FileRow | None]]:
+        known: dict[str, FileRow] = {}
+        for root in self.roots:
+            known.update(self.index.under(str(root)))
+        work: list[tuple[ScannedFile, FileRow | None]] = []
+        back: list[FileRow] = []
+        for file in files:
+            row = known.get(str(file.path))
+            if row is not None and (row.size, row.mtime_ns, row.meta_stamp) == (
+                file.size,
+                file.mtime_ns,
+                file.meta_stamp,
+            ):
+                if row.missing:
+                    back.append(row)
+                    self.tally.updated += 1
+                else:
+                    self.tally.unchanged += 1
+            else:
+                work.append((file, row))
+        if back:
+            with self.index.transaction():
+                self.index.set_missing((row.path for row in back), missing=False)
+                self.index.refresh_clips(row.clip_id for row in back)
+        self.total = len(files)
+        self.done = len(files) - len(work)
+        self._report(self.total, None)
+        return work
+
+    def _analyse(self, work: list[tuple[ScannedFile, FileRow | None]]) -> bool:
+        """Analyse and record `work`; False when stopped early."""
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="tuifeed-import") as pool:
+            results = pool.map(analyse, (file for file, _ in work))
+            try:
+                for batch in _batches(zip(work, results, strict=True), BATCH):
+                    self._record(batch)
+                    if self.should_stop():
+                        return False
+            finally:
+                pool.shutdown(cancel_futures=True)
+        return True
+
+    def _record(self, batch: list[tuple[tuple[ScannedFile, FileRow | None], _Analysis | Failure]]) -> None:
+        with self.index.transaction():
+            for (_, row), result in batch:
+                if isinstance(result, Failure):
+                    self.tally.failures.append(result)
+                else:
+                    self._place(result, row)
+        for (file, _), _ in batch:
+            self.done += 1
+            self._report(self.total, file.path)
+
+    def _place(self, analysis: _Analysis, row: FileRow | None) -> None:
+        """Decide which clip a new or changed file is, and write both."""
+        digest = analysis.content_hash
+        touched: list[str] = []
+        if row is not None:
+            clip_id = row.clip_id
+            if digest != row.content_hash and any(
+                other.path != row.path and other.content_hash == row.content_hash and self._present(other)
+                for other in self.index.of_clip(row.clip_id)
+            ):
+                clip_id = self._clip_for_hash(digest) or digest
+            touched.append(row.clip_id)
+            self.tally.updated += 1
+            self.store.upsert_clips([replace(analysis.clip, id=clip_id)])
+        else:
+            matches = self.index.with_hash(digest)
+            if not matches:
+                clip_id = digest
+                self.tally.added += 1
+                self.store.upsert_clips([replace(analysis.clip, id=clip_id)])
+            else:
+                clip_id = matches[0].clip_id
+                if any(self._present(other) for other in matches):
+                    self.tally.duplicates += 1
+                else:
+                    self.tally.moved += 1
+                    self.index.delete(other.path for other in matches if self._under_roots(other.path))
+                    self.store.upsert_clips([replace(analysis.clip, id=clip_id)])
+        self.index.put([_file_row(analysis, clip_id)])
+        self.index.refresh_clips([*touched, clip_id])
+
+    def _clip_for_hash(self, digest: str) -> str | None:
+        matches = self.index.with_hash(digest)
+        return matches[0].clip_id if matches else None
+
+    def _present(self, row: FileRow) -> bool:
+        """Whether a known location holds its file now: seen by this scan, or on disk outside it."""
+        if self._under_roots(row.path):
+            return row.path in self.seen
+        return not row.missing and os.path.exists(row.path)
+
+    def _under_roots(self, path: str) -> bool:
+        return any(path == str(root) or path.startswith(str(root).rstrip("/") + "/") for root in self.roots)
+
+    def _sweep(self, unreadable: list[str]) -> None:
+        """Mark known files under the roots that this scan did not find as missing."""
+        gone: list[FileRow] = []
+        for root in self.roots:
+            for path, row in self.index.under(str(root)).items():
+                if path in self.seen or any(path.startswith(folder + "/") for folder in unreadable):
+                    continue
+                gone.append(row)
+        self.tally.missing = len({row.path for row in gone})
+        if gone:
+            with self.index.transaction():
+                self.index.set_missing((row.path for row in gone if not row.missing), missing=True)
+                self.index.refresh_clips(row.clip_id for row in gone)
+
+
+def analyse(file: ScannedFile) -> _Analysis | Failure:
+    """Hash, probe and describe one file; a bad file comes back as a Failure, never as an exception."""
+    try:
+        digest = content_hash(file.path)
+        probed = probe(file.path)
+    except ProbeError as error:
+        return Failure(file.path, error.reason)
+    except PermissionError:
+        return Failure(file.path, "unreadable: permission denied")
+    except OSError as error:
+        return Failure(file.path, f"unreadable: {error.strerror or error}")
+    meta = describe(file, probed)
+    clip = Clip(
+        id="",
+        location=str(file.path),
+        title=meta.title or file.path.name,
+        creator=meta.creator,
+        description=meta.description or "",
+        tags=meta.tags,
+        sound=meta.sound,
+        duration_ms=probed.duration_ms or meta.duration_ms,
+        width=probed.width,
+        height=probed.height,
+        popularity=meta.popularity,
+        published_at=meta.published_at,
+        source_id=meta.source_id,
+        source_url=meta.source_url,
+        embedding=embedding(probed.thumbnails, meta.title or "", meta.description or "", meta.tags),
+    )
+    return _Analysis(file, digest, probed, clip)
+
+
+def describe(file: ScannedFile, probed: ProbeResult) -> Metadata:
+    """Everything the files say about a clip, most trusted first: .info.json, .nfo, tags, names."""
+    layers = [
+        read_info_json(path) if path.name.endswith(".info.json") else read_nfo(path) for path in file.sidecars
+    ]
+    return merge([*layers, from_container_tags(probed.tags), from_names(file.path)])
+
+
+def _file_row(analysis: _Analysis, clip_id: str) -> FileRow:
+    file, probed = analysis.file, analysis.probed
+    return FileRow(
+        path=str(file.path),
+        root=str(file.root),
+        clip_id=clip_id,
+        content_hash=analysis.content_hash,
+        size=file.size,
+        mtime_ns=file.mtime_ns,
+        meta_stamp=file.meta_stamp,
+        video_codec=probed.video_codec,
+        audio_codec=probed.audio_codec,
+        rotation=probed.rotation,
+    )
+
+
+def _batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch

@@ -1,0 +1,142 @@
+"""Probing a video file in-process with PyAV: streams, display size, tags and a few tiny frames.
+
+This is the only module that imports `av`. PyAV releases the GIL while demuxing and decoding, so
+several files can be probed at once from a thread pool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import av
+import numpy as np
+import numpy.typing as npt
+
+THUMB_SIZE = 32
+"""Frames are returned as THUMB_SIZE x THUMB_SIZE RGB thumbnails."""
+MOTION_GAP = 5
+"""The second thumbnail is this many frames after the first, for a motion estimate."""
+
+Thumbnail = npt.NDArray[np.uint8]
+
+# The first bytes of containers we know: a file that starts like one but cannot be opened is truncated.
+_MAGIC = (b"\x1a\x45\xdf\xa3", b"RIFF", b"GIF8", b"\x00\x00\x01\xba")
+_MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide")
+
+
+class ProbeError(Exception):
+    """The file is not a playable video; `reason` says why in a few words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """What a file holds, as far as the player and the recommender care."""
+
+    duration_ms: int | None
+    width: int
+    """Display width: the stored width, or the height when the video is rotated a quarter turn."""
+    height: int
+    rotation: int
+    """Degrees the video is rotated on display (0, 90, 180, 270)."""
+    container: str
+    video_codec: str
+    audio_codec: str | None
+    """None when the file has no audio track."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """The container's metadata, keys lower-cased."""
+    thumbnails: tuple[Thumbnail, ...] = ()
+    """The first frame, a frame MOTION_GAP later, and a keyframe near the middle when there is one."""
+
+    @property
+    def has_audio(self) -> bool:
+        """True when the file has an audio track."""
+        return self.audio_codec is not None
+
+
+def probe(path: Path) -> ProbeResult:
+    """Open `path`, read its streams and decode a few frames; raise ProbeError for a bad file."""
+    try:
+        if path.stat().st_size == 0:
+            raise ProbeError("zero bytes")
+        container = av.open(str(path), metadata_errors="replace")
+    except PermissionError as error:
+        raise ProbeError("unreadable: permission denied") from error
+    except av.error.InvalidDataError as error:
+        raise ProbeError("truncated" if _known_magic(path) else "not a video") from error
+    except (av.error.FFmpegError, OSError) as error:
+        raise ProbeError(f"unreadable: {error}") from error
+    with container:
+        if not container.streams.video:
+            raise ProbeError("no video track")
+        video = container.streams.video[0]
+        video.thread_type = "NONE"
+        audio = container.streams.audio[0].codec_context.name if container.streams.audio else None
+        try:
+            thumbnails, rotation = _thumbnails(container, video)
+        except av.error.FFmpegError as error:
+            raise ProbeError(f"undecodable video: {error}") from error
+        if not thumbnails:
+            raise ProbeError("truncated" if _known_magic(path) else "no decodable video frames")
+        width, height = video.codec_context.width, video.codec_context.height
+        if rotation % 180:
+            width, height = height, width
+        return ProbeResult(
+            duration_ms=_duration_ms(container, video),
+            width=width,
+            height=height,
+            rotation=rotation,
+            container=container.format.name,
+            video_codec=video.codec_context.name,
+            audio_codec=audio,
+            tags={str(key).lower(): str(value) for key, value in container.metadata.items()},
+            thumbnails=tuple(thumbnails),
+        )
+
+
+def _thumbnails(container: av.container.InputContainer, video: av.VideoStream) -> tuple[list[Thumbnail], int]:
+    thumbnails: list[Thumbnail] = []
+    rotation = 0
+    first_pts: int | None = None
+    for index, frame in enumerate(container.decode(video)):
+        if index == 0:
+            rotation = int(getattr(frame, "rotation", 0) or 0) % 360
+            first_pts = frame.pts
+        if index in (0, MOTION_GAP):
+            thumbnails.append(_thumb(frame))
+        if index >= MOTION_GAP:
+            break
+    middle = (container.duration or 0) // 2
+    if thumbnails and middle > 0:
+        container.seek(middle, backward=True)
+        for frame in container.decode(video):
+            if frame.pts is not None and first_pts is not None and frame.pts > first_pts:
+                thumbnails.append(_thumb(frame))
+            break
+    return thumbnails, rotation
+
+
+def _thumb(frame: av.VideoFrame) -> Thumbnail:
+    return np.asarray(frame.to_ndarray(format="rgb24", width=THUMB_SIZE, height=THUMB_SIZE), np.uint8)
+
+
+def _duration_ms(container: av.container.InputContainer, video: av.VideoStream) -> int | None:
+    if container.duration and container.duration > 0:
+        return int(container.duration // 1000)
+    if video.duration and video.time_base:
+        return int(video.duration * video.time_base * 1000)
+    return None
+
+
+def _known_magic(path: Path) -> bool:
+    try:
+        with open(path, "rb") as file:
+            head = file.read(189)
+    except OSError:
+        return False
+    is_ts = len(head) == 189 and head[0] == head[188] == 0x47
+    return is_ts or head[4:8] in _MP4_BOXES or head.startswith(_MAGIC)
