@@ -75,7 +75,8 @@ def probe(path: Path) -> ProbeResult:
             raise ProbeError("no video track")
         video = container.streams.video[0]
         video.thread_type = "NONE"
-        audio = container.streams.audio[0].codec_context.name if container.streams.audio else None
+        audios = container.streams.audio
+        audio = audios[0].codec_context.codec.canonical_name if audios else None
         try:
             thumbnails, rotation = _thumbnails(container, video)
         except av.error.FFmpegError as error:
@@ -91,7 +92,7 @@ def probe(path: Path) -> ProbeResult:
             height=height,
             rotation=rotation,
             container=container.format.name,
-            video_codec=video.codec_context.name,
+            video_codec=video.codec_context.codec.canonical_name,
             audio_codec=audio,
             tags={str(key).lower(): str(value) for key, value in container.metadata.items()},
             thumbnails=tuple(thumbnails),
