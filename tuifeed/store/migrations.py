@@ -11,7 +11,7 @@ migrations = Migrations("tuifeed")
 @migrations()
 def m001_initial(db: Database) -> None:
     """Clips, impressions and likes: what the walking product records."""
-    db["clips"].create(
+    db.table("clips").create(
         {
             "id": str,
             "location": str,
@@ -32,7 +32,7 @@ def m001_initial(db: Database) -> None:
         not_null={"location"},
         defaults={"title": "", "description": "", "tags": "[]", "missing": 0},
     )
-    db["impressions"].create(
+    db.table("impressions").create(
         {
             "id": int,
             "clip_id": str,
@@ -50,15 +50,15 @@ def m001_initial(db: Database) -> None:
         defaults={"dwell_ms": 0, "loops": 0},
         foreign_keys=[("clip_id", "clips", "id")],
     )
-    db["impressions"].create_index(["clip_id"])
-    db["impressions"].create_index(["ended_at"])
-    db["likes"].create(
+    db.table("impressions").create_index(["clip_id"])
+    db.table("impressions").create_index(["ended_at"])
+    db.table("likes").create(
         {"id": int, "clip_id": str, "liked": int, "at": str},
         pk="id",
         not_null={"clip_id", "liked", "at"},
         foreign_keys=[("clip_id", "clips", "id")],
     )
-    db["likes"].create_index(["clip_id"])
+    db.table("likes").create_index(["clip_id"])
 
 
 @migrations()

@@ -60,7 +60,7 @@ class Store:
                 ).fetchone()
                 if existing and existing[0]:
                     row["imported_at"] = existing[0]
-            self.db["clips"].upsert_all(rows, pk="id")
+            self.db.table("clips").upsert_all(rows, pk="id")
 
     def set_missing(self, clip_ids: Iterable[str], missing: bool = True) -> None:
         """Mark clips as missing (hidden from the feed, history kept) or present again."""
@@ -72,12 +72,12 @@ class Store:
     def clips(self, include_missing: bool = False) -> list[Clip]:
         """Every clip in the library, oldest import first; missing ones only when asked."""
         where = None if include_missing else "missing = 0"
-        rows = self.db["clips"].rows_where(where, order_by="imported_at, id")
+        rows = self.db.table("clips").rows_where(where, order_by="imported_at, id")
         return [_row_clip(row) for row in rows]
 
     def clip(self, clip_id: str) -> Clip | None:
         """One clip by id, or None."""
-        rows = list(self.db["clips"].rows_where("id = ?", [clip_id]))
+        rows = list(self.db.table("clips").rows_where("id = ?", [clip_id]))
         return _row_clip(rows[0]) if rows else None
 
     def clip_count(self, include_missing: bool = False) -> int:
@@ -90,9 +90,9 @@ class Store:
     def open_impression(self, clip_id: str, started_at: str, duration_ms: int | None) -> int:
         """Record that a clip appeared on screen; returns the open impression's id."""
         with self.db.atomic():
-            table = self.db["impressions"]
+            table = self.db.table("impressions")
             table.insert({"clip_id": clip_id, "started_at": started_at, "duration_ms": duration_ms})
-            return int(table.last_pk)
+            return int(table.last_rowid or 0)
 
     def checkpoint_impression(self, impression_id: int, dwell_ms: int, loops: int, at: str) -> None:
         """Save the dwell so far of an open impression, so a killed run loses only seconds."""
@@ -159,7 +159,12 @@ class Store:
     def record_like(self, clip_id: str, liked: bool, at: str) -> None:
         """Record a like or an unlike of a clip."""
         with self.db.atomic():
-            self.db["likes"].insert({"clip_id": clip_id, "liked": int(liked), "at": at})
+            self.db.table("likes").insert({"clip_id": clip_id, "liked": int(liked), "at": at})
+
+    def like_events(self) -> list[tuple[str, bool, str]]:
+        """Every like and unlike as (clip_id, liked, at), oldest first."""
+        rows = self.db.execute("SELECT clip_id, liked, at FROM likes ORDER BY id").fetchall()
+        return [(row[0], bool(row[1]), row[2]) for row in rows]
 
     def liked_ids(self) -> set[str]:
         """Clips whose latest like event is a like."""

@@ -1,0 +1,202 @@
+"""The command line: the one place that builds the real objects and hands them to the app or a command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+
+from tuifeed import __version__, locations
+from tuifeed.config import Config, load_config
+from tuifeed.errors import ConfigError, TuifeedError
+from tuifeed.store import Store
+
+COMMANDS = ("play", "import", "library", "doctor")
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser: `tuifeed [play] [PATH]`, `import`, `library`, `doctor`."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, help="SQLite database to use (default: in the data directory)")
+    common.add_argument("--config", type=Path, help="config.toml to read (default: the platform config dir)")
+    parser = argparse.ArgumentParser(
+        prog="tuifeed",
+        description="A private For You feed for your own video clips, in the terminal.",
+        epilog="With no command, plays the imported library (or the bundled sample clips).",
+    )
+    parser.add_argument("--version", action="version", version=f"tuifeed {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    play = commands.add_parser("play", parents=[common], help="play the feed (the default command)")
+    play.add_argument("path", nargs="?", type=Path, help="a folder to play (it is imported first)")
+    play.add_argument("--seed", type=int, help="random seed for the feed's exploration")
+    importer = commands.add_parser("import", parents=[common], help="import folders of videos")
+    importer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    importer.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    library = commands.add_parser(
+        "library", parents=[common], help="list library roots; `remove PATH` forgets one"
+    )
+    library.add_argument("action", nargs="?", choices=["remove"])
+    library.add_argument("path", nargs="?", type=Path)
+    commands.add_parser("doctor", parents=[common], help="check libvlc, the terminal and the data directory")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run tuifeed; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
+        args_list.insert(0, "play")
+    args = build_parser().parse_args(args_list)
+    console = Console(stderr=True, highlight=False)
+    try:
+        config = load_config(args.config or locations.config_file(), required=args.config is not None)
+        if args.command == "doctor":
+            from tuifeed.doctor import run_doctor
+
+            return run_doctor(config, _database_path(args.db, config), Console(highlight=False))
+        _setup_logging(config)
+        store = Store(_database_path(args.db, config))
+        try:
+            return _dispatch(args, config, store, console)
+        finally:
+            store.close()
+    except ConfigError as error:
+        console.print(f"[red]config error:[/red] {error}", markup=True)
+        return EXIT_USAGE
+    except TuifeedError as error:
+        console.print(f"[red]error:[/red] {error}", markup=True)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
+    if args.command in ("import", "library"):
+        return _library_command(args, store, console)
+    return _play(args, config, store, console)
+
+
+def _library_command(args: argparse.Namespace, store: Store, console: Console) -> int:
+    from tuifeed.cli_import import run_import, run_library
+
+    if args.command == "import":
+        return run_import(store, args.paths, as_json=args.json, console=Console(highlight=False))
+    if args.command == "library" and args.action == "remove" and args.path is None:
+        console.print("usage: tuifeed library remove PATH")
+        return EXIT_USAGE
+    return run_library(store, args.path if args.action == "remove" else None, Console(highlight=False))
+
+
+def _play(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
+    from tuifeed.feed import stored_feedback
+    from tuifeed.library import import_paths
+    from tuifeed.player.vlc_engine import VlcPlayer
+    from tuifeed.recommend import ClipFeatures, Recommender
+    from tuifeed.render import ColorMode, ColorSystem, detect_color_mode
+    from tuifeed.ui.app import TuifeedApp
+
+    store.recover_open_impressions()
+    root: Path | None = args.path
+    if root is None and store.clip_count() == 0:
+        root = locations.bundled_media()
+    if root is not None:
+        if not root.exists():
+            console.print(f"[red]error:[/red] {root}: no such folder", markup=True)
+            return 1
+        with console.status(f"Reading {root}…"):
+            import_paths(store, [root])
+    clips = store.clips()
+    if args.path is not None:
+        prefix = str(Path(os.path.abspath(args.path)))
+        clips = [clip for clip in clips if clip.location.startswith(prefix)]
+    if not clips:
+        console.print(
+            f"No playable clips{f' in {root}' if root else ''}. Import some: tuifeed import ~/Videos"
+        )
+        return 1
+
+    system = (
+        ColorSystem(config.display.color) if config.display.color != "auto" else detect_color_mode(os.environ)
+    )
+    color = ColorMode(system, bits=config.display.color_bits if system is ColorSystem.TRUECOLOR else 8)
+    seed = args.seed if args.seed is not None else (config.feed.seed or None)
+    recommender = Recommender(seed=seed if seed is not None else int.from_bytes(os.urandom(4)))
+    recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
+    recommender.rebuild(stored_feedback(store))
+    with _stderr_to_log(_log_path(config)):
+        player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
+        app = TuifeedApp(
+            store=store, player=player, ranker=recommender, clips=clips, config=config, color=color
+        )
+        _check_keys(app, config)
+        try:
+            app.run()
+        finally:
+            app.session.quit()
+            player.close()
+    return 0
+
+
+def _check_keys(app: object, config: Config) -> None:
+    """Reject [keys] entries that name no binding, pointing at their line in config.toml."""
+    from textual.binding import Binding
+
+    from tuifeed.ui.screens.feed import FeedScreen
+
+    known = [binding.id for binding in FeedScreen.BINDINGS if isinstance(binding, Binding) and binding.id]
+    for binding_id in config.keys:
+        if binding_id not in known:
+            raise config.key_error(
+                binding_id, f"unknown binding id {binding_id!r}; allowed: {', '.join(known)}"
+            )
+
+
+def _database_path(db: Path | None, config: Config) -> Path:
+    if db is not None:
+        return db
+    if config.paths.database:
+        return Path(config.paths.database).expanduser()
+    return locations.default_database()
+
+
+def _log_path(config: Config) -> Path:
+    return Path(config.paths.log_file).expanduser() if config.paths.log_file else locations.log_file()
+
+
+def _setup_logging(config: Config) -> None:
+    path = _log_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        filename=path, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+@contextmanager
+def _stderr_to_log(path: Path) -> Iterator[None]:
+    """Point file descriptor 2 at the log file, so libvlc and ALSA can never print over the screen.
+
+    Textual writes the screen to `sys.__stderr__`, so that becomes a new descriptor on the terminal.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    terminal = os.dup(2)
+    log_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log_fd, 2)
+    os.close(log_fd)
+    saved = sys.stderr, sys.__stderr__
+    sys.stderr = sys.__stderr__ = os.fdopen(os.dup(terminal), "w", buffering=1)  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        sys.stderr.close()
+        sys.stderr, sys.__stderr__ = saved  # type: ignore[misc]
+        os.dup2(terminal, 2)
+        os.close(terminal)

@@ -1,0 +1,75 @@
+"""`tuifeed doctor`: checks what playback needs and prints a short verdict per line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+from rich.console import Console
+
+from tuifeed import locations
+from tuifeed.config import Config
+from tuifeed.errors import PlayerUnavailable
+from tuifeed.player.vlc_engine import libvlc_plugin_cache, libvlc_version
+from tuifeed.render import ColorSystem, detect_color_mode
+
+MIN_COLUMNS, MIN_ROWS = 40, 12
+
+
+def run_doctor(config: Config, database: Path, console: Console) -> int:
+    """Print one line per check; exit 0 when playback can work, 1 otherwise."""
+    checks = [_libvlc(), _terminal(config), _data(database), _media()]
+    for ok, line in checks:
+        console.print(f"[green]ok[/green]    {line}" if ok else f"[red]fail[/red]  {line}", markup=True)
+    failed = sum(not ok for ok, _ in checks)
+    console.print("All good." if not failed else f"{failed} problem(s); see the lines marked fail.")
+    return 1 if failed else 0
+
+
+def _libvlc() -> tuple[bool, str]:
+    try:
+        version = libvlc_version()
+    except PlayerUnavailable as error:
+        return False, f"libvlc: {error}"
+    cache = libvlc_plugin_cache()
+    if cache is None:
+        return False, (
+            f"libvlc {version}, but no plugin cache (start-up is slow): sudo apt-get install libvlc-bin"
+        )
+    return True, f"libvlc {version}, plugin cache {cache}"
+
+
+def _terminal(config: Config) -> tuple[bool, str]:
+    size = shutil.get_terminal_size(fallback=(0, 0))
+    configured = config.display.color
+    system = ColorSystem(configured) if configured != "auto" else detect_color_mode(os.environ)
+    colours = "truecolor" if system is ColorSystem.TRUECOLOR else "256 colours"
+    source = (
+        "from config" if configured != "auto" else "detected; set COLORTERM=truecolor if your terminal has it"
+    )
+    if size.columns < MIN_COLUMNS or size.lines < MIN_ROWS:
+        return (
+            False,
+            f"terminal {size.columns}x{size.lines} is too small (at least {MIN_COLUMNS}x{MIN_ROWS}); {colours}",
+        )
+    return True, f"terminal {size.columns}x{size.lines}, {colours} ({source})"
+
+
+def _data(database: Path) -> tuple[bool, str]:
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(database) as connection:
+            connection.execute("PRAGMA quick_check").fetchone()
+    except (OSError, sqlite3.Error) as error:
+        return False, f"database {database}: {error}"
+    return True, f"database {database} is readable and writable"
+
+
+def _media() -> tuple[bool, str]:
+    media = locations.bundled_media()
+    clips = sorted(media.glob("*.mp4")) if media.is_dir() else []
+    if not clips:
+        return False, f"bundled sample clips missing in {media}"
+    return True, f"{len(clips)} bundled sample clips in {media}"

@@ -1,0 +1,41 @@
+"""Where tuifeed keeps its files: platform directories, each overridable by an environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path, user_log_path
+
+APP_NAME = "tuifeed"
+
+
+def config_file() -> Path:
+    """The user's config.toml ($TUIFEED_CONFIG, else the platform config directory)."""
+    if override := os.environ.get("TUIFEED_CONFIG"):
+        return Path(override)
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def data_dir() -> Path:
+    """The directory for the database and caches ($TUIFEED_DATA_DIR, else the platform data directory)."""
+    if override := os.environ.get("TUIFEED_DATA_DIR"):
+        return Path(override)
+    return user_data_path(APP_NAME)
+
+
+def default_database() -> Path:
+    """The SQLite database used when neither --db nor the config names one."""
+    return data_dir() / "tuifeed.db"
+
+
+def log_file() -> Path:
+    """Where libvlc, ALSA and tuifeed's own messages go, so they never reach the screen."""
+    if override := os.environ.get("TUIFEED_LOG"):
+        return Path(override)
+    return user_log_path(APP_NAME) / "tuifeed.log"
+
+
+def bundled_media() -> Path:
+    """The sample library shipped in the repository's media/ folder."""
+    return Path(__file__).resolve().parent.parent / "media"

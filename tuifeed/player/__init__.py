@@ -1,0 +1,5 @@
+"""Playback: the Player protocol, the libvlc engine and a fake; the only room that imports vlc."""
+
+from tuifeed.player.base import Frame, FrameSizer, Player, PlayerListener, PlayerState
+
+__all__ = ["Frame", "FrameSizer", "Player", "PlayerListener", "PlayerState"]

@@ -1,0 +1,90 @@
+"""The Player protocol every engine meets, its listener, and the playback state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+Frame = NDArray[np.uint8]
+"""A decoded picture, shape (height, width, 4), bytes in B, G, R, X order (libvlc's RV32)."""
+
+FrameSizer = Callable[[int, int], tuple[int, int]]
+"""Given a clip's display width and height in pixels, the frame size in pixels to decode it at."""
+
+
+class PlayerState(Enum):
+    """Where the current clip is in its life."""
+
+    IDLE = "idle"
+    PLAYING = "playing"
+    PAUSED = "paused"
+    ENDED = "ended"
+    ERROR = "error"
+
+
+class PlayerListener(Protocol):
+    """Receives what an engine reports, on the engine's own threads.
+
+    Implementations must return quickly and never call back into the player: hand the work to the UI
+    loop (Textual's `post_message` or `call_soon_threadsafe`) and return.
+    """
+
+    def player_frame(self, token: int, frame: Frame) -> None:
+        """A new picture of clip `token`; `frame` is only valid during the call."""
+
+    def player_ended(self, token: int) -> None:
+        """Clip `token` reached its end."""
+
+    def player_error(self, token: int, message: str) -> None:
+        """Clip `token` could not be played; `message` says why in one line."""
+
+
+class Player(Protocol):
+    """Plays one clip at a time, with the next one pre-rolled, and reports through a listener.
+
+    Every method is called from the UI thread; none blocks for long.
+    """
+
+    def attach(self, listener: PlayerListener, sizer: FrameSizer) -> None:
+        """Set who hears frames and events, and how big frames should be."""
+
+    def play(self, location: str, aspect: tuple[int, int] | None = None) -> int:
+        """Start playing a clip (at once if it was pre-rolled); returns the token its events carry."""
+
+    def preroll(self, location: str, aspect: tuple[int, int] | None = None) -> None:
+        """Prepare the clip expected next: decoded to its first frame, paused and silent."""
+
+    def replay(self) -> None:
+        """Play the current clip again from the start (after it ended, for looping)."""
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause or resume the current clip."""
+
+    def seek(self, delta_ms: int) -> None:
+        """Move the current clip's position by `delta_ms`, clamped to the clip."""
+
+    def set_volume(self, volume: int) -> None:
+        """Set the volume, 0 to 100."""
+
+    def set_muted(self, muted: bool) -> None:
+        """Mute or unmute."""
+
+    def set_rate(self, rate: float) -> None:
+        """Set the playback speed, 1.0 being normal."""
+
+    def position_ms(self) -> int:
+        """The current clip's position in milliseconds (0 when unknown)."""
+
+    def length_ms(self) -> int:
+        """The current clip's length in milliseconds (0 when unknown)."""
+
+    @property
+    def state(self) -> PlayerState:
+        """The current clip's state."""
+
+    def close(self) -> None:
+        """Stop everything and free the engine; nothing is reported afterwards."""

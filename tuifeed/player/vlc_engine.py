@@ -1,0 +1,395 @@
+"""The libvlc engine: headless decoding into numpy frames through video callbacks, sound to the system.
+
+Threads: the UI thread calls the public methods. libvlc calls the video callbacks on its vout thread and
+the event callbacks on its event thread; both only hand data to the listener and return, never calling
+libvlc. Calls that block (stopping and releasing a player, pausing a pre-rolled one) run on the engine's
+own control thread, so neither the UI nor libvlc's threads wait on them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable
+from ctypes import POINTER, c_uint, c_void_p
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tuifeed.errors import PlayerUnavailable
+from tuifeed.player.base import Frame, FrameSizer, PlayerListener, PlayerState
+
+log = logging.getLogger(__name__)
+
+_FormatCb = ctypes.CFUNCTYPE(
+    c_uint, POINTER(c_void_p), c_void_p, POINTER(c_uint), POINTER(c_uint), POINTER(c_uint), POINTER(c_uint)
+)
+"""Our own prototype: python-vlc declares the chroma as c_char_p, which makes it unwritable."""
+_CleanupCb = ctypes.CFUNCTYPE(None, c_void_p)
+_LockCb = ctypes.CFUNCTYPE(c_void_p, c_void_p, POINTER(c_void_p))
+_UnlockCb = ctypes.CFUNCTYPE(None, c_void_p, c_void_p, POINTER(c_void_p))
+_DisplayCb = ctypes.CFUNCTYPE(None, c_void_p, c_void_p)
+
+_BASE_ARGS = (
+    "--quiet",
+    "--no-xlib",
+    "--no-video-title-show",
+    "--no-osd",
+    "--no-snapshot-preview",
+    "--no-stats",
+    "--no-media-library",
+    "--ignore-config",
+)
+
+
+def load_vlc() -> Any:
+    """Import python-vlc and check that libvlc itself loads, or raise PlayerUnavailable saying how to fix it."""
+    try:
+        import vlc
+    except (ImportError, OSError, NameError) as error:
+        raise PlayerUnavailable(
+            f"libvlc is not available ({error}); install it with: sudo apt-get install libvlc5 "
+            "vlc-plugin-base libvlc-bin (or run `make run`)"
+        ) from error
+    if getattr(vlc, "dll", None) is None:
+        raise PlayerUnavailable(
+            "libvlc is not installed; install it with: sudo apt-get install libvlc5 vlc-plugin-base libvlc-bin"
+        )
+    return vlc
+
+
+def libvlc_version() -> str:
+    """The libvlc version string, e.g. "3.0.21 Vetinari"; raises PlayerUnavailable when missing."""
+    vlc = load_vlc()
+    return str(vlc.libvlc_get_version().decode())
+
+
+class _ControlThread:
+    """A single worker that runs blocking libvlc calls in order, off the UI and libvlc threads."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="tuifeed-vlc-control", daemon=True)
+        self._thread.start()
+
+    def submit(self, job: Callable[[], None]) -> None:
+        self._jobs.put(job)
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                job()
+            except Exception:
+                log.exception("libvlc control job failed")
+
+
+class _Deck:
+    """One libvlc media player with its frame buffers: the clip on screen, or the one pre-rolled."""
+
+    def __init__(self, engine: VlcPlayer, token: int, location: str, aspect: tuple[int, int] | None) -> None:
+        vlc = engine._vlc
+        self.engine = engine
+        self.token = token
+        self.location = location
+        self.aspect = aspect
+        self.active = False
+        self.frames_shown = 0
+        self.still: Frame | None = None
+        """The first frame of a pre-rolled clip, painted the moment it becomes active."""
+        self.failure: str | None = None
+        self.ended = False
+        self._buffers: list[Frame] = []
+        self._lock_index = 0
+        self.player = engine._instance.media_player_new()
+        self._callbacks = (
+            _FormatCb(self._setup),
+            _CleanupCb(self._cleanup),
+            _LockCb(self._lock),
+            _UnlockCb(self._unlock),
+            _DisplayCb(self._display),
+        )
+        setup, cleanup, lock, unlock, display = self._callbacks
+        vlc.dll.libvlc_video_set_format_callbacks(self.player, setup, cleanup)
+        vlc.dll.libvlc_video_set_callbacks(self.player, lock, unlock, display, None)
+        media = engine._media(location)
+        self.player.set_media(media)
+        media.release()
+        events = self.player.event_manager()
+        events.event_attach(vlc.EventType.MediaPlayerEndReached, self._on_end)
+        events.event_attach(vlc.EventType.MediaPlayerEncounteredError, self._on_error)
+
+    # libvlc vout thread ------------------------------------------------------------------------------
+
+    def _setup(self, _opaque: Any, chroma: int, width: Any, height: Any, pitches: Any, lines: Any) -> int:
+        aspect_w, aspect_h = self.aspect or (width[0], height[0])
+        out_w, out_h = self.engine._sizer(max(1, aspect_w), max(1, aspect_h))
+        out_w, out_h = max(2, out_w), max(2, out_h + out_h % 2)
+        ctypes.memmove(chroma, b"RV32", 4)
+        width[0], height[0] = out_w, out_h
+        pitches[0], lines[0] = out_w * 4, out_h
+        self._buffers = [np.zeros((out_h, out_w, 4), np.uint8) for _ in range(2)]
+        return 1
+
+    def _cleanup(self, _opaque: Any) -> None:
+        pass
+
+    def _lock(self, _opaque: Any, planes: Any) -> int:
+        self._lock_index ^= 1
+        planes[0] = self._buffers[self._lock_index].ctypes.data
+        return self._lock_index + 1
+
+    def _unlock(self, _opaque: Any, _picture: Any, _planes: Any) -> None:
+        pass
+
+    def _display(self, _opaque: Any, picture: int | None) -> None:
+        frame = self._buffers[(picture or 1) - 1]
+        self.frames_shown += 1
+        if self.active:
+            self.engine._listener_frame(self.token, frame)
+        elif self.still is None:
+            self.still = frame.copy()
+            self.engine._control.submit(self._hold)
+
+    # libvlc event thread -----------------------------------------------------------------------------
+
+    def _on_end(self, _event: Any) -> None:
+        self.ended = True
+        if self.frames_shown == 0:
+            self._fail("no picture could be decoded (not a video, or a damaged file)")
+        elif self.active:
+            self.engine._listener_ended(self.token)
+
+    def _on_error(self, _event: Any) -> None:
+        self._fail("libvlc could not play it (damaged, or an unsupported format)")
+
+    def _fail(self, message: str) -> None:
+        if self.failure is not None:
+            return
+        self.failure = message
+        if self.active:
+            self.engine._listener_error(self.token, message)
+
+    # control thread ----------------------------------------------------------------------------------
+
+    def _hold(self) -> None:
+        """Pause a pre-rolled clip on its first frame, unless it became active meanwhile."""
+        if not self.active:
+            self.player.set_pause(1)
+
+    def release(self) -> None:
+        """Stop and free the libvlc player (blocking; control thread only)."""
+        self.player.stop()
+        self.player.release()
+
+
+class VlcPlayer:
+    """Plays clips with libvlc, headless, pre-rolling the next one so a swipe shows it at once."""
+
+    def __init__(
+        self, audio_output: str | None = None, volume: int = 80, extra_args: tuple[str, ...] = ()
+    ) -> None:
+        """Start one libvlc instance; `audio_output` is a libvlc aout name ("pulse", "alsa", "adummy"...)."""
+        self._vlc = load_vlc()
+        args = [*_BASE_ARGS, *extra_args]
+        if audio_output:
+            args.append(f"--aout={audio_output}")
+        self._instance = self._vlc.Instance(args)
+        if self._instance is None:
+            raise PlayerUnavailable(f"libvlc refused to start with {' '.join(args)}; see `tuifeed doctor`")
+        self._listener: PlayerListener | None = None
+        self._sizer: FrameSizer = lambda width, height: (width, height)
+        self._control = _ControlThread()
+        self._current: _Deck | None = None
+        self._next: _Deck | None = None
+        self._tokens = 0
+        self._volume = volume
+        self._muted = False
+        self._rate = 1.0
+        self._paused = False
+
+    def attach(self, listener: PlayerListener, sizer: FrameSizer) -> None:
+        """Set who hears frames and events, and how big frames should be."""
+        self._listener = listener
+        self._sizer = sizer
+
+    def play(self, location: str, aspect: tuple[int, int] | None = None) -> int:
+        """Start playing a clip (at once if it was pre-rolled); returns the token its events carry."""
+        deck = self._take_preroll(location)
+        if deck is None:
+            self._tokens += 1
+            deck = _Deck(self, self._tokens, location, aspect)
+        self._retire(self._current)
+        self._current = deck
+        self._paused = False
+        deck.active = True
+        if not self._exists(location):
+            self._listener_error(deck.token, "the file is gone (moved, deleted, or its drive unmounted)")
+            return deck.token
+        self._apply_audio(deck)
+        deck.player.set_rate(self._rate)
+        if deck.failure is not None:
+            self._listener_error(deck.token, deck.failure)
+        elif deck.still is not None:
+            self._listener_frame(deck.token, deck.still)
+            deck.player.set_pause(0)
+        else:
+            deck.player.play()
+        return deck.token
+
+    def preroll(self, location: str, aspect: tuple[int, int] | None = None) -> None:
+        """Prepare the clip expected next: decoded to its first frame, paused and silent."""
+        if self._next is not None and self._next.location == location:
+            return
+        self._retire(self._next)
+        self._next = None
+        if not self._exists(location):
+            return
+        self._tokens += 1
+        deck = _Deck(self, self._tokens, location, aspect)
+        deck.player.audio_set_mute(True)
+        deck.player.play()
+        deck.player.audio_set_mute(True)
+        self._next = deck
+
+    def replay(self) -> None:
+        """Play the current clip again from the start (after it ended, for looping)."""
+        deck = self._current
+        if deck is None:
+            return
+        deck.ended = False
+
+        def restart() -> None:
+            deck.player.stop()
+            if deck is self._current:
+                deck.player.play()
+                self._apply_audio(deck)
+                deck.player.set_rate(self._rate)
+
+        self._control.submit(restart)
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause or resume the current clip."""
+        self._paused = paused
+        if self._current is not None:
+            self._current.player.set_pause(int(paused))
+
+    def seek(self, delta_ms: int) -> None:
+        """Move the current clip's position by `delta_ms`, clamped to the clip."""
+        if self._current is None:
+            return
+        player = self._current.player
+        length = max(0, player.get_length())
+        target = max(0, player.get_time() + delta_ms)
+        player.set_time(min(target, max(0, length - 250)) if length else target)
+
+    def set_volume(self, volume: int) -> None:
+        """Set the volume, 0 to 100."""
+        self._volume = max(0, min(100, volume))
+        if self._current is not None:
+            self._apply_audio(self._current)
+
+    def set_muted(self, muted: bool) -> None:
+        """Mute or unmute."""
+        self._muted = muted
+        if self._current is not None:
+            self._apply_audio(self._current)
+
+    def set_rate(self, rate: float) -> None:
+        """Set the playback speed, 1.0 being normal."""
+        self._rate = rate
+        if self._current is not None:
+            self._current.player.set_rate(rate)
+
+    def position_ms(self) -> int:
+        """The current clip's position in milliseconds (0 when unknown)."""
+        return max(0, int(self._current.player.get_time())) if self._current else 0
+
+    def length_ms(self) -> int:
+        """The current clip's length in milliseconds (0 when unknown)."""
+        return max(0, int(self._current.player.get_length())) if self._current else 0
+
+    @property
+    def state(self) -> PlayerState:
+        """The current clip's state."""
+        deck = self._current
+        if deck is None:
+            return PlayerState.IDLE
+        if deck.failure is not None:
+            return PlayerState.ERROR
+        if deck.ended:
+            return PlayerState.ENDED
+        return PlayerState.PAUSED if self._paused else PlayerState.PLAYING
+
+    def close(self) -> None:
+        """Stop everything and free the engine; nothing is reported afterwards."""
+        self._listener = None
+        self._retire(self._current)
+        self._retire(self._next)
+        self._current = self._next = None
+        self._control.submit(self._instance.release)
+        self._control.close()
+
+    # internals ---------------------------------------------------------------------------------------
+
+    def _media(self, location: str) -> Any:
+        if "://" in location:
+            return self._instance.media_new(location)
+        return self._instance.media_new_path(location)
+
+    @staticmethod
+    def _exists(location: str) -> bool:
+        return "://" in location or os.path.exists(location)
+
+    def _take_preroll(self, location: str) -> _Deck | None:
+        deck, self._next = self._next, None
+        if deck is not None and deck.location == location:
+            return deck
+        self._retire(deck)
+        return None
+
+    def _retire(self, deck: _Deck | None) -> None:
+        if deck is not None:
+            deck.active = False
+            self._control.submit(deck.release)
+
+    def _apply_audio(self, deck: _Deck) -> None:
+        deck.player.audio_set_volume(self._volume)
+        deck.player.audio_set_mute(self._muted)
+
+    def _listener_frame(self, token: int, frame: Frame) -> None:
+        if (listener := self._listener) is not None:
+            listener.player_frame(token, frame)
+
+    def _listener_ended(self, token: int) -> None:
+        if (listener := self._listener) is not None:
+            listener.player_ended(token)
+
+    def _listener_error(self, token: int, message: str) -> None:
+        if (listener := self._listener) is not None:
+            listener.player_error(token, message)
+
+
+def libvlc_plugin_cache() -> Path | None:
+    """The plugins.dat cache libvlc-bin builds (without it every start scans all plugins), if found."""
+    vlc = load_vlc()
+    candidates = [
+        Path(path) for path in (getattr(vlc, "plugin_path", None), os.environ.get("VLC_PLUGIN_PATH")) if path
+    ]
+    candidates += [
+        Path(p)
+        for p in (
+            "/usr/lib/x86_64-linux-gnu/vlc/plugins",
+            "/usr/lib/aarch64-linux-gnu/vlc/plugins",
+            "/usr/lib/vlc/plugins",
+            "/usr/local/lib/vlc/plugins",
+        )
+    ]
+    return next((path / "plugins.dat" for path in candidates if (path / "plugins.dat").exists()), None)
