@@ -1,0 +1,87 @@
+"""`run_import` and `run_library` on a captured console: summary, failures table, JSON, exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import BAD, GOOD
+from rich.console import Console
+
+from tuifeed.cli_import import run_import, run_library
+from tuifeed.store import Store
+
+
+def _console(terminal: bool = False) -> tuple[Console, io.StringIO]:
+    buffer = io.StringIO()
+    return Console(file=buffer, width=200, force_terminal=terminal, color_system=None), buffer
+
+
+def test_json_summary_has_the_documented_keys(store: Store, corpus: Path) -> None:
+    """--json prints exactly one JSON object with the counts and a failures list of {path, reason}."""
+    console, buffer = _console()
+    assert run_import(store, [corpus], as_json=True, console=console) == 0
+    summary = json.loads(buffer.getvalue())
+    assert {key: summary[key] for key in ("added", "updated", "unchanged", "moved", "duplicates", "missing")} == {
+        "added": len(GOOD),
+        "updated": 0,
+        "unchanged": 0,
+        "moved": 0,
+        "duplicates": 0,
+        "missing": 0,
+    }
+    assert summary["failed"] == len(BAD)
+    assert {os.path.relpath(item["path"], corpus): item["reason"] for item in summary["failures"]} == BAD
+
+
+def test_plain_output_has_summary_and_failures_table(store: Store, corpus: Path) -> None:
+    """Without a terminal: no progress bar, a summary table and every failure with its reason."""
+    console, buffer = _console()
+    assert run_import(store, [corpus], as_json=False, console=console) == 0
+    text = buffer.getvalue()
+    assert "Import summary" in text and "Failures" in text
+    assert "zero bytes" in text and "no video track" in text and "symlink loop" in text
+    assert "\r" not in text
+
+
+def test_terminal_output_draws_a_progress_bar(store: Store, corpus: Path) -> None:
+    """On a terminal the run shows a bar with files/s before the summary."""
+    console, buffer = _console(terminal=True)
+    assert run_import(store, [corpus], as_json=False, console=console) == 0
+    text = buffer.getvalue()
+    assert "Importing" in text and f"{len(GOOD) + len(BAD) - 2}/{len(GOOD) + len(BAD) - 2}" in text
+    assert "Import summary" in text
+
+
+def test_log_lines_every_thousand_files(store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not on a terminal, one plain line per LOG_EVERY files (here lowered to 4)."""
+    monkeypatch.setattr("tuifeed.cli_import.LOG_EVERY", 4)
+    console, buffer = _console()
+    run_import(store, [corpus], as_json=False, console=console)
+    lines = [line for line in buffer.getvalue().splitlines() if line.startswith("import: ")]
+    assert [line.split()[1] for line in lines] == ["4/16", "8/16", "12/16", "16/16"]
+
+
+def test_cannot_run_exits_1(store: Store, tmp_path: Path) -> None:
+    """Nothing to import at all is exit status 1 with one error line (JSON with --json)."""
+    console, buffer = _console()
+    assert run_import(store, [tmp_path / "nowhere"], as_json=True, console=console) == 1
+    assert "nothing to import" in json.loads(buffer.getvalue())["error"]
+
+
+def test_library_lists_roots_and_removes_one(store: Store, corpus: Path) -> None:
+    """`library` lists roots with counts; `library remove` forgets one; an unknown root is exit 1."""
+    run_import(store, [corpus], as_json=True, console=_console()[0])
+    console, buffer = _console()
+    assert run_library(store, None, console) == 0
+    assert str(corpus) in buffer.getvalue() and f"{len(GOOD)} clips, 0 missing." in buffer.getvalue()
+    console, buffer = _console()
+    assert run_library(store, corpus, console) == 0
+    assert f"{len(GOOD)} file locations" in buffer.getvalue()
+    assert run_library(store, corpus, _console()[0]) == 1
+    console, buffer = _console()
+    run_library(store, None, console)
+    assert f"{len(GOOD)} clips, {len(GOOD)} missing." in buffer.getvalue()

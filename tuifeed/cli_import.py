@@ -1,0 +1,164 @@
+"""`tuifeed import` and `tuifeed library`: the import pipeline and library roots on a console."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from tuifeed.errors import TuifeedError
+from tuifeed.library import ImportProgress, ImportSummary, import_paths
+from tuifeed.store import Store
+from tuifeed.store.files import FileIndex
+
+LOG_EVERY = 1000
+"""Without a terminal, one log line per this many files."""
+
+_COUNTS = ("added", "updated", "unchanged", "moved", "duplicates", "missing", "failed")
+
+
+def run_import(store: Store, paths: list[Path], *, as_json: bool, console: Console) -> int:
+    """Import `paths` with progress on `console`, then print the summary; the exit status.
+
+    A terminal gets a Rich progress bar, anything else a plain line per LOG_EVERY files; `as_json`
+    prints only the summary as one JSON object. Ctrl-C stops after the current batch, keeping what
+    was imported. Returns 0 when the run completed (even with failed files), 1 when it could not run.
+    """
+    stop = threading.Event()
+    try:
+        with _stop_on_interrupt(stop):
+            if as_json:
+                summary = import_paths(store, paths, should_stop=stop.is_set)
+            elif console.is_terminal:
+                summary = _with_bar(store, paths, console, stop)
+            else:
+                summary = _with_log(store, paths, console, stop)
+    except TuifeedError as error:
+        if as_json:
+            console.out(json.dumps({"error": str(error)}), highlight=False)
+        else:
+            console.print(f"[red]error:[/] {error}", highlight=False)
+        return 1
+    if as_json:
+        console.out(json.dumps(summary.as_dict(), ensure_ascii=False), highlight=False)
+    else:
+        _print_summary(summary, console)
+    return 0
+
+
+def run_library(store: Store, remove: Path | None, console: Console) -> int:
+    """List library roots with their counts, or forget the root `remove` (clips and history stay)."""
+    index = FileIndex(store)
+    if remove is not None:
+        path = os.path.abspath(remove)
+        forgotten = index.remove_root(path)
+        if forgotten is None:
+            console.print(f"[red]error:[/] {path} is not a library root", highlight=False)
+            return 1
+        console.print(f"Forgot {path}: {forgotten} file locations (clips and history kept).", highlight=False)
+        return 0
+    roots = index.roots()
+    if not roots:
+        console.print("No library roots yet: run `tuifeed import PATH`.")
+    else:
+        table = Table("root", "files", "missing", "added", title="Library roots")
+        for root in roots:
+            table.add_row(root.path, str(root.files), str(root.missing), root.added_at[:19].replace("T", " "))
+        console.print(table)
+    total = store.clip_count(include_missing=True)
+    console.print(f"{total} clips, {total - store.clip_count()} missing.")
+    return 0
+
+
+class _RateColumn(ProgressColumn):
+    """Files per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} files/s" if speed else "", style="progress.data.speed")
+
+
+def _with_bar(store: Store, paths: list[Path], console: Console, stop: threading.Event) -> ImportSummary:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _RateColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("Scanning", total=None)
+
+        def report(progress: ImportProgress) -> None:
+            if progress.total is None:
+                bar.update(task, description=f"Scanning ({progress.done:,} found)")
+            else:
+                bar.update(task, description="Importing", completed=progress.done, total=progress.total)
+
+        return import_paths(store, paths, progress=report, should_stop=stop.is_set)
+
+
+def _with_log(store: Store, paths: list[Path], console: Console, stop: threading.Event) -> ImportSummary:
+    started = time.monotonic()
+    logged = 0
+
+    def report(progress: ImportProgress) -> None:
+        nonlocal logged
+        if progress.total is None or progress.done - logged < LOG_EVERY:
+            return
+        logged = progress.done - progress.done % LOG_EVERY
+        rate = progress.done / max(time.monotonic() - started, 1e-9)
+        console.print(f"import: {progress.done:,}/{progress.total:,} files ({rate:,.0f} files/s)", highlight=False)
+
+    return import_paths(store, paths, progress=report, should_stop=stop.is_set)
+
+
+def _print_summary(summary: ImportSummary, console: Console) -> None:
+    if summary.stopped:
+        console.print("[yellow]Stopped:[/] what was imported is kept; run the import again to resume.")
+    counts = Table(*_COUNTS, title="Import summary")
+    counts.add_row(*(str(getattr(summary, name)) for name in _COUNTS))
+    console.print(counts)
+    if summary.failures:
+        failures = Table("path", "reason", title="Failures")
+        for failure in summary.failures:
+            failures.add_row(Text(str(failure.path)), Text(failure.reason))
+        console.print(failures)
+
+
+@contextmanager
+def _stop_on_interrupt(stop: threading.Event) -> Iterator[None]:
+    """The first Ctrl-C sets `stop` (the run ends after its current batch); a second one interrupts."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, handle)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
