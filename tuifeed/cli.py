@@ -10,12 +10,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from dataclasses import fields
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 
 from tuifeed import __version__, locations
 from tuifeed.config import Config, load_config
 from tuifeed.errors import ConfigError, TuifeedError
 from tuifeed.store import Store
+
+if TYPE_CHECKING:
+    from tuifeed.recommend import RecommenderSettings
 
 COMMANDS = ("play", "import", "library", "doctor")
 EXIT_USAGE = 2
@@ -39,9 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", parents=[common], help="import folders of videos")
     importer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     importer.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    library = commands.add_parser(
-        "library", parents=[common], help="list library roots; `remove PATH` forgets one"
-    )
+    library = commands.add_parser("library", parents=[common], help="list library roots; `remove PATH` forgets one")
     library.add_argument("action", nargs="?", choices=["remove"])
     library.add_argument("path", nargs="?", type=Path)
     commands.add_parser("doctor", parents=[common], help="check libvlc, the terminal and the data directory")
@@ -117,24 +121,20 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
         prefix = str(Path(os.path.abspath(args.path)))
         clips = [clip for clip in clips if clip.location.startswith(prefix)]
     if not clips:
-        console.print(
-            f"No playable clips{f' in {root}' if root else ''}. Import some: tuifeed import ~/Videos"
-        )
+        console.print(f"No playable clips{f' in {root}' if root else ''}. Import some: tuifeed import ~/Videos")
         return 1
 
-    system = (
-        ColorSystem(config.display.color) if config.display.color != "auto" else detect_color_mode(os.environ)
-    )
+    system = ColorSystem(config.display.color) if config.display.color != "auto" else detect_color_mode(os.environ)
     color = ColorMode(system, bits=config.display.color_bits if system is ColorSystem.TRUECOLOR else 8)
     seed = args.seed if args.seed is not None else (config.feed.seed or None)
-    recommender = Recommender(seed=seed if seed is not None else int.from_bytes(os.urandom(4)))
+    recommender = Recommender(
+        seed=seed if seed is not None else int.from_bytes(os.urandom(4)), settings=recommender_settings(config)
+    )
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     recommender.rebuild(stored_feedback(store))
     with _stderr_to_log(_log_path(config)):
         player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
-        app = TuifeedApp(
-            store=store, player=player, ranker=recommender, clips=clips, config=config, color=color
-        )
+        app = TuifeedApp(store=store, player=player, ranker=recommender, clips=clips, config=config, color=color)
         _check_keys(app, config)
         try:
             app.run()
@@ -142,6 +142,27 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
             app.session.quit()
             player.close()
     return 0
+
+
+def recommender_settings(config: Config) -> RecommenderSettings:
+    """The recommender's knobs from [recommender], each bad one reported at its line."""
+    from tuifeed.recommend import RecommenderSettings
+
+    known = {option.name: option for option in fields(RecommenderSettings)}
+    values: dict[str, float] = {}
+    for key, value in config.recommender.items():
+        option = known.get(key)
+        if option is None:
+            allowed = ", ".join(known)
+            raise config.error_at("recommender", key, f"unknown key {key!r} in [recommender]; allowed: {allowed}")
+        if isinstance(option.default, int) and value != int(value):
+            raise config.error_at("recommender", key, f"{key} must be a whole number, not {value!r}")
+        values[key] = type(option.default)(value)
+    try:
+        return RecommenderSettings(**values)  # type: ignore[arg-type]
+    except ValueError as error:
+        key = next((key for key in values if str(error).startswith(key)), next(iter(values), "recommender"))
+        raise config.error_at("recommender", key, str(error)) from error
 
 
 def _check_keys(app: object, config: Config) -> None:
@@ -153,9 +174,7 @@ def _check_keys(app: object, config: Config) -> None:
     known = [binding.id for binding in FeedScreen.BINDINGS if isinstance(binding, Binding) and binding.id]
     for binding_id in config.keys:
         if binding_id not in known:
-            raise config.key_error(
-                binding_id, f"unknown binding id {binding_id!r}; allowed: {', '.join(known)}"
-            )
+            raise config.key_error(binding_id, f"unknown binding id {binding_id!r}; allowed: {', '.join(known)}")
 
 
 def _database_path(db: Path | None, config: Config) -> Path:
@@ -173,9 +192,7 @@ def _log_path(config: Config) -> Path:
 def _setup_logging(config: Config) -> None:
     path = _log_path(config)
     path.parent.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(
-        filename=path, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(filename=path, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 @contextmanager

@@ -26,9 +26,7 @@ def _option(
 class PlayerConfig:
     """[player]: sound and what happens when a clip ends."""
 
-    audio_output: str = _option(
-        "", "libvlc audio output: '' lets libvlc choose; 'pulse', 'alsa', 'adummy' (silent)"
-    )
+    audio_output: str = _option("", "libvlc audio output: '' lets libvlc choose; 'pulse', 'alsa', 'adummy' (silent)")
     volume: int = _option(80, "volume at start, 0-100", low=0, high=100)
     muted: bool = _option(False, "start muted")
     auto_advance: bool = _option(False, "go to the next clip when one ends, instead of looping it")
@@ -71,12 +69,14 @@ class Config:
     feed: FeedConfig = field(default_factory=FeedConfig)
     keys: dict[str, str] = field(default_factory=dict)
     """Key overrides: binding id = "key1,key2" (see `?` in the app for the ids)."""
+    recommender: dict[str, float] = field(default_factory=dict)
+    """[recommender] knobs, checked by the recommender's own settings (see config.toml)."""
     source: Path | None = None
     """The file this was read from, for error messages."""
 
-    def key_error(self, binding_id: str, message: str) -> ConfigError:
-        """An error about one entry of the [keys] table, pointing at its line."""
-        return _error(self.source, _source_text(self.source), "keys", binding_id, message)
+    def error_at(self, section: str, key: str, message: str) -> ConfigError:
+        """An error about one key of a section, pointing at its line in the file."""
+        return _error(self.source, _source_text(self.source), section, key, message)
 
 
 _SECTIONS: dict[str, type] = {
@@ -99,13 +99,14 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
     except tomllib.TOMLDecodeError as error:
         where = re.search(r"\(at line (\d+), column \d+\)", str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise ConfigError(
-            str(path), f"not valid TOML: {message}", int(where[1]) if where else None
-        ) from error
+        raise ConfigError(str(path), f"not valid TOML: {message}", int(where[1]) if where else None) from error
     sections: dict[str, Any] = {}
     for name, value in data.items():
         if name == "keys":
             sections["keys"] = _keys(path, text, value)
+            continue
+        if name == "recommender":
+            sections["recommender"] = _numbers(path, text, value)
             continue
         if name not in _SECTIONS:
             raise _error(
@@ -113,7 +114,7 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
                 text,
                 None,
                 name,
-                f"unknown section [{name}]; allowed: {', '.join([*_SECTIONS, 'keys'])}",
+                f"unknown section [{name}]; allowed: {', '.join([*_SECTIONS, 'recommender', 'keys'])}",
             )
         if not isinstance(value, dict):
             raise _error(path, text, None, name, f"[{name}] must be a table")
@@ -127,9 +128,7 @@ def _section(path: Path, text: str, name: str, kind: type, values: dict[str, Any
     for key, value in values.items():
         option = known.get(key)
         if option is None:
-            raise _error(
-                path, text, name, key, f"unknown key {key!r} in [{name}]; allowed: {', '.join(known)}"
-            )
+            raise _error(path, text, name, key, f"unknown key {key!r} in [{name}]; allowed: {', '.join(known)}")
         expected = type(option.default)
         if type(value) is not expected:
             raise _error(path, text, name, key, f"{key} must be {_kind(expected)}, not {value!r}")
@@ -151,6 +150,15 @@ def _keys(path: Path, text: str, values: Any) -> dict[str, str]:
     for key, value in values.items():
         if not isinstance(value, str) or not value.strip():
             raise _error(path, text, "keys", key, f'{key} must be a string of keys such as "j,down"')
+    return dict(values)
+
+
+def _numbers(path: Path, text: str, values: Any) -> dict[str, float]:
+    if not isinstance(values, dict):
+        raise _error(path, text, None, "recommender", "[recommender] must be a table of numbers")
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _error(path, text, "recommender", key, f"{key} must be a number, not {value!r}")
     return dict(values)
 
 

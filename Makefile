@@ -1,0 +1,46 @@
+# tuifeed: `make run` plays the bundled clips, `make test` runs the whole suite. Both set up what is missing.
+VENV        := .venv
+PY          := $(VENV)/bin/python
+PYTHON      ?= python3
+RUN_DEBS    := libvlc5 vlc-plugin-base libvlc-bin
+TEST_DEBS   := $(RUN_DEBS) tmux ffmpeg
+PYTEST_ARGS ?=
+
+.PHONY: run test check bench media setup setup-test clean
+
+run: setup
+	$(VENV)/bin/tuifeed
+
+test: setup-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: setup
+	$(VENV)/bin/ruff check tuifeed tests benchmarks media
+	$(VENV)/bin/ruff format --check tuifeed tests benchmarks media
+	$(VENV)/bin/mypy
+
+bench: setup-test
+	$(PY) benchmarks/playback.py
+	$(PY) benchmarks/render.py
+	$(PY) benchmarks/import.py
+	$(PY) benchmarks/recommend.py
+
+media: setup
+	$(PY) media/make_media.py
+
+setup: $(VENV)/.installed
+	@DEBS="$(RUN_DEBS)" sh .ci/apt-ensure
+
+setup-test: $(VENV)/.installed
+	@DEBS="$(TEST_DEBS)" sh .ci/apt-ensure
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "tuifeed needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,227 @@
+"""FeedSession with the fake player, a real SQLite store and a fake clock: queue, dwell, records."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import pytest
+
+from tuifeed.feed import FeedSession, stored_feedback
+from tuifeed.models import Clip, ImpressionExit
+from tuifeed.player.fake import FakePlayer
+from tuifeed.recommend import ClipFeatures, Feedback, Recommender
+from tuifeed.store import Store
+
+
+class Clock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class InOrder:
+    """A ranker that offers clips in a fixed order and remembers what it was told."""
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+        self.observed: list[Feedback] = []
+        self.shown_ids: list[str] = []
+
+    def next(self, exclude: Collection[str] = ()) -> str | None:
+        return next((clip_id for clip_id in self.ids if clip_id not in exclude), None)
+
+    def shown(self, clip_id: str) -> None:
+        self.shown_ids.append(clip_id)
+
+    def observe(self, feedback: Feedback) -> None:
+        self.observed.append(feedback)
+
+
+CLIPS = [Clip(id=f"c{i}", location=f"/clips/c{i}.mp4", creator=f"cr{i}", duration_ms=10_000) for i in range(4)]
+
+
+@pytest.fixture
+def session(db_store: Store) -> FeedSession:
+    db_store.upsert_clips(CLIPS)
+    return FeedSession(db_store, FakePlayer(), InOrder([c.id for c in CLIPS]), CLIPS, clock=Clock())
+
+
+def advance(session: FeedSession, seconds: float) -> None:
+    clock = session.clock
+    assert isinstance(clock, Clock)
+    clock.now += seconds
+
+
+def test_next_and_previous_walk_history(session: FeedSession) -> None:
+    """Next takes the ranker's pick, previous goes back, next again replays history."""
+    assert session.start() == CLIPS[0]
+    assert session.next() == CLIPS[1]
+    assert session.next() == CLIPS[2]
+    assert session.previous() == CLIPS[1]
+    assert session.next() == CLIPS[2]
+    assert session.history == ["c0", "c1", "c2"]
+    assert session.position == (3, 4)
+
+
+def test_previous_on_first_clip_stays(session: FeedSession, db_store: Store) -> None:
+    """Swiping back on the first clip does nothing and records nothing."""
+    session.start()
+    assert session.previous() == CLIPS[0]
+    assert db_store.impressions() == []
+
+
+def test_dwell_counts_only_unpaused_time(session: FeedSession, db_store: Store) -> None:
+    """Paused time is not dwell; the impression records exit, dwell and watch ratio."""
+    session.start()
+    advance(session, 3)
+    session.set_paused(True)
+    advance(session, 50)
+    session.set_paused(False)
+    advance(session, 2)
+    session.next()
+    [impression] = db_store.impressions()
+    assert impression.dwell_ms == 5000
+    assert impression.exit is ImpressionExit.NEXT
+    assert impression.watch_ratio == 0.5
+
+
+def test_loop_counts_and_replays(session: FeedSession, db_store: Store) -> None:
+    """Without auto-advance a clip that ends loops, and the loop is counted."""
+    session.start()
+    player = session.player
+    assert isinstance(player, FakePlayer)
+    advance(session, 10)
+    session.clip_ended(player.token)
+    advance(session, 10)
+    session.clip_ended(player.token)
+    advance(session, 5)
+    session.quit()
+    [impression] = db_store.impressions()
+    assert (impression.loops, impression.dwell_ms, impression.exit) == (2, 25_000, ImpressionExit.QUIT)
+    assert impression.watch_ratio == 2.5
+
+
+def test_auto_advance_moves_on_at_the_end(session: FeedSession, db_store: Store) -> None:
+    """With auto-advance the end of a clip starts the next, recorded as 'ended'."""
+    session.auto_advance = True
+    session.start()
+    player = session.player
+    assert isinstance(player, FakePlayer)
+    session.clip_ended(player.token)
+    assert session.current == CLIPS[1]
+    assert db_store.impressions()[0].exit is ImpressionExit.ENDED
+
+
+def test_stale_player_events_are_ignored(session: FeedSession) -> None:
+    """An end or error from a clip already swiped away changes nothing."""
+    session.start()
+    player = session.player
+    assert isinstance(player, FakePlayer)
+    old_token = player.token
+    session.next()
+    assert session.clip_ended(old_token) == CLIPS[1]
+    assert session.clip_failed(old_token) == CLIPS[1]
+
+
+def test_failed_clip_is_recorded_and_skipped(session: FeedSession, db_store: Store) -> None:
+    """A clip that cannot play is recorded with exit 'error' and the feed moves on without it."""
+    session.start()
+    session.next()
+    player = session.player
+    assert isinstance(player, FakePlayer)
+    assert session.clip_failed(player.token) == CLIPS[2]
+    assert session.history == ["c0", "c2"]
+    assert [i.exit for i in db_store.impressions()] == [ImpressionExit.NEXT, ImpressionExit.ERROR]
+    assert "c1" not in session.clips
+
+
+def test_likes_toggle_and_reach_the_ranker(session: FeedSession, db_store: Store) -> None:
+    """A like is stored at once and the impression's feedback says liked."""
+    session.start()
+    assert session.toggle_like() is True
+    assert db_store.liked_ids() == {"c0"}
+    session.next()
+    ranker = session.ranker
+    assert isinstance(ranker, InOrder)
+    assert ranker.observed[0].liked is True
+    assert ranker.shown_ids[:2] == ["c0", "c1"]
+
+
+def test_came_back_is_reported(session: FeedSession) -> None:
+    """Feedback for a clip reached by swiping back says skipped_back."""
+    session.start()
+    session.next()
+    session.previous()
+    session.next()
+    ranker = session.ranker
+    assert isinstance(ranker, InOrder)
+    assert [f.skipped_back for f in ranker.observed] == [False, False, True]
+
+
+def test_next_clip_is_prerolled(session: FeedSession) -> None:
+    """The clip that comes next is pre-rolled while the current one plays."""
+    session.start()
+    player = session.player
+    assert isinstance(player, FakePlayer)
+    assert player.prerolled == "/clips/c1.mp4"
+    session.next()
+    assert player.played[-1] == "/clips/c1.mp4"
+    assert player.prerolled == "/clips/c2.mp4"
+
+
+def test_feed_never_runs_dry(session: FeedSession) -> None:
+    """After every clip was shown a new round starts, without repeating the clip on screen."""
+    session.start()
+    seen = [session.next() for _ in range(6)]
+    assert all(clip is not None for clip in seen)
+    assert all(a != b for a, b in zip(seen, seen[1:], strict=False))
+
+
+def test_checkpoint_saves_dwell_of_the_open_impression(session: FeedSession, db_store: Store) -> None:
+    """tick() saves the dwell so far, which recovery uses after a kill."""
+    session.start()
+    advance(session, 4)
+    session.tick()
+    assert db_store.recover_open_impressions() == 1
+    [impression] = db_store.impressions()
+    assert impression.dwell_ms == 4000
+    assert impression.exit is ImpressionExit.KILLED
+
+
+def test_stored_feedback_rebuilds_the_recommender(session: FeedSession, db_store: Store) -> None:
+    """Impressions and likes in the store replay into the same feedback the live session gave."""
+    session.start()
+    advance(session, 9)
+    session.toggle_like()
+    session.next()
+    advance(session, 0.4)
+    session.next()
+    [first, second] = stored_feedback(db_store)
+    assert (first.clip_id, first.dwell, first.liked) == ("c0", 9.0, True)
+    assert (second.clip_id, second.dwell, second.liked) == ("c1", 0.4, False)
+
+
+def test_with_the_real_recommender_a_dwelt_on_creator_dominates(db_store: Store) -> None:
+    """Skipping one creator fast and dwelling on another makes the second fill the next clips."""
+    clips = [
+        Clip(id=f"{creator}{i}", location=f"/c/{creator}{i}.mp4", creator=creator, duration_ms=10_000, tags=(creator,))
+        for creator in ("skip", "stay", "other1", "other2")
+        for i in range(8)
+    ]
+    db_store.upsert_clips(clips)
+    recommender = Recommender(seed=3)
+    recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
+    session = FeedSession(db_store, FakePlayer(), recommender, clips, clock=Clock())
+    clip = session.start()
+    for _ in range(12):
+        assert clip is not None
+        advance(session, 9.5 if clip.creator == "stay" else 0.3)
+        clip = session.next()
+    upcoming = [session.next() for _ in range(10)]
+    creators = [c.creator for c in upcoming if c is not None]
+    assert creators.count("stay") >= max(creators.count(other) for other in ("skip", "other1", "other2"))
+    assert creators.count("skip") <= 1
