@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection
 
 import pytest
@@ -178,7 +179,7 @@ def test_feed_never_runs_dry(session: FeedSession) -> None:
     session.start()
     seen = [session.next() for _ in range(6)]
     assert all(clip is not None for clip in seen)
-    assert all(a != b for a, b in zip(seen, seen[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(seen))
 
 
 def test_checkpoint_saves_dwell_of_the_open_impression(session: FeedSession, db_store: Store) -> None:

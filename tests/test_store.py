@@ -121,7 +121,7 @@ def test_corrupt_database_is_one_clear_error(tmp_path: Path) -> None:
     """A file that is not a database raises StoreError naming it."""
     path = tmp_path / "bad.db"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="bad.db: cannot open the database"):
+    with pytest.raises(StoreError, match=r"bad\.db: cannot open the database"):
         Store(path)
 
 

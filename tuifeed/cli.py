@@ -8,9 +8,8 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
-
 from dataclasses import fields
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console

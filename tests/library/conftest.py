@@ -113,9 +113,7 @@ def build_corpus(root: Path) -> None:
     make_clip(root / "shorts" / f"{UNICODE_NAME}.mkv", codec="mpeg4", audio="libmp3lame", hue=2)
     make_clip(root / "odd" / "name with spaces & 'quotes'.avi", codec="mjpeg", audio=None)
     make_clip(root / "odd" / "old phone.3gp", size=(128, 96), codec="h263", audio=None, hue=1)
-    make_clip(
-        root / "odd" / "broadcast.ts", codec="mpeg2video", audio="mp2", hue=2, container_format="mpegts"
-    )
+    make_clip(root / "odd" / "broadcast.ts", codec="mpeg2video", audio="mp2", hue=2, container_format="mpegts")
     make_clip(root / "odd" / "deep" / "er" / "clip.m4v", hue=1, container_format="mp4")
     make_clip(root / "nfo" / "pier.mp4", size=(112, 64))
     (root / "nfo" / "pier.nfo").write_text(NFO, encoding="utf-8")

@@ -108,9 +108,7 @@ def test_progress_reports_scan_then_every_file(store: Store, corpus: Path) -> No
 def test_should_stop_ends_the_run_and_the_next_run_resumes(store: Store, tmp_path: Path) -> None:
     """A stopped run keeps what it recorded and marks nothing missing; the next one finishes."""
     for index in range(70):
-        make_clip(
-            tmp_path / "many" / f"clip{index:02}.mp4", seconds=0.2, audio=None, metadata={"title": str(index)}
-        )
+        make_clip(tmp_path / "many" / f"clip{index:02}.mp4", seconds=0.2, audio=None, metadata={"title": str(index)})
     recorded: list[int] = []
     first = import_paths(
         store,

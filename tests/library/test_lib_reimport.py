@@ -89,9 +89,7 @@ def test_move_keeps_identity_and_history(store: Store, corpus: Path) -> None:
     assert clip is not None and clip.location == str(corpus / "archive" / "renamed.mp4")
     assert store.clip_count() == len(GOOD)
     assert [item.clip_id for item in store.impressions()] == [clip_id]
-    assert [row.path for row in FileIndex(store).of_clip(clip_id)] == [
-        str(corpus / "archive" / "renamed.mp4")
-    ]
+    assert [row.path for row in FileIndex(store).of_clip(clip_id)] == [str(corpus / "archive" / "renamed.mp4")]
 
 
 def test_delete_hides_and_reappearance_restores(store: Store, corpus: Path, tmp_path: Path) -> None:
