@@ -131,10 +131,10 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
     )
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     recommender.rebuild(stored_feedback(store))
+    _check_keys(config)
     with _stderr_to_log(_log_path(config)):
         player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
         app = TuifeedApp(store=store, player=player, ranker=recommender, clips=clips, config=config, color=color)
-        _check_keys(app, config)
         try:
             app.run()
         finally:
@@ -156,7 +156,7 @@ def recommender_settings(config: Config) -> RecommenderSettings:
             raise config.error_at("recommender", key, f"unknown key {key!r} in [recommender]; allowed: {allowed}")
         if isinstance(option.default, int) and value != int(value):
             raise config.error_at("recommender", key, f"{key} must be a whole number, not {value!r}")
-        values[key] = type(option.default)(value)
+        values[key] = int(value) if isinstance(option.default, int) else float(value)
     try:
         return RecommenderSettings(**values)  # type: ignore[arg-type]
     except ValueError as error:
@@ -164,16 +164,14 @@ def recommender_settings(config: Config) -> RecommenderSettings:
         raise config.error_at("recommender", key, str(error)) from error
 
 
-def _check_keys(app: object, config: Config) -> None:
+def _check_keys(config: Config) -> None:
     """Reject [keys] entries that name no binding, pointing at their line in config.toml."""
-    from textual.binding import Binding
+    from tuifeed.ui.screens.feed import binding_ids
 
-    from tuifeed.ui.screens.feed import FeedScreen
-
-    known = [binding.id for binding in FeedScreen.BINDINGS if isinstance(binding, Binding) and binding.id]
+    known = binding_ids()
     for binding_id in config.keys:
         if binding_id not in known:
-            raise config.key_error(binding_id, f"unknown binding id {binding_id!r}; allowed: {', '.join(known)}")
+            raise config.error_at("keys", binding_id, f"unknown binding id {binding_id!r}; allowed: {', '.join(known)}")
 
 
 def _database_path(db: Path | None, config: Config) -> Path:

@@ -163,14 +163,15 @@ class _Deck:
     def _on_end(self, _event: Any) -> None:
         self.ended = True
         if self.frames_shown == 0:
-            self._fail("no picture could be decoded (not a video, or a damaged file)")
+            self.fail("no picture could be decoded (not a video, or a damaged file)")
         elif self.active:
             self.engine._listener_ended(self.token)
 
     def _on_error(self, _event: Any) -> None:
-        self._fail("libvlc could not play it (damaged, or an unsupported format)")
+        self.fail("libvlc could not play it (damaged, or an unsupported format)")
 
-    def _fail(self, message: str) -> None:
+    def fail(self, message: str) -> None:
+        """Mark the clip failed and, when it is on screen, report why."""
         if self.failure is not None:
             return
         self.failure = message
@@ -193,9 +194,7 @@ class _Deck:
 class VlcPlayer:
     """Plays clips with libvlc, headless, pre-rolling the next one so a swipe shows it at once."""
 
-    def __init__(
-        self, audio_output: str | None = None, volume: int = 80, extra_args: tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, audio_output: str | None = None, volume: int = 80, extra_args: tuple[str, ...] = ()) -> None:
         """Start one libvlc instance; `audio_output` is a libvlc aout name ("pulse", "alsa", "adummy"...)."""
         self._vlc = load_vlc()
         args = [*_BASE_ARGS, *extra_args]
@@ -231,7 +230,7 @@ class VlcPlayer:
         self._paused = False
         deck.active = True
         if not self._exists(location):
-            self._listener_error(deck.token, "the file is gone (moved, deleted, or its drive unmounted)")
+            deck.fail("the file is gone (moved, deleted, or its drive unmounted)")
             return deck.token
         self._apply_audio(deck)
         deck.player.set_rate(self._rate)
@@ -380,9 +379,7 @@ class VlcPlayer:
 def libvlc_plugin_cache() -> Path | None:
     """The plugins.dat cache libvlc-bin builds (without it every start scans all plugins), if found."""
     vlc = load_vlc()
-    candidates = [
-        Path(path) for path in (getattr(vlc, "plugin_path", None), os.environ.get("VLC_PLUGIN_PATH")) if path
-    ]
+    candidates = [Path(path) for path in (getattr(vlc, "plugin_path", None), os.environ.get("VLC_PLUGIN_PATH")) if path]
     candidates += [
         Path(p)
         for p in (

@@ -42,9 +42,7 @@ class TuifeedApp(App[None]):
         """Wire the feed from the parts the CLI (or a test) built."""
         super().__init__()
         self.config = config
-        self.session = FeedSession(
-            store, player, ranker, clips, auto_advance=config.player.auto_advance, clock=clock
-        )
+        self.session = FeedSession(store, player, ranker, clips, auto_advance=config.player.auto_advance, clock=clock)
         self.feed = FeedScreen(
             self.session,
             color,

@@ -27,6 +27,11 @@ WHEEL_QUIET_SECONDS = 0.35
 SIDE_PANEL_WIDTH = 36
 
 
+def binding_ids() -> list[str]:
+    """The id of every feed binding, the names [keys] in config.toml may remap."""
+    return [binding.id for binding in FeedScreen.BINDINGS if isinstance(binding, Binding) and binding.id]
+
+
 class FeedScreen(Screen[None]):
     """The feed: the video fills the screen, the info panel sits beside or below it."""
 

@@ -30,13 +30,13 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, keys: list[tuple[str, str]]) -> None:
         """`keys` is (keys, what they do), one row per binding."""
         super().__init__()
-        self._keys = keys
+        self.rows = keys
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
-        for keys, description in self._keys:
+        for keys, description in self.rows:
             table.add_row(keys, description)
         with Vertical():
             yield Static("[b]tuifeed keys[/b]  (any key closes)")

@@ -1,0 +1,237 @@
+"""The app driven by Textual's Pilot: keys move through clips, likes toggle, rows land in SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import pytest
+from textual import events
+from textual.message import Message
+
+from tuifeed.config import Config, PlayerConfig
+from tuifeed.models import Clip, ImpressionExit
+from tuifeed.player.fake import FakePlayer
+from tuifeed.recommend import Feedback
+from tuifeed.render import ColorMode
+from tuifeed.store import Store
+from tuifeed.ui.app import TuifeedApp
+from tuifeed.ui.messages import ClipFailed
+from tuifeed.ui.screens.feed import WHEEL_QUIET_SECONDS
+from tuifeed.ui.screens.help import HelpScreen
+from tuifeed.ui.widgets.info import InfoPanel
+
+CLIPS = [
+    Clip(
+        id=f"c{i}",
+        location=f"/clips/c{i}.mp4",
+        title=f"Clip {i}",
+        creator=f"maker{i}",
+        tags=("waves", "blue"),
+        sound="lofi-3",
+        duration_ms=8000,
+        width=360,
+        height=640,
+    )
+    for i in range(4)
+]
+
+
+class InOrder:
+    """Offers clips in library order."""
+
+    def next(self, exclude: Collection[str] = ()) -> str | None:
+        return next((clip.id for clip in CLIPS if clip.id not in exclude), None)
+
+    def shown(self, clip_id: str) -> None:
+        pass
+
+    def observe(self, feedback: Feedback) -> None:
+        pass
+
+
+def make_app(store: Store, config: Config | None = None) -> tuple[TuifeedApp, FakePlayer]:
+    store.upsert_clips(CLIPS)
+    player = FakePlayer()
+    app = TuifeedApp(
+        store=store, player=player, ranker=InOrder(), clips=CLIPS, config=config or Config(), color=ColorMode()
+    )
+    return app, player
+
+
+def info_text(app: TuifeedApp) -> str:
+    return str(app.screen.query_one(InfoPanel).render())
+
+
+async def test_keys_move_like_and_record(db_store: Store) -> None:
+    """j j l k q: three moves, one like, four impressions with the right exits."""
+    app, player = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.session.current == CLIPS[0]
+        for key in "jjlk":
+            await pilot.press(key)
+        assert app.session.current == CLIPS[1]
+        assert "@maker1" in info_text(app)
+        await pilot.press("q")
+    assert [i.exit for i in db_store.impressions()] == [
+        ImpressionExit.NEXT,
+        ImpressionExit.NEXT,
+        ImpressionExit.PREVIOUS,
+        ImpressionExit.QUIT,
+    ]
+    assert db_store.liked_ids() == {"c2"}
+    assert player.played == ["/clips/c0.mp4", "/clips/c1.mp4", "/clips/c2.mp4", "/clips/c1.mp4"]
+
+
+async def test_like_twice_unlikes_and_panel_follows(db_store: Store) -> None:
+    """The info panel shows the liked state as it toggles."""
+    app, _ = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "♡" in info_text(app)
+        await pilot.press("l")
+        assert "♥ liked" in info_text(app)
+        await pilot.press("l")
+        assert "♥ liked" not in info_text(app)
+    assert db_store.like_events()[-1][1] is False
+
+
+async def test_video_paints_frames_as_half_blocks(db_store: Store) -> None:
+    """A frame from the player lands in the video view as coloured half-block cells, centred."""
+    app, player = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        player.emit_frame((360, 640))
+        await pilot.pause(0.1)
+        video = app.feed.video
+        assert video.frames_painted >= 1
+        middle = video.render_line(video.size.height // 2).text
+        assert "▀" in middle
+        assert middle.startswith(" ")  # letterboxed: a 9:16 clip does not fill the width
+
+
+async def test_info_panel_beside_vertical_clip_when_wide_below_when_narrow(db_store: Store) -> None:
+    """Wide terminals put the panel beside a vertical clip; narrow ones below it."""
+    app, _ = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.feed.has_class("side")
+        await pilot.resize_terminal(60, 40)
+        await pilot.pause()
+        assert not app.feed.has_class("side")
+
+
+async def test_clear_mode_hides_the_panel(db_store: Store) -> None:
+    """c hides and shows the info panel."""
+    app, _ = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(InfoPanel)
+        assert panel.display
+        await pilot.press("c")
+        assert not panel.display
+        await pilot.press("c")
+        assert panel.display
+
+
+async def test_help_lists_every_key_and_pauses(db_store: Store) -> None:
+    """? shows every binding's keys; the feed pauses underneath and resumes after."""
+    app, player = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert player.paused and app.feed.video.covered
+        rows = dict((description, keys) for keys, description in app.screen.rows)
+        assert rows["Next clip"] == "j ↓ pgdn"
+        assert rows["Like / unlike"] == "l"
+        assert len(rows) == len([b for b in app.feed.BINDINGS if getattr(b, "id", None)])
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.screen is app.feed
+        assert not player.paused and not app.feed.video.covered
+
+
+async def test_player_controls_reach_the_player(db_store: Store) -> None:
+    """Space, arrows, m, +/-, [/] and a drive the player and the session."""
+    app, player = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("space")
+        assert player.paused
+        await pilot.press("space", "right", "right", "left")
+        assert not player.paused and player.position == 5000
+        await pilot.press("m")
+        assert player.muted
+        await pilot.press("minus")
+        assert (player.volume, player.muted) == (70, False)
+        await pilot.press("right_square_bracket")
+        assert player.rate == 1.25
+        await pilot.press("a")
+        assert app.session.auto_advance
+        assert "auto-advance" in info_text(app)
+
+
+async def test_failed_clip_shows_one_line_and_moves_on(db_store: Store) -> None:
+    """A clip the player cannot play gives one error toast and the next clip plays."""
+    app, player = make_app(db_store)
+    seen: list[Message] = []
+    async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
+        await pilot.pause()
+        player.fail("no picture could be decoded")
+        await pilot.pause()
+        assert any(isinstance(message, ClipFailed) for message in seen)
+        assert app.session.current == CLIPS[1]
+        assert app.feed.video.covered  # the toast overlaps the video: safe painting path
+    assert db_store.impressions()[0].exit is ImpressionExit.ERROR
+
+
+async def test_wheel_burst_is_one_swipe(db_store: Store) -> None:
+    """Several wheel notches in quick succession move one clip; a later notch moves another."""
+    app, _ = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for _ in range(4):
+            app.feed.post_message(events.MouseScrollDown(None, 10, 10, 0, 0, 0, False, False, False))
+        await pilot.pause()
+        assert app.session.current == CLIPS[1]
+        await pilot.pause(WHEEL_QUIET_SECONDS + 0.1)
+        app.feed.post_message(events.MouseScrollUp(None, 10, 10, 0, 0, 0, False, False, False))
+        await pilot.pause()
+        assert app.session.current == CLIPS[0]
+
+
+async def test_click_pauses_and_double_click_likes(db_store: Store) -> None:
+    """A click toggles pause; a double click likes (and leaves the pause state as it was)."""
+    app, player = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.click("#video")
+        assert player.paused
+        await pilot.click("#video")
+        assert not player.paused
+        await pilot.double_click("#video")
+        await pilot.pause()
+        assert not player.paused
+    assert db_store.liked_ids() == {"c0"}
+
+
+async def test_keymap_from_config(db_store: Store) -> None:
+    """[keys] in config.toml remaps a binding by its id."""
+    app, _ = make_app(db_store, Config(keys={"like": "f"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+    assert db_store.liked_ids() == {"c0"}
+
+
+@pytest.mark.parametrize("auto_advance", [True, False])
+async def test_clip_end_loops_or_advances(db_store: Store, auto_advance: bool) -> None:
+    """At the end a clip loops, or with auto-advance the next one starts."""
+    app, player = make_app(db_store, Config(player=PlayerConfig(auto_advance=auto_advance)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        player.finish()
+        await pilot.pause()
+        assert app.session.current == (CLIPS[1] if auto_advance else CLIPS[0])

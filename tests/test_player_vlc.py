@@ -1,0 +1,147 @@
+"""The real libvlc engine, headless, on the bundled clips: frames, sizes, loops, pre-roll and errors."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tuifeed.player import PlayerState
+from tuifeed.player.base import Frame
+from tuifeed.player.vlc_engine import VlcPlayer
+
+pytestmark = pytest.mark.vlc
+
+
+class Recorder:
+    """A listener that keeps what the engine reported, per token."""
+
+    def __init__(self) -> None:
+        self.frames: dict[int, list[Frame]] = {}
+        self.first_at: dict[int, float] = {}
+        self.ended: list[int] = []
+        self.errors: list[tuple[int, str]] = []
+        self.lock = threading.Lock()
+
+    def player_frame(self, token: int, frame: Frame) -> None:
+        with self.lock:
+            self.first_at.setdefault(token, time.monotonic())
+            kept = self.frames.setdefault(token, [])
+            if len(kept) < 200:
+                kept.append(frame.copy())
+
+    def player_ended(self, token: int) -> None:
+        self.ended.append(token)
+
+    def player_error(self, token: int, message: str) -> None:
+        self.errors.append((token, message))
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+@pytest.fixture
+def engine() -> Iterator[tuple[VlcPlayer, Recorder]]:
+    player = VlcPlayer(audio_output="adummy")
+    recorder = Recorder()
+    player.attach(recorder, lambda width, height: (60, round(60 * height / width)))
+    yield player, recorder
+    player.close()
+
+
+def test_frames_arrive_at_the_requested_size(engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]) -> None:
+    """Frames come at the size the sizer chose for the clip's aspect, and the picture moves."""
+    player, recorder = engine
+    token = player.play(str(media_clips[0]))
+    assert wait_for(lambda: len(recorder.frames.get(token, [])) >= 15)
+    frames = recorder.frames[token]
+    height, width, depth = frames[0].shape
+    assert (width, depth) == (60, 4)
+    assert abs(width / height - _aspect(media_clips[0])) < 0.05
+    assert frames[0].any(), "the first frame is not black"
+    assert any(not np.array_equal(frames[0], later) for later in frames[1:])
+    assert player.state is PlayerState.PLAYING
+    assert player.length_ms() > 4000
+
+
+def test_a_clip_ends_and_loops(engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]) -> None:
+    """Near its end a clip reports ended; replay starts it again from the beginning."""
+    player, recorder = engine
+    shortest = min(media_clips, key=lambda path: path.stat().st_size)
+    token = player.play(str(shortest))
+    assert wait_for(lambda: player.length_ms() > 0)
+    player.seek(player.length_ms() - 1500)
+    assert wait_for(lambda: token in recorder.ended)
+    assert player.state is PlayerState.ENDED
+    count = len(recorder.frames[token])
+    player.replay()
+    assert wait_for(lambda: len(recorder.frames[token]) > count + 5)
+    assert player.position_ms() < 3000
+    assert player.state is PlayerState.PLAYING
+
+
+def test_preroll_gives_an_instant_first_frame(engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]) -> None:
+    """A pre-rolled clip paints its first frame inside play() itself, and then keeps playing."""
+    player, recorder = engine
+    player.play(str(media_clips[0]))
+    player.preroll(str(media_clips[1]))
+    time.sleep(1.0)
+    started = time.monotonic()
+    token = player.play(str(media_clips[1]))
+    returned = time.monotonic()
+    assert token in recorder.first_at
+    assert started <= recorder.first_at[token] <= returned
+    assert wait_for(lambda: len(recorder.frames[token]) > 10)
+
+
+def test_pause_stops_frames_and_resume_restarts_them(
+    engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]
+) -> None:
+    """While paused no new frames come."""
+    player, recorder = engine
+    token = player.play(str(media_clips[0]))
+    assert wait_for(lambda: len(recorder.frames.get(token, [])) > 5)
+    player.set_paused(True)
+    time.sleep(0.3)
+    count = len(recorder.frames[token])
+    time.sleep(0.5)
+    assert len(recorder.frames[token]) <= count + 1
+    assert player.state is PlayerState.PAUSED
+    player.set_paused(False)
+    assert wait_for(lambda: len(recorder.frames[token]) > count + 5)
+
+
+def test_corrupt_file_is_reported(engine: tuple[VlcPlayer, Recorder], tmp_path: Path) -> None:
+    """Random bytes named .mp4 produce one error line, not a crash."""
+    player, recorder = engine
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(np.random.default_rng(1).bytes(200_000))
+    token = player.play(str(bad))
+    assert wait_for(lambda: any(t == token for t, _ in recorder.errors))
+    [(_, message)] = [error for error in recorder.errors if error[0] == token]
+    assert "decode" in message or "play" in message
+    assert player.state is PlayerState.ERROR
+
+
+def test_vanished_file_is_reported(engine: tuple[VlcPlayer, Recorder], tmp_path: Path) -> None:
+    """A clip whose file is gone is reported at once."""
+    player, recorder = engine
+    token = player.play(str(tmp_path / "gone.mp4"))
+    assert recorder.errors == [(token, "the file is gone (moved, deleted, or its drive unmounted)")]
+
+
+def _aspect(path: Path) -> float:
+    import json
+
+    info = json.loads(path.with_suffix(".info.json").read_text())
+    return float(info["width"]) / float(info["height"])
