@@ -11,13 +11,15 @@ from textual.message import Message
 from tuifeed.config import Config, PlayerConfig
 from tuifeed.models import Clip, ImpressionExit
 from tuifeed.player.fake import FakePlayer
-from tuifeed.recommend import Feedback
+from tuifeed.recommend import Feedback, Term
 from tuifeed.render import ColorMode
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
 from tuifeed.ui.messages import ClipFailed
 from tuifeed.ui.screens.feed import WHEEL_QUIET_SECONDS
 from tuifeed.ui.screens.help import HelpScreen
+from tuifeed.ui.screens.not_interested import NotInterestedScreen
+from tuifeed.ui.screens.why import WhyScreen
 from tuifeed.ui.widgets.info import InfoPanel
 
 CLIPS = [
@@ -47,6 +49,21 @@ class InOrder:
 
     def observe(self, feedback: Feedback) -> None:
         pass
+
+    def mute(self, kind: str, value: str) -> None:
+        pass
+
+    def follow(self, creator: str) -> None:
+        pass
+
+    def unfollow(self, creator: str) -> None:
+        pass
+
+    def reset(self) -> None:
+        pass
+
+    def explain(self, clip_id: str) -> list[Term]:
+        return [Term(f"because {clip_id}", 1.0)]
 
 
 def make_app(store: Store, config: Config | None = None) -> tuple[TuifeedApp, FakePlayer]:
@@ -235,3 +252,68 @@ async def test_clip_end_loops_or_advances(db_store: Store, auto_advance: bool) -
         player.finish()
         await pilot.pause()
         assert app.session.current == (CLIPS[1] if auto_advance else CLIPS[0])
+
+
+async def test_save_follow_and_refresh_are_recorded(db_store: Store) -> None:
+    """b saves, f follows the creator, R refreshes For You: each lands in the events table."""
+    app, _ = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("b", "f", "R")
+        await pilot.pause()
+        text = info_text(app)
+        assert "★ saved" in text and "✓ following" in text
+    assert db_store.active("save") == {"c0"}
+    assert db_store.active("follow") == {"maker0"}
+    assert [event[0] for event in db_store.events(["save", "follow", "reset"])] == ["save", "follow", "reset"]
+
+
+async def test_why_shows_the_recommenders_terms(db_store: Store) -> None:
+    """w opens "Why this clip?" with the ranker's terms for the clip on screen."""
+    app, player = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, WhyScreen)
+        assert app.screen.reasons == ["because c0"]
+        assert player.paused
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen is app.feed
+
+
+async def test_not_interested_menu_mutes_a_creator(db_store: Store) -> None:
+    """x opens the menu; choosing "Mute creator" records the mute and moves on."""
+    app, _ = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, NotInterestedScreen)
+        labels = [label for _, label in app.screen.choices]
+        assert labels == [
+            "Not interested in this clip",
+            "Mute creator @maker0",
+            "Mute sound ♪ lofi-3",
+            "Mute #waves",
+            "Mute #blue",
+        ]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen is app.feed
+        assert app.session.current == CLIPS[1]
+    assert db_store.active("mute_creator") == {"maker0"}
+
+
+async def test_not_interested_in_a_clip_moves_on(db_store: Store) -> None:
+    """x then Enter marks the clip not interested and shows the next."""
+    app, _ = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.current == CLIPS[1]
+    assert db_store.active("not_interested") == {"c0"}

@@ -98,7 +98,7 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
 
 
 def _play(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
-    from tuifeed.feed import stored_feedback
+    from tuifeed.feed import restore_recommender
     from tuifeed.library import import_paths
     from tuifeed.player.vlc_engine import VlcPlayer
     from tuifeed.recommend import ClipFeatures, Recommender
@@ -130,7 +130,7 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
         seed=seed if seed is not None else int.from_bytes(os.urandom(4)), settings=recommender_settings(config)
     )
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
-    recommender.rebuild(stored_feedback(store))
+    restore_recommender(store, recommender)
     _check_keys(config)
     with _stderr_to_log(_log_path(config)):
         player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)

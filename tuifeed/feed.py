@@ -14,10 +14,12 @@ from typing import Protocol
 
 from tuifeed.models import Clip, Impression, ImpressionExit
 from tuifeed.player import Player
-from tuifeed.recommend.inputs import Feedback
+from tuifeed.recommend import FeatureKind, Feedback, Recommender, Term
 from tuifeed.store import Store
 from tuifeed.store.store import utc_now
 
+REBUILD_IMPRESSIONS = 5_000
+"""How many of the newest impressions the recommender is rebuilt from at start-up."""
 CHECKPOINT_SECONDS = 2.0
 """How often the open impression's dwell is saved, bounding what a killed run can lose."""
 
@@ -34,6 +36,21 @@ class Ranker(Protocol):
     def observe(self, feedback: Feedback) -> None:
         """Learn from one showing that just ended."""
 
+    def mute(self, kind: FeatureKind, value: str) -> None:
+        """Never offer clips with this creator, tag or sound."""
+
+    def follow(self, creator: str) -> None:
+        """Boost a creator's clips."""
+
+    def unfollow(self, creator: str) -> None:
+        """Stop boosting a creator's clips."""
+
+    def reset(self) -> None:
+        """Forget what was learned ("Refresh For You")."""
+
+    def explain(self, clip_id: str) -> list[Term]:
+        """The terms behind a clip's score, largest first."""
+
 
 @dataclass
 class _Showing:
@@ -48,6 +65,9 @@ class _Showing:
     running_since: float | None = None
     loops: int = 0
     liked_now: bool = False
+    saved_now: bool = False
+    followed_now: bool = False
+    not_interested: bool = False
     last_checkpoint: float = 0.0
 
 
@@ -75,6 +95,8 @@ class FeedSession:
         """Clip ids in the order they were shown; `index` points at the one on screen."""
         self.index = -1
         self.liked = store.liked_ids()
+        self.saved = store.active("save")
+        self.followed = store.active("follow")
         self._upcoming: str | None = None
         self._showing: _Showing | None = None
         self._paused = False
@@ -180,6 +202,62 @@ class FeedSession:
         showing.liked_now = liked
         return liked
 
+    def toggle_save(self) -> bool:
+        """Save or unsave the clip on screen (a bookmark and a strong signal); returns whether it is saved."""
+        showing = self._showing
+        if showing is None:
+            return False
+        saved = _toggle(self.saved, showing.clip.id)
+        self.store.record_event("save", showing.clip.id, saved, utc_now())
+        showing.saved_now = saved
+        return saved
+
+    def toggle_follow(self) -> bool:
+        """Follow or unfollow the creator on screen; returns whether they are followed now."""
+        showing = self._showing
+        if showing is None or not showing.clip.creator:
+            return False
+        creator = showing.clip.creator
+        followed = _toggle(self.followed, creator)
+        self.store.record_event("follow", creator, followed, utc_now())
+        if followed:
+            self.ranker.follow(creator)
+        else:
+            self.ranker.unfollow(creator)
+        showing.followed_now = followed
+        self._replan()
+        return followed
+
+    def not_interested(self) -> Clip | None:
+        """Hide the clip on screen for good, demote what it is made of, and move on."""
+        showing = self._showing
+        if showing is None:
+            return None
+        showing.not_interested = True
+        self.store.record_event("not_interested", showing.clip.id, True, utc_now())
+        return self._advance(exit=ImpressionExit.NEXT)
+
+    def mute(self, kind: FeatureKind, value: str) -> Clip | None:
+        """Never show clips with this creator, tag or sound again; moves on if the clip on screen has it."""
+        self.store.record_event(f"mute_{kind}", value, True, utc_now())
+        self.ranker.mute(kind, value)
+        current = self.current
+        if current is not None and _has(current, kind, value):
+            return self._advance(exit=ImpressionExit.NEXT)
+        self._replan()
+        return current
+
+    def refresh_for_you(self) -> None:
+        """Forget what the feed learned (history, likes and mutes are kept)."""
+        self.store.record_event("reset", "for_you", True, utc_now())
+        self.ranker.reset()
+        self._replan()
+
+    def explain(self) -> list[str]:
+        """Why the clip on screen was chosen: the recommender's terms, largest first."""
+        current = self.current
+        return [] if current is None else [term.text for term in self.ranker.explain(current.id)]
+
     def tick(self) -> None:
         """Save the dwell so far every few seconds, so a killed run loses at most that much."""
         showing = self._showing
@@ -221,9 +299,7 @@ class FeedSession:
             self.player.set_paused(True)
         started_at = utc_now()
         impression_id = self.store.open_impression(clip.id, started_at, clip.duration_ms)
-        self._showing = _Showing(
-            clip, impression_id, started_at, token, came_back, last_checkpoint=self.clock()
-        )
+        self._showing = _Showing(clip, impression_id, started_at, token, came_back, last_checkpoint=self.clock())
         self._run_clock(not self._paused)
         self.ranker.shown(clip.id)
         self._upcoming = self._peek_upcoming()
@@ -236,6 +312,15 @@ class FeedSession:
         if self.index + 1 < len(self.history):
             return self.history[self.index + 1]
         return self._pick(also_exclude={self.history[self.index]})
+
+    def _replan(self) -> None:
+        """Choose the upcoming clip again after the rules changed (a mute, a follow, a reset)."""
+        if self._showing is None or self.index + 1 < len(self.history):
+            return
+        self._upcoming = self._pick(also_exclude={self._showing.clip.id})
+        if self._upcoming is not None:
+            upcoming = self.clips[self._upcoming]
+            self.player.preroll(upcoming.location, _aspect(upcoming))
 
     def _run_clock(self, running: bool) -> None:
         showing = self._showing
@@ -271,23 +356,65 @@ class FeedSession:
             )
 
 
-REBUILD_IMPRESSIONS = 5_000
-"""How many of the newest impressions the recommender is rebuilt from at start-up."""
+def restore_recommender(store: Store, recommender: Recommender, limit: int = REBUILD_IMPRESSIONS) -> None:
+    """Rebuild the recommender from the store: mutes, follows, then the newest impressions since a reset."""
+    for kind in ("creator", "tag", "sound"):
+        for value in store.active(f"mute_{kind}"):
+            recommender.mute(kind, value)
+    for creator in store.active("follow"):
+        recommender.follow(creator)
+    impressions = store.impressions(limit)
+    resets = [at for _, _, _, at in store.events(["reset"])]
+    reset_at = None
+    if resets:
+        reset_at = next((i for i, imp in enumerate(impressions) if imp.started_at >= resets[-1]), len(impressions))
+    recommender.rebuild(stored_feedback(store, impressions), reset_at=reset_at)
 
 
-def stored_feedback(store: Store, limit: int = REBUILD_IMPRESSIONS) -> list[Feedback]:
-    """The newest stored impressions as recommender feedback, each with the likes made during it."""
-    likes: dict[str, list[tuple[str, bool]]] = {}
+def stored_feedback(store: Store, impressions: list[Impression] | None = None) -> list[Feedback]:
+    """Stored impressions as recommender feedback, each with the likes, saves and follows made during it."""
+    if impressions is None:
+        impressions = store.impressions(REBUILD_IMPRESSIONS)
+    during: dict[tuple[str, str], list[str]] = {}
     for clip_id, liked, at in store.like_events():
-        likes.setdefault(clip_id, []).append((at, liked))
-    feedback = []
-    for impression in store.impressions(limit):
-        liked = any(
-            liked and impression.started_at <= at <= impression.ended_at
-            for at, liked in likes.get(impression.clip_id, ())
+        if liked:
+            during.setdefault(("like", clip_id), []).append(at)
+    for kind, subject, active, at in store.events(["save", "follow", "not_interested"]):
+        if active:
+            during.setdefault((kind, subject), []).append(at)
+    creators = {clip.id: clip.creator for clip in store.clips(include_missing=True)}
+
+    def happened(kind: str, subject: str | None, impression: Impression) -> bool:
+        times = during.get((kind, subject or ""), ())
+        return any(impression.started_at <= at <= impression.ended_at for at in times)
+
+    return [
+        Feedback.from_impression(
+            impression,
+            liked=happened("like", impression.clip_id, impression),
+            saved=happened("save", impression.clip_id, impression),
+            followed=happened("follow", creators.get(impression.clip_id), impression),
+            not_interested=happened("not_interested", impression.clip_id, impression),
         )
-        feedback.append(Feedback.from_impression(impression, liked=liked))
-    return feedback
+        for impression in impressions
+    ]
+
+
+def _toggle(members: set[str], member: str) -> bool:
+    """Add `member` if absent, else remove it; returns whether it is a member now."""
+    if member in members:
+        members.discard(member)
+        return False
+    members.add(member)
+    return True
+
+
+def _has(clip: Clip, kind: str, value: str) -> bool:
+    if kind == "creator":
+        return clip.creator == value
+    if kind == "sound":
+        return clip.sound == value
+    return value.lstrip("#").lower() in {tag.lstrip("#").lower() for tag in clip.tags}
 
 
 def _aspect(clip: Clip) -> tuple[int, int] | None:

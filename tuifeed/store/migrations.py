@@ -96,3 +96,14 @@ def m003_clip_sources(db: Database) -> None:
     clips.add_column("published_at", str)
     clips.add_column("source_id", str)
     clips.add_column("source_url", str)
+
+
+@migrations()
+def m010_feed_events(db: Database) -> None:
+    """Saves, follows, mutes, not-interested and feed resets: one row per toggle, newest wins."""
+    db.table("events").create(
+        {"id": int, "kind": str, "subject": str, "active": int, "at": str},
+        pk="id",
+        not_null={"kind", "subject", "active", "at"},
+    )
+    db.table("events").create_index(["kind", "subject"])

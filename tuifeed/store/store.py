@@ -55,9 +55,7 @@ class Store:
         rows = [_clip_row(clip) for clip in clips]
         with self.db.atomic():
             for row in rows:
-                existing = self.db.execute(
-                    "SELECT imported_at FROM clips WHERE id = ?", [row["id"]]
-                ).fetchone()
+                existing = self.db.execute("SELECT imported_at FROM clips WHERE id = ?", [row["id"]]).fetchone()
                 if existing and existing[0]:
                     row["imported_at"] = existing[0]
             self.db.table("clips").upsert_all(rows, pk="id")
@@ -169,10 +167,31 @@ class Store:
     def liked_ids(self) -> set[str]:
         """Clips whose latest like event is a like."""
         sql = (
-            "SELECT clip_id FROM likes l WHERE id = (SELECT max(id) FROM likes WHERE clip_id = l.clip_id) "
-            "AND liked = 1"
+            "SELECT clip_id FROM likes l WHERE id = (SELECT max(id) FROM likes WHERE clip_id = l.clip_id) AND liked = 1"
         )
         return {row[0] for row in self.db.execute(sql).fetchall()}
+
+    # -- saves, follows, mutes, not interested, resets ---------------------------------------------
+
+    def record_event(self, kind: str, subject: str, active: bool, at: str) -> None:
+        """Record a toggle such as ("save", clip_id, True) or ("mute_tag", "ocean", False)."""
+        with self.db.atomic():
+            self.db.table("events").insert({"kind": kind, "subject": subject, "active": int(active), "at": at})
+
+    def active(self, kind: str) -> set[str]:
+        """Subjects whose latest event of this kind is on (saved clips, followed creators, muted tags...)."""
+        sql = (
+            "SELECT subject FROM events e WHERE kind = ? AND active = 1 AND id = "
+            "(SELECT max(id) FROM events WHERE kind = e.kind AND subject = e.subject)"
+        )
+        return {row[0] for row in self.db.execute(sql, [kind]).fetchall()}
+
+    def events(self, kinds: Iterable[str]) -> list[tuple[str, str, bool, str]]:
+        """Events of these kinds as (kind, subject, active, at), oldest first."""
+        wanted = list(kinds)
+        marks = ", ".join("?" * len(wanted))
+        sql = f"SELECT kind, subject, active, at FROM events WHERE kind IN ({marks}) ORDER BY id"
+        return [(row[0], row[1], bool(row[2]), row[3]) for row in self.db.execute(sql, wanted).fetchall()]
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> Iterator[dict[str, Any]]:
         """Rows of a read-only query as dicts, for commands and tests that inspect the store."""

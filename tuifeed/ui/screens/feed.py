@@ -12,10 +12,13 @@ from textual.screen import Screen
 
 from tuifeed.feed import FeedSession
 from tuifeed.models import Clip
+from tuifeed.recommend import FeatureKind
 from tuifeed.render import ColorMode, fit_box
 from tuifeed.ui.messages import ClipEnded, ClipFailed
 from tuifeed.ui.player_bridge import PlayerBridge
 from tuifeed.ui.screens.help import HelpScreen, describe_bindings
+from tuifeed.ui.screens.not_interested import Choice, NotInterestedScreen
+from tuifeed.ui.screens.why import WhyScreen
 from tuifeed.ui.widgets.info import InfoPanel
 from tuifeed.ui.widgets.video import VideoView
 
@@ -25,6 +28,7 @@ SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 WHEEL_QUIET_SECONDS = 0.35
 """A wheel burst counts as one swipe: events closer together than this belong to the same burst."""
 SIDE_PANEL_WIDTH = 36
+MUTABLE: dict[str, FeatureKind] = {"creator": "creator", "sound": "sound", "tag": "tag"}
 
 
 def binding_ids() -> list[str]:
@@ -47,6 +51,11 @@ class FeedScreen(Screen[None]):
         Binding("k,up,pageup", "previous_clip", "Previous clip", id="previous_clip"),
         Binding("space", "toggle_pause", "Pause / resume", id="toggle_pause"),
         Binding("l", "like", "Like / unlike", id="like"),
+        Binding("b", "save", "Save / unsave", id="save"),
+        Binding("f", "follow", "Follow / unfollow the creator", id="follow"),
+        Binding("x", "not_interested", "Not interested / mute creator, sound, tag", id="not_interested"),
+        Binding("w", "why", "Why this clip?", id="why"),
+        Binding("R", "refresh_for_you", "Refresh For You (forget what was learned)", id="refresh_for_you"),
         Binding("left", "seek(-1)", "Back 5 s", id="seek_back"),
         Binding("right", "seek(1)", "Forward 5 s", id="seek_forward"),
         Binding("m", "mute", "Mute / unmute", id="mute"),
@@ -113,6 +122,50 @@ class FeedScreen(Screen[None]):
         """Like or unlike the clip on screen."""
         self.session.toggle_like()
         self._update_info()
+
+    def action_save(self) -> None:
+        """Save or unsave the clip on screen."""
+        saved = self.session.toggle_save()
+        self.notify("Saved" if saved else "Removed from saved", timeout=1.5)
+        self._update_info()
+
+    def action_follow(self) -> None:
+        """Follow or unfollow the creator on screen."""
+        clip = self.session.current
+        if clip is None or not clip.creator:
+            return
+        followed = self.session.toggle_follow()
+        self.notify(f"{'Following' if followed else 'Unfollowed'} @{clip.creator}", timeout=1.5)
+        self._update_info()
+
+    def action_not_interested(self) -> None:
+        """Offer: not interested in this clip, or mute its creator, sound or a tag."""
+        clip = self.session.current
+        if clip is not None:
+            self.app.push_screen(NotInterestedScreen(clip), self._not_interested_chosen)
+
+    def _not_interested_chosen(self, choice: Choice | None) -> None:
+        if choice is None:
+            return
+        kind, value = choice
+        if kind == "clip":
+            self.session.not_interested()
+            self.notify("Got it: fewer clips like that", timeout=2)
+        elif (feature := MUTABLE.get(kind)) is not None:
+            self.session.mute(feature, value)
+            self.notify(f"Muted {kind} {value}", timeout=2)
+        self._clip_changed()
+
+    def action_why(self) -> None:
+        """Show why the clip on screen was chosen."""
+        clip = self.session.current
+        if clip is not None:
+            self.app.push_screen(WhyScreen(clip.title or clip.id, self.session.explain()))
+
+    def action_refresh_for_you(self) -> None:
+        """Forget what the feed learned; history, likes and mutes stay."""
+        self.session.refresh_for_you()
+        self.notify("For You refreshed: starting fresh", timeout=2)
 
     def action_seek(self, direction: int) -> None:
         """Jump 5 s back or forward."""
@@ -251,6 +304,8 @@ class FeedScreen(Screen[None]):
         self.info.show(
             clip,
             liked=clip is not None and clip.id in session.liked,
+            saved=clip is not None and clip.id in session.saved,
+            followed=clip is not None and clip.creator in session.followed,
             place=session.position,
             position_ms=session.player.position_ms(),
             length_ms=session.player.length_ms(),

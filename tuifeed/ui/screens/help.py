@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -42,7 +43,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static("[b]tuifeed keys[/b]  (any key closes)")
             yield Static(table)
 
-    def on_key(self) -> None:
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
         self.dismiss()
 
     def on_click(self) -> None:

@@ -41,6 +41,8 @@ class InfoPanel(Static):
         clip: Clip | None,
         *,
         liked: bool,
+        saved: bool,
+        followed: bool,
         place: tuple[int, int],
         position_ms: int,
         length_ms: int,
@@ -52,6 +54,8 @@ class InfoPanel(Static):
             return
         text = Text()
         text.append(f"@{clip.creator or 'unknown'}", "bold")
+        if followed:
+            text.append(" ✓ following", "green")
         text.append(f"   {place[0]}/{place[1]}", "dim")
         text.append("\n")
         text.append(clip.title or clip.location.rsplit("/", 1)[-1])
@@ -61,6 +65,8 @@ class InfoPanel(Static):
             text.append(f"\n♪ {clip.sound}", "italic")
         text.append("\n")
         text.append("♥ liked" if liked else "♡", "bold red" if liked else "dim")
+        if saved:
+            text.append("  ★ saved", "bold yellow")
         if flags:
             text.append(f"   {flags}", "yellow")
         text.append("\n")
