@@ -104,21 +104,24 @@ def test_preroll_gives_an_instant_first_frame(engine: tuple[VlcPlayer, Recorder]
     assert wait_for(lambda: len(recorder.frames[token]) > 10)
 
 
-def test_pause_stops_frames_and_resume_restarts_them(
+def test_pause_freezes_the_picture_and_resume_moves_it(
     engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]
 ) -> None:
-    """While paused no new frames come."""
+    """While paused the position stands still and any frame libvlc repaints is the same picture."""
     player, recorder = engine
     token = player.play(str(media_clips[0]))
     assert wait_for(lambda: len(recorder.frames.get(token, [])) > 5)
     player.set_paused(True)
-    time.sleep(0.3)
-    count = len(recorder.frames[token])
-    time.sleep(0.5)
-    assert len(recorder.frames[token]) <= count + 1
+    time.sleep(0.3)  # let frames already decoded drain
+    position, count = player.position_ms(), len(recorder.frames[token])
+    time.sleep(0.6)
     assert player.state is PlayerState.PAUSED
+    assert player.position_ms() == position
+    frozen = recorder.frames[token][count - 1 :]
+    assert all(np.array_equal(frozen[0], frame) for frame in frozen[1:])
     player.set_paused(False)
-    assert wait_for(lambda: len(recorder.frames[token]) > count + 5)
+    assert wait_for(lambda: player.position_ms() > position + 300)
+    assert not np.array_equal(recorder.frames[token][-1], frozen[0])
 
 
 def test_corrupt_file_is_reported(engine: tuple[VlcPlayer, Recorder], tmp_path: Path) -> None:
