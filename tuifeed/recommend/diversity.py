@@ -6,7 +6,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from enum import IntEnum
 
-from tuifeed.recommend.catalog import UNKNOWN, CatalogArrays
+import numpy as np
+
+from tuifeed.recommend.catalog import UNKNOWN, Bools, CatalogArrays
 from tuifeed.recommend.settings import RecommenderSettings
 
 
@@ -69,6 +71,26 @@ class Window:
             tags = Counter(tag for row in window for tag in self._row_tags[row])
             self._counts = (creators, tags)
         return self._counts
+
+    def allowed(self, strictness: Strictness) -> Bools:
+        """Every row the window allows under the given strictness, at once."""
+        arrays = self._arrays
+        allowed = np.ones(arrays.size, dtype=np.bool_)
+        if strictness is Strictness.ANY or not self._rows:
+            return allowed
+        last = self._rows[-1]
+        for codes in (arrays.creator, arrays.sound):
+            if codes[last] != UNKNOWN:
+                allowed &= codes != codes[last]
+        if strictness is Strictness.NO_REPEAT:
+            return allowed
+        creators, tags = self._window_counts()
+        full = [code for code, count in creators.items() if count >= self._settings.max_per_creator]
+        allowed &= ~np.isin(arrays.creator, [code for code in full if code != UNKNOWN])
+        full = [code for code, count in tags.items() if count >= self._settings.max_per_tag]
+        if full:
+            allowed[arrays.tag_rows[np.isin(arrays.tag_codes, full)]] = False
+        return allowed
 
     def first_allowed(self, candidates: Iterable[int], strictness: Strictness) -> int | None:
         """The first candidate the window allows, or None."""

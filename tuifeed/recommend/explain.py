@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tuifeed.recommend.catalog import UNKNOWN, Catalog
-from tuifeed.recommend.scoring import Terms
+from tuifeed.recommend.scoring import Context, tag_weights, terms_at
 from tuifeed.recommend.taste import FeatureStats, Stat, Taste
 
 _NEGLIGIBLE = 0.01
@@ -26,41 +26,39 @@ class Term:
         return self.text
 
 
-def terms_for(row: int, catalog: Catalog, terms: Terms, taste: Taste, explored: float | None) -> list[Term]:
+def terms_for(row: int, catalog: Catalog, context: Context, explored: float | None) -> list[Term]:
     """The non-negligible terms of one row's score, largest magnitude first.
 
-    `explored` is the random bonus that won the row an exploration slot, when it did.
+    `explored` is the score the row lacked to win its slot, when an exploration slot gave it one.
     """
+    terms = terms_at(np.array([row]), context)
+    taste = context.taste
     creator_code = int(catalog.arrays().creator[row])
     creator = catalog.creators.names[creator_code]
     sound = catalog.sounds.names[int(catalog.arrays().sound[row])]
     found: list[Term] = []
     if creator_code != UNKNOWN:
-        found.append(_learned(taste.creators, creator_code, f"by {creator}", float(terms.creator[row])))
+        found.append(_learned(taste.creators, creator_code, f"by {creator}", float(terms.creator[0])))
     if sound:
         sound_code = int(catalog.arrays().sound[row])
-        found.append(_learned(taste.sounds, sound_code, f"with the sound {sound}", float(terms.sound[row])))
+        found.append(_learned(taste.sounds, sound_code, f"with the sound {sound}", float(terms.sound[0])))
     tags = catalog.row_tags[row]
     for tag in tags:
-        weight = float(terms.tag_affinity[tag]) / len(tags)
+        weight = float(tag_weights(context)[tag]) / len(tags)
         found.append(_learned(taste.tags, tag, f"#{catalog.tags.names[tag]}", weight, tagged=True))
-    found.append(_similarity(row, catalog, taste, float(terms.embedding[row])))
-    popularity = float(terms.popularity[row])
-    found.append(
-        Term("popular on its platform" if popularity > 0 else "little known on its platform", popularity)
-    )
-    zeitgeist = float(terms.zeitgeist[row])
+    found.append(_similarity(row, catalog, taste, float(terms.embedding[0])))
+    popularity = float(terms.popularity[0])
+    found.append(Term("popular on its platform" if popularity > 0 else "little known on its platform", popularity))
+    zeitgeist = float(terms.zeitgeist[0])
     found.append(
         Term(
             "in step with what you imported lately" if zeitgeist > 0 else "older than most of your library",
             zeitgeist,
         )
     )
-    found.append(Term(f"you follow {creator}", float(terms.follow[row])))
+    found.append(Term(f"you follow {creator}", float(terms.follow[0])))
     if explored is not None:
-        found.append(
-            Term("new creator: exploring" if creator_code != UNKNOWN else "new clip: exploring", explored)
-        )
+        found.append(Term("new creator: exploring" if creator_code != UNKNOWN else "new clip: exploring", explored))
     kept = [term for term in found if abs(term.weight) >= _NEGLIGIBLE]
     return sorted(kept, key=lambda term: -abs(term.weight))
 
@@ -95,12 +93,8 @@ def _similarity(row: int, catalog: Catalog, taste: Taste, weight: float) -> Term
     liked = weight >= 0
     rows = [shown for shown, value in taste.memory if (value > 0) == liked]
     close = 0
-    if rows and embeddings.shape[1]:
-        close = int(np.count_nonzero(embeddings[rows] @ embeddings[row] >= _NEIGHBOUR))
+    if rows and embeddings.shape[0]:
+        close = int(np.count_nonzero(embeddings[:, row] @ embeddings[:, rows] >= _NEIGHBOUR))
     if liked:
-        return Term(
-            f"looks like {close} clips you enjoyed" if close else "looks like clips you enjoyed", weight
-        )
-    return Term(
-        f"looks like {close} clips you skipped" if close else "looks like clips you passed on", weight
-    )
+        return Term(f"looks like {close} clips you enjoyed" if close else "looks like clips you enjoyed", weight)
+    return Term(f"looks like {close} clips you skipped" if close else "looks like clips you passed on", weight)

@@ -44,9 +44,7 @@ def zeitgeist(arrays: CatalogArrays, half_life_days: float) -> Floats:
     creator_mass[UNKNOWN] = 0.0
     tag_trend = sum_by(arrays.tag_rows, _scaled(tag_mass)[arrays.tag_codes], arrays.size)
     has_creator = arrays.creator != UNKNOWN
-    trend = (tag_trend + _scaled(creator_mass)[arrays.creator]) / np.maximum(
-        arrays.tag_count + has_creator, 1.0
-    )
+    trend = (tag_trend + _scaled(creator_mass)[arrays.creator]) / np.maximum(arrays.tag_count + has_creator, 1.0)
     prior[known] = 0.5 * fresh[known] + 0.5 * trend[known]
     prior[known] -= prior[known & arrays.available].mean() if (known & arrays.available).any() else 0.0
     return prior

@@ -23,7 +23,7 @@ from tuifeed.recommend.diversity import Strictness, Window
 from tuifeed.recommend.explain import Term, terms_for
 from tuifeed.recommend.inputs import ClipFeatures, Feedback
 from tuifeed.recommend.reward import LengthBaseline, assess
-from tuifeed.recommend.scoring import Priors, Terms, score
+from tuifeed.recommend.scoring import Context, Priors, ScoreBoard
 from tuifeed.recommend.settings import RecommenderSettings
 from tuifeed.recommend.taste import Stat, Taste
 
@@ -31,6 +31,8 @@ FeatureKind = Literal["creator", "tag", "sound"]
 _FIRST_LOOK = 64
 """Candidates examined before widening the search for one that passes the diversity rules."""
 _EXPLORED_MEMORY = 256
+_MIN_EXPLORE_TERM = 0.01
+"""Weight shown for exploration when the explored clip was nearly the best pick anyway."""
 
 
 class Recommender:
@@ -53,9 +55,10 @@ class Recommender:
         self._explored: dict[int, float] = {}
         self._muted: dict[FeatureKind, set[str]] = {"creator": set(), "tag": set(), "sound": set()}
         self._followed: set[str] = set()
-        self._version = 0
+        self._board = ScoreBoard()
+        self._filter_version = 0
+        self._blocked_cache: tuple[tuple[int, int], Bools] | None = None
         self._priors: tuple[int, Priors] | None = None
-        self._terms: tuple[tuple[int, int], Terms, Bools] | None = None
 
     def __len__(self) -> int:
         """Number of clips in the library (removed ones excluded, not-interested ones included)."""
@@ -78,7 +81,6 @@ class Recommender:
         row = self._catalog.rows.get(clip_id)
         if row is not None:
             self._note_shown(row)
-            self._version += 1
 
     def observe(self, feedback: Feedback) -> None:
         """Learn from one finished showing; feedback on an unknown clip only updates the length habits."""
@@ -87,43 +89,38 @@ class Recommender:
         reward = assess(feedback, duration, self._baseline, self.settings.quick_skip_seconds)
         if not feedback.not_interested:
             self._baseline.add(duration, reward.ratio)
-        self._version += 1
         if row is None:
             return
         self._note_shown(row)
         self._seen.add(row)
         if feedback.not_interested:
             self._hidden.add(row)
+            self._filter_version += 1
         arrays = self._catalog.arrays()
-        embedding = arrays.embedding[row] if arrays.embedding.shape[1] else None
-        self._taste.learn(
-            reward,
-            int(arrays.creator[row]),
-            int(arrays.sound[row]),
-            self._catalog.row_tags[row],
-            row,
-            embedding,
-        )
+        creator, sound, tags = int(arrays.creator[row]), int(arrays.sound[row]), self._catalog.row_tags[row]
+        embedding = arrays.embedding[:, row] if arrays.embedding.shape[0] else None
+        self._taste.learn(reward, creator, sound, tags, row, embedding)
+        self._board.touch(creator, sound, tags)
 
     def mute(self, kind: FeatureKind, value: str) -> None:
         """Never offer clips with this creator, tag or sound."""
         self._muted[_checked(kind)].add(normalise_tag(value) if kind == "tag" else value)
-        self._version += 1
+        self._filter_version += 1
 
     def unmute(self, kind: FeatureKind, value: str) -> None:
         """Undo `mute`; unknown values are ignored."""
         self._muted[_checked(kind)].discard(normalise_tag(value) if kind == "tag" else value)
-        self._version += 1
+        self._filter_version += 1
 
     def follow(self, creator: str) -> None:
         """Boost every clip by this creator by `settings.follow_boost`."""
         self._followed.add(creator)
-        self._version += 1
+        self._board.touch(creator=self._catalog.creators.code(creator))
 
     def unfollow(self, creator: str) -> None:
         """Undo `follow`."""
         self._followed.discard(creator)
-        self._version += 1
+        self._board.touch(creator=self._catalog.creators.code(creator))
 
     def reset(self) -> None:
         """Refresh For You: forget affinities and length habits; keep clips, mutes, follows, hidden clips."""
@@ -131,7 +128,7 @@ class Recommender:
         self._baseline.reset()
         self._seen.clear()
         self._explored.clear()
-        self._version += 1
+        self._board.invalidate()
 
     def rebuild(self, feedbacks: Iterable[Feedback], *, reset_at: int | None = None) -> None:
         """Forget everything learned and replay stored showings, oldest first.
@@ -139,12 +136,10 @@ class Recommender:
         `reset_at` is the index of the first showing after the last "Refresh For You", so the replay
         ends in the same state as the live session did. Mutes and follows are kept.
         """
-        self._taste = Taste()
-        self._baseline.reset()
+        self.reset()
         self._recent.clear()
         self._hidden.clear()
-        self._seen.clear()
-        self._explored.clear()
+        self._filter_version += 1
         count = 0
         for count, feedback in enumerate(feedbacks, start=1):
             if count - 1 == reset_at:
@@ -152,7 +147,6 @@ class Recommender:
             self.observe(feedback)
         if reset_at is not None and reset_at >= count:
             self.reset()
-        self._version += 1
 
     # --- ranking -------------------------------------------------------------------------------
 
@@ -165,42 +159,45 @@ class Recommender:
         """The next `k` clips, best first, following the diversity rules from what was shown last.
 
         Each slot goes, with probability `exploration_share`, to a creator not shown yet (chosen by a
-        Thompson-style draw over its score); otherwise to the best-scoring clip the rules allow.
+        Thompson-style draw: its score plus noise); otherwise to the best clip the rules allow. The
+        rules relax (caps first, then no-repeat) only when no clip satisfies them.
         """
         arrays = self._catalog.arrays()
-        terms, blocked = self._current()
-        valid = ~blocked
+        context = self._context()
+        valid = ~self._blocked(arrays)
         rows = self._catalog.rows
         valid[[row for clip_id in exclude if (row := rows.get(clip_id)) is not None]] = False
         valid[list(self._recent)] = False
-        scores = np.where(valid, terms.total, -np.inf)
-        unseen = valid & self._unseen(arrays)
+        scores = np.where(valid, self._board.totals(context, self._catalog.version), -np.inf)
         remaining = int(valid.sum())
         window = Window(list(self._recent), arrays, self._catalog.row_tags, self.settings)
+        unseen: Bools | None = None
         picks: list[str] = []
         while len(picks) < k and remaining:
-            row = self._best(scores, remaining, window)
+            row = _pick(scores, window, remaining, relax=True)
+            assert row is not None
             if self.settings.exploration_share and self._rng.random() < self.settings.exploration_share:
-                explored = self._explore(terms.total, unseen, window)
+                unseen = self._unseen(arrays) if unseen is None else unseen
+                explored = self._explore(scores, unseen, window)
                 if explored is not None and explored != row:
-                    self._remember_explored(
-                        explored, max(float(terms.total[row] - terms.total[explored]), 0.0)
-                    )
+                    self._remember_explored(explored, float(scores[row] - scores[explored]))
                     row = explored
             window.push(row)
             scores[row] = -np.inf
-            unseen[row] = False
             remaining -= 1
             picks.append(self._catalog.ids[row])
         return picks
 
     def explain(self, clip_id: str) -> list[Term]:
-        """The terms behind a clip's score in words, largest first (`str(term)` is the sentence)."""
+        """The terms behind a clip's score in words, largest first (`str(term)` is the sentence).
+
+        Hard filters (muted, not interested, removed) come first with weight -inf.
+        """
         row = self._catalog.rows.get(clip_id)
         if row is None:
             raise KeyError(f"unknown clip {clip_id!r}")
-        terms, _ = self._current()
-        return self._filters(row) + terms_for(row, self._catalog, terms, self._taste, self._explored.get(row))
+        found = terms_for(row, self._catalog, self._context(), self._explored.get(row))
+        return self._filters(row) + found
 
     # --- internals -----------------------------------------------------------------------------
 
@@ -209,45 +206,38 @@ class Recommender:
         if not self._recent or self._recent[-1] != row:
             self._recent.append(row)
 
-    def _current(self) -> tuple[Terms, Bools]:
-        """Score terms and the blocked mask, recomputed only after something changed."""
-        key = (self._catalog.version, self._version)
-        if self._terms is None or self._terms[0] != key:
-            arrays = self._catalog.arrays()
-            followed = self._flags(self._catalog.creators, self._followed).astype(np.float64)
-            terms = score(
-                arrays,
-                self._priors_for(arrays),
-                self._taste,
-                followed,
-                len(self._catalog.tags),
-                self.settings,
-            )
-            self._terms = (key, terms, self._blocked(arrays))
-        return self._terms[1], self._terms[2].copy()
-
-    def _priors_for(self, arrays: CatalogArrays) -> Priors:
-        """Popularity and zeitgeist priors, recomputed only when the catalogue changes."""
+    def _context(self) -> Context:
+        """What scores depend on right now."""
+        arrays = self._catalog.arrays()
         if self._priors is None or self._priors[0] != self._catalog.version:
-            priors = Priors(
-                prior.popularity(arrays), prior.zeitgeist(arrays, self.settings.freshness_half_life_days)
-            )
+            priors = Priors(prior.popularity(arrays), prior.zeitgeist(arrays, self.settings.freshness_half_life_days))
             self._priors = (self._catalog.version, priors)
-        return self._priors[1]
+        return Context(
+            arrays=arrays,
+            priors=self._priors[1],
+            taste=self._taste,
+            followed=self._flags(self._catalog.creators, self._followed).astype(np.float64),
+            sound_codes=len(self._catalog.sounds),
+            tag_codes=len(self._catalog.tags),
+            settings=self.settings,
+        )
 
     def _blocked(self, arrays: CatalogArrays) -> Bools:
-        """Rows that may not be offered: removed, marked not interested, or muted."""
-        blocked = ~arrays.available
-        blocked[list(self._hidden)] = True
-        blocked |= self._flags(self._catalog.creators, self._muted["creator"])[arrays.creator]
-        blocked |= self._flags(self._catalog.sounds, self._muted["sound"])[arrays.sound]
-        muted_tags = self._flags(self._catalog.tags, self._muted["tag"])
-        blocked[arrays.tag_rows[muted_tags[arrays.tag_codes]]] = True
-        return blocked
+        """A fresh copy of the rows that may not be offered: removed, not interested, or muted."""
+        key = (self._catalog.version, self._filter_version)
+        if self._blocked_cache is None or self._blocked_cache[0] != key:
+            blocked = ~arrays.available
+            blocked[list(self._hidden)] = True
+            blocked |= self._flags(self._catalog.creators, self._muted["creator"])[arrays.creator]
+            blocked |= self._flags(self._catalog.sounds, self._muted["sound"])[arrays.sound]
+            muted_tags = self._flags(self._catalog.tags, self._muted["tag"])
+            blocked[arrays.tag_rows[muted_tags[arrays.tag_codes]]] = True
+            self._blocked_cache = (key, blocked)
+        return self._blocked_cache[1].copy()
 
     @staticmethod
     def _flags(vocab: Vocab, names: set[str]) -> Bools:
-        """A per-code mask of the named entries (names not in the catalogue are left out)."""
+        """A per-code mask of the named entries."""
         flags = np.zeros(len(vocab), dtype=np.bool_)
         for name in names:
             flags[vocab.code(name)] = True
@@ -257,49 +247,30 @@ class Recommender:
     def _unseen(self, arrays: CatalogArrays) -> Bools:
         """Rows whose creator was never shown (for creator-less rows: the row itself was never shown)."""
         shown = self._taste.creators.column(Stat.SHOWN, len(self._catalog.creators)) > 0
+        shown[UNKNOWN] = False
         unseen = ~shown[arrays.creator]
-        anonymous = arrays.creator == UNKNOWN
-        unseen[anonymous] = True
         unseen[list(self._seen)] = False
         return unseen
 
-    def _best(self, scores: Floats, remaining: int, window: Window) -> int:
-        """The highest-scoring row the diversity rules allow, relaxing them only when nothing passes."""
-        limit = min(remaining, _FIRST_LOOK)
-        while True:
-            order = _top(scores, limit)
-            row = window.first_allowed(order, Strictness.ALL)
-            if row is not None:
-                return row
-            if limit >= remaining:
-                break
-            limit = min(remaining, limit * 16)
-        for strictness in (Strictness.NO_REPEAT, Strictness.ANY):
-            row = window.first_allowed(order, strictness)
-            if row is not None:
-                return row
-        raise AssertionError("Strictness.ANY allows every row")
-
-    def _explore(self, total: Floats, unseen: Bools, window: Window) -> int | None:
+    def _explore(self, scores: Floats, unseen: Bools, window: Window) -> int | None:
         """An unseen creator's clip drawn by score plus noise, if one passes every diversity rule."""
-        candidates = np.flatnonzero(unseen)
+        candidates = np.flatnonzero(unseen & np.isfinite(scores))
         if not candidates.size:
             return None
-        draws = total[candidates] + self.settings.exploration_noise * self._rng.standard_normal(
-            candidates.size
-        )
-        order = candidates[_top(draws, min(candidates.size, _FIRST_LOOK))]
-        return window.first_allowed(order, Strictness.ALL)
+        draws = np.full(scores.size, -np.inf)
+        noise = self._rng.standard_normal(candidates.size)
+        draws[candidates] = scores[candidates] + self.settings.exploration_noise * noise
+        return _pick(draws, window, candidates.size, relax=False)
 
     def _remember_explored(self, row: int, margin: float) -> None:
-        """Keep why a row got an exploration slot, for `explain`."""
+        """Keep by how much an exploration slot lifted a row over the best pick, for `explain`."""
         self._explored.pop(row, None)
-        self._explored[row] = max(margin, 0.01)
+        self._explored[row] = max(margin, _MIN_EXPLORE_TERM)
         if len(self._explored) > _EXPLORED_MEMORY:
             del self._explored[next(iter(self._explored))]
 
     def _filters(self, row: int) -> list[Term]:
-        """Hard filters that keep a row out of the feed, as terms of unbounded weight."""
+        """Hard filters that keep a row out of the feed, as terms of weight -inf."""
         arrays = self._catalog.arrays()
         reasons = []
         if not arrays.available[row]:
@@ -308,11 +279,29 @@ class Recommender:
             reasons.append("you marked it not interested")
         creator = self._catalog.creators.names[int(arrays.creator[row])]
         sound = self._catalog.sounds.names[int(arrays.sound[row])]
-        tags = [self._catalog.tags.names[tag] for tag in self._catalog.row_tags[row]]
-        reasons += [f"you muted {creator}" for _ in (1,) if creator in self._muted["creator"]]
-        reasons += [f"you muted the sound {sound}" for _ in (1,) if sound in self._muted["sound"]]
-        reasons += [f"you muted #{tag}" for tag in tags if tag in self._muted["tag"]]
+        if creator in self._muted["creator"]:
+            reasons.append(f"you muted {creator}")
+        if sound in self._muted["sound"]:
+            reasons.append(f"you muted the sound {sound}")
+        reasons += [
+            f"you muted #{self._catalog.tags.names[tag]}"
+            for tag in self._catalog.row_tags[row]
+            if self._catalog.tags.names[tag] in self._muted["tag"]
+        ]
         return [Term(reason, -np.inf) for reason in reasons]
+
+
+def _pick(scores: Floats, window: Window, remaining: int, *, relax: bool) -> int | None:
+    """The best-scoring row the diversity rules allow; with `relax`, loosen them when nothing passes."""
+    row = window.first_allowed(_top(scores, min(remaining, _FIRST_LOOK)), Strictness.ALL)
+    if row is not None:
+        return row
+    for strictness in Strictness if relax else (Strictness.ALL,):
+        allowed = np.where(window.allowed(strictness), scores, -np.inf)
+        best = int(np.argmax(allowed))
+        if np.isfinite(allowed[best]):
+            return best
+    return None
 
 
 def _top(scores: Floats, limit: int) -> Ints:

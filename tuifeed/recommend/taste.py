@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from enum import IntEnum
 
 import numpy as np
@@ -36,22 +37,17 @@ class FeatureStats:
     def __init__(self) -> None:
         self.table = np.zeros((16, len(Stat)))
 
-    def add(self, code: int, reward: Reward) -> None:
-        """Count one showing of a clip carrying this code."""
-        if code == UNKNOWN:
-            return
-        if code >= self.table.shape[0]:
-            grown = np.zeros((max(code + 1, 2 * self.table.shape[0]), len(Stat)))
-            grown[: self.table.shape[0]] = self.table
-            self.table = grown
-        row = self.table[code]
-        row[Stat.REWARD] += reward.value
-        row[Stat.SHOWN] += 1.0
-        row[Stat.COMPLETED] += reward.completed
-        row[Stat.LOOPED] += reward.looped
-        row[Stat.ENDORSED] += reward.endorsed
-        row[Stat.QUICK_SKIPS] += reward.quick_skip
-        row[Stat.REJECTED] += reward.rejected
+    def add(self, codes: Iterable[int], counts: Floats) -> None:
+        """Add one showing's `counts` (a row of `Stat` columns) to each code; `UNKNOWN` is skipped."""
+        for code in codes:
+            if code == UNKNOWN:
+                continue
+            if code >= self.table.shape[0]:
+                grown = np.zeros((max(code + 1, 2 * self.table.shape[0]), len(Stat)))
+                grown[: self.table.shape[0]] = self.table
+                self.table = grown
+            row = self.table[code]
+            row += counts
 
     def column(self, stat: Stat, size: int) -> Floats:
         """One column padded or cut to `size` codes."""
@@ -94,10 +90,10 @@ class Taste:
     ) -> None:
         """Fold one showing of one clip into every affinity it touches."""
         self.showings += 1
-        self.creators.add(creator, reward)
-        self.sounds.add(sound, reward)
-        for tag in tags:
-            self.tags.add(tag, reward)
+        counts = _counts(reward)
+        self.creators.add((creator,), counts)
+        self.sounds.add((sound,), counts)
+        self.tags.add(tags, counts)
         if embedding is not None and embedding.any():
             if self.direction is None or self.direction.shape != embedding.shape:
                 self.direction = np.zeros(embedding.shape[0])
@@ -106,9 +102,22 @@ class Taste:
             self.embedded_showings += 1
             self.memory.append((row, reward.value))
 
-    def similarity(self, embeddings: npt.NDArray[np.float32]) -> Floats:
-        """Reward-weighted similarity of each row to the clips shown so far."""
-        if self.direction is None or embeddings.shape[1] != self.direction.shape[0]:
-            return np.zeros(embeddings.shape[0])
-        scores = embeddings @ self.direction.astype(np.float32)
+    def similarity(self, columns: npt.NDArray[np.float32]) -> Floats:
+        """Reward-weighted similarity of each embedding column to the clips shown so far."""
+        if self.direction is None or columns.shape[0] != self.direction.shape[0]:
+            return np.zeros(columns.shape[1])
+        scores = self.direction.astype(np.float32) @ columns
         return scores.astype(np.float64) / (self.embedded_showings + _EMBEDDING_SHRINK)
+
+
+def _counts(reward: Reward) -> Floats:
+    """One showing as a row of `Stat` columns."""
+    counts = np.zeros(len(Stat))
+    counts[Stat.REWARD] = reward.value
+    counts[Stat.SHOWN] = 1.0
+    counts[Stat.COMPLETED] = reward.completed
+    counts[Stat.LOOPED] = reward.looped
+    counts[Stat.ENDORSED] = reward.endorsed
+    counts[Stat.QUICK_SKIPS] = reward.quick_skip
+    counts[Stat.REJECTED] = reward.rejected
+    return counts
