@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Collection
+from pathlib import Path
 
 import pytest
 from textual import events
@@ -60,6 +62,9 @@ class InOrder:
         pass
 
     def reset(self) -> None:
+        pass
+
+    def add_clips(self, clips: object) -> None:
         pass
 
     def explain(self, clip_id: str) -> list[Term]:
@@ -317,3 +322,32 @@ async def test_not_interested_in_a_clip_moves_on(db_store: Store) -> None:
         await pilot.pause()
         assert app.session.current == CLIPS[1]
     assert db_store.active("not_interested") == {"c0"}
+
+
+async def test_import_panel_imports_while_the_feed_plays(
+    db_store: Store, media_clips: list[Path], tmp_path: Path
+) -> None:
+    """i opens the import panel; a folder imports in a worker, the clip keeps playing, new clips join the feed."""
+    folder = tmp_path / "new"
+    folder.mkdir()
+    for clip_path in media_clips[:2]:
+        shutil.copy(clip_path, folder / clip_path.name)
+        shutil.copy(clip_path.with_suffix(".info.json"), folder / clip_path.with_suffix(".info.json").name)
+    app, player = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "import-path"
+        for character in str(folder):
+            await pilot.press(character)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        assert len(app.session.clips) == len(CLIPS) + 2
+        assert app.session.current == CLIPS[0] and not player.paused
+        status = str(app.screen.query_one("#import-status").render())
+        assert "Done: 2 added" in status
+        await pilot.press("escape")
+        await pilot.press("j")
+        assert app.session.current == CLIPS[1]

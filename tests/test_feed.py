@@ -53,6 +53,9 @@ class InOrder:
     def reset(self) -> None:
         pass
 
+    def add_clips(self, clips: object) -> None:
+        pass
+
     def explain(self, clip_id: str) -> list[Term]:
         return [Term(f"explaining {clip_id}", 1.0)]
 

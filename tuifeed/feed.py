@@ -14,7 +14,7 @@ from typing import Protocol
 
 from tuifeed.models import Clip, Impression, ImpressionExit
 from tuifeed.player import Player
-from tuifeed.recommend import FeatureKind, Feedback, Recommender, Term
+from tuifeed.recommend import ClipFeatures, FeatureKind, Feedback, Recommender, Term
 from tuifeed.store import Store
 from tuifeed.store.store import utc_now
 
@@ -29,6 +29,9 @@ class Ranker(Protocol):
 
     def next(self, exclude: Collection[str] = ()) -> str | None:
         """The best clip to show next, or None when every clip is excluded."""
+
+    def add_clips(self, clips: Iterable[ClipFeatures]) -> None:
+        """Learn of new clips."""
 
     def shown(self, clip_id: str) -> None:
         """A clip appeared on screen (so the diversity rules count it at once)."""
@@ -130,6 +133,15 @@ class FeedSession:
     def is_current(self, token: int) -> bool:
         """Whether a player event with this token is about the clip on screen."""
         return self._showing is not None and self._showing.token == token
+
+    def add_clips(self, clips: Iterable[Clip]) -> int:
+        """Offer clips that arrived while the feed runs (an import); returns how many were new."""
+        new = [clip for clip in clips if clip.id not in self.clips and clip.id not in self._failed]
+        self.clips.update((clip.id, clip) for clip in new)
+        self.ranker.add_clips(ClipFeatures.from_clip(clip) for clip in new)
+        if self._upcoming is None:
+            self._replan()
+        return len(new)
 
     # -- moving through the feed -------------------------------------------------------------------
 

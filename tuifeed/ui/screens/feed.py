@@ -19,6 +19,7 @@ from tuifeed.ui.player_bridge import PlayerBridge
 from tuifeed.ui.screens.help import HelpScreen, describe_bindings
 from tuifeed.ui.screens.not_interested import Choice, NotInterestedScreen
 from tuifeed.ui.screens.why import WhyScreen
+from tuifeed.ui.widgets.import_panel import ImportPanel
 from tuifeed.ui.widgets.info import InfoPanel
 from tuifeed.ui.widgets.video import VideoView
 
@@ -38,6 +39,9 @@ def binding_ids() -> list[str]:
 
 class FeedScreen(Screen[None]):
     """The feed: the video fills the screen, the info panel sits beside or below it."""
+
+    AUTO_FOCUS = None
+    """Keys belong to the feed; only the import panel's field takes focus, when opened."""
 
     DEFAULT_CSS = """
     FeedScreen { layers: base; background: black; }
@@ -65,6 +69,7 @@ class FeedScreen(Screen[None]):
         Binding("right_square_bracket", "speed(1)", "Faster", id="faster"),
         Binding("a", "auto_advance", "Auto-advance at clip end", id="auto_advance"),
         Binding("c", "clear_mode", "Hide / show the info panel", id="clear_mode"),
+        Binding("i", "import_folder", "Import a folder (playback goes on)", id="import"),
         Binding("question_mark", "help", "This help", id="help"),
         Binding("q", "quit_feed", "Quit", id="quit"),
     ]
@@ -77,6 +82,7 @@ class FeedScreen(Screen[None]):
         self.session = session
         self.video = VideoView(color, fps, id="video")
         self.info = InfoPanel(id="info")
+        self.importer = ImportPanel(session.store.path, id="import")
         self.volume = volume
         self.muted = muted
         self.speed_index = SPEEDS.index(1.0)
@@ -85,6 +91,7 @@ class FeedScreen(Screen[None]):
         self.set_class(not info_panel, "clear")
 
     def compose(self) -> ComposeResult:
+        yield self.importer
         yield self.info
         yield self.video
 
@@ -199,6 +206,19 @@ class FeedScreen(Screen[None]):
     def action_clear_mode(self) -> None:
         """Hide or show the info panel."""
         self.toggle_class("clear")
+
+    def action_import_folder(self) -> None:
+        """Open the import panel above the video."""
+        self.importer.open()
+
+    @on(ImportPanel.Finished)
+    def _import_finished(self, message: ImportPanel.Finished) -> None:
+        if message.summary is None:
+            self.notify(message.error or "The import could not run", severity="error")
+            return
+        added = self.session.add_clips(self.session.store.clips())
+        self.notify(f"Import done: {added} new clip(s) in the feed", timeout=3)
+        self._update_info()
 
     def action_help(self) -> None:
         """Show every key."""
