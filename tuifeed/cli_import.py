@@ -79,11 +79,11 @@ def run_library(store: Store, remove: Path | None, console: Console) -> int:
     roots = index.roots()
     if not roots:
         console.print("No library roots yet: run `tuifeed import PATH`.")
-    else:
-        table = Table("root", "files", "missing", "added", title="Library roots")
-        for root in roots:
-            table.add_row(root.path, str(root.files), str(root.missing), root.added_at[:19].replace("T", " "))
-        console.print(table)
+    for root in roots:
+        added = root.added_at[:10]
+        line = Text(root.path, style="bold")
+        line.append(f"  {root.files} files, {root.missing} missing, added {added}", style="default")
+        console.print(line, soft_wrap=True)
     total = store.clip_count(include_missing=True)
     console.print(f"{total} clips, {total - store.clip_count()} missing.")
     return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,24 @@ def test_library_lists_roots_and_removes_one(store: Store, corpus: Path) -> None
     console, buffer = _console()
     run_library(store, None, console)
     assert f"{len(GOOD)} clips, {len(GOOD)} missing." in buffer.getvalue()
+
+
+def _tuifeed(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """Run the installed `tuifeed` console script with a private home (no user config)."""
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home)}
+    script = Path(sys.executable).with_name("tuifeed")
+    return subprocess.run([str(script), *args], capture_output=True, text=True, env=env, timeout=120, check=False)
+
+
+def test_console_script_import_json_and_library(corpus: Path, tmp_path: Path) -> None:
+    """`tuifeed import --json --db` prints one JSON object; `tuifeed library` lists the root; bad paths exit 1."""
+    db = str(tmp_path / "cli.db")
+    result = _tuifeed("import", str(corpus), "--json", "--db", db, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["added"], summary["failed"]) == (len(GOOD), len(BAD))
+    listing = _tuifeed("library", "--db", db, home=tmp_path)
+    assert listing.returncode == 0 and str(corpus) in listing.stdout
+    again = _tuifeed("import", str(corpus), "--json", "--db", db, home=tmp_path)
+    assert json.loads(again.stdout)["unchanged"] == len(GOOD)
+    assert _tuifeed("import", str(tmp_path / "nowhere"), "--db", db, home=tmp_path).returncode == 1

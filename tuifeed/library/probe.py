@@ -6,6 +6,7 @@ several files can be probed at once from a thread pool.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,9 @@ MOTION_GAP = 5
 """The second thumbnail is this many frames after the first, for a motion estimate."""
 
 Thumbnail = npt.NDArray[np.uint8]
+
+# One scaler per thread: libswscale reuses its context while the source size and format stay the same.
+_local = threading.local()
 
 # The first bytes of containers we know: a file that starts like one but cannot be opened is truncated.
 _MAGIC = (b"\x1a\x45\xdf\xa3", b"RIFF", b"GIF8", b"\x00\x00\x01\xba")
@@ -122,7 +126,11 @@ def _thumbnails(container: av.container.InputContainer, video: av.VideoStream) -
 
 
 def _thumb(frame: av.VideoFrame) -> Thumbnail:
-    return np.asarray(frame.to_ndarray(format="rgb24", width=THUMB_SIZE, height=THUMB_SIZE), np.uint8)
+    reformatter = getattr(_local, "reformatter", None)
+    if reformatter is None:
+        reformatter = _local.reformatter = av.video.reformatter.VideoReformatter()
+    small = reformatter.reformat(frame, width=THUMB_SIZE, height=THUMB_SIZE, format="rgb24", interpolation="AREA")
+    return np.asarray(small.to_ndarray(), np.uint8)
 
 
 def _duration_ms(container: av.container.InputContainer, video: av.VideoStream) -> int | None:

@@ -18,10 +18,10 @@ SIDECAR_SUFFIXES = (".info.json", ".nfo")
 
 @dataclass(frozen=True, slots=True)
 class ScannedFile:
-    """A video file found under a root."""
+    """A video file found under a root; paths are plain strings, as a scan makes thousands of them."""
 
-    path: Path
-    root: Path
+    path: str
+    root: str
     size: int
     mtime_ns: int
     sidecars: tuple[Path, ...] = ()
@@ -57,7 +57,7 @@ def scan(roots: Iterable[Path], *, follow_links: bool = False) -> Iterator[Scann
             yield from _walk(root, real_roots, follow_links)
         elif stat.S_ISREG(info.st_mode):
             names = _sidecar_stamps(root.parent)
-            yield _scanned(root, root, info, names)
+            yield _scanned(str(root), str(root), info, names)
         else:
             yield ScanProblem(root, "not a file or folder")
 
@@ -107,19 +107,21 @@ def _walk(root: Path, real_roots: list[str], follow_links: bool) -> Iterator[Sca
                 elif is_video:
                     files.append((entry.path, info))
         for path, info in files:
-            yield _scanned(Path(path), root, info, sidecars)
+            yield _scanned(path, str(root), info, sidecars)
         stack.extend(reversed(subdirs))
 
 
-def _scanned(path: Path, root: Path, info: os.stat_result, sidecars: dict[str, int]) -> ScannedFile:
-    names = sidecar_names(path.name)
-    found = [name for name in names if name in sidecars]
+def _scanned(path: str, root: str, info: os.stat_result, sidecars: dict[str, int]) -> ScannedFile:
+    if not sidecars:
+        return ScannedFile(path, root, info.st_size, info.st_mtime_ns)
+    folder, name = os.path.split(path)
+    found = [sidecar for sidecar in sidecar_names(name) if sidecar in sidecars]
     return ScannedFile(
         path=path,
         root=root,
         size=info.st_size,
         mtime_ns=info.st_mtime_ns,
-        sidecars=tuple(path.with_name(name) for name in found),
+        sidecars=tuple(Path(folder, sidecar) for sidecar in found),
         meta_stamp=max((sidecars[name] for name in found), default=0),
     )
 

@@ -73,9 +73,7 @@ def read_info_json(path: Path) -> Metadata:
     video_id = _text(data.get("id"))
     return Metadata(
         title=_text(data.get("title") or data.get("fulltitle")),
-        creator=_text(
-            data.get("uploader") or data.get("channel") or data.get("creator") or data.get("uploader_id")
-        ),
+        creator=_text(data.get("uploader") or data.get("channel") or data.get("creator") or data.get("uploader_id")),
         description=_text(data.get("description")),
         tags=_tag_list(data.get("tags")),
         sound=sound,
@@ -104,9 +102,7 @@ def read_nfo(path: Path) -> Metadata:
         title=first("title", "originaltitle"),
         creator=first("artist", "studio", "director", "credits", "showtitle"),
         description=first("plot", "outline", "tagline"),
-        tags=_unique(
-            text for name in ("tag", "genre") for node in root.iter(name) if (text := _text(node.text))
-        ),
+        tags=_unique(text for name in ("tag", "genre") for node in root.iter(name) if (text := _text(node.text))),
         duration_ms=int(runtime) * 60_000 if runtime and runtime.isdigit() else None,
         published_at=_day(first("premiered", "aired", "releasedate")),
         source_url=first("trailer") if (first("trailer") or "").startswith("http") else None,

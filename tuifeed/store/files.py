@@ -41,10 +41,7 @@ class RootInfo:
     missing: int
 
 
-_COLUMNS = (
-    "path, root, clip_id, content_hash, size, mtime_ns, meta_stamp, missing, "
-    "video_codec, audio_codec, rotation"
-)
+_COLUMNS = "path, root, clip_id, content_hash, size, mtime_ns, meta_stamp, missing, video_codec, audio_codec, rotation"
 
 
 class FileIndex:
@@ -66,9 +63,7 @@ class FileIndex:
     def add_root(self, path: str) -> None:
         """Remember a library root; adding it again changes nothing."""
         with self.db.atomic():
-            self.db.execute(
-                "INSERT OR IGNORE INTO library_roots (path, added_at) VALUES (?, ?)", [path, utc_now()]
-            )
+            self.db.execute("INSERT OR IGNORE INTO library_roots (path, added_at) VALUES (?, ?)", [path, utc_now()])
 
     def roots(self) -> list[RootInfo]:
         """Every library root with how many files it holds and how many of those are missing."""
@@ -94,11 +89,18 @@ class FileIndex:
 
     # -- files -------------------------------------------------------------------------------------
 
-    def under(self, prefix: str) -> dict[str, FileRow]:
-        """Known files at `prefix` or below it, by path."""
-        sql = f"SELECT {_COLUMNS} FROM files WHERE path = ? OR (path > ? AND path < ?)"
+    def stamps(self, prefix: str) -> dict[str, tuple[int, int, int, bool]]:
+        """(size, mtime_ns, meta_stamp, missing) of known files at `prefix` or below, by path; cheap."""
+        sql = "SELECT path, size, mtime_ns, meta_stamp, missing FROM files WHERE path = ? OR (path > ? AND path < ?)"
         rows = self.db.execute(sql, [prefix, prefix.rstrip("/") + "/", prefix.rstrip("/") + "0"])
-        return {row[0]: _file_row(row) for row in rows}
+        return {
+            path: (size, mtime_ns, meta_stamp or 0, bool(missing)) for path, size, mtime_ns, meta_stamp, missing in rows
+        }
+
+    def get(self, path: str) -> FileRow | None:
+        """The known file at `path`, or None."""
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM files WHERE path = ?", [path]).fetchone()
+        return None if row is None else _file_row(row)
 
     def with_hash(self, content_hash: str) -> list[FileRow]:
         """Known files whose content hash is `content_hash`."""

@@ -1,0 +1,103 @@
+"""Sidecar and name metadata: yt-dlp fields, hashtags, .nfo, container tags, merge order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tuifeed.library.sidecar import (
+    Metadata,
+    from_container_tags,
+    from_names,
+    hashtags,
+    merge,
+    read_info_json,
+    read_nfo,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "tags"),
+    [
+        ("so fast #borzoisoftiktok!", ("borzoisoftiktok",)),
+        ("#fyp #dog_life and #dog.life.", ("fyp", "dog_life", "dog.life")),
+        ("no tags, c# code, a&#39;b, http://x.y/#anchor", ()),
+        ("#日本 #café", ("日本", "café")),
+    ],
+)
+def test_hashtags(text: str, tags: tuple[str, ...]) -> None:
+    """Hashtags are words after '#', not anchors, entities or 'c#'."""
+    assert hashtags(text) == tags
+
+
+def test_info_json_popularity_falls_back_to_views_and_date_to_upload_date(tmp_path: Path) -> None:
+    """Without likes the views are the prior; without a timestamp the upload day is the date."""
+    path = tmp_path / "x.info.json"
+    path.write_text(json.dumps({"channel": "Chan", "view_count": 99, "upload_date": "20240229", "artist": "DJ"}))
+    meta = read_info_json(path)
+    assert (meta.creator, meta.popularity, meta.published_at, meta.sound) == (
+        "Chan",
+        99,
+        "2024-02-29T00:00:00+00:00",
+        "DJ",
+    )
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"title": 5, "tags": "nope", "like_count": true}'])
+def test_malformed_info_json_says_little(tmp_path: Path, content: str) -> None:
+    """A broken or odd sidecar never raises and never invents values."""
+    path = tmp_path / "x.info.json"
+    path.write_text(content)
+    meta = read_info_json(path)
+    assert (meta.tags, meta.popularity) == ((), None)
+    assert meta.title in (None, "5")
+
+
+def test_nfo_reads_kodi_fields_and_survives_garbage(tmp_path: Path) -> None:
+    """<title>, <plot>, <tag>/<genre>, <studio>, <premiered>, <runtime> are read; bad XML says nothing."""
+    path = tmp_path / "x.nfo"
+    path.write_text(
+        "<musicvideo><title>T</title><artist>A</artist><plot>P</plot><genre>G</genre>"
+        "<runtime>3</runtime><aired>2020-01-02</aired></musicvideo>"
+    )
+    meta = read_nfo(path)
+    assert (meta.title, meta.creator, meta.description, meta.tags, meta.duration_ms, meta.published_at) == (
+        "T",
+        "A",
+        "P",
+        ("G",),
+        180_000,
+        "2020-01-02T00:00:00+00:00",
+    )
+    path.write_text("<movie><title>unclosed")
+    assert read_nfo(path) == Metadata()
+
+
+def test_container_tags_and_names() -> None:
+    """Embedded tags give title, creator, keywords and a UTC creation time; names are the last resort."""
+    meta = from_container_tags(
+        {"title": "Clip", "artist": "Me", "keywords": "a, b;c", "creation_time": "2023-05-01T10:00:00.000000Z"}
+    )
+    assert (meta.title, meta.creator, meta.tags, meta.published_at) == (
+        "Clip",
+        "Me",
+        ("a", "b", "c"),
+        "2023-05-01T10:00:00+00:00",
+    )
+    named = from_names(Path("/videos/Ana Dogs/best_zoomies [dQw4w9WgXcQ].mp4"))
+    assert (named.title, named.creator) == ("best zoomies", "Ana Dogs")
+
+
+def test_merge_takes_the_first_value_and_unions_tags() -> None:
+    """Earlier layers win field by field; tags join (case-insensitively unique) with text hashtags."""
+    merged = merge(
+        [
+            Metadata(title="From sidecar #one", tags=("Dogs",)),
+            Metadata(title="From tags", creator="Tagger", description="see #two", tags=("dogs", "cats")),
+            Metadata(title="from name", creator="folder"),
+        ]
+    )
+    assert (merged.title, merged.creator, merged.description) == ("From sidecar #one", "Tagger", "see #two")
+    assert merged.tags == ("Dogs", "one", "two", "cats")
