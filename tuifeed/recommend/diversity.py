@@ -17,9 +17,11 @@ class Strictness(IntEnum):
 
     ALL = 0
     """No repeat in a row, and the per-creator and per-tag caps."""
-    NO_REPEAT = 1
+    CREATOR_CAP = 1
+    """No repeat in a row, and the per-creator cap."""
+    NO_REPEAT = 2
     """Only no creator or sound twice in a row."""
-    ANY = 2
+    ANY = 3
 
 
 class Window:
@@ -61,7 +63,9 @@ class Window:
         creators, tags = self._window_counts()
         if creator != UNKNOWN and creators[creator] >= self._settings.max_per_creator:
             return False
-        return all(tags[tag] < self._settings.max_per_tag for tag in self._row_tags[row])
+        return strictness is Strictness.CREATOR_CAP or all(
+            tags[tag] < self._settings.max_per_tag for tag in self._row_tags[row]
+        )
 
     def _window_counts(self) -> tuple[Counter[int], Counter[int]]:
         """Clips per creator and per tag among the previous `diversity_window - 1` clips."""
@@ -87,6 +91,8 @@ class Window:
         creators, tags = self._window_counts()
         full = [code for code, count in creators.items() if count >= self._settings.max_per_creator]
         allowed &= ~np.isin(arrays.creator, [code for code in full if code != UNKNOWN])
+        if strictness is Strictness.CREATOR_CAP:
+            return allowed
         full = [code for code, count in tags.items() if count >= self._settings.max_per_tag]
         if full:
             allowed[arrays.tag_rows[np.isin(arrays.tag_codes, full)]] = False

@@ -160,7 +160,7 @@ class Recommender:
 
         Each slot goes, with probability `exploration_share`, to a creator not shown yet (chosen by a
         Thompson-style draw: its score plus noise); otherwise to the best clip the rules allow. The
-        rules relax (caps first, then no-repeat) only when no clip satisfies them.
+        rules relax (tag caps, then creator caps, then no-repeat) only when no clip satisfies them.
         """
         arrays = self._catalog.arrays()
         context = self._context()

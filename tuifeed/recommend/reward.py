@@ -17,6 +17,8 @@ _UNKNOWN_LENGTH = 15.0
 _BUCKETS = 20
 _PRIOR_WEIGHT = 4.0
 """Pseudo-showings per length group before the person's own habits take over."""
+_PRIOR_FLOOR = 0.02
+"""Pseudo-showings in every bucket, so any stay beats a quick skip."""
 _LIKED = 1.5
 _SAVED = 1.5
 _FOLLOWED = 1.5
@@ -109,14 +111,14 @@ def _bucket(ratio: float) -> int:
 
 
 def _prior_counts() -> np.ndarray[tuple[int, int], np.dtype[np.float64]]:
-    """Pseudo-counts per length group: a uniform spread around a typical ratio that falls with length."""
+    """Pseudo-counts per length group: a thin floor plus a uniform spread around a typical ratio."""
     mids = [*(edge * 0.75 for edge in _LENGTH_EDGES), _LENGTH_EDGES[-1] * 1.5, _UNKNOWN_LENGTH]
-    counts = np.zeros((len(mids), _BUCKETS))
+    counts = np.full((len(mids), _BUCKETS), _PRIOR_FLOOR)
     centres = (np.arange(_BUCKETS) + 0.5) / _BUCKETS
     for group, seconds in enumerate(mids):
-        typical = min(1.0, (15.0 / seconds) ** 0.6)
+        typical = min(1.0, (10.0 / seconds) ** 0.7)
         low, high = (0.0, 2.0 * typical) if typical <= 0.5 else (2.0 * typical - 1.0, 1.0)
         inside = (centres >= low) & (centres <= high)
         inside[_bucket(typical)] = True
-        counts[group, inside] = _PRIOR_WEIGHT / max(int(inside.sum()), 1)
+        counts[group, inside] += _PRIOR_WEIGHT / int(inside.sum())
     return counts

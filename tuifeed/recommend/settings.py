@@ -29,7 +29,7 @@ class RecommenderSettings:
     """Impressions after which the popularity and zeitgeist priors count half as much."""
     quick_skip_seconds: float = 1.0
     """A swipe within this many seconds counts as a clear 'not for me'."""
-    follow_boost: float = 1.0
+    follow_boost: float = 2.0
     """Score added to clips by followed creators."""
     creator_weight: float = 1.0
     """Weight of what was learned about the creator."""
