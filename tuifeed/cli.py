@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tuifeed.recommend import RecommenderSettings
 
 COMMANDS = ("play", "import", "library", "doctor")
+VALUE_OPTIONS = ("--db", "--config", "--seed")
 EXIT_USAGE = 2
 
 
@@ -53,17 +54,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run tuifeed; returns the exit code."""
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
-        args_list.insert(0, "play")
-    args = build_parser().parse_args(args_list)
-    console = Console(stderr=True, highlight=False)
+    args = build_parser().parse_args(_with_command(list(sys.argv[1:] if argv is None else argv)))
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         config = load_config(args.config or locations.config_file(), required=args.config is not None)
         if args.command == "doctor":
             from tuifeed.doctor import run_doctor
 
-            return run_doctor(config, _database_path(args.db, config), Console(highlight=False))
+            return run_doctor(
+                config, _database_path(args.db, config), _log_path(config), Console(highlight=False, soft_wrap=True)
+            )
         _setup_logging(config)
         store = Store(_database_path(args.db, config))
         try:
@@ -78,6 +78,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _with_command(args: list[str]) -> list[str]:
+    """Put the command first (`tuifeed --db x doctor` works), or add `play` when there is none."""
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg in COMMANDS:
+            return [arg, *args[:index], *args[index + 1 :]]
+        if arg in ("-h", "--help", "--version"):
+            return args
+        if arg in VALUE_OPTIONS:
+            index += 2
+        elif arg.startswith("-"):
+            index += 1
+        else:
+            break
+    return ["play", *args]
 
 
 def _dispatch(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
@@ -105,6 +123,7 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
     from tuifeed.render import ColorMode, ColorSystem, detect_color_mode
     from tuifeed.ui.app import TuifeedApp
 
+    _check_keys(config)
     store.recover_open_impressions()
     root: Path | None = args.path
     if root is None and store.clip_count() == 0:
@@ -131,7 +150,6 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
     )
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     restore_recommender(store, recommender)
-    _check_keys(config)
     with _stderr_to_log(_log_path(config)):
         player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
         app = TuifeedApp(store=store, player=player, ranker=recommender, clips=clips, config=config, color=color)

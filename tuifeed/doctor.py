@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -18,9 +19,9 @@ from tuifeed.render import ColorSystem, detect_color_mode
 MIN_COLUMNS, MIN_ROWS = 40, 12
 
 
-def run_doctor(config: Config, database: Path, console: Console) -> int:
+def run_doctor(config: Config, database: Path, log: Path, console: Console) -> int:
     """Print one line per check; exit 0 when playback can work, 1 otherwise."""
-    checks = [_libvlc(), _terminal(config), _data(database), _media()]
+    checks = [_libvlc(), _terminal(config), _config(config), _data(database), (True, f"log file {log}"), _media()]
     for ok, line in checks:
         console.print(f"[green]ok[/green]    {line}" if ok else f"[red]fail[/red]  {line}", markup=True)
     failed = sum(not ok for ok, _ in checks)
@@ -35,20 +36,24 @@ def _libvlc() -> tuple[bool, str]:
         return False, f"libvlc: {error}"
     cache = libvlc_plugin_cache()
     if cache is None:
-        return False, (
-            f"libvlc {version}, but no plugin cache (start-up is slow): sudo apt-get install libvlc-bin"
-        )
+        return False, (f"libvlc {version}, but no plugin cache (start-up is slow): sudo apt-get install libvlc-bin")
     return True, f"libvlc {version}, plugin cache {cache}"
 
 
+def _config(config: Config) -> tuple[bool, str]:
+    if config.source is None:
+        return True, f"config {locations.config_file()} not present: using the defaults (see config.toml)"
+    return True, f"config {config.source} is valid"
+
+
 def _terminal(config: Config) -> tuple[bool, str]:
+    if not sys.stdout.isatty():
+        return False, "no terminal: standard output is not a tty (run tuifeed in a terminal)"
     size = shutil.get_terminal_size(fallback=(0, 0))
     configured = config.display.color
     system = ColorSystem(configured) if configured != "auto" else detect_color_mode(os.environ)
     colours = "truecolor" if system is ColorSystem.TRUECOLOR else "256 colours"
-    source = (
-        "from config" if configured != "auto" else "detected; set COLORTERM=truecolor if your terminal has it"
-    )
+    source = "from config" if configured != "auto" else "detected; set COLORTERM=truecolor if your terminal has it"
     if size.columns < MIN_COLUMNS or size.lines < MIN_ROWS:
         return (
             False,
