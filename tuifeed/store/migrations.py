@@ -99,7 +99,7 @@ def m003_clip_sources(db: Database) -> None:
 
 
 @migrations()
-def m010_feed_events(db: Database) -> None:
+def m004_feed_events(db: Database) -> None:
     """Saves, follows, mutes, not-interested and feed resets: one row per toggle, newest wins."""
     db.table("events").create(
         {"id": int, "kind": str, "subject": str, "active": int, "at": str},
