@@ -71,7 +71,7 @@ class FeedScreen(Screen[None]):
         Binding("c", "clear_mode", "Hide / show the info panel", id="clear_mode"),
         Binding("i", "import_folder", "Import a folder (playback goes on)", id="import"),
         Binding("question_mark", "help", "This help", id="help"),
-        Binding("q", "quit_feed", "Quit", id="quit"),
+        Binding("q,ctrl+c", "quit_feed", "Quit", id="quit"),
     ]
 
     def __init__(
