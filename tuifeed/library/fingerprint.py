@@ -2,7 +2,8 @@
 
 Layout of the EMBEDDING_DIMS floats stored in `Clip.embedding` (float32 in the store):
 
-- 0-11   hue histogram, 12 bins of 30 degrees weighted by saturation, summing to 1 (0 when grey);
+- 0-11   hue histogram, 12 bins of 30 degrees centred on red (bin 0), green (4) and blue (8), weighted
+         by saturation, summing to 1 (all 0 when grey);
 - 12     mean luma, 13 luma contrast (standard deviation), 14 mean saturation, all in 0..1;
 - 15     motion: mean absolute difference between the first frame and the one MOTION_GAP frames on, 0..1;
 - 16-63  text: signed feature hashing (CRC-32) of the words of title, description and tags (tags count
@@ -28,6 +29,8 @@ TEXT_DIMS = 48
 EMBEDDING_DIMS = VISUAL_DIMS + TEXT_DIMS
 
 _WORD = re.compile(r"\w+")
+_SQRT3 = np.float32(np.sqrt(3.0))
+_LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
 
 def visual_signature(thumbnails: Sequence[npt.NDArray[np.uint8]]) -> npt.NDArray[np.float32]:
@@ -35,29 +38,25 @@ def visual_signature(thumbnails: Sequence[npt.NDArray[np.uint8]]) -> npt.NDArray
     signature = np.zeros(VISUAL_DIMS, np.float32)
     if not thumbnails:
         return signature
-    rgb = np.stack([thumb.astype(np.float32) / 255.0 for thumb in thumbnails]).reshape(-1, 3)
-    high, low = rgb.max(axis=1), rgb.min(axis=1)
+    rgb = np.concatenate([thumb.reshape(-1, 3) for thumb in thumbnails]).astype(np.float32) / 255.0
+    red, green, blue = np.ascontiguousarray(rgb.T)
+    high = np.maximum(np.maximum(red, green), blue)
+    low = np.minimum(np.minimum(red, green), blue)
     chroma = high - low
-    saturation = np.divide(chroma, high, out=np.zeros_like(high), where=high > 0)
-    red, green, blue = rgb[:, 0], rgb[:, 1], rgb[:, 2]
-    safe = np.where(chroma > 0, chroma, 1.0)
-    hue = np.select(
-        [high == red, high == green],
-        [((green - blue) / safe) % 6.0, (blue - red) / safe + 2.0],
-        (red - green) / safe + 4.0,
-    )
-    bins = np.minimum((hue * HUE_BINS / 6.0).astype(np.int64), HUE_BINS - 1)
-    histogram = np.bincount(bins, weights=saturation * (chroma > 0), minlength=HUE_BINS)
+    saturation = chroma / np.maximum(high, 1e-6)
+    angle = np.arctan2(_SQRT3 * (green - blue), 2.0 * red - green - blue)
+    bins = (np.floor(angle * (HUE_BINS / (2 * np.pi)) + 0.5).astype(np.int64)) % HUE_BINS
+    histogram = np.bincount(bins, weights=saturation * (chroma > 1e-6), minlength=HUE_BINS)
     total = histogram.sum()
     if total > 0:
         signature[:HUE_BINS] = histogram / total
-    luma = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
+    luma = rgb @ _LUMA
     signature[12] = luma.mean()
     signature[13] = luma.std()
     signature[14] = saturation.mean()
     if len(thumbnails) > 1:
-        first, second = (thumb.astype(np.float32) / 255.0 for thumb in thumbnails[:2])
-        signature[15] = np.abs(first - second).mean()
+        difference = thumbnails[0].astype(np.int16) - thumbnails[1].astype(np.int16)
+        signature[15] = np.abs(difference).mean() / 255.0
     return signature
 
 

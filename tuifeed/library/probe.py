@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 THUMB_SIZE = 32
 """Frames are returned as THUMB_SIZE x THUMB_SIZE RGB thumbnails."""
-MOTION_GAP = 5
+MOTION_GAP = 2
 """The second thumbnail is this many frames after the first, for a motion estimate."""
 
 Thumbnail = npt.NDArray[np.uint8]
