@@ -70,7 +70,9 @@ def make_world(clips: int, rng: np.random.Generator) -> World:
     sound = np.where(rng.random(clips) < 0.6, signature[creator], rng.integers(sounds, size=clips))
     duration = np.clip(rng.lognormal(np.log(20), 0.8, size=clips), 3, 300)
     quality = rng.normal(size=clips)
-    popularity = np.round(np.exp(4 + 0.8 * quality + 0.8 * fame[creator] + 0.8 * rng.normal(size=clips)))
+    popularity = np.round(np.exp(4 + 0.8 * quality + 0.8 * fame[creator] + 0.8 * rng.normal(size=clips))).astype(
+        np.float64
+    )
     now = 1.7e9
     imported = now - rng.uniform(0, 60 * DAY, size=clips)
     embedding = latent + 0.3 * rng.normal(size=(clips, DIMENSION))

@@ -8,7 +8,7 @@ from tuifeed.recommend import Feedback
 from tuifeed.recommend.reward import LengthBaseline, assess
 
 
-def reward(dwell: float, duration: float | None, baseline: LengthBaseline | None = None, **actions: bool) -> float:
+def reward(dwell: float, duration: float | None, *, baseline: LengthBaseline | None = None, **actions: bool) -> float:
     """The reward value of one showing."""
     feedback = Feedback(clip_id="c", dwell=dwell, duration=duration, **actions)
     return assess(feedback, duration, baseline or LengthBaseline(), quick_skip=1.0).value
@@ -27,14 +27,14 @@ def test_long_clip_partly_watched_is_not_worse_than_short_clip_finished() -> Non
     """A 60 s clip watched 20 s scores at least as well as a 7 s clip watched 7 s."""
     assert reward(20.0, 60.0) >= reward(7.0, 7.0)
     learned = habits(short_ratio=1.0, long_ratio=0.15)
-    assert reward(20.0, 60.0, learned) >= reward(7.0, 7.0, learned)
+    assert reward(20.0, 60.0, baseline=learned) >= reward(7.0, 7.0, baseline=learned)
 
 
 def test_same_watch_ratio_is_judged_against_the_persons_habits() -> None:
     """A third of a long clip is good for someone who usually leaves early, bad for a finisher."""
     leaver = habits(short_ratio=1.0, long_ratio=0.1)
     finisher = habits(short_ratio=1.0, long_ratio=0.9)
-    assert reward(20.0, 60.0, leaver) > 0 > reward(20.0, 60.0, finisher)
+    assert reward(20.0, 60.0, baseline=leaver) > 0 > reward(20.0, 60.0, baseline=finisher)
 
 
 def test_loops_and_rewatches_count_above_completion() -> None:
@@ -52,10 +52,18 @@ def test_quick_skip_is_a_clear_negative() -> None:
     assert reward(0.4, 30.0) < reward(3.0, 30.0)
 
 
-@pytest.mark.parametrize("action", ["liked", "saved", "followed"])
-def test_explicit_actions_are_strong_positives(action: str) -> None:
+@pytest.mark.parametrize(
+    "feedback",
+    [
+        Feedback(clip_id="c", dwell=8.0, duration=20.0, liked=True),
+        Feedback(clip_id="c", dwell=8.0, duration=20.0, saved=True),
+        Feedback(clip_id="c", dwell=8.0, duration=20.0, followed=True),
+    ],
+    ids=["liked", "saved", "followed"],
+)
+def test_explicit_actions_are_strong_positives(feedback: Feedback) -> None:
     """Liking, saving or following adds at least a whole point over the same watch."""
-    assert reward(8.0, 20.0, **{action: True}) >= reward(8.0, 20.0) + 1.0
+    assert assess(feedback, 20.0, LengthBaseline(), quick_skip=1.0).value >= reward(8.0, 20.0) + 1.0
 
 
 def test_not_interested_is_the_strongest_negative() -> None:

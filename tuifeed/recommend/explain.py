@@ -91,10 +91,11 @@ def _similarity(row: int, catalog: Catalog, taste: Taste, weight: float) -> Term
     """A sentence for the content-embedding term, counting the close neighbours behind it."""
     embeddings = catalog.arrays().embedding
     liked = weight >= 0
-    rows = [shown for shown, value in taste.memory if (value > 0) == liked]
+    rows = [shown for shown, value in taste.memory if (value > 0) == liked and shown != row]
     close = 0
     if rows and embeddings.shape[0]:
         close = int(np.count_nonzero(embeddings[:, row] @ embeddings[:, rows] >= _NEIGHBOUR))
-    if liked:
-        return Term(f"looks like {close} clips you enjoyed" if close else "looks like clips you enjoyed", weight)
-    return Term(f"looks like {close} clips you skipped" if close else "looks like clips you passed on", weight)
+    if not close:
+        return Term("unlike clips you passed on" if liked else "unlike clips you enjoyed", weight)
+    feeling = "you enjoyed" if liked else "you passed on"
+    return Term(f"looks like {close} clip{'' if close == 1 else 's'} {feeling}", weight)
