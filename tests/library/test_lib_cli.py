@@ -5,15 +5,19 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import BAD, GOOD
+from conftest import BAD, GOOD, make_clip
 from rich.console import Console
 
 from tuifeed.cli_import import run_import, run_library
+from tuifeed.library import ImportProgress, ImportSummary, ProgressCallback, import_paths
 from tuifeed.store import Store
 
 
@@ -89,11 +93,12 @@ def test_library_lists_roots_and_removes_one(store: Store, corpus: Path) -> None
     assert f"{len(GOOD)} clips, {len(GOOD)} missing." in buffer.getvalue()
 
 
-def _tuifeed(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+def _tuifeed(*args: str, home: Path, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
     """Run the installed `tuifeed` console script with a private home (no user config)."""
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home)}
     script = Path(sys.executable).with_name("tuifeed")
-    return subprocess.run([str(script), *args], capture_output=True, text=True, env=env, timeout=120, check=False)
+    command = [*prefix, str(script), *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
 
 
 def test_console_script_import_json_and_library(corpus: Path, tmp_path: Path) -> None:
@@ -108,3 +113,62 @@ def test_console_script_import_json_and_library(corpus: Path, tmp_path: Path) ->
     again = _tuifeed("import", str(corpus), "--json", "--db", db, home=tmp_path)
     assert json.loads(again.stdout)["unchanged"] == len(GOOD)
     assert _tuifeed("import", str(tmp_path / "nowhere"), "--db", db, home=tmp_path).returncode == 1
+
+
+def test_unreadable_file_and_folder_are_reported(tmp_path: Path) -> None:
+    """A file or folder without read permission fails with 'permission denied' (root drops its override)."""
+    library = tmp_path / "library"
+    make_clip(library / "fine.mp4")
+    make_clip(library / "locked.mp4", hue=1).chmod(0)
+    make_clip(library / "closed" / "inside.mp4", hue=2)
+    (library / "closed").chmod(0)
+    prefix: tuple[str, ...] = ()
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("root without setpriv reads every file")
+        prefix = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--")
+    try:
+        result = _tuifeed("import", str(library), "--json", "--db", str(tmp_path / "db"), home=tmp_path, prefix=prefix)
+    finally:
+        (library / "closed").chmod(0o755)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["added"] == 1
+    assert sorted((item["path"], item["reason"]) for item in summary["failures"]) == [
+        (str(library / "closed"), "unreadable: permission denied"),
+        (str(library / "locked.mp4"), "unreadable: permission denied"),
+    ]
+
+
+def test_ctrl_c_stops_the_run_cleanly(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SIGINT during the import sets the stop flag: the run ends early, exit 0, and the next run resumes."""
+    library = tmp_path / "many"
+    for index in range(40):
+        make_clip(library / f"clip{index:02}.mp4", seconds=0.2, audio=None, metadata={"title": str(index)})
+    monkeypatch.setattr("tuifeed.library.importer.BATCH", 8)
+    console = Console(file=io.StringIO(), width=200)
+
+    def interrupted_import(
+        store: Store, paths: list[Path], *, progress: ProgressCallback, should_stop: Callable[[], bool]
+    ) -> ImportSummary:
+        def report(update: ImportProgress) -> None:
+            progress(update)
+            if update.total and update.done == 1:
+                signal.raise_signal(signal.SIGINT)
+
+        return import_paths(store, paths, progress=report, should_stop=should_stop)
+
+    monkeypatch.setattr("tuifeed.cli_import.import_paths", interrupted_import)
+    assert run_import(store, [library], as_json=False, console=console) == 0
+    assert "Stopped" in console.file.getvalue()  # type: ignore[attr-defined]
+    assert store.clip_count() == 8
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    monkeypatch.undo()
+    summary = json.loads(_json_import(store, library))
+    assert (summary["added"], summary["unchanged"]) == (32, 8)
+
+
+def _json_import(store: Store, path: Path) -> str:
+    console, buffer = _console()
+    run_import(store, [path], as_json=True, console=console)
+    return buffer.getvalue()

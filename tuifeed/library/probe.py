@@ -129,7 +129,9 @@ def _thumb(frame: av.VideoFrame) -> Thumbnail:
     reformatter = getattr(_local, "reformatter", None)
     if reformatter is None:
         reformatter = _local.reformatter = av.video.reformatter.VideoReformatter()
-    small = reformatter.reformat(frame, width=THUMB_SIZE, height=THUMB_SIZE, format="rgb24", interpolation="AREA")
+    small = reformatter.reformat(
+        frame, width=THUMB_SIZE, height=THUMB_SIZE, format="rgb24", interpolation="FAST_BILINEAR"
+    )
     return np.asarray(small.to_ndarray(), np.uint8)
 
 
