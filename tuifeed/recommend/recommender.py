@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -22,7 +22,7 @@ from tuifeed.recommend.catalog import (
 from tuifeed.recommend.diversity import Strictness, Window
 from tuifeed.recommend.explain import Term, terms_for
 from tuifeed.recommend.inputs import ClipFeatures, Feedback
-from tuifeed.recommend.reward import LengthBaseline, assess
+from tuifeed.recommend.reward import LengthBaseline, Reward, assess
 from tuifeed.recommend.scoring import Context, Priors, ScoreBoard
 from tuifeed.recommend.settings import RecommenderSettings
 from tuifeed.recommend.taste import Stat, Taste
@@ -84,23 +84,7 @@ class Recommender:
 
     def observe(self, feedback: Feedback) -> None:
         """Learn from one finished showing; feedback on an unknown clip only updates the length habits."""
-        row = self._catalog.rows.get(feedback.clip_id)
-        duration = feedback.duration or (self._catalog.duration[row] if row is not None else None)
-        reward = assess(feedback, duration, self._baseline, self.settings.quick_skip_seconds)
-        if not feedback.not_interested:
-            self._baseline.add(duration, reward.ratio)
-        if row is None:
-            return
-        self._note_shown(row)
-        self._seen.add(row)
-        if feedback.not_interested:
-            self._hidden.add(row)
-            self._filter_version += 1
-        arrays = self._catalog.arrays()
-        creator, sound, tags = int(arrays.creator[row]), int(arrays.sound[row]), self._catalog.row_tags[row]
-        embedding = arrays.embedding[:, row] if arrays.embedding.shape[0] else None
-        self._taste.learn(reward, creator, sound, tags, row, embedding)
-        self._board.touch(creator, sound, tags)
+        self._learn((feedback,))
 
     def mute(self, kind: FeatureKind, value: str) -> None:
         """Never offer clips with this creator, tag or sound."""
@@ -115,12 +99,12 @@ class Recommender:
     def follow(self, creator: str) -> None:
         """Boost every clip by this creator by `settings.follow_boost`."""
         self._followed.add(creator)
-        self._board.touch(creator=self._catalog.creators.code(creator))
+        self._board.touch(creators=np.array([self._catalog.creators.code(creator)]))
 
     def unfollow(self, creator: str) -> None:
         """Undo `follow`."""
         self._followed.discard(creator)
-        self._board.touch(creator=self._catalog.creators.code(creator))
+        self._board.touch(creators=np.array([self._catalog.creators.code(creator)]))
 
     def reset(self) -> None:
         """Refresh For You: forget affinities and length habits; keep clips, mutes, follows, hidden clips."""
@@ -140,13 +124,13 @@ class Recommender:
         self._recent.clear()
         self._hidden.clear()
         self._filter_version += 1
-        count = 0
-        for count, feedback in enumerate(feedbacks, start=1):
-            if count - 1 == reset_at:
-                self.reset()
-            self.observe(feedback)
-        if reset_at is not None and reset_at >= count:
-            self.reset()
+        replay = list(feedbacks)
+        if reset_at is None:
+            self._learn(replay)
+            return
+        self._learn(replay[:reset_at])
+        self.reset()
+        self._learn(replay[reset_at:])
 
     # --- ranking -------------------------------------------------------------------------------
 
@@ -200,6 +184,32 @@ class Recommender:
         return self._filters(row) + found
 
     # --- internals -----------------------------------------------------------------------------
+
+    def _learn(self, feedbacks: Sequence[Feedback]) -> None:
+        """Score showings in order (each against the habits before it), then learn from them at once."""
+        rewards: list[Reward] = []
+        rows: list[int] = []
+        for feedback in feedbacks:
+            row = self._catalog.rows.get(feedback.clip_id)
+            duration = feedback.duration or (self._catalog.duration[row] if row is not None else None)
+            reward = assess(feedback, duration, self._baseline, self.settings.quick_skip_seconds)
+            if not feedback.not_interested:
+                self._baseline.add(duration, reward.ratio)
+            if row is None:
+                continue
+            self._note_shown(row)
+            self._seen.add(row)
+            if feedback.not_interested:
+                self._hidden.add(row)
+                self._filter_version += 1
+            rewards.append(reward)
+            rows.append(row)
+        if not rows:
+            return
+        arrays = self._catalog.arrays()
+        shown = np.array(rows, dtype=np.int64)
+        self._taste.learn(rewards, shown, arrays)
+        self._board.touch(arrays.creator[shown], arrays.sound[shown], arrays.pairs_of(shown)[1])
 
     def _note_shown(self, row: int) -> None:
         """Append a row to the shown sequence unless it is already the latest entry."""

@@ -10,6 +10,7 @@ from tuifeed.recommend.catalog import UNKNOWN, CatalogArrays, Floats, Ints, sum_
 from tuifeed.recommend.settings import RecommenderSettings
 from tuifeed.recommend.taste import Taste
 
+_NONE = np.zeros(0, dtype=np.int64)
 _FULL_RESCORE = 0.25
 """Share of rows touched beyond which rescoring everything is cheaper than patching."""
 
@@ -98,11 +99,11 @@ class ScoreBoard:
         self._sounds: set[int] = set()
         self._tags: set[int] = set()
 
-    def touch(self, creator: int = UNKNOWN, sound: int = UNKNOWN, tags: tuple[int, ...] = ()) -> None:
+    def touch(self, creators: Ints = _NONE, sounds: Ints = _NONE, tags: Ints = _NONE) -> None:
         """Mark codes whose affinity or follow state changed."""
-        self._creators.add(creator)
-        self._sounds.add(sound)
-        self._tags.update(tags)
+        self._creators.update(creators.tolist())
+        self._sounds.update(sounds.tolist())
+        self._tags.update(tags.tolist())
 
     def invalidate(self) -> None:
         """Force a full rescore (after a reset or rebuild)."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Sequence
 from enum import IntEnum
 
 import numpy as np
 import numpy.typing as npt
 
-from tuifeed.recommend.catalog import UNKNOWN, Floats
+from tuifeed.recommend.catalog import UNKNOWN, CatalogArrays, Floats, Ints
 from tuifeed.recommend.reward import Reward
 
 _SHRINK = 1.0
@@ -20,7 +20,7 @@ _MEMORY = 512
 
 
 class Stat(IntEnum):
-    """Columns of a `FeatureStats` table."""
+    """Columns of a `FeatureStats` table (`_counts` fills them in this order)."""
 
     REWARD = 0
     SHOWN = 1
@@ -37,17 +37,14 @@ class FeatureStats:
     def __init__(self) -> None:
         self.table = np.zeros((16, len(Stat)))
 
-    def add(self, codes: Iterable[int], counts: Floats) -> None:
-        """Add one showing's `counts` (a row of `Stat` columns) to each code; `UNKNOWN` is skipped."""
-        for code in codes:
-            if code == UNKNOWN:
-                continue
-            if code >= self.table.shape[0]:
-                grown = np.zeros((max(code + 1, 2 * self.table.shape[0]), len(Stat)))
-                grown[: self.table.shape[0]] = self.table
-                self.table = grown
-            row = self.table[code]
-            row += counts
+    def add(self, codes: Ints, counts: Floats) -> None:
+        """Add row `i` of `counts` (showings as `Stat` columns) to code `codes[i]`; `UNKNOWN` is skipped."""
+        if codes.size and codes.max() >= self.table.shape[0]:
+            grown = np.zeros((max(int(codes.max()) + 1, 2 * self.table.shape[0]), len(Stat)))
+            grown[: self.table.shape[0]] = self.table
+            self.table = grown
+        np.add.at(self.table, codes, counts)
+        self.table[UNKNOWN] = 0.0
 
     def column(self, stat: Stat, size: int) -> Floats:
         """One column padded or cut to `size` codes."""
@@ -79,28 +76,25 @@ class Taste:
         self.memory: deque[tuple[int, float]] = deque(maxlen=_MEMORY)
         """(row, reward) of recent showings of clips with an embedding."""
 
-    def learn(
-        self,
-        reward: Reward,
-        creator: int,
-        sound: int,
-        tags: tuple[int, ...],
-        row: int,
-        embedding: npt.NDArray[np.float32] | None,
-    ) -> None:
-        """Fold one showing of one clip into every affinity it touches."""
-        self.showings += 1
-        counts = _counts(reward)
-        self.creators.add((creator,), counts)
-        self.sounds.add((sound,), counts)
-        self.tags.add(tags, counts)
-        if embedding is not None and embedding.any():
-            if self.direction is None or self.direction.shape != embedding.shape:
-                self.direction = np.zeros(embedding.shape[0])
-                self.embedded_showings = 0
-            self.direction += reward.value * embedding
-            self.embedded_showings += 1
-            self.memory.append((row, reward.value))
+    def learn(self, rewards: Sequence[Reward], rows: Ints, arrays: CatalogArrays) -> None:
+        """Fold showings of the clips in `rows` (in order) into every affinity they touch."""
+        counts = np.array([_counts(reward) for reward in rewards]).reshape(len(rewards), len(Stat))
+        self.showings += len(rewards)
+        self.creators.add(arrays.creator[rows], counts)
+        self.sounds.add(arrays.sound[rows], counts)
+        owners, tags = arrays.pairs_of(rows)
+        self.tags.add(tags, counts[owners])
+        embedded = arrays.embedding[:, rows]
+        has = embedded.any(axis=0)
+        if not has.any():
+            return
+        if self.direction is None or self.direction.shape[0] != embedded.shape[0]:
+            self.direction = np.zeros(embedded.shape[0])
+            self.embedded_showings = 0
+        values = counts[has, Stat.REWARD]
+        self.direction += embedded[:, has] @ values
+        self.embedded_showings += int(has.sum())
+        self.memory.extend(zip(rows[has].tolist(), values.tolist(), strict=True))
 
     def similarity(self, columns: npt.NDArray[np.float32]) -> Floats:
         """Reward-weighted similarity of each embedding column to the clips shown so far."""
@@ -110,14 +104,14 @@ class Taste:
         return scores.astype(np.float64) / (self.embedded_showings + _EMBEDDING_SHRINK)
 
 
-def _counts(reward: Reward) -> Floats:
-    """One showing as a row of `Stat` columns."""
-    counts = np.zeros(len(Stat))
-    counts[Stat.REWARD] = reward.value
-    counts[Stat.SHOWN] = 1.0
-    counts[Stat.COMPLETED] = reward.completed
-    counts[Stat.LOOPED] = reward.looped
-    counts[Stat.ENDORSED] = reward.endorsed
-    counts[Stat.QUICK_SKIPS] = reward.quick_skip
-    counts[Stat.REJECTED] = reward.rejected
-    return counts
+def _counts(reward: Reward) -> tuple[float, ...]:
+    """One showing as a row of `Stat` columns, in their order."""
+    return (
+        reward.value,
+        1.0,
+        reward.completed,
+        reward.looped,
+        reward.endorsed,
+        reward.quick_skip,
+        reward.rejected,
+    )
