@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 VIDEO_EXTENSIONS = frozenset({".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".3gp", ".ts"})
-"""Extensions scanned in folders; a file named on the command line is tried whatever its name."""
+"""Extensions scanned in folders; a file named on the command line is tried whatever its name.
+
+Animated GIFs are left out: libvlc opens them with its image demuxer, as a 10-second still."""
 PARTIAL_SUFFIXES = (".part", ".ytdl", ".tmp")
 """Downloads in progress, skipped wherever they are."""
 SIDECAR_SUFFIXES = (".info.json", ".nfo")
