@@ -9,6 +9,8 @@ import pytest
 from rec_support import QUIET, creator_of, library, make, watched
 
 from tuifeed.recommend import ClipFeatures, Recommender, RecommenderSettings
+from tuifeed.recommend.catalog import Catalog
+from tuifeed.recommend.diversity import Strictness, Window
 
 KNOWN = [f"known{i}" for i in range(10)]
 NEW = [f"new{i}" for i in range(50)]
@@ -168,3 +170,21 @@ def test_exclude_ignores_unknown_ids() -> None:
     """Excluding ids the recommender never saw is harmless."""
     rec = make(library(["ana"], per_creator=2), QUIET)
     assert sorted(rec.rank(5, exclude=["nope"])) == ["ana-0", "ana-1"]
+
+
+def test_fast_and_vectorised_diversity_checks_agree() -> None:
+    """The per-clip check and the whole-library mask allow exactly the same clips."""
+    clips = [
+        ClipFeatures(id=f"{creator}-{i}", creator=creator, sound=f"s{i % 2}", tags=(f"t{i % 3}",))
+        for creator in ("ana", "bob", "cy")
+        for i in range(6)
+    ]
+    catalog = Catalog()
+    catalog.add(clips)
+    recent = [catalog.rows[clip_id] for clip_id in ("ana-0", "bob-1", "ana-2", "cy-0", "bob-3")]
+    settings = RecommenderSettings(max_per_creator=2, max_per_tag=2)
+    window = Window(recent, catalog.arrays(), catalog.row_tags, settings)
+    for strictness in Strictness:
+        mask = window.allowed(strictness)
+        assert [window.allows(row, strictness) for row in range(len(clips))] == mask.tolist()
+    assert sum(window.allowed(Strictness.ALL)) < sum(window.allowed(Strictness.ANY))

@@ -40,6 +40,10 @@ class Vocab:
     def __len__(self) -> int:
         return len(self.names)
 
+    def find(self, name: str) -> int:
+        """The code for `name`, or `UNKNOWN` when it was never seen."""
+        return self._codes.get(name, UNKNOWN)
+
     def code(self, name: str | None) -> int:
         """The code for `name`, interning it when new; `UNKNOWN` for a missing name."""
         if not name:

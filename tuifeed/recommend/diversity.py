@@ -8,7 +8,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from tuifeed.recommend.catalog import UNKNOWN, Bools, CatalogArrays
+from tuifeed.recommend.catalog import UNKNOWN, Bools, CatalogArrays, Ints
 from tuifeed.recommend.settings import RecommenderSettings
 
 
@@ -90,14 +90,23 @@ class Window:
             return allowed
         creators, tags = self._window_counts()
         full = [code for code, count in creators.items() if count >= self._settings.max_per_creator]
-        allowed &= ~np.isin(arrays.creator, [code for code in full if code != UNKNOWN])
+        if full:
+            allowed &= ~_code_mask(full, arrays.creator)[arrays.creator]
         if strictness is Strictness.CREATOR_CAP:
             return allowed
         full = [code for code, count in tags.items() if count >= self._settings.max_per_tag]
         if full:
-            allowed[arrays.tag_rows[np.isin(arrays.tag_codes, full)]] = False
+            allowed[arrays.tag_rows[_code_mask(full, arrays.tag_codes)[arrays.tag_codes]]] = False
         return allowed
 
     def first_allowed(self, candidates: Iterable[int], strictness: Strictness) -> int | None:
         """The first candidate the window allows, or None."""
         return next((row for row in candidates if self.allows(row, strictness)), None)
+
+
+def _code_mask(codes: list[int], column: Ints) -> Bools:
+    """A per-code mask, sized for `column`, true for `codes` (never for `UNKNOWN`)."""
+    mask = np.zeros(max(int(column.max(initial=0)), *codes) + 1, dtype=np.bool_)
+    mask[codes] = True
+    mask[UNKNOWN] = False
+    return mask

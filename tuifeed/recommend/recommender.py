@@ -38,9 +38,10 @@ _MIN_EXPLORE_TERM = 0.01
 class Recommender:
     """An on-device For You ranker over the person's clips; pure numpy, deterministic for a seed.
 
-    The feed calls `shown` when a clip appears (optional) and `observe` when the person leaves it;
-    each observed clip that was not just reported by `shown` counts as one more shown clip, in order.
-    The last `diversity_window` shown clips are never picked again and steer the diversity rules.
+    The feed calls `shown` when a clip appears on screen (optional; not for preloading) and
+    `observe` when the person leaves it; each observed clip that was not just reported by `shown`
+    counts as one more shown clip, in order. The last `diversity_window` shown clips are never
+    picked again and steer the diversity rules. Not thread-safe: call it from one thread.
     """
 
     def __init__(self, seed: int = 0, settings: RecommenderSettings | None = None) -> None:
@@ -99,12 +100,12 @@ class Recommender:
     def follow(self, creator: str) -> None:
         """Boost every clip by this creator by `settings.follow_boost`."""
         self._followed.add(creator)
-        self._board.touch(creators=np.array([self._catalog.creators.code(creator)]))
+        self._board.touch(creators=np.array([self._catalog.creators.find(creator)]))
 
     def unfollow(self, creator: str) -> None:
         """Undo `follow`."""
         self._followed.discard(creator)
-        self._board.touch(creators=np.array([self._catalog.creators.code(creator)]))
+        self._board.touch(creators=np.array([self._catalog.creators.find(creator)]))
 
     def reset(self) -> None:
         """Refresh For You: forget affinities and length habits; keep clips, mutes, follows, hidden clips."""
@@ -220,7 +221,8 @@ class Recommender:
         """What scores depend on right now."""
         arrays = self._catalog.arrays()
         if self._priors is None or self._priors[0] != self._catalog.version:
-            priors = Priors(prior.popularity(arrays), prior.zeitgeist(arrays, self.settings.freshness_half_life_days))
+            zeitgeist = prior.zeitgeist(arrays, self.settings.freshness_half_life_days)
+            priors = Priors.of(prior.popularity(arrays), zeitgeist, self.settings)
             self._priors = (self._catalog.version, priors)
         return Context(
             arrays=arrays,
@@ -247,10 +249,10 @@ class Recommender:
 
     @staticmethod
     def _flags(vocab: Vocab, names: set[str]) -> Bools:
-        """A per-code mask of the named entries."""
+        """A per-code mask of the named entries (names no clip carries yet are left out)."""
         flags = np.zeros(len(vocab), dtype=np.bool_)
         for name in names:
-            flags[vocab.code(name)] = True
+            flags[vocab.find(name)] = True
         flags[UNKNOWN] = False
         return flags
 
@@ -322,8 +324,11 @@ def _top(scores: Floats, limit: int) -> Ints:
     return head[np.argsort(-scores[head], kind="stable")]
 
 
+_KINDS: dict[str, FeatureKind] = {"creator": "creator", "tag": "tag", "sound": "sound"}
+
+
 def _checked(kind: str) -> FeatureKind:
     """Validate a mute kind."""
-    if kind not in ("creator", "tag", "sound"):
+    if kind not in _KINDS:
         raise ValueError(f"kind must be 'creator', 'tag' or 'sound', not {kind!r}")
-    return kind  # type: ignore[return-value]
+    return _KINDS[kind]

@@ -21,6 +21,14 @@ class Priors:
 
     popularity: Floats
     zeitgeist: Floats
+    weighted: Floats
+    """Both, weighted by their settings, before the fade."""
+
+    @classmethod
+    def of(cls, popularity: Floats, zeitgeist: Floats, settings: RecommenderSettings) -> Priors:
+        """Priors with their weighted sum."""
+        weighted = settings.popularity_weight * popularity + settings.freshness_weight * zeitgeist
+        return cls(popularity, zeitgeist, weighted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +134,7 @@ class ScoreBoard:
             weight = context.settings.embedding_weight
             self._embedding = weight * context.taste.similarity(context.arrays.embedding)
             self._embedded_showings = context.taste.embedded_showings
-        settings = context.settings
-        priors = settings.popularity_weight * context.priors.popularity
-        priors += settings.freshness_weight * context.priors.zeitgeist
-        return self._features + self._embedding + context.fade * priors
+        return self._features + self._embedding + context.fade * context.priors.weighted
 
     def _patch(self, context: Context) -> None:
         """Rescore the rows carrying a touched code."""
