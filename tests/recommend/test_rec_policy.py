@@ -188,3 +188,14 @@ def test_fast_and_vectorised_diversity_checks_agree() -> None:
         mask = window.allowed(strictness)
         assert [window.allows(row, strictness) for row in range(len(clips))] == mask.tolist()
     assert sum(window.allowed(Strictness.ALL)) < sum(window.allowed(Strictness.ANY))
+
+
+def test_mutes_and_follows_apply_to_clips_added_later() -> None:
+    """Muting or following before a creator's clips are imported still applies to them."""
+    rec = make(library(["ana", "bob"], per_creator=2))
+    rec.mute("creator", "zed")
+    rec.follow("yan")
+    rec.add_clips(library(["zed", "yan"], per_creator=2))
+    ranked = rec.rank(10)
+    assert creator_of(ranked[0]) == "yan"
+    assert not any(creator_of(clip_id) == "zed" for clip_id in ranked)

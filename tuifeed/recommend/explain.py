@@ -33,18 +33,19 @@ def terms_for(row: int, catalog: Catalog, context: Context, explored: float | No
     """
     terms = terms_at(np.array([row]), context)
     taste = context.taste
-    creator_code = int(catalog.arrays().creator[row])
+    creator_code = int(context.arrays.creator[row])
+    sound_code = int(context.arrays.sound[row])
     creator = catalog.creators.names[creator_code]
-    sound = catalog.sounds.names[int(catalog.arrays().sound[row])]
     found: list[Term] = []
     if creator_code != UNKNOWN:
         found.append(_learned(taste.creators, creator_code, f"by {creator}", float(terms.creator[0])))
-    if sound:
-        sound_code = int(catalog.arrays().sound[row])
-        found.append(_learned(taste.sounds, sound_code, f"with the sound {sound}", float(terms.sound[0])))
+    if sound_code != UNKNOWN:
+        label = f"with the sound {catalog.sounds.names[sound_code]}"
+        found.append(_learned(taste.sounds, sound_code, label, float(terms.sound[0])))
     tags = catalog.row_tags[row]
+    per_tag = tag_weights(context)
     for tag in tags:
-        weight = float(tag_weights(context)[tag]) / len(tags)
+        weight = float(per_tag[tag]) / len(tags)
         found.append(_learned(taste.tags, tag, f"#{catalog.tags.names[tag]}", weight, tagged=True))
     found.append(_similarity(row, catalog, taste, float(terms.embedding[0])))
     popularity = float(terms.popularity[0])
