@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 from conftest import GOOD, make_clip
@@ -148,3 +149,37 @@ def test_library_remove_forgets_locations_but_keeps_history(store: Store, corpus
     assert store.clip_count() == 0 and store.clip(clip_id) is not None
     assert [item.clip_id for item in store.impressions()] == [clip_id]
     assert index.remove_root(str(corpus)) is None
+
+
+def test_editing_one_of_two_duplicates_splits_it_off(store: Store, corpus: Path) -> None:
+    """When one copy of a duplicated clip is edited, it becomes its own clip; the other keeps the id."""
+    shutil.copy2(corpus / CLIP, corpus / "phone" / "copy.mp4")
+    import_paths(store, [corpus])
+    clip_id = _clip_at(store, corpus / CLIP)
+    make_clip(corpus / "phone" / "copy.mp4", size=(112, 64), seconds=2.0)
+    summary = import_paths(store, [corpus])
+    assert summary.updated == 1
+    assert _clip_at(store, corpus / CLIP) == clip_id
+    assert _clip_at(store, corpus / "phone" / "copy.mp4") != clip_id
+    assert store.clip_count() == len(GOOD) + 1
+
+
+def test_worker_thread_imports_with_its_own_store(corpus: Path, tmp_path: Path) -> None:
+    """The app's way: a thread opens its own Store on the same file and imports; the main one sees it."""
+    path = tmp_path / "shared.db"
+    main = Store(path)
+    results: list[int] = []
+
+    def work() -> None:
+        own = Store(path)
+        try:
+            results.append(import_paths(own, [corpus]).added)
+        finally:
+            own.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert results == [len(GOOD)]
+    assert main.clip_count() == len(GOOD)
+    main.close()
