@@ -1,0 +1,89 @@
+"""The installed tuifeed in tmux: the picture fills the video area and moves, keys become records, exit is clean."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ClipLibrary, Home, Pane, Screen
+
+WIDTH, HEIGHT = 120, 40
+KEY_GAP = 2.0
+"""Seconds between keys: long enough that each stay is clearly measured."""
+DWELL_TOLERANCE_MS = 300
+MIN_PICTURE_CELLS = 400
+"""A first frame counts as shown once this many cells carry picture (a 9:16 clip at 120x40 has 1800)."""
+
+pytestmark = pytest.mark.e2e
+
+
+def _fingerprint(screen: Screen, box: tuple[int, int, int, int]) -> list[tuple[object, object]]:
+    return [(cell.fg, cell.bg) for cell in screen.box_cells(box)]
+
+
+def test_watch_swipe_like_quit(clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane]) -> None:
+    """First frame, coloured moving picture; `j j l k q` gives impressions with true dwell, a like, a clean exit."""
+    pane = tmux(WIDTH, HEIGHT, env=home.env)
+    stty = home.root / "stty"
+    pane.run(
+        home.tuifeed("play", "--seed", "7", str(clip_library.path)),
+        before=f"stty -g > {stty}.before",
+        after=f"stty -g > {stty}.after",
+    )
+    first, shown_at = pane.wait_for_picture(MIN_PICTURE_CELLS)
+
+    box = first.video_box()
+    assert box is not None
+    cells = first.box_cells(box)
+    painted = sum(cell.is_video for cell in cells)
+    assert painted >= 0.95 * len(cells), f"only {painted} of {len(cells)} cells of the video area carry colour"
+    _, _, cols, rows = box
+    assert cols * rows >= 0.25 * WIDTH * HEIGHT, f"the picture is only {cols}x{rows} cells:\n{first.text}"
+    aspects = {clip.width / clip.height for clip in clip_library.clips}
+    shown = cols / (2 * rows)
+    assert any(abs(shown - aspect) <= 0.1 * aspect for aspect in aspects), (
+        f"a {cols}x{rows} picture matches no clip's shape"
+    )
+
+    time.sleep(0.5)
+    later = pane.screen()
+    changed = sum(a != b for a, b in zip(_fingerprint(first, box), _fingerprint(later, box), strict=True))
+    assert changed >= 0.01 * len(cells), f"the picture barely changed in 0.5 s ({changed} cells)"
+
+    pressed: list[float] = []
+    for key in "jjlkq":
+        time.sleep(max(0.0, (pressed[-1] if pressed else shown_at) + KEY_GAP - time.monotonic()))
+        pressed.append(pane.send(key))
+    j1, j2, _like, k, q = pressed
+
+    assert pane.wait_exit() == 0
+    _check_terminal_restored(pane, stty)
+
+    with sqlite3.connect(home.db) as db:
+        impressions = db.execute("SELECT clip_id, dwell_ms, exit FROM impressions ORDER BY id").fetchall()
+        likes = db.execute("SELECT clip_id, liked FROM likes").fetchall()
+    assert [row[2] for row in impressions] == ["next", "next", "previous", "quit"]
+    first_ms = impressions[0][1]
+    assert first_ms >= (j1 - shown_at) * 1000 - DWELL_TOLERANCE_MS, "the first clip's dwell is short"
+    for (clip_id, dwell_ms, exit_), seconds in zip(impressions[1:], [j2 - j1, k - j2, q - k], strict=True):
+        assert abs(dwell_ms - seconds * 1000) <= DWELL_TOLERANCE_MS, (
+            f"{exit_} impression of {clip_id}: dwell {dwell_ms} ms, on screen {seconds * 1000:.0f} ms"
+        )
+    assert impressions[3][0] == impressions[1][0], "k did not go back to the clip before"
+    assert likes == [(impressions[2][0], 1)], "l should like the third clip, once"
+
+
+def _check_terminal_restored(pane: Pane, stty: Path) -> None:
+    """After exit: main screen, cursor shown, no mouse reporting, no colours left, tty modes as before."""
+    assert pane.flag("alternate_on") == "0", "still on the alternate screen"
+    assert pane.flag("cursor_flag") == "1", "the cursor is hidden"
+    for mode in ("mouse_any_flag", "mouse_button_flag", "mouse_standard_flag", "mouse_sgr_flag"):
+        assert pane.flag(mode) == "0", f"{mode} left on"
+    screen = pane.screen()
+    assert screen.coloured_cells() == 0, f"colour left on screen:\n{screen.raw!r}"
+    assert "EXITED:0" in screen.text
+    pane.wait_for(lambda _: Path(f"{stty}.after").exists() or None, "the shell to run the next command", 5)
+    assert Path(f"{stty}.after").read_text() == Path(f"{stty}.before").read_text(), "tty modes not restored"
