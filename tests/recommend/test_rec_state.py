@@ -135,7 +135,13 @@ def test_feedback_from_a_stored_impression() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    [{"exploration_share": 1.5}, {"diversity_window": 0}, {"max_per_creator": 0}, {"popularity_weight": -1.0}],
+    [
+        {"exploration_share": 1.5},
+        {"diversity_window": 0},
+        {"max_per_creator": 0},
+        {"popularity_weight": -1.0},
+        {"prior_fade": 0.0},
+    ],
 )
 def test_settings_reject_nonsense(bad: dict[str, float]) -> None:
     """Out-of-range knobs raise ValueError with the field's name."""

@@ -49,8 +49,9 @@ class RecommenderSettings:
         for name in ("max_per_creator", "max_per_tag"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if self.freshness_half_life_days <= 0 or self.prior_fade <= 0:
-            raise ValueError("freshness_half_life_days and prior_fade must be positive")
+        for name in ("freshness_half_life_days", "prior_fade"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
         for spec in fields(self):
             value = getattr(self, spec.name)
             if isinstance(value, float) and value < 0:
