@@ -276,3 +276,29 @@ def test_restore_applies_mutes_follows_and_the_last_reset(db_store: Store) -> No
     restore_recommender(db_store, spy)
     assert calls == [("mute", ("creator", "cr1")), ("rebuild", (1, 1))]
     assert all(spy.next(exclude={"c0"}) != "c1" for _ in range(5))
+
+
+def test_small_library_with_the_real_recommender_never_runs_dry(db_store: Store) -> None:
+    """Three clips, fewer than the no-repeat window: the feed keeps going, never the same clip twice in a row."""
+    clips = CLIPS[:3]
+    db_store.upsert_clips(clips)
+    recommender = Recommender(seed=1)
+    recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
+    session = FeedSession(db_store, FakePlayer(), recommender, clips, clock=Clock())
+    shown = [session.start()] + [session.next() for _ in range(9)]
+    assert None not in shown
+    assert all(a != b for a, b in itertools.pairwise(shown))
+    assert {clip.id for clip in shown if clip} == {"c0", "c1", "c2"}
+
+
+def test_muted_and_hidden_clips_stay_out_of_later_sessions(db_store: Store) -> None:
+    """Mutes and not-interested recorded in one session keep those clips out of the next."""
+    db_store.upsert_clips(CLIPS)
+    first = FeedSession(db_store, FakePlayer(), InOrder([c.id for c in CLIPS]), CLIPS, clock=Clock())
+    first.start()
+    assert first.not_interested() == CLIPS[1]
+    first.mute("creator", "cr2")
+    assert "c2" not in first.clips
+    first.quit()
+    second = FeedSession(db_store, FakePlayer(), InOrder([c.id for c in CLIPS]), CLIPS, clock=Clock())
+    assert sorted(second.clips) == ["c1", "c3"]

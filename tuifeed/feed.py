@@ -18,6 +18,7 @@ from tuifeed.recommend import ClipFeatures, FeatureKind, Feedback, Recommender, 
 from tuifeed.store import Store
 from tuifeed.store.store import utc_now
 
+MUTE_KINDS: tuple[FeatureKind, ...] = ("creator", "tag", "sound")
 REBUILD_IMPRESSIONS = 5_000
 """How many of the newest impressions the recommender is rebuilt from at start-up."""
 CHECKPOINT_SECONDS = 2.0
@@ -91,7 +92,15 @@ class FeedSession:
         self.store = store
         self.player = player
         self.ranker = ranker
-        self.clips = {clip.id: clip for clip in clips}
+        hidden = store.active("not_interested")
+        mutes = {kind: store.active(f"mute_{kind}") for kind in MUTE_KINDS}
+        self.clips = {
+            clip.id: clip
+            for clip in clips
+            if clip.id not in hidden
+            and not any(_has(clip, kind, value) for kind in MUTE_KINDS for value in mutes[kind])
+        }
+        """The clips this session may show: the library less what the person hid or muted."""
         self.auto_advance = auto_advance
         self.clock = clock
         self.history: list[str] = []
@@ -247,12 +256,15 @@ class FeedSession:
             return None
         showing.not_interested = True
         self.store.record_event("not_interested", showing.clip.id, True, utc_now())
-        return self._advance(exit=ImpressionExit.NEXT)
+        clip = self._advance(exit=ImpressionExit.NEXT)
+        self._forget(lambda candidate: candidate.id == showing.clip.id)
+        return clip
 
     def mute(self, kind: FeatureKind, value: str) -> Clip | None:
         """Never show clips with this creator, tag or sound again; moves on if the clip on screen has it."""
         self.store.record_event(f"mute_{kind}", value, True, utc_now())
         self.ranker.mute(kind, value)
+        self._forget(lambda candidate: _has(candidate, kind, value))
         current = self.current
         if current is not None and _has(current, kind, value):
             return self._advance(exit=ImpressionExit.NEXT)
@@ -298,11 +310,16 @@ class FeedSession:
     def _pick(self, also_exclude: Collection[str] = ()) -> str | None:
         """The recommender's next clip, excluding this round's; a new round starts when all were shown."""
         avoid = self._failed | set(also_exclude)
-        for exclude in (avoid | set(self.history), avoid | set(self.history[-1:]), avoid):
+        for exclude in (avoid | set(self.history), avoid | set(self.history[-1:])):
             choice = self.ranker.next(exclude=exclude)
             if choice in self.clips:
                 return choice
-        return None
+        # A library smaller than the recommender's no-repeat window: replay the least recently shown clip.
+        candidates = [clip_id for clip_id in self.clips if clip_id not in avoid]
+        if not candidates:
+            return None
+        last_shown = {clip_id: index for index, clip_id in enumerate(self.history)}
+        return min(candidates, key=lambda clip_id: last_shown.get(clip_id, -1))
 
     def _show(self, clip_id: str, came_back: bool) -> Clip:
         clip = self.clips[clip_id]
@@ -324,6 +341,14 @@ class FeedSession:
         if self.index + 1 < len(self.history):
             return self.history[self.index + 1]
         return self._pick(also_exclude={self.history[self.index]})
+
+    def _forget(self, hidden: Callable[[Clip], bool]) -> None:
+        """Drop clips the person hid or muted from this session (the clip on screen stays until left)."""
+        for clip_id in [clip_id for clip_id, clip in self.clips.items() if hidden(clip)]:
+            if clip_id != (self.current.id if self.current else None):
+                del self.clips[clip_id]
+        if self._upcoming is not None and self._upcoming not in self.clips:
+            self._upcoming = None
 
     def _replan(self) -> None:
         """Choose the upcoming clip again after the rules changed (a mute, a follow, a reset)."""
@@ -409,6 +434,7 @@ def stored_feedback(store: Store, impressions: list[Impression] | None = None) -
             not_interested=happened("not_interested", impression.clip_id, impression),
         )
         for impression in impressions
+        if impression.exit is not ImpressionExit.ERROR
     ]
 
 
