@@ -17,6 +17,7 @@ from tuifeed.models import Clip
 from tuifeed.player import Player
 from tuifeed.render import ColorMode
 from tuifeed.store import Store
+from tuifeed.ui import stats
 from tuifeed.ui.screens.feed import FeedScreen
 
 TOAST_SECONDS = 4.0
@@ -56,6 +57,7 @@ class TuifeedApp(App[None]):
             self.set_keymap(config.keys)
 
     def on_mount(self) -> None:
+        stats.attach(self)
         self.push_screen(self.feed)
         with contextlib.suppress(NotImplementedError, RuntimeError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.feed.action_quit_feed)

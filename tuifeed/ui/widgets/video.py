@@ -58,7 +58,8 @@ class VideoView(Widget):
         self._frame: EncodedFrame | None = None
         self._pending: EncodedFrame | None = None
         self._lock = threading.Lock()
-        self._last_accept = 0.0
+        self._due = 0.0
+        """When the next frame may be taken; frames are paced on this schedule, not on arrival times."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._styles: dict[tuple[int, int], Style] = {}
         self._runs: tuple[EncodedFrame, Runs] | None = None
@@ -84,9 +85,11 @@ class VideoView(Widget):
     def accept_frame(self, frame: Frame) -> None:
         """Take a decoded frame (libvlc's vout thread): fit, encode and hand it to the UI loop."""
         now = time.monotonic()
-        if now - self._last_accept < self._min_interval or self._loop is None:
+        # A quarter-frame of slack: a 30 fps source jitters around 33 ms, and a strict `>= 1/fps`
+        # test against the last arrival dropped every early frame (about 19 of 30 a second painted).
+        if now < self._due - self._min_interval / 4 or self._loop is None:
             return
-        self._last_accept = now
+        self._due = max(self._due, now - self._min_interval) + self._min_interval
         cols, rows = self._box
         height, width = frame.shape[:2]
         fit = fit_box(width, height, cols, rows)
@@ -128,7 +131,10 @@ class VideoView(Widget):
         fit = self._fit()
         changed = frame.changed.nonzero()[0]
         if len(changed):
-            self.refresh(*(Region(fit.x, fit.y + int(row), fit.cols, 1) for row in changed))
+            # Whole widget rows: a narrower region makes the compositor crop the line, and cropping
+            # measures the pre-encoded ANSI text char by char (slow) and cuts it mid-escape (wrong).
+            width = self.size.width
+            self.refresh(*(Region(0, fit.y + int(row), width, 1) for row in changed))
 
     def _fit(self) -> Fit:
         frame = self._frame
