@@ -302,3 +302,14 @@ def test_muted_and_hidden_clips_stay_out_of_later_sessions(db_store: Store) -> N
     first.quit()
     second = FeedSession(db_store, FakePlayer(), InOrder([c.id for c in CLIPS]), CLIPS, clock=Clock())
     assert sorted(second.clips) == ["c1", "c3"]
+
+
+def test_dwell_counts_from_the_first_picture(session: FeedSession, db_store: Store) -> None:
+    """Time spent waiting for a clip's first frame is not dwell; a second notice changes nothing."""
+    session.start()
+    advance(session, 0.8)
+    session.picture_shown()
+    advance(session, 2)
+    session.picture_shown()
+    session.next()
+    assert db_store.impressions()[0].dwell_ms == 2000

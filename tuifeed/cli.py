@@ -117,8 +117,7 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
 
 def _play(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
     from tuifeed.feed import restore_recommender
-    from tuifeed.library import import_paths
-    from tuifeed.player.vlc_engine import VlcPlayer
+    from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas
     from tuifeed.recommend import ClipFeatures, Recommender
     from tuifeed.render import ColorMode, ColorSystem, detect_color_mode
     from tuifeed.ui.app import TuifeedApp
@@ -132,6 +131,8 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
         if not root.exists():
             console.print(f"[red]error:[/red] {root}: no such folder", markup=True)
             return 1
+        from tuifeed.library import import_paths  # PyAV loads only when there is something to import
+
         with console.status(f"Reading {root}…"):
             import_paths(store, [root])
     clips = store.clips()
@@ -150,6 +151,7 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
     )
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     restore_recommender(store, recommender)
+    limit_malloc_arenas()
     with _stderr_to_log(_log_path(config)):
         player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
         app = TuifeedApp(store=store, player=player, ranker=recommender, clips=clips, config=config, color=color)

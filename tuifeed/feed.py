@@ -73,6 +73,7 @@ class _Showing:
     followed_now: bool = False
     not_interested: bool = False
     last_checkpoint: float = 0.0
+    pictured: bool = False
 
 
 class FeedSession:
@@ -222,6 +223,15 @@ class FeedSession:
             self.liked.discard(clip_id)
         showing.liked_now = liked
         return liked
+
+    def picture_shown(self) -> None:
+        """The clip's first frame reached the screen: dwell counts from now, not from when it was asked for."""
+        showing = self._showing
+        if showing is None or showing.pictured:
+            return
+        showing.pictured = True
+        if showing.running_since is not None:
+            showing.running_since = self.clock()
 
     def toggle_save(self) -> bool:
         """Save or unsave the clip on screen (a bookmark and a strong signal); returns whether it is saved."""

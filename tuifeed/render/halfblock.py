@@ -171,9 +171,7 @@ def _layout(system: ColorSystem) -> _Layout:
     cell = f"\x1b[{fg};{bg}m{_GLYPH}{_ROW_END}".encode()
     fg_at, sep_at = 2, 2 + len(fg)
     bg_at, end_at = sep_at + 1, sep_at + 1 + len(bg)
-    digits = tuple(
-        base + m.start() for base, field in ((fg_at, fg), (bg_at, bg)) for m in re.finditer("000", field)
-    )
+    digits = tuple(base + m.start() for base, field in ((fg_at, fg), (bg_at, bg)) for m in re.finditer("000", field))
 
     codes = np.arange(4 * 3 ** len(digits))
     fg_new, bg_new = (codes & 1).astype(np.bool_)[:, None], (codes & 2).astype(np.bool_)[:, None]

@@ -289,7 +289,12 @@ class FeedScreen(Screen[None]):
 
     # -- display -----------------------------------------------------------------------------------
 
+    @on(VideoView.PictureShown)
+    def _picture_shown(self) -> None:
+        self.session.picture_shown()
+
     def _clip_changed(self) -> None:
+        self.video.expect_picture()
         clip = self.session.current
         self.set_class(bool(clip and clip.is_vertical and self._room_beside(clip)), "side")
         self._update_info()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,8 +18,10 @@ from textual.message import Message
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from tuifeed.library import ImportProgress, ImportSummary, import_paths
 from tuifeed.store import Store
+
+if TYPE_CHECKING:
+    from tuifeed.library import ImportProgress, ImportSummary
 
 
 class ImportPanel(Vertical):
@@ -90,6 +92,8 @@ class ImportPanel(Vertical):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _import(self, path: Path) -> None:
+        from tuifeed.library import import_paths  # PyAV loads on the first import, not at start-up
+
         worker = get_current_worker()
         store = Store(self._database)
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from tuifeed.models import Clip
 
@@ -25,8 +25,12 @@ def _clock(ms: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class InfoPanel(Static):
-    """The clip's details, refreshed when the clip changes and as it plays."""
+class InfoPanel(Widget):
+    """The clip's details, refreshed when the clip changes and as it plays.
+
+    Its size is fixed by the screen's CSS, so new text only repaints the panel: no layout pass, which
+    would cost the video frames several times a second.
+    """
 
     DEFAULT_CSS = """
     InfoPanel {
@@ -35,6 +39,10 @@ class InfoPanel(Static):
         color: $text;
     }
     """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = Text()
 
     def show(
         self,
@@ -50,7 +58,7 @@ class InfoPanel(Static):
     ) -> None:
         """Describe `clip`; `place` is (n, N), `flags` a short status such as "paused · muted"."""
         if clip is None:
-            self.update("No clips to play. Import some with: tuifeed import ~/Videos")
+            self._set(Text("No clips to play. Import some with: tuifeed import ~/Videos"))
             return
         text = Text()
         text.append(f"@{clip.creator or 'unknown'}", "bold")
@@ -71,4 +79,12 @@ class InfoPanel(Static):
             text.append(f"   {flags}", "yellow")
         text.append("\n")
         text.append_text(time_bar(position_ms or 0, length_ms or clip.duration_ms or 0, self.size.width - 2))
-        self.update(text)
+        self._set(text)
+
+    def render(self) -> Text:
+        return self._text
+
+    def _set(self, text: Text) -> None:
+        if text != self._text:
+            self._text = text
+            self.refresh()

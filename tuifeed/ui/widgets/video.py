@@ -19,6 +19,7 @@ from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -63,6 +64,7 @@ class VideoView(Widget):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._styles: dict[tuple[int, int], Style] = {}
         self._runs: tuple[EncodedFrame, Runs] | None = None
+        self._awaiting_picture = False
         self.covered = False
         """True while something overlaps the video; the view then paints with styled segments."""
         self.frames_painted = 0
@@ -107,10 +109,12 @@ class VideoView(Widget):
 
     # -- UI thread ---------------------------------------------------------------------------------
 
-    def clear(self) -> None:
-        """Forget the picture (between clips whose first frame has not come yet)."""
-        self._frame = None
-        self.refresh()
+    class PictureShown(Message):
+        """The first frame after `expect_picture` reached the screen."""
+
+    def expect_picture(self) -> None:
+        """A new clip started: announce its first frame with a PictureShown message."""
+        self._awaiting_picture = True
 
     def set_covered(self, covered: bool) -> None:
         """Switch between the fast and the safe painting path, repainting the whole picture."""
@@ -125,6 +129,9 @@ class VideoView(Widget):
             return
         previous, self._frame = self._frame, frame
         self.frames_painted += 1
+        if self._awaiting_picture:
+            self._awaiting_picture = False
+            self.post_message(self.PictureShown())
         if previous is None or previous.keys.shape != frame.keys.shape or self.covered:
             self.refresh()
             return
