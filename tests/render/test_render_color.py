@@ -65,9 +65,7 @@ def test_pack_keys_ignores_odd_last_row_and_accepts_strided_views() -> None:
     buffer = rng.integers(0, 256, (7, 12, 4), dtype=np.uint8)
     assert pack_keys(buffer, ColorMode()).shape == (3, 12)
     for view in (buffer[:, ::3], buffer[:6, 2:9], buffer[..., [0, 1, 2, 3]][:, ::2]):
-        assert np.array_equal(
-            pack_keys(view, ColorMode()), pack_keys(np.ascontiguousarray(view), ColorMode())
-        )
+        assert np.array_equal(pack_keys(view, ColorMode()), pack_keys(np.ascontiguousarray(view), ColorMode()))
 
 
 def test_pack_keys_rejects_non_bgrx() -> None:
@@ -132,9 +130,7 @@ def test_requantise_keys_matches_packing_at_fewer_bits() -> None:
     frame = np.random.default_rng(5).integers(0, 256, (8, 9, 4), dtype=np.uint8)
     five = pack_keys(frame, ColorMode(bits=5))
     for bits in (8, 6):
-        assert np.array_equal(
-            requantise_keys(pack_keys(frame, ColorMode(bits=bits)), ColorMode(bits=bits), 5), five
-        )
+        assert np.array_equal(requantise_keys(pack_keys(frame, ColorMode(bits=bits)), ColorMode(bits=bits), 5), five)
     four = pack_keys(frame, ColorMode(bits=4))
     assert requantise_keys(four, ColorMode(bits=4), 5) is four
     palette = pack_keys(frame, ANSI256)

@@ -132,9 +132,7 @@ def test_exact_ansi256_line() -> None:
         [(255, 0, 0), (255, 0, 0), (0, 128, 7), (0, 128, 7)],
         [(10, 20, 30), (1, 2, 3), (1, 2, 3), (1, 2, 3)],
     )
-    assert encode_lines(frame, ANSI256) == [
-        f"{ESC}[38;5;196;48;5;233m▀{ESC}[48;5;16m▀{ESC}[38;5;28m▀▀{ESC}[0m"
-    ]
+    assert encode_lines(frame, ANSI256) == [f"{ESC}[38;5;196;48;5;233m▀{ESC}[48;5;16m▀{ESC}[38;5;28m▀▀{ESC}[0m"]
 
 
 def test_exact_quantised_line_repeats_more() -> None:
