@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Collection
 from pathlib import Path
 
 import pytest
+from ranker_stub import InOrder
 from textual import events
 from textual.message import Message
 
 from tuifeed.config import Config, PlayerConfig
 from tuifeed.models import Clip, ImpressionExit
 from tuifeed.player.fake import FakePlayer
-from tuifeed.recommend import Feedback, Term
 from tuifeed.render import ColorMode
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
@@ -40,42 +39,11 @@ CLIPS = [
 ]
 
 
-class InOrder:
-    """Offers clips in library order."""
-
-    def next(self, exclude: Collection[str] = ()) -> str | None:
-        return next((clip.id for clip in CLIPS if clip.id not in exclude), None)
-
-    def shown(self, clip_id: str) -> None:
-        pass
-
-    def observe(self, feedback: Feedback) -> None:
-        pass
-
-    def mute(self, kind: str, value: str) -> None:
-        pass
-
-    def follow(self, creator: str) -> None:
-        pass
-
-    def unfollow(self, creator: str) -> None:
-        pass
-
-    def reset(self) -> None:
-        pass
-
-    def add_clips(self, clips: object) -> None:
-        pass
-
-    def explain(self, clip_id: str) -> list[Term]:
-        return [Term(f"because {clip_id}", 1.0)]
-
-
 def make_app(store: Store, config: Config | None = None) -> tuple[TuifeedApp, FakePlayer]:
     store.upsert_clips(CLIPS)
     player = FakePlayer()
     app = TuifeedApp(
-        store=store, player=player, ranker=InOrder(), clips=CLIPS, config=config or Config(), color=ColorMode()
+        store=store, player=player, ranker=InOrder(CLIPS), clips=CLIPS, config=config or Config(), color=ColorMode()
     )
     return app, player
 

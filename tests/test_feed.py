@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection
 
 import pytest
+from ranker_stub import InOrder
 
 from tuifeed.feed import FeedSession, stored_feedback
 from tuifeed.models import Clip, ImpressionExit
 from tuifeed.player.fake import FakePlayer
-from tuifeed.recommend import ClipFeatures, Feedback, Recommender, Term
+from tuifeed.recommend import ClipFeatures, Recommender
 from tuifeed.store import Store
 
 
@@ -24,49 +24,13 @@ class Clock:
         return self.now
 
 
-class InOrder:
-    """A ranker that offers clips in a fixed order and remembers what it was told."""
-
-    def __init__(self, ids: list[str]) -> None:
-        self.ids = ids
-        self.observed: list[Feedback] = []
-        self.shown_ids: list[str] = []
-
-    def next(self, exclude: Collection[str] = ()) -> str | None:
-        return next((clip_id for clip_id in self.ids if clip_id not in exclude), None)
-
-    def shown(self, clip_id: str) -> None:
-        self.shown_ids.append(clip_id)
-
-    def observe(self, feedback: Feedback) -> None:
-        self.observed.append(feedback)
-
-    def mute(self, kind: str, value: str) -> None:
-        self.ids = [clip.id for clip in CLIPS if clip.id in self.ids and getattr(clip, kind) != value]
-
-    def follow(self, creator: str) -> None:
-        pass
-
-    def unfollow(self, creator: str) -> None:
-        pass
-
-    def reset(self) -> None:
-        pass
-
-    def add_clips(self, clips: object) -> None:
-        pass
-
-    def explain(self, clip_id: str) -> list[Term]:
-        return [Term(f"explaining {clip_id}", 1.0)]
-
-
 CLIPS = [Clip(id=f"c{i}", location=f"/clips/c{i}.mp4", creator=f"cr{i}", duration_ms=10_000) for i in range(4)]
 
 
 @pytest.fixture
 def session(db_store: Store) -> FeedSession:
     db_store.upsert_clips(CLIPS)
-    return FeedSession(db_store, FakePlayer(), InOrder([c.id for c in CLIPS]), CLIPS, clock=Clock())
+    return FeedSession(db_store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
 
 
 def advance(session: FeedSession, seconds: float) -> None:
@@ -252,7 +216,7 @@ def test_restore_applies_mutes_follows_and_the_last_reset(db_store: Store) -> No
     from tuifeed.feed import restore_recommender
 
     db_store.upsert_clips(CLIPS)
-    session = FeedSession(db_store, FakePlayer(), InOrder([c.id for c in CLIPS]), CLIPS, clock=Clock())
+    session = FeedSession(db_store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
     session.start()
     advance(session, 9)
     session.mute("creator", "cr1")
@@ -294,13 +258,13 @@ def test_small_library_with_the_real_recommender_never_runs_dry(db_store: Store)
 def test_muted_and_hidden_clips_stay_out_of_later_sessions(db_store: Store) -> None:
     """Mutes and not-interested recorded in one session keep those clips out of the next."""
     db_store.upsert_clips(CLIPS)
-    first = FeedSession(db_store, FakePlayer(), InOrder([c.id for c in CLIPS]), CLIPS, clock=Clock())
+    first = FeedSession(db_store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
     first.start()
     assert first.not_interested() == CLIPS[1]
     first.mute("creator", "cr2")
     assert "c2" not in first.clips
     first.quit()
-    second = FeedSession(db_store, FakePlayer(), InOrder([c.id for c in CLIPS]), CLIPS, clock=Clock())
+    second = FeedSession(db_store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
     assert sorted(second.clips) == ["c1", "c3"]
 
 

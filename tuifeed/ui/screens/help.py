@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from rich.table import Table
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tuifeed.ui.screens.notice import NoticeScreen
 
-class HelpScreen(ModalScreen[None]):
+
+class HelpScreen(NoticeScreen):
     """A list of keys and what they do; any key closes it."""
 
     DEFAULT_CSS = """
@@ -42,14 +42,6 @@ class HelpScreen(ModalScreen[None]):
         with Vertical():
             yield Static("[b]tuifeed keys[/b]  (any key closes)")
             yield Static(table)
-
-    def on_key(self, event: events.Key) -> None:
-        event.stop()
-        event.prevent_default()
-        self.dismiss()
-
-    def on_click(self) -> None:
-        self.dismiss()
 
 
 def describe_bindings(bindings: list[tuple[Binding, str]]) -> list[tuple[str, str]]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tuifeed.ui.screens.notice import NoticeScreen
 
-class WhyScreen(ModalScreen[None]):
+
+class WhyScreen(NoticeScreen):
     """The reasons behind the clip on screen, largest first; any key closes it."""
 
     DEFAULT_CSS = """
@@ -32,11 +32,3 @@ class WhyScreen(ModalScreen[None]):
             yield Static(f"[b]Why this clip?[/b]  {self._title}", markup=True)
             yield Static(body, markup=False)
             yield Static("[dim]any key closes · x: not interested · R: refresh For You[/dim]", markup=True)
-
-    def on_key(self, event: events.Key) -> None:
-        event.stop()
-        event.prevent_default()
-        self.dismiss()
-
-    def on_click(self) -> None:
-        self.dismiss()
