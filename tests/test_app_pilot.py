@@ -13,7 +13,7 @@ from textual.message import Message
 from tuifeed.config import Config, PlayerConfig
 from tuifeed.models import Clip, ImpressionExit
 from tuifeed.player.fake import FakePlayer
-from tuifeed.render import ColorMode
+from tuifeed.render import ColorMode, ColorSystem
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
 from tuifeed.ui.messages import ClipFailed
@@ -319,3 +319,48 @@ async def test_import_panel_imports_while_the_feed_plays(
         await pilot.press("escape")
         await pilot.press("j")
         assert app.session.current == CLIPS[1]
+
+
+async def test_covered_video_paints_styled_cells_not_raw_escapes(db_store: Store) -> None:
+    """Uncovered rows are pre-encoded ANSI; while a toast covers the video they become styled ▀ segments."""
+    app, player = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        player.emit_frame((360, 640))
+        await pilot.pause(0.1)
+        video = app.feed.video
+        row = video.size.height // 2
+        assert not video.covered
+        assert "\x1b[" in video.render_line(row).text
+        app.notify("a toast over the picture")
+        assert video.covered
+        strip = video.render_line(row)
+        assert "\x1b" not in strip.text
+        picture = [segment for segment in strip if "▀" in segment.text]
+        assert picture and all(segment.style and segment.style.color and segment.style.bgcolor for segment in picture)
+        assert strip.cell_length == video.size.width
+
+
+async def test_256_colour_terminals_get_palette_colours(db_store: Store) -> None:
+    """Without truecolor the picture uses xterm-256 palette codes on both painting paths."""
+    db_store.upsert_clips(CLIPS)
+    player = FakePlayer()
+    app = TuifeedApp(
+        store=db_store,
+        player=player,
+        ranker=InOrder(CLIPS),
+        clips=CLIPS,
+        config=Config(),
+        color=ColorMode(ColorSystem.ANSI256),
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        player.emit_frame((360, 640))
+        await pilot.pause(0.1)
+        video = app.feed.video
+        row = video.size.height // 2
+        fast = video.render_line(row).text
+        assert "\x1b[38;5;" in fast and "38;2;" not in fast
+        video.set_covered(True)
+        styles = [segment.style for segment in video.render_line(row) if "▀" in segment.text]
+        assert styles and all(style and style.color and style.color.number is not None for style in styles)
