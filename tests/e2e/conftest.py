@@ -386,7 +386,7 @@ class Pane:
 def tmux(tmp_path: Path) -> Iterator[Callable[..., Pane]]:
     """A factory of panes on a private tmux server, killed when the test ends."""
     if shutil.which("tmux") is None:
-        pytest.skip("tmux is needed for the end-to-end tests (make test installs it)")
+        pytest.fail("tmux is needed for the end-to-end tests: run `make test`, which installs it")
     socket = f"tuifeed-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     started: list[Pane] = []
 

@@ -1,0 +1,63 @@
+"""A killed tuifeed loses at most the clip on screen, and the next start closes what it left open."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable
+
+import pytest
+from conftest import ClipLibrary, Home, Pane
+
+pytestmark = pytest.mark.e2e
+
+MIN_PICTURE_CELLS = 400
+
+
+def test_kill_minus_nine_then_restart(clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane]) -> None:
+    """SIGKILL on the second clip: its impression is closed at the next start from its last checkpoint."""
+    clip_library.copy_to(home.root / "clips", 3)
+    assert home.run("import", str(home.root / "clips")).returncode == 0
+    pane = tmux(120, 40, env=home.env)
+    pane.run(home.tuifeed("play", "--seed", "5"))
+    pane.wait_for_picture(MIN_PICTURE_CELLS)
+    time.sleep(1.0)
+    swiped = pane.send("j")
+    time.sleep(4.5)  # two checkpoints of the second clip's dwell
+    killed_at = time.monotonic()
+    os.kill(_tuifeed_pid(home), signal.SIGKILL)
+    # Killed, nothing restored the terminal: the shell's line lands somewhere over the old picture.
+    pane.wait_for(lambda screen: f"EXITED:{128 + signal.SIGKILL}" in screen.text, "the shell to report the kill")
+
+    with sqlite3.connect(home.db) as db:
+        rows = db.execute("SELECT exit, ended_at FROM impressions ORDER BY id").fetchall()
+    assert rows[0][0] == "next"
+    assert rows[1] == (None, None), "the clip on screen is open, not lost and not closed"
+
+    # The killed app left the tty raw (Enter sends a bare CR): restore it with a line ended by Ctrl-J.
+    pane.tmux("send-keys", "-l", "stty sane; clear")
+    pane.tmux("send-keys", "C-j")
+    pane.wait_for(lambda screen: screen.video_cells() == 0, "the shell to clear the screen")
+    pane.run(home.tuifeed("play", "--seed", "5"))
+    pane.wait_for_picture(MIN_PICTURE_CELLS)
+    pane.send("q")
+    assert pane.wait_exit() == 0
+
+    with sqlite3.connect(home.db) as db:
+        rows = db.execute("SELECT exit, dwell_ms FROM impressions ORDER BY id").fetchall()
+        open_rows = db.execute("SELECT count(*) FROM impressions WHERE ended_at IS NULL").fetchone()[0]
+    assert [exit for exit, _ in rows] == ["next", "killed", "quit"]
+    assert open_rows == 0
+    on_screen_ms = (killed_at - swiped) * 1000
+    assert on_screen_ms - 2500 <= rows[1][1] <= on_screen_ms + 300
+
+
+def _tuifeed_pid(home: Home) -> int:
+    """The pid of the tuifeed process playing this test's database."""
+    found = subprocess.run(["pgrep", "-f", f"play --db {home.db}"], capture_output=True, text=True, check=False)
+    pids = [int(pid) for pid in found.stdout.split() if int(pid) != os.getpid()]
+    assert len(pids) == 1, f"expected one tuifeed process, found {pids}"
+    return pids[0]
