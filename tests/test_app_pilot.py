@@ -13,6 +13,7 @@ from textual.message import Message
 from tuifeed.config import Config, PlayerConfig
 from tuifeed.models import Clip, ImpressionExit
 from tuifeed.player.fake import FakePlayer
+from tuifeed.recommend import ClipFeatures, Recommender, RecommenderSettings
 from tuifeed.render import ColorMode, ColorSystem
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
@@ -364,3 +365,49 @@ async def test_256_colour_terminals_get_palette_colours(db_store: Store) -> None
         video.set_covered(True)
         styles = [segment.style for segment in video.render_line(row) if "▀" in segment.text]
         assert styles and all(style and style.color and style.color.number is not None for style in styles)
+
+
+async def test_dwelling_on_one_creator_makes_it_dominate(db_store: Store) -> None:
+    """With the real recommender: fast swipes past one creator, long stays on another; the second leads."""
+    sizes = {"skipped": 20, "loved": 20, **{f"other{k}": 6 for k in range(6)}}
+    clips = [
+        Clip(
+            id=f"{creator}-{n}",
+            location=f"/clips/{creator}-{n}.mp4",
+            creator=creator,
+            tags=(creator,),
+            duration_ms=10_000,
+            width=360,
+            height=640,
+        )
+        for creator, size in sizes.items()
+        for n in range(size)
+    ]
+    db_store.upsert_clips(clips)
+    recommender = Recommender(seed=11)
+    recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
+    now = [1000.0]
+    app = TuifeedApp(
+        store=db_store,
+        player=FakePlayer(),
+        ranker=recommender,
+        clips=clips,
+        config=Config(),
+        color=ColorMode(),
+        clock=lambda: now[0],
+    )
+    stay = {"loved": 9.0, "skipped": 0.4}
+    shown: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for _ in range(30):
+            current = app.session.current
+            assert current is not None and current.creator is not None
+            shown.append(current.creator)
+            now[0] += stay.get(current.creator, 2.0)
+            await pilot.press("j")
+    following = shown[-10:]
+    counts = {creator: following.count(creator) for creator in set(following)}
+    # The diversity rule caps any creator at 3 in 10, so leading means reaching that cap, with no one above it.
+    assert counts.get("loved", 0) == max(counts.values()) == RecommenderSettings().max_per_creator
+    assert "skipped" not in counts
