@@ -72,3 +72,39 @@ def test_version() -> None:
     """--version prints the version."""
     result = tuifeed("--version")
     assert result.returncode == 0 and result.stdout.startswith("tuifeed ")
+
+
+def test_import_follows_links_only_when_asked(tmp_path: Path, media_clips: list[Path]) -> None:
+    """A link out of the named folder is not followed unless --follow-links is given."""
+    import json
+    import shutil
+
+    outside, root = tmp_path / "outside", tmp_path / "root"
+    outside.mkdir()
+    root.mkdir()
+    shutil.copy(media_clips[0], outside / "far.mp4")
+    (root / "link").symlink_to(outside, target_is_directory=True)
+    database = str(tmp_path / "t.db")
+    plain = tuifeed("--db", database, "import", "--json", str(root))
+    assert json.loads(plain.stdout)["added"] == 0
+    followed = tuifeed("--db", database, "import", "--json", "--follow-links", str(root))
+    assert json.loads(followed.stdout)["added"] == 1
+
+
+def test_missing_libvlc_is_one_line_with_the_fix(tmp_path: Path, media_clips: list[Path]) -> None:
+    """When libvlc cannot be loaded, playing says so in one line naming the packages, and exits 1."""
+    import os
+
+    env = {**os.environ, "PYTHON_VLC_LIB_PATH": str(tmp_path / "no-libvlc.so")}
+    result = subprocess.run(
+        [sys.executable, "-m", "tuifeed", "--db", str(tmp_path / "t.db"), str(media_clips[0].parent)],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: libvlc is not available (cannot load $PYTHON_VLC_LIB_PATH)")
+    assert "sudo apt-get install libvlc5 vlc-plugin-base libvlc-bin" in line

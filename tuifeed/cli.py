@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", parents=[common], help="import folders of videos")
     importer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     importer.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    importer.add_argument("--follow-links", action="store_true", help="follow symbolic links out of the folders")
     library = commands.add_parser("library", parents=[common], help="list library roots; `remove PATH` forgets one")
     library.add_argument("action", nargs="?", choices=["remove"])
     library.add_argument("path", nargs="?", type=Path)
@@ -108,7 +109,9 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
     from tuifeed.cli_import import run_import, run_library
 
     if args.command == "import":
-        return run_import(store, args.paths, as_json=args.json, console=Console(highlight=False))
+        return run_import(
+            store, args.paths, as_json=args.json, console=Console(highlight=False), follow_links=args.follow_links
+        )
     if args.command == "library" and args.action == "remove" and args.path is None:
         console.print("usage: tuifeed library remove PATH")
         return EXIT_USAGE

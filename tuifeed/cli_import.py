@@ -7,8 +7,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from types import FrameType
 
@@ -30,13 +31,16 @@ from tuifeed.library import ImportProgress, ImportSummary, import_paths
 from tuifeed.store import Store
 from tuifeed.store.files import FileIndex
 
+_Run = Callable[..., ImportSummary]
+"""import_paths with everything but the progress callback bound."""
+
 LOG_EVERY = 1000
 """Without a terminal, one log line per this many files."""
 
 _COUNTS = ("added", "updated", "unchanged", "moved", "duplicates", "missing", "failed")
 
 
-def run_import(store: Store, paths: list[Path], *, as_json: bool, console: Console) -> int:
+def run_import(store: Store, paths: list[Path], *, as_json: bool, console: Console, follow_links: bool = False) -> int:
     """Import `paths` with progress on `console`, then print the summary; the exit status.
 
     A terminal gets a Rich progress bar, anything else a plain line per LOG_EVERY files; `as_json`
@@ -44,14 +48,15 @@ def run_import(store: Store, paths: list[Path], *, as_json: bool, console: Conso
     was imported. Returns 0 when the run completed (even with failed files), 1 when it could not run.
     """
     stop = threading.Event()
+    run: _Run = partial(import_paths, store, paths, should_stop=stop.is_set, follow_links=follow_links)
     try:
         with _stop_on_interrupt(stop):
             if as_json:
-                summary = import_paths(store, paths, should_stop=stop.is_set)
+                summary = run()
             elif console.is_terminal:
-                summary = _with_bar(store, paths, console, stop)
+                summary = _with_bar(run, console)
             else:
-                summary = _with_log(store, paths, console, stop)
+                summary = _with_log(run, console)
     except TuifeedError as error:
         if as_json:
             console.out(json.dumps({"error": str(error)}), highlight=False)
@@ -97,7 +102,7 @@ class _RateColumn(ProgressColumn):
         return Text(f"{speed:,.0f} files/s" if speed else "", style="progress.data.speed")
 
 
-def _with_bar(store: Store, paths: list[Path], console: Console, stop: threading.Event) -> ImportSummary:
+def _with_bar(run: _Run, console: Console) -> ImportSummary:
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -114,10 +119,10 @@ def _with_bar(store: Store, paths: list[Path], console: Console, stop: threading
             else:
                 bar.update(task, description="Importing", completed=progress.done, total=progress.total)
 
-        return import_paths(store, paths, progress=report, should_stop=stop.is_set)
+        return run(progress=report)
 
 
-def _with_log(store: Store, paths: list[Path], console: Console, stop: threading.Event) -> ImportSummary:
+def _with_log(run: _Run, console: Console) -> ImportSummary:
     started = time.monotonic()
     logged = 0
 
@@ -129,7 +134,7 @@ def _with_log(store: Store, paths: list[Path], console: Console, stop: threading
         rate = progress.done / max(time.monotonic() - started, 1e-9)
         console.print(f"import: {progress.done:,}/{progress.total:,} files ({rate:,.0f} files/s)", highlight=False)
 
-    return import_paths(store, paths, progress=report, should_stop=stop.is_set)
+    return run(progress=report)
 
 
 def _print_summary(summary: ImportSummary, console: Console) -> None:

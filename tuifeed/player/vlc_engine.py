@@ -52,9 +52,12 @@ def load_vlc() -> Any:
     """Import python-vlc and check that libvlc itself loads, or raise PlayerUnavailable saying how to fix it."""
     try:
         import vlc
-    except (ImportError, OSError, NameError) as error:
+    except (ImportError, OSError, NameError, NotImplementedError, SystemExit) as error:
+        # python-vlc raises NotImplementedError when it finds no libvlc, and exits the process when
+        # $PYTHON_VLC_LIB_PATH names one it cannot load; both become one clear line here.
+        detail = "cannot load $PYTHON_VLC_LIB_PATH" if isinstance(error, SystemExit) else str(error)
         raise PlayerUnavailable(
-            f"libvlc is not available ({error}); install it with: sudo apt-get install libvlc5 "
+            f"libvlc is not available ({detail}); install it with: sudo apt-get install libvlc5 "
             "vlc-plugin-base libvlc-bin (or run `make run`)"
         ) from error
     if getattr(vlc, "dll", None) is None:
