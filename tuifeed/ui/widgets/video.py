@@ -59,6 +59,8 @@ class VideoView(Widget):
         self._frame: EncodedFrame | None = None
         self._pending: EncodedFrame | None = None
         self._lock = threading.Lock()
+        """Guards the pending frame shared by the decoder thread and the UI loop."""
+        self._encoding = threading.Lock()
         self._due = 0.0
         """When the next frame may be taken; frames are paced on this schedule, not on arrival times."""
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -85,27 +87,38 @@ class VideoView(Widget):
         return fit_box(width, height, max(cols, 2), max(rows, 1)).pixel_size
 
     def accept_frame(self, frame: Frame) -> None:
-        """Take a decoded frame (libvlc's vout thread): fit, encode and hand it to the UI loop."""
-        now = time.monotonic()
-        # A quarter-frame of slack: a 30 fps source jitters around 33 ms, and a strict `>= 1/fps`
-        # test against the last arrival dropped every early frame (about 19 of 30 a second painted).
-        if now < self._due - self._min_interval / 4 or self._loop is None:
+        """Take a decoded frame (libvlc's vout thread): fit, encode and hand it to the UI loop.
+
+        Serialised, because a pre-rolled clip's first frame is handed over from the UI thread while
+        libvlc may already repaint it from its own.
+        """
+        with self._encoding:
+            encoded = self._encode(frame)
+        if encoded is None or self._loop is None:
             return
-        self._due = max(self._due, now - self._min_interval) + self._min_interval
-        cols, rows = self._box
-        height, width = frame.shape[:2]
-        fit = fit_box(width, height, cols, rows)
-        if fit.cols == 0:
-            return
-        if (width, height) != fit.pixel_size:
-            frame = resample_nearest(frame, *fit.pixel_size)
-        encoded = self._encoder.encode(frame)
         with self._lock:
             dropped, self._pending = self._pending, encoded
             if dropped is not None:
                 self._pending = encoded.coalesce(dropped)
         if dropped is None:
             self._loop.call_soon_threadsafe(self._consume)
+
+    def _encode(self, frame: Frame) -> EncodedFrame | None:
+        """The frame fitted to the view and encoded, or None when it is due later or there is no room."""
+        now = time.monotonic()
+        # A quarter-frame of slack: a 30 fps source jitters around 33 ms, and a strict `>= 1/fps`
+        # test against the last arrival dropped every early frame (about 19 of 30 a second painted).
+        if now < self._due - self._min_interval / 4:
+            return None
+        self._due = max(self._due, now - self._min_interval) + self._min_interval
+        cols, rows = self._box
+        height, width = frame.shape[:2]
+        fit = fit_box(width, height, cols, rows)
+        if fit.cols == 0:
+            return None
+        if (width, height) != fit.pixel_size:
+            frame = resample_nearest(frame, *fit.pixel_size)
+        return self._encoder.encode(frame)
 
     # -- UI thread ---------------------------------------------------------------------------------
 
