@@ -137,6 +137,7 @@ async def test_help_lists_every_key_and_pauses(db_store: Store) -> None:
         rows = dict((description, keys) for keys, description in app.screen.rows)
         assert rows["Next clip"] == "j ↓ pgdn"
         assert rows["Like / unlike"] == "l"
+        assert [description for _, description in app.screen.rows][:2] == ["Next clip", "Previous clip"]
         assert len(rows) == len([b for b in app.feed.BINDINGS if getattr(b, "id", None)])
         await pilot.press("x")
         await pilot.pause()

@@ -227,7 +227,7 @@ class FeedScreen(Screen[None]):
             for active in self.active_bindings.values()
             if active.binding.id is not None
         ]
-        self.app.push_screen(HelpScreen(describe_bindings(bindings)))
+        self.app.push_screen(HelpScreen(describe_bindings(bindings, binding_ids())))
 
     def action_quit_feed(self) -> None:
         """Record the clip on screen and leave."""

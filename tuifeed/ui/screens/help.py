@@ -19,7 +19,7 @@ class HelpScreen(NoticeScreen):
         align: center middle;
     }
     HelpScreen > Vertical {
-        width: auto;
+        width: 72;
         height: auto;
         max-height: 90%;
         border: round $accent;
@@ -44,12 +44,13 @@ class HelpScreen(NoticeScreen):
             yield Static(table)
 
 
-def describe_bindings(bindings: list[tuple[Binding, str]]) -> list[tuple[str, str]]:
-    """Rows for the help screen from (binding, key display) pairs, keys of one binding id joined."""
+def describe_bindings(bindings: list[tuple[Binding, str]], order: list[str]) -> list[tuple[str, str]]:
+    """Rows for the help screen from (binding, key display) pairs, keys of one binding id joined, in `order`."""
     rows: dict[str, tuple[list[str], str]] = {}
     for binding, key in bindings:
         name = binding.id or binding.action
         keys, _ = rows.setdefault(name, ([], binding.description or binding.action))
         if key not in keys:
             keys.append(key)
-    return [(" ".join(keys), description) for keys, description in rows.values()]
+    ranked = sorted(rows, key=lambda name: order.index(name) if name in order else len(order))
+    return [(" ".join(rows[name][0]), rows[name][1]) for name in ranked]

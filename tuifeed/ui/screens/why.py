@@ -31,4 +31,4 @@ class WhyScreen(NoticeScreen):
         with Vertical():
             yield Static(f"[b]Why this clip?[/b]  {self._title}", markup=True)
             yield Static(body, markup=False)
-            yield Static("[dim]any key closes · x: not interested · R: refresh For You[/dim]", markup=True)
+            yield Static("[dim]any key closes; then x: not interested, R: refresh For You[/dim]", markup=True)
