@@ -149,14 +149,19 @@ def test_ctrl_c_stops_the_run_cleanly(store: Store, tmp_path: Path, monkeypatch:
     console = Console(file=io.StringIO(), width=200)
 
     def interrupted_import(
-        store: Store, paths: list[Path], *, progress: ProgressCallback, should_stop: Callable[[], bool]
+        store: Store,
+        paths: list[Path],
+        *,
+        progress: ProgressCallback,
+        should_stop: Callable[[], bool],
+        follow_links: bool,
     ) -> ImportSummary:
         def report(update: ImportProgress) -> None:
             progress(update)
             if update.total and update.done == 1:
                 signal.raise_signal(signal.SIGINT)
 
-        return import_paths(store, paths, progress=report, should_stop=should_stop)
+        return import_paths(store, paths, progress=report, should_stop=should_stop, follow_links=follow_links)
 
     monkeypatch.setattr("tuifeed.cli_import.import_paths", interrupted_import)
     assert run_import(store, [library], as_json=False, console=console) == 0
