@@ -412,3 +412,13 @@ async def test_dwelling_on_one_creator_makes_it_dominate(db_store: Store) -> Non
     # The diversity rule caps any creator at 3 in 10, so leading means reaching that cap, with no one above it.
     assert counts.get("loved", 0) == max(counts.values()) == RecommenderSettings().max_per_creator
     assert "skipped" not in counts
+
+
+async def test_ctrl_c_quits_and_records(db_store: Store) -> None:
+    """Ctrl-C quits like q, closing the impression on screen."""
+    app, _ = make_app(db_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert [i.exit for i in db_store.impressions()] == [ImpressionExit.QUIT]

@@ -61,3 +61,17 @@ def _tuifeed_pid(home: Home) -> int:
     pids = [int(pid) for pid in found.stdout.split() if int(pid) != os.getpid()]
     assert len(pids) == 1, f"expected one tuifeed process, found {pids}"
     return pids[0]
+
+
+def test_sigterm_quits_cleanly(clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane]) -> None:
+    """SIGTERM records the clip on screen as quit and restores the terminal, like q does."""
+    clip_library.copy_to(home.root / "clips", 2)
+    assert home.run("import", str(home.root / "clips")).returncode == 0
+    pane = tmux(120, 40, env=home.env)
+    pane.run(home.tuifeed("play", "--seed", "5"))
+    pane.wait_for_picture(MIN_PICTURE_CELLS)
+    os.kill(_tuifeed_pid(home), signal.SIGTERM)
+    assert pane.wait_exit() == 0
+    assert pane.flag("alternate_on") == "0"
+    with sqlite3.connect(home.db) as db:
+        assert db.execute("SELECT exit FROM impressions").fetchall() == [("quit",)]
