@@ -24,7 +24,7 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 
 @pytest.fixture
-def db_store(tmp_path: Path) -> Iterator[Store]:
+def store(tmp_path: Path) -> Iterator[Store]:
     """A real Store on a SQLite file in a temp folder."""
     store = Store(tmp_path / "tuifeed.db")
     yield store

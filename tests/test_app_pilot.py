@@ -53,9 +53,9 @@ def info_text(app: TuifeedApp) -> str:
     return str(app.screen.query_one(InfoPanel).render())
 
 
-async def test_keys_move_like_and_record(db_store: Store) -> None:
+async def test_keys_move_like_and_record(store: Store) -> None:
     """j j l k q: three moves, one like, four impressions with the right exits."""
-    app, player = make_app(db_store)
+    app, player = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.session.current == CLIPS[0]
@@ -64,19 +64,19 @@ async def test_keys_move_like_and_record(db_store: Store) -> None:
         assert app.session.current == CLIPS[1]
         assert "@maker1" in info_text(app)
         await pilot.press("q")
-    assert [i.exit for i in db_store.impressions()] == [
+    assert [i.exit for i in store.impressions()] == [
         ImpressionExit.NEXT,
         ImpressionExit.NEXT,
         ImpressionExit.PREVIOUS,
         ImpressionExit.QUIT,
     ]
-    assert db_store.liked_ids() == {"c2"}
+    assert store.liked_ids() == {"c2"}
     assert player.played == ["/clips/c0.mp4", "/clips/c1.mp4", "/clips/c2.mp4", "/clips/c1.mp4"]
 
 
-async def test_like_twice_unlikes_and_panel_follows(db_store: Store) -> None:
+async def test_like_twice_unlikes_and_panel_follows(store: Store) -> None:
     """The info panel shows the liked state as it toggles."""
-    app, _ = make_app(db_store)
+    app, _ = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert "♡" in info_text(app)
@@ -84,12 +84,12 @@ async def test_like_twice_unlikes_and_panel_follows(db_store: Store) -> None:
         assert "♥ liked" in info_text(app)
         await pilot.press("l")
         assert "♥ liked" not in info_text(app)
-    assert db_store.like_events()[-1][1] is False
+    assert store.like_events()[-1][1] is False
 
 
-async def test_video_paints_frames_as_half_blocks(db_store: Store) -> None:
+async def test_video_paints_frames_as_half_blocks(store: Store) -> None:
     """A frame from the player lands in the video view as coloured half-block cells, centred."""
-    app, player = make_app(db_store)
+    app, player = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         player.emit_frame((360, 640))
@@ -101,9 +101,9 @@ async def test_video_paints_frames_as_half_blocks(db_store: Store) -> None:
         assert middle.startswith(" ")  # letterboxed: a 9:16 clip does not fill the width
 
 
-async def test_info_panel_beside_vertical_clip_when_wide_below_when_narrow(db_store: Store) -> None:
+async def test_info_panel_beside_vertical_clip_when_wide_below_when_narrow(store: Store) -> None:
     """Wide terminals put the panel beside a vertical clip; narrow ones below it."""
-    app, _ = make_app(db_store)
+    app, _ = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.feed.has_class("side")
@@ -112,9 +112,9 @@ async def test_info_panel_beside_vertical_clip_when_wide_below_when_narrow(db_st
         assert not app.feed.has_class("side")
 
 
-async def test_clear_mode_hides_the_panel(db_store: Store) -> None:
+async def test_clear_mode_hides_the_panel(store: Store) -> None:
     """c hides and shows the info panel."""
-    app, _ = make_app(db_store)
+    app, _ = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         panel = app.screen.query_one(InfoPanel)
@@ -125,9 +125,9 @@ async def test_clear_mode_hides_the_panel(db_store: Store) -> None:
         assert panel.display
 
 
-async def test_help_lists_every_key_and_pauses(db_store: Store) -> None:
+async def test_help_lists_every_key_and_pauses(store: Store) -> None:
     """? shows every binding's keys; the feed pauses underneath and resumes after."""
-    app, player = make_app(db_store)
+    app, player = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("question_mark")
@@ -145,9 +145,9 @@ async def test_help_lists_every_key_and_pauses(db_store: Store) -> None:
         assert not player.paused and not app.feed.video.covered
 
 
-async def test_player_controls_reach_the_player(db_store: Store) -> None:
+async def test_player_controls_reach_the_player(store: Store) -> None:
     """Space, arrows, m, +/-, [/] and a drive the player and the session."""
-    app, player = make_app(db_store)
+    app, player = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("space")
@@ -165,9 +165,9 @@ async def test_player_controls_reach_the_player(db_store: Store) -> None:
         assert "auto-advance" in info_text(app)
 
 
-async def test_failed_clip_shows_one_line_and_moves_on(db_store: Store) -> None:
+async def test_failed_clip_shows_one_line_and_moves_on(store: Store) -> None:
     """A clip the player cannot play gives one error toast and the next clip plays."""
-    app, player = make_app(db_store)
+    app, player = make_app(store)
     seen: list[Message] = []
     async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
         await pilot.pause()
@@ -176,12 +176,12 @@ async def test_failed_clip_shows_one_line_and_moves_on(db_store: Store) -> None:
         assert any(isinstance(message, ClipFailed) for message in seen)
         assert app.session.current == CLIPS[1]
         assert app.feed.video.covered  # the toast overlaps the video: safe painting path
-    assert db_store.impressions()[0].exit is ImpressionExit.ERROR
+    assert store.impressions()[0].exit is ImpressionExit.ERROR
 
 
-async def test_wheel_burst_is_one_swipe(db_store: Store) -> None:
+async def test_wheel_burst_is_one_swipe(store: Store) -> None:
     """Several wheel notches in quick succession move one clip; a later notch moves another."""
-    app, _ = make_app(db_store)
+    app, _ = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         for _ in range(4):
@@ -194,9 +194,9 @@ async def test_wheel_burst_is_one_swipe(db_store: Store) -> None:
         assert app.session.current == CLIPS[0]
 
 
-async def test_click_pauses_and_double_click_likes(db_store: Store) -> None:
+async def test_click_pauses_and_double_click_likes(store: Store) -> None:
     """A click toggles pause; a double click likes (and leaves the pause state as it was)."""
-    app, player = make_app(db_store)
+    app, player = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.click("#video")
@@ -206,22 +206,22 @@ async def test_click_pauses_and_double_click_likes(db_store: Store) -> None:
         await pilot.double_click("#video")
         await pilot.pause()
         assert not player.paused
-    assert db_store.liked_ids() == {"c0"}
+    assert store.liked_ids() == {"c0"}
 
 
-async def test_keymap_from_config(db_store: Store) -> None:
+async def test_keymap_from_config(store: Store) -> None:
     """[keys] in config.toml remaps a binding by its id."""
-    app, _ = make_app(db_store, Config(keys={"like": "f"}))
+    app, _ = make_app(store, Config(keys={"like": "f"}))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("f")
-    assert db_store.liked_ids() == {"c0"}
+    assert store.liked_ids() == {"c0"}
 
 
 @pytest.mark.parametrize("auto_advance", [True, False])
-async def test_clip_end_loops_or_advances(db_store: Store, auto_advance: bool) -> None:
+async def test_clip_end_loops_or_advances(store: Store, auto_advance: bool) -> None:
     """At the end a clip loops, or with auto-advance the next one starts."""
-    app, player = make_app(db_store, Config(player=PlayerConfig(auto_advance=auto_advance)))
+    app, player = make_app(store, Config(player=PlayerConfig(auto_advance=auto_advance)))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         player.finish()
@@ -229,23 +229,23 @@ async def test_clip_end_loops_or_advances(db_store: Store, auto_advance: bool) -
         assert app.session.current == (CLIPS[1] if auto_advance else CLIPS[0])
 
 
-async def test_save_follow_and_refresh_are_recorded(db_store: Store) -> None:
+async def test_save_follow_and_refresh_are_recorded(store: Store) -> None:
     """b saves, f follows the creator, R refreshes For You: each lands in the events table."""
-    app, _ = make_app(db_store)
+    app, _ = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("b", "f", "R")
         await pilot.pause()
         text = info_text(app)
         assert "★ saved" in text and "✓ following" in text
-    assert db_store.active("save") == {"c0"}
-    assert db_store.active("follow") == {"maker0"}
-    assert [event[0] for event in db_store.events(["save", "follow", "reset"])] == ["save", "follow", "reset"]
+    assert store.active("save") == {"c0"}
+    assert store.active("follow") == {"maker0"}
+    assert [event[0] for event in store.events(["save", "follow", "reset"])] == ["save", "follow", "reset"]
 
 
-async def test_why_shows_the_recommenders_terms(db_store: Store) -> None:
+async def test_why_shows_the_recommenders_terms(store: Store) -> None:
     """w opens "Why this clip?" with the ranker's terms for the clip on screen."""
-    app, player = make_app(db_store)
+    app, player = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("w")
@@ -258,9 +258,9 @@ async def test_why_shows_the_recommenders_terms(db_store: Store) -> None:
         assert app.screen is app.feed
 
 
-async def test_not_interested_menu_mutes_a_creator(db_store: Store) -> None:
+async def test_not_interested_menu_mutes_a_creator(store: Store) -> None:
     """x opens the menu; choosing "Mute creator" records the mute and moves on."""
-    app, _ = make_app(db_store)
+    app, _ = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("x")
@@ -278,12 +278,12 @@ async def test_not_interested_menu_mutes_a_creator(db_store: Store) -> None:
         await pilot.pause()
         assert app.screen is app.feed
         assert app.session.current == CLIPS[1]
-    assert db_store.active("mute_creator") == {"maker0"}
+    assert store.active("mute_creator") == {"maker0"}
 
 
-async def test_not_interested_in_a_clip_moves_on(db_store: Store) -> None:
+async def test_not_interested_in_a_clip_moves_on(store: Store) -> None:
     """x then Enter marks the clip not interested and shows the next."""
-    app, _ = make_app(db_store)
+    app, _ = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("x")
@@ -291,19 +291,17 @@ async def test_not_interested_in_a_clip_moves_on(db_store: Store) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.current == CLIPS[1]
-    assert db_store.active("not_interested") == {"c0"}
+    assert store.active("not_interested") == {"c0"}
 
 
-async def test_import_panel_imports_while_the_feed_plays(
-    db_store: Store, media_clips: list[Path], tmp_path: Path
-) -> None:
+async def test_import_panel_imports_while_the_feed_plays(store: Store, media_clips: list[Path], tmp_path: Path) -> None:
     """i opens the import panel; a folder imports in a worker, the clip keeps playing, new clips join the feed."""
     folder = tmp_path / "new"
     folder.mkdir()
     for clip_path in media_clips[:2]:
         shutil.copy(clip_path, folder / clip_path.name)
         shutil.copy(clip_path.with_suffix(".info.json"), folder / clip_path.with_suffix(".info.json").name)
-    app, player = make_app(db_store)
+    app, player = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("i")
@@ -323,9 +321,9 @@ async def test_import_panel_imports_while_the_feed_plays(
         assert app.session.current == CLIPS[1]
 
 
-async def test_covered_video_paints_styled_cells_not_raw_escapes(db_store: Store) -> None:
+async def test_covered_video_paints_styled_cells_not_raw_escapes(store: Store) -> None:
     """Uncovered rows are pre-encoded ANSI; while a toast covers the video they become styled ▀ segments."""
-    app, player = make_app(db_store)
+    app, player = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         player.emit_frame((360, 640))
@@ -343,12 +341,12 @@ async def test_covered_video_paints_styled_cells_not_raw_escapes(db_store: Store
         assert strip.cell_length == video.size.width
 
 
-async def test_256_colour_terminals_get_palette_colours(db_store: Store) -> None:
+async def test_256_colour_terminals_get_palette_colours(store: Store) -> None:
     """Without truecolor the picture uses xterm-256 palette codes on both painting paths."""
-    db_store.upsert_clips(CLIPS)
+    store.upsert_clips(CLIPS)
     player = FakePlayer()
     app = TuifeedApp(
-        store=db_store,
+        store=store,
         player=player,
         ranker=InOrder(CLIPS),
         clips=CLIPS,
@@ -368,7 +366,7 @@ async def test_256_colour_terminals_get_palette_colours(db_store: Store) -> None
         assert styles and all(style and style.color and style.color.number is not None for style in styles)
 
 
-async def test_dwelling_on_one_creator_makes_it_dominate(db_store: Store) -> None:
+async def test_dwelling_on_one_creator_makes_it_dominate(store: Store) -> None:
     """With the real recommender: fast swipes past one creator, long stays on another; the second leads."""
     sizes = {"skipped": 20, "loved": 20, **{f"other{k}": 6 for k in range(6)}}
     clips = [
@@ -384,12 +382,12 @@ async def test_dwelling_on_one_creator_makes_it_dominate(db_store: Store) -> Non
         for creator, size in sizes.items()
         for n in range(size)
     ]
-    db_store.upsert_clips(clips)
+    store.upsert_clips(clips)
     recommender = Recommender(seed=11)
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     now = [1000.0]
     app = TuifeedApp(
-        store=db_store,
+        store=store,
         player=FakePlayer(),
         ranker=recommender,
         clips=clips,
@@ -414,11 +412,11 @@ async def test_dwelling_on_one_creator_makes_it_dominate(db_store: Store) -> Non
     assert "skipped" not in counts
 
 
-async def test_ctrl_c_quits_and_records(db_store: Store) -> None:
+async def test_ctrl_c_quits_and_records(store: Store) -> None:
     """Ctrl-C quits like q, closing the impression on screen."""
-    app, _ = make_app(db_store)
+    app, _ = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+c")
         await pilot.pause()
-    assert [i.exit for i in db_store.impressions()] == [ImpressionExit.QUIT]
+    assert [i.exit for i in store.impressions()] == [ImpressionExit.QUIT]

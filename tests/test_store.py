@@ -23,7 +23,7 @@ def closed(clip_id: str, dwell_ms: int, exit: ImpressionExit = ImpressionExit.NE
     )
 
 
-def test_clips_round_trip(db_store: Store) -> None:
+def test_clips_round_trip(store: Store) -> None:
     """Every field of a clip survives the database, tags and embedding included."""
     original = clip(
         title="Waves",
@@ -36,39 +36,39 @@ def test_clips_round_trip(db_store: Store) -> None:
         popularity=1200,
         embedding=(0.5, -1.0, 2.0),
     )
-    db_store.upsert_clips([original])
-    [loaded] = db_store.clips()
+    store.upsert_clips([original])
+    [loaded] = store.clips()
     assert loaded == replace(original, imported_at=loaded.imported_at)
     assert loaded.embedding == (0.5, -1.0, 2.0)
     assert loaded.imported_at is not None
 
 
-def test_upsert_keeps_first_import_time(db_store: Store) -> None:
+def test_upsert_keeps_first_import_time(store: Store) -> None:
     """Re-importing a clip updates it but keeps when it first arrived."""
-    db_store.upsert_clips([clip(title="old", imported_at="2026-01-01T00:00:00.000+00:00")])
-    db_store.upsert_clips([clip(title="new", imported_at="2026-06-01T00:00:00.000+00:00")])
-    [loaded] = db_store.clips()
+    store.upsert_clips([clip(title="old", imported_at="2026-01-01T00:00:00.000+00:00")])
+    store.upsert_clips([clip(title="new", imported_at="2026-06-01T00:00:00.000+00:00")])
+    [loaded] = store.clips()
     assert loaded.title == "new"
     assert loaded.imported_at == "2026-01-01T00:00:00.000+00:00"
 
 
-def test_missing_clips_are_hidden_but_kept(db_store: Store) -> None:
+def test_missing_clips_are_hidden_but_kept(store: Store) -> None:
     """A missing clip leaves the feed's list but not the database."""
-    db_store.upsert_clips([clip("a"), clip("b")])
-    db_store.set_missing(["a"])
-    assert [c.id for c in db_store.clips()] == ["b"]
-    assert {c.id for c in db_store.clips(include_missing=True)} == {"a", "b"}
-    assert db_store.clip_count() == 1
+    store.upsert_clips([clip("a"), clip("b")])
+    store.set_missing(["a"])
+    assert [c.id for c in store.clips()] == ["b"]
+    assert {c.id for c in store.clips(include_missing=True)} == {"a", "b"}
+    assert store.clip_count() == 1
 
 
-def test_impression_is_closed_once(db_store: Store) -> None:
+def test_impression_is_closed_once(store: Store) -> None:
     """Closing writes the final values; a second close changes nothing."""
-    db_store.upsert_clips([clip()])
-    impression_id = db_store.open_impression("c1", "2026-01-01T00:00:00.000+00:00", 4000)
-    assert db_store.impressions() == []
-    db_store.close_impression(impression_id, closed("c1", 6000))
-    db_store.close_impression(impression_id, closed("c1", 1, ImpressionExit.QUIT))
-    [row] = db_store.rows("SELECT dwell_ms, watch_ratio, loops, exit FROM impressions")
+    store.upsert_clips([clip()])
+    impression_id = store.open_impression("c1", "2026-01-01T00:00:00.000+00:00", 4000)
+    assert store.impressions() == []
+    store.close_impression(impression_id, closed("c1", 6000))
+    store.close_impression(impression_id, closed("c1", 1, ImpressionExit.QUIT))
+    [row] = store.rows("SELECT dwell_ms, watch_ratio, loops, exit FROM impressions")
     assert row == {"dwell_ms": 6000, "watch_ratio": 1.5, "loops": 1, "exit": "next"}
 
 
@@ -93,27 +93,27 @@ def test_killed_run_is_recovered_from_its_checkpoint(tmp_path: Path) -> None:
     reopened.close()
 
 
-def test_impressions_newest_limit_in_order(db_store: Store) -> None:
+def test_impressions_newest_limit_in_order(store: Store) -> None:
     """`limit` keeps the newest impressions, returned oldest first."""
-    db_store.upsert_clips([clip()])
+    store.upsert_clips([clip()])
     for dwell in (1, 2, 3):
-        db_store.close_impression(db_store.open_impression("c1", "2026", 4000), closed("c1", dwell))
-    assert [i.dwell_ms for i in db_store.impressions(limit=2)] == [2, 3]
+        store.close_impression(store.open_impression("c1", "2026", 4000), closed("c1", dwell))
+    assert [i.dwell_ms for i in store.impressions(limit=2)] == [2, 3]
 
 
-def test_likes_record_every_toggle(db_store: Store) -> None:
+def test_likes_record_every_toggle(store: Store) -> None:
     """Each like and unlike is a row; liked_ids follows the latest."""
-    db_store.upsert_clips([clip("a"), clip("b")])
-    db_store.record_like("a", True, "t1")
-    db_store.record_like("b", True, "t2")
-    db_store.record_like("a", False, "t3")
-    assert db_store.liked_ids() == {"b"}
-    assert db_store.like_events() == [("a", True, "t1"), ("b", True, "t2"), ("a", False, "t3")]
+    store.upsert_clips([clip("a"), clip("b")])
+    store.record_like("a", True, "t1")
+    store.record_like("b", True, "t2")
+    store.record_like("a", False, "t3")
+    assert store.liked_ids() == {"b"}
+    assert store.like_events() == [("a", True, "t1"), ("b", True, "t2"), ("a", False, "t3")]
 
 
-def test_wal_mode_on_files(db_store: Store) -> None:
+def test_wal_mode_on_files(store: Store) -> None:
     """File databases use WAL, so a reader and the app can share them."""
-    [row] = db_store.rows("PRAGMA journal_mode")
+    [row] = store.rows("PRAGMA journal_mode")
     assert row["journal_mode"] == "wal"
 
 
@@ -125,10 +125,10 @@ def test_corrupt_database_is_one_clear_error(tmp_path: Path) -> None:
         Store(path)
 
 
-def test_schema_is_queryable_with_plain_sqlite(db_store: Store) -> None:
+def test_schema_is_queryable_with_plain_sqlite(store: Store) -> None:
     """The documented tables exist for people querying their own data."""
-    db_store.upsert_clips([clip()])
-    connection = sqlite3.connect(db_store.path)
+    store.upsert_clips([clip()])
+    connection = sqlite3.connect(store.path)
     tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"clips", "impressions", "likes"} <= tables
     connection.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -178,14 +177,6 @@ def corpus(corpus_template: Path, tmp_path: Path) -> Path:
     root = tmp_path / "library"
     shutil.copytree(corpus_template, root, symlinks=True)
     return root
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """A Store on a temporary file (WAL, like the app's)."""
-    opened = Store(tmp_path / "tuifeed.db")
-    yield opened
-    opened.close()
 
 
 def clips_by_path(store: Store, root: Path) -> dict[str, object]:
