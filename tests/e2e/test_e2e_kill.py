@@ -19,11 +19,7 @@ MIN_PICTURE_CELLS = 400
 
 def test_kill_minus_nine_then_restart(clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane]) -> None:
     """SIGKILL on the second clip: its impression is closed at the next start from its last checkpoint."""
-    clip_library.copy_to(home.root / "clips", 3)
-    assert home.run("import", str(home.root / "clips")).returncode == 0
-    pane = tmux(120, 40, env=home.env)
-    pane.run(home.tuifeed("play", "--seed", "5"))
-    pane.wait_for_picture(MIN_PICTURE_CELLS)
+    pane = _playing(clip_library, home, tmux, clips=3)
     time.sleep(1.0)
     swiped = pane.send("j")
     time.sleep(4.5)  # two checkpoints of the second clip's dwell
@@ -55,6 +51,16 @@ def test_kill_minus_nine_then_restart(clip_library: ClipLibrary, home: Home, tmu
     assert on_screen_ms - 2500 <= rows[1][1] <= on_screen_ms + 300
 
 
+def _playing(clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane], clips: int) -> Pane:
+    """Import `clips` clips and start tuifeed on them in a 120x40 pane; returns once a picture shows."""
+    clip_library.copy_to(home.root / "clips", clips)
+    assert home.run("import", str(home.root / "clips")).returncode == 0
+    pane = tmux(120, 40, env=home.env)
+    pane.run(home.tuifeed("play", "--seed", "5"))
+    pane.wait_for_picture(MIN_PICTURE_CELLS)
+    return pane
+
+
 def _tuifeed_pid(home: Home) -> int:
     """The pid of the tuifeed process playing this test's database."""
     found = subprocess.run(["pgrep", "-f", f"play --db {home.db}"], capture_output=True, text=True, check=False)
@@ -65,11 +71,7 @@ def _tuifeed_pid(home: Home) -> int:
 
 def test_sigterm_quits_cleanly(clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane]) -> None:
     """SIGTERM records the clip on screen as quit and restores the terminal, like q does."""
-    clip_library.copy_to(home.root / "clips", 2)
-    assert home.run("import", str(home.root / "clips")).returncode == 0
-    pane = tmux(120, 40, env=home.env)
-    pane.run(home.tuifeed("play", "--seed", "5"))
-    pane.wait_for_picture(MIN_PICTURE_CELLS)
+    pane = _playing(clip_library, home, tmux, clips=2)
     os.kill(_tuifeed_pid(home), signal.SIGTERM)
     assert pane.wait_exit() == 0
     assert pane.flag("alternate_on") == "0"
