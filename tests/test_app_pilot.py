@@ -11,7 +11,7 @@ from textual import events
 from textual.message import Message
 
 from tuifeed.config import Config, PlayerConfig
-from tuifeed.models import Clip, ImpressionExit
+from tuifeed.models import Clip, EventKind, ImpressionExit
 from tuifeed.player.fake import FakePlayer
 from tuifeed.recommend import ClipFeatures, Recommender, RecommenderSettings
 from tuifeed.render import ColorMode, ColorSystem
@@ -238,9 +238,10 @@ async def test_save_follow_and_refresh_are_recorded(store: Store) -> None:
         await pilot.pause()
         text = info_text(app)
         assert "★ saved" in text and "✓ following" in text
-    assert store.active("save") == {"c0"}
-    assert store.active("follow") == {"maker0"}
-    assert [event[0] for event in store.events(["save", "follow", "reset"])] == ["save", "follow", "reset"]
+    assert store.active(EventKind.SAVE) == {"c0"}
+    assert store.active(EventKind.FOLLOW) == {"maker0"}
+    kinds = [EventKind.SAVE, EventKind.FOLLOW, EventKind.RESET]
+    assert [event[0] for event in store.events(kinds)] == kinds
 
 
 async def test_why_shows_the_recommenders_terms(store: Store) -> None:
@@ -278,7 +279,7 @@ async def test_not_interested_menu_mutes_a_creator(store: Store) -> None:
         await pilot.pause()
         assert app.screen is app.feed
         assert app.session.current == CLIPS[1]
-    assert store.active("mute_creator") == {"maker0"}
+    assert store.active(EventKind.MUTE_CREATOR) == {"maker0"}
 
 
 async def test_not_interested_in_a_clip_moves_on(store: Store) -> None:
@@ -291,7 +292,7 @@ async def test_not_interested_in_a_clip_moves_on(store: Store) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.current == CLIPS[1]
-    assert store.active("not_interested") == {"c0"}
+    assert store.active(EventKind.NOT_INTERESTED) == {"c0"}
 
 
 async def test_import_panel_imports_while_the_feed_plays(store: Store, media_clips: list[Path], tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 from ranker_stub import InOrder
 
 from tuifeed.feed import FeedSession, stored_feedback
-from tuifeed.models import Clip, ImpressionExit
+from tuifeed.models import Clip, ImpressionExit, MuteKind
 from tuifeed.player.fake import FakePlayer
 from tuifeed.recommend import ClipFeatures, Recommender
 from tuifeed.store import Store
@@ -219,16 +219,16 @@ def test_restore_applies_mutes_follows_and_the_last_reset(store: Store) -> None:
     session = FeedSession(store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
     session.start()
     advance(session, 9)
-    session.mute("creator", "cr1")
+    session.mute(MuteKind.CREATOR, "cr1")
     session.refresh_for_you()
     session.quit()
 
     calls: list[tuple[str, object]] = []
 
     class Spy(Recommender):
-        def mute(self, kind: str, value: str) -> None:  # type: ignore[override]
+        def mute(self, kind: MuteKind, value: str) -> None:
             calls.append(("mute", (kind, value)))
-            super().mute(kind, value)  # type: ignore[arg-type]
+            super().mute(kind, value)
 
         def rebuild(self, feedbacks, *, reset_at=None):  # type: ignore[no-untyped-def]
             feedbacks = list(feedbacks)
@@ -261,7 +261,7 @@ def test_muted_and_hidden_clips_stay_out_of_later_sessions(store: Store) -> None
     first = FeedSession(store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
     first.start()
     assert first.not_interested() == CLIPS[1]
-    first.mute("creator", "cr2")
+    first.mute(MuteKind.CREATOR, "cr2")
     assert "c2" not in first.clips
     first.quit()
     second = FeedSession(store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())

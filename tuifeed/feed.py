@@ -12,13 +12,12 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from tuifeed.models import Clip, Impression, ImpressionExit
+from tuifeed.models import Clip, EventKind, Impression, ImpressionExit, MuteKind
 from tuifeed.player import Player
-from tuifeed.recommend import ClipFeatures, FeatureKind, Feedback, Recommender, Term
+from tuifeed.recommend import ClipFeatures, Feedback, Recommender, Term
 from tuifeed.store import Store
 from tuifeed.store.store import utc_now
 
-MUTE_KINDS: tuple[FeatureKind, ...] = ("creator", "tag", "sound")
 REBUILD_IMPRESSIONS = 5_000
 """How many of the newest impressions the recommender is rebuilt from at start-up."""
 CHECKPOINT_SECONDS = 2.0
@@ -40,7 +39,7 @@ class Ranker(Protocol):
     def observe(self, feedback: Feedback) -> None:
         """Learn from one showing that just ended."""
 
-    def mute(self, kind: FeatureKind, value: str) -> None:
+    def mute(self, kind: MuteKind, value: str) -> None:
         """Never offer clips with this creator, tag or sound."""
 
     def follow(self, creator: str) -> None:
@@ -93,13 +92,12 @@ class FeedSession:
         self.store = store
         self.player = player
         self.ranker = ranker
-        hidden = store.active("not_interested")
-        mutes = {kind: store.active(f"mute_{kind}") for kind in MUTE_KINDS}
+        hidden = store.active(EventKind.NOT_INTERESTED)
+        mutes = {kind: store.active(EventKind.mute(kind)) for kind in MuteKind}
         self.clips = {
             clip.id: clip
             for clip in clips
-            if clip.id not in hidden
-            and not any(_has(clip, kind, value) for kind in MUTE_KINDS for value in mutes[kind])
+            if clip.id not in hidden and not any(clip.has(kind, value) for kind in MuteKind for value in mutes[kind])
         }
         """The clips this session may show: the library less what the person hid or muted."""
         self.auto_advance = auto_advance
@@ -108,8 +106,8 @@ class FeedSession:
         """Clip ids in the order they were shown; `index` points at the one on screen."""
         self.index = -1
         self.liked = store.liked_ids()
-        self.saved = store.active("save")
-        self.followed = store.active("follow")
+        self.saved = store.active(EventKind.SAVE)
+        self.followed = store.active(EventKind.FOLLOW)
         self._upcoming: str | None = None
         self._showing: _Showing | None = None
         self._paused = False
@@ -239,7 +237,7 @@ class FeedSession:
         if showing is None:
             return False
         saved = _toggle(self.saved, showing.clip.id)
-        self.store.record_event("save", showing.clip.id, saved, utc_now())
+        self.store.record_event(EventKind.SAVE, showing.clip.id, saved, utc_now())
         showing.saved_now = saved
         return saved
 
@@ -250,7 +248,7 @@ class FeedSession:
             return False
         creator = showing.clip.creator
         followed = _toggle(self.followed, creator)
-        self.store.record_event("follow", creator, followed, utc_now())
+        self.store.record_event(EventKind.FOLLOW, creator, followed, utc_now())
         if followed:
             self.ranker.follow(creator)
         else:
@@ -265,25 +263,25 @@ class FeedSession:
         if showing is None:
             return None
         showing.not_interested = True
-        self.store.record_event("not_interested", showing.clip.id, True, utc_now())
+        self.store.record_event(EventKind.NOT_INTERESTED, showing.clip.id, True, utc_now())
         clip = self._advance(exit=ImpressionExit.NEXT)
         self._forget(lambda candidate: candidate.id == showing.clip.id)
         return clip
 
-    def mute(self, kind: FeatureKind, value: str) -> Clip | None:
+    def mute(self, kind: MuteKind, value: str) -> Clip | None:
         """Never show clips with this creator, tag or sound again; moves on if the clip on screen has it."""
-        self.store.record_event(f"mute_{kind}", value, True, utc_now())
+        self.store.record_event(EventKind.mute(kind), value, True, utc_now())
         self.ranker.mute(kind, value)
-        self._forget(lambda candidate: _has(candidate, kind, value))
+        self._forget(lambda candidate: candidate.has(kind, value))
         current = self.current
-        if current is not None and _has(current, kind, value):
+        if current is not None and current.has(kind, value):
             return self._advance(exit=ImpressionExit.NEXT)
         self._replan()
         return current
 
     def refresh_for_you(self) -> None:
         """Forget what the feed learned (history, likes and mutes are kept)."""
-        self.store.record_event("reset", "for_you", True, utc_now())
+        self.store.record_event(EventKind.RESET, "for_you", True, utc_now())
         self.ranker.reset()
         self._replan()
 
@@ -405,13 +403,13 @@ class FeedSession:
 
 def restore_recommender(store: Store, recommender: Recommender, limit: int = REBUILD_IMPRESSIONS) -> None:
     """Rebuild the recommender from the store: mutes, follows, then the newest impressions since a reset."""
-    for kind in ("creator", "tag", "sound"):
-        for value in store.active(f"mute_{kind}"):
+    for kind in MuteKind:
+        for value in store.active(EventKind.mute(kind)):
             recommender.mute(kind, value)
-    for creator in store.active("follow"):
+    for creator in store.active(EventKind.FOLLOW):
         recommender.follow(creator)
     impressions = store.impressions(limit)
-    resets = [at for _, _, _, at in store.events(["reset"])]
+    resets = [at for _, _, _, at in store.events([EventKind.RESET])]
     reset_at = None
     if resets:
         reset_at = next((i for i, imp in enumerate(impressions) if imp.started_at >= resets[-1]), len(impressions))
@@ -426,7 +424,7 @@ def stored_feedback(store: Store, impressions: list[Impression] | None = None) -
     for clip_id, liked, at in store.like_events():
         if liked:
             during.setdefault(("like", clip_id), []).append(at)
-    for kind, subject, active, at in store.events(["save", "follow", "not_interested"]):
+    for kind, subject, active, at in store.events([EventKind.SAVE, EventKind.FOLLOW, EventKind.NOT_INTERESTED]):
         if active:
             during.setdefault((kind, subject), []).append(at)
     creators = {clip.id: clip.creator for clip in store.clips(include_missing=True)}
@@ -455,14 +453,6 @@ def _toggle(members: set[str], member: str) -> bool:
         return False
     members.add(member)
     return True
-
-
-def _has(clip: Clip, kind: str, value: str) -> bool:
-    if kind == "creator":
-        return clip.creator == value
-    if kind == "sound":
-        return clip.sound == value
-    return value.lstrip("#").lower() in {tag.lstrip("#").lower() for tag in clip.tags}
 
 
 def _aspect(clip: Clip) -> tuple[int, int] | None:

@@ -6,6 +6,36 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
+class MuteKind(StrEnum):
+    """What a person can mute: every clip by a creator, with a sound, or carrying a tag."""
+
+    CREATOR = "creator"
+    TAG = "tag"
+    SOUND = "sound"
+
+
+class EventKind(StrEnum):
+    """The toggles stored in the events table; the newest row per (kind, subject) wins."""
+
+    SAVE = "save"
+    FOLLOW = "follow"
+    NOT_INTERESTED = "not_interested"
+    RESET = "reset"
+    MUTE_CREATOR = "mute_creator"
+    MUTE_TAG = "mute_tag"
+    MUTE_SOUND = "mute_sound"
+
+    @classmethod
+    def mute(cls, kind: MuteKind) -> EventKind:
+        """The event kind that records a mute of `kind`."""
+        return cls(f"mute_{kind.value}")
+
+
+def normalise_tag(tag: str) -> str:
+    """The one spelling of a tag used for matching: `#Ocean`, ` ocean` and `OCEAN` are the same tag."""
+    return tag.strip().lstrip("#").casefold()
+
+
 @dataclass(frozen=True, slots=True)
 class Clip:
     """One video clip the feed can show, whatever library it came from."""
@@ -36,6 +66,15 @@ class Clip:
     """The clip's page on its platform, from a sidecar."""
     embedding: tuple[float, ...] | None = field(default=None, compare=False)
     """A fixed-length content signature (colour, motion, text) for similarity."""
+
+    def has(self, kind: MuteKind, value: str) -> bool:
+        """Whether this clip carries `value` as its creator, its sound or one of its tags."""
+        if kind is MuteKind.CREATOR:
+            return self.creator == value
+        if kind is MuteKind.SOUND:
+            return self.sound == value
+        wanted = normalise_tag(value)
+        return any(normalise_tag(tag) == wanted for tag in self.tags)
 
     @property
     def is_vertical(self) -> bool:

@@ -8,6 +8,7 @@ from itertools import pairwise
 import pytest
 from rec_support import QUIET, creator_of, library, make, watched
 
+from tuifeed.models import MuteKind
 from tuifeed.recommend import ClipFeatures, Recommender, RecommenderSettings
 from tuifeed.recommend.catalog import Catalog
 from tuifeed.recommend.diversity import Strictness, Window
@@ -131,16 +132,16 @@ def test_mutes_filter_and_unmute_restores(kind: str, value: str, hidden: str) ->
         ClipFeatures(id="dee-0", creator="dee"),
     ]
     rec = make(clips)
-    rec.mute(kind, value)  # type: ignore[arg-type]
+    rec.mute(MuteKind(kind), value)
     assert hidden not in rec.rank(10)
     assert rec.explain(hidden)[0].text.startswith("you muted")
-    rec.unmute(kind, value)  # type: ignore[arg-type]
+    rec.unmute(MuteKind(kind), value)
     assert hidden in rec.rank(10)
 
 
 def test_mute_rejects_unknown_kinds() -> None:
     """Only creators, tags and sounds can be muted."""
-    with pytest.raises(ValueError, match="kind"):
+    with pytest.raises(ValueError, match="not a valid MuteKind"):
         make([]).mute("title", "x")  # type: ignore[arg-type]
 
 
@@ -161,8 +162,8 @@ def test_next_returns_none_when_nothing_is_left() -> None:
     assert make([]).next() is None
     rec = make(library(["ana", "bob"], per_creator=2))
     assert rec.next(exclude=["ana-0", "ana-1", "bob-0", "bob-1"]) is None
-    rec.mute("creator", "ana")
-    rec.mute("creator", "bob")
+    rec.mute(MuteKind.CREATOR, "ana")
+    rec.mute(MuteKind.CREATOR, "bob")
     assert rec.next() is None
 
 
@@ -193,7 +194,7 @@ def test_fast_and_vectorised_diversity_checks_agree() -> None:
 def test_mutes_and_follows_apply_to_clips_added_later() -> None:
     """Muting or following before a creator's clips are imported still applies to them."""
     rec = make(library(["ana", "bob"], per_creator=2))
-    rec.mute("creator", "zed")
+    rec.mute(MuteKind.CREATOR, "zed")
     rec.follow("yan")
     rec.add_clips(library(["zed", "yan"], per_creator=2))
     ranked = rec.rank(10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rec_support import creator_of, library, make, run_feed, watched
 
-from tuifeed.models import Clip, Impression, ImpressionExit
+from tuifeed.models import Clip, Impression, ImpressionExit, MuteKind
 from tuifeed.recommend import ClipFeatures, Feedback, Recommender, RecommenderSettings
 
 
@@ -54,7 +54,7 @@ def test_reset_forgets_learning_but_keeps_mutes_follows_and_hidden_clips() -> No
     rec = make(library(per_creator=4))
     rec.observe(watched("bob-0", 1.0, liked=True))
     rec.observe(watched("cy-0", 0.3, not_interested=True))
-    rec.mute("creator", "dee")
+    rec.mute(MuteKind.CREATOR, "dee")
     rec.follow("eve")
     rec.reset()
     fresh = make(library(per_creator=4))
@@ -82,7 +82,7 @@ def test_removed_clips_leave_the_feed_and_can_come_back() -> None:
 def test_added_clip_updates_features_in_place() -> None:
     """Adding a known id again replaces its features (here, its creator)."""
     rec = make([ClipFeatures(id="x", creator="ana"), ClipFeatures(id="y", creator="bob")])
-    rec.mute("creator", "ana")
+    rec.mute(MuteKind.CREATOR, "ana")
     assert rec.rank(5) == ["y"]
     rec.add_clips([ClipFeatures(id="x", creator="cy")])
     assert sorted(rec.rank(5)) == ["x", "y"]

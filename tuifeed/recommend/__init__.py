@@ -2,7 +2,7 @@
 
 from tuifeed.recommend.explain import Term
 from tuifeed.recommend.inputs import ClipFeatures, Feedback
-from tuifeed.recommend.recommender import FeatureKind, Recommender
+from tuifeed.recommend.recommender import Recommender
 from tuifeed.recommend.settings import RecommenderSettings
 
-__all__ = ["ClipFeatures", "FeatureKind", "Feedback", "Recommender", "RecommenderSettings", "Term"]
+__all__ = ["ClipFeatures", "Feedback", "Recommender", "RecommenderSettings", "Term"]

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from tuifeed.models import normalise_tag
 from tuifeed.recommend.inputs import ClipFeatures
 
 Floats = npt.NDArray[np.float64]
@@ -23,11 +24,6 @@ def sum_by(index: Ints, weights: Floats, size: int = 0) -> Floats:
     """Add up `weights` per value of `index` (a typed `np.bincount` with weights)."""
     totals: Floats = np.bincount(index, weights=weights, minlength=size).astype(np.float64, copy=False)
     return totals
-
-
-def normalise_tag(tag: str) -> str:
-    """Fold `#Ocean` and `ocean` into the same tag."""
-    return tag.strip().lstrip("#").casefold()
 
 
 class Vocab:

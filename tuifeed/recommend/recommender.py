@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
-from typing import Literal
 
 import numpy as np
 
+from tuifeed.models import MuteKind, normalise_tag
 from tuifeed.recommend import prior
 from tuifeed.recommend.catalog import (
     UNKNOWN,
@@ -17,7 +17,6 @@ from tuifeed.recommend.catalog import (
     Floats,
     Ints,
     Vocab,
-    normalise_tag,
 )
 from tuifeed.recommend.diversity import Strictness, Window
 from tuifeed.recommend.explain import Term, terms_for
@@ -27,7 +26,6 @@ from tuifeed.recommend.scoring import Context, Priors, ScoreBoard
 from tuifeed.recommend.settings import RecommenderSettings
 from tuifeed.recommend.taste import Stat, Taste
 
-FeatureKind = Literal["creator", "tag", "sound"]
 _FIRST_LOOK = 64
 """Candidates examined before widening the search for one that passes the diversity rules."""
 _EXPLORED_MEMORY = 256
@@ -54,7 +52,7 @@ class Recommender:
         self._hidden: set[int] = set()
         self._seen: set[int] = set()
         self._explored: dict[int, float] = {}
-        self._muted: dict[FeatureKind, set[str]] = {"creator": set(), "tag": set(), "sound": set()}
+        self._muted: dict[MuteKind, set[str]] = {kind: set() for kind in MuteKind}
         self._followed: set[str] = set()
         self._board = ScoreBoard()
         self._filter_version = 0
@@ -87,14 +85,16 @@ class Recommender:
         """Learn from one finished showing; feedback on an unknown clip only updates the length habits."""
         self._learn((feedback,))
 
-    def mute(self, kind: FeatureKind, value: str) -> None:
+    def mute(self, kind: MuteKind, value: str) -> None:
         """Never offer clips with this creator, tag or sound."""
-        self._muted[_checked(kind)].add(normalise_tag(value) if kind == "tag" else value)
+        kind = MuteKind(kind)  # rejects anything but a creator, tag or sound
+        self._muted[kind].add(normalise_tag(value) if kind is MuteKind.TAG else value)
         self._filter_version += 1
 
-    def unmute(self, kind: FeatureKind, value: str) -> None:
+    def unmute(self, kind: MuteKind, value: str) -> None:
         """Undo `mute`; unknown values are ignored."""
-        self._muted[_checked(kind)].discard(normalise_tag(value) if kind == "tag" else value)
+        kind = MuteKind(kind)
+        self._muted[kind].discard(normalise_tag(value) if kind is MuteKind.TAG else value)
         self._filter_version += 1
 
     def follow(self, creator: str) -> None:
@@ -240,9 +240,9 @@ class Recommender:
         if self._blocked_cache is None or self._blocked_cache[0] != key:
             blocked = ~arrays.available
             blocked[list(self._hidden)] = True
-            blocked |= self._flags(self._catalog.creators, self._muted["creator"])[arrays.creator]
-            blocked |= self._flags(self._catalog.sounds, self._muted["sound"])[arrays.sound]
-            muted_tags = self._flags(self._catalog.tags, self._muted["tag"])
+            blocked |= self._flags(self._catalog.creators, self._muted[MuteKind.CREATOR])[arrays.creator]
+            blocked |= self._flags(self._catalog.sounds, self._muted[MuteKind.SOUND])[arrays.sound]
+            muted_tags = self._flags(self._catalog.tags, self._muted[MuteKind.TAG])
             blocked[arrays.tag_rows[muted_tags[arrays.tag_codes]]] = True
             self._blocked_cache = (key, blocked)
         return self._blocked_cache[1].copy()
@@ -291,14 +291,14 @@ class Recommender:
             reasons.append("you marked it not interested")
         creator = self._catalog.creators.names[int(arrays.creator[row])]
         sound = self._catalog.sounds.names[int(arrays.sound[row])]
-        if creator in self._muted["creator"]:
+        if creator in self._muted[MuteKind.CREATOR]:
             reasons.append(f"you muted {creator}")
-        if sound in self._muted["sound"]:
+        if sound in self._muted[MuteKind.SOUND]:
             reasons.append(f"you muted the sound {sound}")
         reasons += [
             f"you muted #{self._catalog.tags.names[tag]}"
             for tag in self._catalog.row_tags[row]
-            if self._catalog.tags.names[tag] in self._muted["tag"]
+            if self._catalog.tags.names[tag] in self._muted[MuteKind.TAG]
         ]
         return [Term(reason, -np.inf) for reason in reasons]
 
@@ -322,13 +322,3 @@ def _top(scores: Floats, limit: int) -> Ints:
         return np.argsort(-scores, kind="stable")
     head = np.argpartition(-scores, limit - 1)[:limit]
     return head[np.argsort(-scores[head], kind="stable")]
-
-
-_KINDS: dict[str, FeatureKind] = {"creator": "creator", "tag": "tag", "sound": "sound"}
-
-
-def _checked(kind: str) -> FeatureKind:
-    """Validate a mute kind."""
-    if kind not in _KINDS:
-        raise ValueError(f"kind must be 'creator', 'tag' or 'sound', not {kind!r}")
-    return _KINDS[kind]

@@ -17,7 +17,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from tuifeed.errors import StoreError
-from tuifeed.models import Clip, Impression, ImpressionExit
+from tuifeed.models import Clip, EventKind, Impression, ImpressionExit
 from tuifeed.store.migrations import migrations
 
 
@@ -173,25 +173,25 @@ class Store:
 
     # -- saves, follows, mutes, not interested, resets ---------------------------------------------
 
-    def record_event(self, kind: str, subject: str, active: bool, at: str) -> None:
+    def record_event(self, kind: EventKind, subject: str, active: bool, at: str) -> None:
         """Record a toggle such as ("save", clip_id, True) or ("mute_tag", "ocean", False)."""
         with self.db.atomic():
-            self.db.table("events").insert({"kind": kind, "subject": subject, "active": int(active), "at": at})
+            self.db.table("events").insert({"kind": kind.value, "subject": subject, "active": int(active), "at": at})
 
-    def active(self, kind: str) -> set[str]:
+    def active(self, kind: EventKind) -> set[str]:
         """Subjects whose latest event of this kind is on (saved clips, followed creators, muted tags...)."""
         sql = (
             "SELECT subject FROM events e WHERE kind = ? AND active = 1 AND id = "
             "(SELECT max(id) FROM events WHERE kind = e.kind AND subject = e.subject)"
         )
-        return {row[0] for row in self.db.execute(sql, [kind]).fetchall()}
+        return {row[0] for row in self.db.execute(sql, [kind.value]).fetchall()}
 
-    def events(self, kinds: Iterable[str]) -> list[tuple[str, str, bool, str]]:
+    def events(self, kinds: Iterable[EventKind]) -> list[tuple[EventKind, str, bool, str]]:
         """Events of these kinds as (kind, subject, active, at), oldest first."""
-        wanted = list(kinds)
+        wanted = [kind.value for kind in kinds]
         marks = ", ".join("?" * len(wanted))
         sql = f"SELECT kind, subject, active, at FROM events WHERE kind IN ({marks}) ORDER BY id"
-        return [(row[0], row[1], bool(row[2]), row[3]) for row in self.db.execute(sql, wanted).fetchall()]
+        return [(EventKind(row[0]), row[1], bool(row[2]), row[3]) for row in self.db.execute(sql, wanted).fetchall()]
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> Iterator[dict[str, Any]]:
         """Rows of a read-only query as dicts, for commands and tests that inspect the store."""

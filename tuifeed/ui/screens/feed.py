@@ -12,7 +12,6 @@ from textual.screen import Screen
 
 from tuifeed.feed import FeedSession
 from tuifeed.models import Clip
-from tuifeed.recommend import FeatureKind
 from tuifeed.render import ColorMode, fit_box
 from tuifeed.ui.messages import ClipEnded, ClipFailed
 from tuifeed.ui.player_bridge import PlayerBridge
@@ -29,7 +28,6 @@ SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 WHEEL_QUIET_SECONDS = 0.35
 """A wheel burst counts as one swipe: events closer together than this belong to the same burst."""
 SIDE_PANEL_WIDTH = 36
-MUTABLE: dict[str, FeatureKind] = {"creator": "creator", "sound": "sound", "tag": "tag"}
 
 
 def binding_ids() -> list[str]:
@@ -155,11 +153,11 @@ class FeedScreen(Screen[None]):
         if choice is None:
             return
         kind, value = choice
-        if kind == "clip":
+        if kind is None:
             self.session.not_interested()
             self.notify("Got it: fewer clips like that", timeout=2)
-        elif (feature := MUTABLE.get(kind)) is not None:
-            self.session.mute(feature, value)
+        else:
+            self.session.mute(kind, value)
             self.notify(f"Muted {kind} {value}", timeout=2)
         self._clip_changed()
 

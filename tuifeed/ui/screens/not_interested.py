@@ -11,10 +11,10 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tuifeed.models import Clip
+from tuifeed.models import Clip, MuteKind
 
-Choice = tuple[str, str]
-"""("clip", clip_id) for not interested, or ("creator" | "sound" | "tag", value) to mute."""
+Choice = tuple[MuteKind | None, str]
+"""(None, clip_id) for not interested in the clip, or (kind, value) to mute a creator, sound or tag."""
 
 
 class NotInterestedScreen(ModalScreen[Choice | None]):
@@ -32,12 +32,12 @@ class NotInterestedScreen(ModalScreen[Choice | None]):
     def __init__(self, clip: Clip) -> None:
         """Offer the choices that apply to `clip`."""
         super().__init__()
-        self.choices: list[tuple[Choice, str]] = [(("clip", clip.id), "Not interested in this clip")]
+        self.choices: list[tuple[Choice, str]] = [((None, clip.id), "Not interested in this clip")]
         if clip.creator:
-            self.choices.append((("creator", clip.creator), f"Mute creator @{clip.creator}"))
+            self.choices.append(((MuteKind.CREATOR, clip.creator), f"Mute creator @{clip.creator}"))
         if clip.sound:
-            self.choices.append((("sound", clip.sound), f"Mute sound ♪ {clip.sound}"))
-        self.choices += [(("tag", tag), f"Mute #{tag}") for tag in clip.tags]
+            self.choices.append(((MuteKind.SOUND, clip.sound), f"Mute sound ♪ {clip.sound}"))
+        self.choices += [((MuteKind.TAG, tag), f"Mute #{tag}") for tag in clip.tags]
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -1,0 +1,52 @@
+"""The outside-text sanitiser: nothing a terminal acts on survives, ordinary text is untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from tuifeed.text import clean
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "\x1b]52;c;aGVsbG8=\x07title",  # OSC 52 clipboard write
+        "\x1b[2J\x1b[Hcleared",  # screen clear and home
+        "\x1b[31mred\x1b[0m",  # colour
+        "\x9b31mC1 CSI",  # 8-bit CSI
+        "\u202egnp.exe",  # right-to-left override
+        "nul\x00byte",
+        "bell\x07",
+        "name\udcff",  # a surrogate-escaped byte from a non-UTF-8 file name
+    ],
+)
+def test_no_control_reaches_the_terminal(hostile: str) -> None:
+    """Every C0/C1 control, bidi override and lone surrogate is made visible or dropped."""
+    shown = clean(hostile)
+    assert not any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in shown)
+    assert not any(char in shown for char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert not any(0xD800 <= ord(char) <= 0xDFFF for char in shown)
+    shown.encode("utf-8")
+
+
+def test_escape_is_shown_not_obeyed() -> None:
+    """ESC becomes the visible ␛ glyph, so a person sees that a name held an escape sequence."""
+    assert clean("\x1b[2J") == "\u241b[2J"
+
+
+@pytest.mark.parametrize("ordinary", ["Sunset drive #3", "café \u2013 東京 🌅", "[b]not markup here[/b]", ""])
+def test_ordinary_text_is_unchanged(ordinary: str) -> None:
+    """Letters, emoji, punctuation and brackets pass through as they are (markup is the display's job)."""
+    assert clean(ordinary) == ordinary
+
+
+def test_newlines_kept_only_when_multiline() -> None:
+    """Titles become one line; descriptions keep their line breaks."""
+    assert clean("one\ntwo\r\n\tthree") == "one two  three"
+    assert clean("one\ntwo\r\n\tthree", multiline=True) == "one\ntwo\n    three"
+
+
+def test_idempotent() -> None:
+    """Cleaning twice changes nothing more."""
+    once = clean("\x1b]8;;file:///etc/passwd\x1b\\x\u202e\udc80")
+    assert clean(once) == once

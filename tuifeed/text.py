@@ -1,0 +1,31 @@
+"""Outside text made safe to show: terminal controls made visible, bidi overrides and stray surrogates dropped."""
+
+from __future__ import annotations
+
+import re
+
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Marks and overrides that reorder what follows them: a title could make a path or name read backwards."""
+
+_VISIBLE: dict[int, str | None] = {code: chr(0x2400 + code) for code in range(0x20)}
+"""C0 controls shown as their Control Pictures glyph (ESC becomes ␛), so an attempt is seen, never obeyed."""
+_VISIBLE[0x00] = None
+_VISIBLE[0x7F] = "\u2421"
+_VISIBLE.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+_VISIBLE.update({ord(char): None for char in _BIDI_CONTROLS})
+_VISIBLE.update({0x2028: " ", 0x2029: " "})
+
+_SINGLE_LINE = {**_VISIBLE, ord("\t"): " ", ord("\n"): " ", ord("\r"): None}
+_MULTI_LINE = {**_VISIBLE, ord("\t"): "    ", ord("\n"): "\n", ord("\r"): None}
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean(value: str, *, multiline: bool = False) -> str:
+    """`value` with nothing a terminal would act on; newlines kept only when `multiline` (descriptions).
+
+    Idempotent, and the identity on ordinary text. Lone surrogates (from file names that are not
+    UTF-8, decoded with surrogateescape) become U+FFFD here: keep the raw name elsewhere to reopen it.
+    """
+    cleaned = value.translate(_MULTI_LINE if multiline else _SINGLE_LINE)
+    return _SURROGATE.sub("\ufffd", cleaned)
