@@ -64,7 +64,9 @@ def describe(status: FeedStatus, width: int) -> Text:
     text.append(f"@{clip.creator or 'unknown'}", "bold")
     if status.followed:
         text.append(" ✓ following", "green")
-    text.append(f"   {place(status)}", "dim")
+    where = place(status)
+    fits = text.cell_len + 3 + len(where) <= width
+    text.append(("   " if fits else "\n") + where, "dim")  # beside a vertical clip the panel is narrow
     text.append("\n")
     text.append(clip.title or clip.location.rsplit("/", 1)[-1])
     if clip.tags:
