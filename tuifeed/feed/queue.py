@@ -128,7 +128,7 @@ class Queue:
     def _ask(self, exclude: set[str]) -> str | None:
         """The ranker's best clip outside `exclude` that the session may show."""
         exclude = exclude | self.failed
-        while (choice := self._ranker.next(exclude=exclude)) is not None:
+        while (choice := self._ranker.next(exclude=exclude)) is not None and choice not in exclude:
             if choice in self._clips:
                 return choice
             exclude.add(choice)  # the ranker knows a clip this session does not play (hidden, filtered out)
