@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from tuifeed.models import Clip
+from tuifeed.models import Clip, MuteKind
 from tuifeed.recommend import Feedback, Term
 
 
@@ -25,8 +25,8 @@ class InOrder:
     def observe(self, feedback: Feedback) -> None:
         self.observed.append(feedback)
 
-    def mute(self, kind: str, value: str) -> None:
-        self.clips = [clip for clip in self.clips if getattr(clip, kind) != value]
+    def mute(self, kind: MuteKind, value: str) -> None:
+        self.clips = [clip for clip in self.clips if not clip.has(kind, value)]
 
     def follow(self, creator: str) -> None:
         pass

@@ -9,16 +9,19 @@ import pytest
 from ranker_stub import InOrder
 from textual import events
 from textual.message import Message
+from textual.widgets import OptionList, Static
 
 from tuifeed.config import Config, PlayerConfig
+from tuifeed.feed import FeedSession
 from tuifeed.models import Clip, EventKind, ImpressionExit
 from tuifeed.player.fake import FakePlayer
+from tuifeed.player.vlc_engine import VlcPlayer
 from tuifeed.recommend import ClipFeatures, Recommender, RecommenderSettings
 from tuifeed.render import ColorMode, ColorSystem
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
 from tuifeed.ui.messages import ClipFailed
-from tuifeed.ui.screens.feed import WHEEL_QUIET_SECONDS
+from tuifeed.ui.screens.feed import REPLAY_NOTICE, WHEEL_QUIET_SECONDS
 from tuifeed.ui.screens.help import HelpScreen
 from tuifeed.ui.screens.not_interested import NotInterestedScreen
 from tuifeed.ui.screens.why import WhyScreen
@@ -40,13 +43,23 @@ CLIPS = [
 ]
 
 
-def make_app(store: Store, config: Config | None = None) -> tuple[TuifeedApp, FakePlayer]:
-    store.upsert_clips(CLIPS)
+def make_app(
+    store: Store, config: Config | None = None, clips: list[Clip] = CLIPS, color: ColorMode | None = None
+) -> tuple[TuifeedApp, FakePlayer]:
+    """The app over a real store with the fake player and the in-order ranker, built as the CLI builds it."""
+    store.upsert_clips(clips)
+    config = config or Config()
     player = FakePlayer()
-    app = TuifeedApp(
-        store=store, player=player, ranker=InOrder(CLIPS), clips=CLIPS, config=config or Config(), color=ColorMode()
+    session = FeedSession(
+        store,
+        player,
+        InOrder(clips),
+        clips,
+        auto_advance=config.player.auto_advance,
+        volume=config.player.volume,
+        muted=config.player.muted,
     )
-    return app, player
+    return TuifeedApp(session, config=config, color=color or ColorMode()), player
 
 
 def info_text(app: TuifeedApp) -> str:
@@ -252,7 +265,8 @@ async def test_why_shows_the_recommenders_terms(store: Store) -> None:
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, WhyScreen)
-        assert app.screen.reasons == ["because c0"]
+        assert app.screen.why.chosen == ("because c0",)
+        assert "Chosen now because\n• because c0" in str(app.screen.query_one(Static).render())
         assert player.paused
         await pilot.press("z")
         await pilot.pause()
@@ -344,16 +358,7 @@ async def test_covered_video_paints_styled_cells_not_raw_escapes(store: Store) -
 
 async def test_256_colour_terminals_get_palette_colours(store: Store) -> None:
     """Without truecolor the picture uses xterm-256 palette codes on both painting paths."""
-    store.upsert_clips(CLIPS)
-    player = FakePlayer()
-    app = TuifeedApp(
-        store=store,
-        player=player,
-        ranker=InOrder(CLIPS),
-        clips=CLIPS,
-        config=Config(),
-        color=ColorMode(ColorSystem.ANSI256),
-    )
+    app, player = make_app(store, color=ColorMode(ColorSystem.ANSI256))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         player.emit_frame((360, 640))
@@ -387,15 +392,8 @@ async def test_dwelling_on_one_creator_makes_it_dominate(store: Store) -> None:
     recommender = Recommender(seed=11)
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     now = [1000.0]
-    app = TuifeedApp(
-        store=store,
-        player=FakePlayer(),
-        ranker=recommender,
-        clips=clips,
-        config=Config(),
-        color=ColorMode(),
-        clock=lambda: now[0],
-    )
+    session = FeedSession(store, FakePlayer(), recommender, clips, clock=lambda: now[0])
+    app = TuifeedApp(session, config=Config(), color=ColorMode())
     stay = {"loved": 9.0, "skipped": 0.4}
     shown: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
@@ -421,3 +419,127 @@ async def test_ctrl_c_quits_and_records(store: Store) -> None:
         await pilot.press("ctrl+c")
         await pilot.pause()
     assert [i.exit for i in store.impressions()] == [ImpressionExit.QUIT]
+
+
+def toasts(app: TuifeedApp) -> list[str]:
+    """The text of the toasts on screen, as the person reads them."""
+    return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+
+async def test_counter_says_where_you_are_and_replays_are_announced_once(store: Store) -> None:
+    """The panel counts the round truthfully; when everything was seen the person is told once, calmly."""
+    app, _ = make_app(store)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        assert "seen 1 of 4" in info_text(app)
+        await pilot.press("j", "j", "k")
+        assert "seen 3 of 4 · 1 back" in info_text(app)
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert "seen 1 of 4 · round 2" in info_text(app)
+        assert toasts(app).count(REPLAY_NOTICE) == 1
+        await pilot.press(*"jjjjj")
+        await pilot.pause()
+        assert "round 3" in info_text(app)
+        assert toasts(app).count(REPLAY_NOTICE) == 1
+
+
+async def test_the_info_panel_follows_the_session_status(store: Store) -> None:
+    """The panel is bound to the screen's status: a mute, a speed and a like show without a call to the panel."""
+    app, _ = make_app(store)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("m", "right_square_bracket", "l")
+        await pilot.pause()
+        assert app.feed.status == app.session.status()
+        assert app.screen.query_one(InfoPanel).status is app.feed.status
+        text = info_text(app)
+        assert "♥ liked" in text and "muted · 1.25x" in text
+
+
+HOSTILE = Clip(
+    id="h1",
+    location="/clips/x[/h1.mp4",
+    title="[link=file:///etc/passwd]x",
+    creator="[/]",
+    tags=("[b]bold", "ok"),
+    sound="[red]loud",
+    duration_ms=8000,
+    width=360,
+    height=640,
+)
+
+
+async def test_outside_text_is_never_markup(store: Store) -> None:
+    """A creator `[/]`, a title with [link=...], markup in tags and sound: x, f and w show them as they are."""
+    clips = [HOSTILE, *CLIPS]
+    store.upsert_clips(clips)
+    recommender = Recommender(seed=0)
+    recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
+    session = FeedSession(store, FakePlayer(), recommender, clips)
+    app = TuifeedApp(session, config=Config(), color=ColorMode())
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        while app.session.current != HOSTILE:
+            await pilot.press("j")
+        text = info_text(app)
+        assert "@[/]" in text and "[link=file:///etc/passwd]x" in text and "#[b]bold" in text and "♪ [red]loud" in text
+
+        await pilot.press("x")
+        await pilot.pause()
+        menu = app.screen
+        assert isinstance(menu, NotInterestedScreen)
+        options = menu.query_one(OptionList)
+        rendered = [options.render_line(y).text for y in range(options.size.height)]
+        assert any("Mute creator @[/]" in line for line in rendered)
+        assert any("Mute sound ♪ [red]loud" in line for line in rendered)
+        await pilot.press("escape")
+
+        await pilot.press("f")
+        await pilot.pause()
+        assert "Following @[/]" in toasts(app)
+
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, WhyScreen)
+        why = str(app.screen.query_one(Static).render())
+        assert "[link=file:///etc/passwd]x" in why and "you follow [/]" in why
+        await pilot.press("z")
+
+        await pilot.press("x", "down", "enter")
+        await pilot.pause()
+        assert "Muted creator @[/]" in toasts(app)
+    assert store.active(EventKind.MUTE_CREATOR) == {"[/]"}
+
+
+@pytest.mark.vlc
+async def test_a_clip_that_fails_in_a_folder_named_like_markup(
+    store: Store, media_clips: list[Path], tmp_path: Path
+) -> None:
+    """Real libvlc on a broken file in a folder `x[`: the error toast shows the path as it is, the next clip plays."""
+    folder = tmp_path / "x["
+    folder.mkdir()
+    broken = folder / "broken.mp4"
+    broken.write_bytes(b"\x00not a video at all" * 4096)
+    good = media_clips[0]
+    clips = [
+        Clip(id="broken", location=str(broken), creator="[/]", title="[b]broken"),
+        Clip(id="good", location=str(good), creator="someone", width=360, height=640),
+    ]
+    store.upsert_clips(clips)
+    player = VlcPlayer(audio_output="adummy")
+    app = TuifeedApp(FeedSession(store, player, InOrder(clips), clips), config=Config(), color=ColorMode())
+    seen: list[Message] = []
+    try:
+        async with app.run_test(size=(120, 40), message_hook=seen.append, notifications=True) as pilot:
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if app.session.current == clips[1] and app.feed.video.frames_painted:
+                    break
+            assert any(isinstance(message, ClipFailed) for message in seen)
+            assert app.session.current == clips[1] and app.feed.video.frames_painted
+            assert any(toast.startswith(f"Cannot play {broken}: ") for toast in toasts(app)), toasts(app)
+            await pilot.press("q")
+    finally:
+        player.close()
+    assert store.impressions()[0].exit is ImpressionExit.ERROR

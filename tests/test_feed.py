@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import math
+from collections.abc import Iterable
 
 import pytest
 from ranker_stub import InOrder
 
-from tuifeed.feed import FeedSession, stored_feedback
+from tuifeed.feed import FeedSession, feedback, restore_recommender
+from tuifeed.feed.status import CAME_BACK, REPLAYING, explain
 from tuifeed.models import Clip, ImpressionExit, MuteKind
 from tuifeed.player.fake import FakePlayer
-from tuifeed.recommend import ClipFeatures, Recommender
+from tuifeed.recommend import ClipFeatures, Feedback, Recommender, Term
 from tuifeed.store import Store
 
 
@@ -46,8 +49,9 @@ def test_next_and_previous_walk_history(session: FeedSession) -> None:
     assert session.next() == CLIPS[2]
     assert session.previous() == CLIPS[1]
     assert session.next() == CLIPS[2]
-    assert session.history == ["c0", "c1", "c2"]
-    assert session.position == (3, 4)
+    assert session.queue.history == ["c0", "c1", "c2"]
+    status = session.status()
+    assert (status.seen, status.total, status.round, status.back) == (3, 4, 1, 0)
 
 
 def test_previous_on_first_clip_stays(session: FeedSession, store: Store) -> None:
@@ -117,9 +121,12 @@ def test_failed_clip_is_recorded_and_skipped(session: FeedSession, store: Store)
     player = session.player
     assert isinstance(player, FakePlayer)
     assert session.clip_failed(player.token) == CLIPS[2]
-    assert session.history == ["c0", "c2"]
     assert [i.exit for i in store.impressions()] == [ImpressionExit.NEXT, ImpressionExit.ERROR]
     assert "c1" not in session.clips
+    assert session.previous() == CLIPS[0]  # going back walks past the clip that failed
+    ranker = session.ranker
+    assert isinstance(ranker, InOrder)
+    assert [f.clip_id for f in ranker.observed] == ["c0", "c2"]  # a failure teaches nothing
 
 
 def test_likes_toggle_and_reach_the_ranker(session: FeedSession, store: Store) -> None:
@@ -175,17 +182,22 @@ def test_checkpoint_saves_dwell_of_the_open_impression(session: FeedSession, sto
     assert impression.exit is ImpressionExit.KILLED
 
 
-def test_stored_feedback_rebuilds_the_recommender(session: FeedSession, store: Store) -> None:
-    """Impressions and likes in the store replay into the same feedback the live session gave."""
+def test_stored_stays_give_the_feedback_the_live_session_gave(session: FeedSession, store: Store) -> None:
+    """Impressions in the store, with what was done during them, are the feedback the ranker saw live."""
     session.start()
     advance(session, 9)
     session.toggle_like()
     session.next()
     advance(session, 0.4)
+    session.toggle_like()
+    session.toggle_like()  # liked, then unliked during the same stay: not a like
     session.next()
-    [first, second] = stored_feedback(store)
+    [first, second] = [feedback(impression) for impression in store.impressions()]
     assert (first.clip_id, first.dwell, first.liked) == ("c0", 9.0, True)
     assert (second.clip_id, second.dwell, second.liked) == ("c1", 0.4, False)
+    ranker = session.ranker
+    assert isinstance(ranker, InOrder)
+    assert ranker.observed == [first, second]
 
 
 def test_with_the_real_recommender_a_dwelt_on_creator_dominates(store: Store) -> None:
@@ -213,8 +225,6 @@ def test_with_the_real_recommender_a_dwelt_on_creator_dominates(store: Store) ->
 
 def test_restore_applies_mutes_follows_and_the_last_reset(store: Store) -> None:
     """At start-up the recommender gets the stored mutes and follows, and forgets what came before a reset."""
-    from tuifeed.feed import restore_recommender
-
     store.upsert_clips(CLIPS)
     session = FeedSession(store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
     session.start()
@@ -238,7 +248,8 @@ def test_restore_applies_mutes_follows_and_the_last_reset(store: Store) -> None:
     spy = Spy(seed=0)
     spy.add_clips(ClipFeatures.from_clip(clip) for clip in CLIPS)
     restore_recommender(store, spy)
-    assert calls == [("mute", ("creator", "cr1")), ("rebuild", (1, 1))]
+    # The reset came while c0 was on screen, so the live ranker learned c0's stay after it: so does the rebuild.
+    assert calls == [("mute", ("creator", "cr1")), ("rebuild", (1, 0))]
     assert all(spy.next(exclude={"c0"}) != "c1" for _ in range(5))
 
 
@@ -277,3 +288,279 @@ def test_dwell_counts_from_the_first_picture(session: FeedSession, store: Store)
     session.picture_shown()
     session.next()
     assert store.impressions()[0].dwell_ms == 2000
+
+
+def library(creators: tuple[str, ...], per_creator: int) -> list[Clip]:
+    """Clips by several creators, each tagged with its creator and its number, one in three tagged "shared"."""
+    return [
+        Clip(
+            id=f"{creator}{i}",
+            location=f"/c/{creator}{i}.mp4",
+            creator=creator,
+            tags=(creator, f"n{i}", *(("Shared",) if i % 3 == 0 else ())),
+            duration_ms=10_000,
+        )
+        for creator in creators
+        for i in range(per_creator)
+    ]
+
+
+def real_session(store: Store, clips: list[Clip], recommender: Recommender | None = None) -> FeedSession:
+    store.upsert_clips(clips)
+    recommender = Recommender(seed=5) if recommender is None else recommender  # an empty one is falsy
+    recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
+    return FeedSession(store, FakePlayer(), recommender, clips, clock=Clock())
+
+
+def test_replays_are_ranked_under_mutes_and_never_repeat_a_creator(store: Store) -> None:
+    """A library smaller than the session: 40 swipes replay it in rounds, no muted clip, no creator twice running."""
+    session = real_session(store, library(("ana", "bo", "cy", "di"), 3))
+    session.start()
+    session.mute(MuteKind.CREATOR, "ana")
+    session.mute(MuteKind.TAG, "#shared")  # another spelling of the tag "Shared"
+    shown = []
+    for step in range(40):
+        advance(session, 1.0 + step % 4)
+        shown.append(session.next())
+    assert None not in shown
+    clips = [clip for clip in shown if clip is not None]
+    assert not [clip.id for clip in clips if clip.creator == "ana" or clip.has(MuteKind.TAG, "shared")]
+    assert all(a.creator != b.creator for a, b in itertools.pairwise(clips))
+    status = session.status()
+    assert status.total == 6 and status.round >= 6
+    assert 1 <= status.seen <= status.total
+
+
+def test_a_new_round_begins_with_the_favourite_not_the_oldest(store: Store) -> None:
+    """Once every clip was shown, the ranker's best comes back first; the round counts up and Why says so."""
+    clips = [
+        Clip(id=f"c{i}", location=f"/c/{i}.mp4", creator=f"cr{i}", tags=(f"t{i}",), duration_ms=10_000)
+        for i in range(5)
+    ]
+    session = real_session(store, clips)
+    first = [session.start()]
+    for index in range(4):
+        advance(session, 9.5 if index == 2 else 0.3)  # stay on the third clip, skip the others at once
+        first.append(session.next())
+    assert len({clip.id for clip in first if clip}) == 5
+    assert session.status().round == 1
+    advance(session, 0.3)
+    replay = session.next()
+    assert replay == first[2]
+    status = session.status()
+    assert (status.round, status.seen, status.total) == (2, 1, 5)
+    why = session.why()
+    assert why is not None and why.chosen[0] == REPLAYING
+
+
+def test_back_mute_forward_walks_past_clips_that_left(session: FeedSession) -> None:
+    """k k, mute the creator of a clip ahead, j: no KeyError, the muted clip is skipped both ways."""
+    for _ in range(3):
+        session.next() if session.current else session.start()
+    session.next()
+    assert session.current == CLIPS[3]
+    session.previous()
+    session.previous()
+    assert session.current == CLIPS[1]
+    session.mute(MuteKind.CREATOR, "cr2")
+    assert session.status().back == 1
+    assert session.next() == CLIPS[3]
+    assert session.previous() == CLIPS[1]
+
+
+def test_muting_the_clip_on_screen_while_back_in_history(session: FeedSession) -> None:
+    """Back in history, muting the creator on screen moves forward; going back later walks past it."""
+    session.start()
+    session.next()
+    session.next()
+    session.previous()
+    assert session.mute(MuteKind.CREATOR, "cr1") == CLIPS[2]
+    assert session.previous() == CLIPS[0]
+    assert session.next() == CLIPS[2]
+    assert session.next() == CLIPS[3]
+
+
+def test_not_interested_then_back_walks_past_the_hidden_clip(session: FeedSession) -> None:
+    """The hidden clip stays in history as a record, but k never lands on it again."""
+    session.start()
+    session.next()
+    assert session.not_interested() == CLIPS[2]
+    assert session.previous() == CLIPS[0]
+    assert "c1" not in session.clips
+
+
+def test_not_interested_teaches_the_ranker_at_once(store: Store) -> None:
+    """The stay ends with not_interested, so the live recommender demotes the creator before any restart."""
+    clips = library(("ana", "bo"), 3)
+    recommender = Recommender(seed=1)
+    session = real_session(store, clips, recommender)
+    clip = session.start()
+    assert clip is not None and clip.creator is not None
+    advance(session, 1)
+    session.not_interested()
+    sibling = next(other for other in clips if other.creator == clip.creator and other.id != clip.id)
+    assert any("not interested" in term.text and term.weight < 0 for term in recommender.explain(sibling.id))
+
+
+def test_a_library_of_one_clip_replays_it(store: Store) -> None:
+    """With a single clip, next shows it again as a new stay (a new round), never nothing."""
+    session = real_session(store, CLIPS[:1])
+    assert session.start() == CLIPS[0]
+    assert session.next() == CLIPS[0]
+    assert session.status().round == 2
+    assert len(store.impressions()) == 1
+
+
+def test_rebuild_sees_exactly_the_feedback_the_live_ranker_saw(store: Store) -> None:
+    """Likes, saves, follows, not interested, back-swipes, loops and a Refresh: the rebuild replays the live feed."""
+
+    class Spy(Recommender):
+        def __init__(self) -> None:
+            super().__init__(seed=4)
+            self.seen: list[Feedback | str] = []
+            self.rebuilt: list[Feedback | str] = []
+
+        def observe(self, feedback: Feedback) -> None:
+            self.seen.append(feedback)
+            super().observe(feedback)
+
+        def reset(self) -> None:
+            self.seen.append("reset")
+            super().reset()
+
+        def rebuild(self, feedbacks: Iterable[Feedback], *, reset_at: int | None = None) -> None:
+            replay = list(feedbacks)
+            split = len(replay) if reset_at is None else reset_at
+            self.rebuilt = [*replay[:split], *(["reset"] if reset_at is not None else []), *replay[split:]]
+            super().rebuild(replay, reset_at=reset_at)
+
+    clips = library(("ana", "bo", "cy", "di"), 3)
+    live = Spy()
+    session = real_session(store, clips, live)
+    player = session.player
+    assert isinstance(player, FakePlayer)
+    session.start()
+    advance(session, 3)
+    session.toggle_like()
+    session.next()
+    advance(session, 0.5)
+    session.next()
+    advance(session, 2)
+    session.previous()  # came back
+    advance(session, 4)
+    session.toggle_save()
+    session.next()
+    advance(session, 1)
+    session.toggle_follow()
+    session.refresh_for_you()
+    advance(session, 1)
+    session.next()
+    session.mute(MuteKind.TAG, "n2")
+    for _ in range(2):
+        advance(session, 10)
+        session.clip_ended(player.token)  # loops
+    session.next()
+    advance(session, 0.2)
+    session.not_interested()
+    advance(session, 2)
+    session.toggle_like()
+    session.toggle_like()
+    session.quit()
+
+    observed = [item for item in live.seen if isinstance(item, Feedback)]
+    assert any(f.liked for f in observed) and any(f.saved for f in observed) and any(f.followed for f in observed)
+    assert any(f.not_interested for f in observed) and any(f.skipped_back for f in observed)
+    assert any(f.dwell >= 20 for f in observed) and live.seen.count("reset") == 1
+
+    rebuilt = Spy()
+    rebuilt.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
+    restore_recommender(store, rebuilt)
+    assert rebuilt.rebuilt == live.seen
+
+
+def test_the_reset_is_placed_by_sequence_when_every_timestamp_is_equal(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All records share one millisecond; the Refresh still falls after the two stays that ended before it."""
+    monkeypatch.setattr("tuifeed.feed.session.utc_now", lambda: "2026-01-01T00:00:00.000+00:00")
+    store.upsert_clips(CLIPS)
+    session = FeedSession(store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
+    session.start()
+    session.next()
+    session.toggle_like()
+    session.next()
+    session.refresh_for_you()
+    session.next()
+    session.quit()
+
+    received: list[tuple[list[str], int | None]] = []
+
+    class Spy(Recommender):
+        def rebuild(self, feedbacks: Iterable[Feedback], *, reset_at: int | None = None) -> None:
+            replay = list(feedbacks)
+            received.append(([f.clip_id for f in replay], reset_at))
+            super().rebuild(replay, reset_at=reset_at)
+
+    restore_recommender(store, Spy(seed=0))
+    assert received == [(["c0", "c1", "c2", "c3"], 2)]
+    assert [i.liked for i in store.impressions()] == [False, True, False, False]
+
+
+def test_playback_controls_live_behind_the_session(session: FeedSession) -> None:
+    """Volume, mute, speed, seek, pause and auto-advance: state in the session and the status, applied to the player."""
+    player = session.player
+    assert isinstance(player, FakePlayer)
+    session.start()
+    session.step_volume(-1)
+    session.toggle_mute()
+    session.step_speed(1)
+    session.step_speed(1)
+    session.seek(1)
+    session.toggle_pause()
+    session.toggle_auto_advance()
+    assert (player.volume, player.muted, player.rate, player.position, player.paused) == (90, True, 1.5, 5000, True)
+    status = session.status()
+    assert (status.volume, status.muted, status.speed, status.paused, status.auto_advance) == (
+        90,
+        True,
+        1.5,
+        True,
+        True,
+    )
+    assert status.position_ms == 5000
+    session.step_volume(1)
+    assert (player.volume, player.muted) == (100, False)
+    for _ in range(10):
+        session.step_speed(1)
+    assert session.speed == 2.0
+
+
+def test_why_puts_reasons_for_first_then_against_then_filters() -> None:
+    """Positive terms in the recommender's order, then negatives, then hard filters; a came-back clip says so."""
+    clip = CLIPS[0]
+    terms = [
+        Term("you muted #x", -math.inf),
+        Term("you skipped 2 clips by cr0 within a second", -0.8),
+        Term("you watched 3 clips by cr0 to the end", 0.6),
+        Term("little known on its platform", -0.1),
+        Term("in step with what you imported lately", 0.2),
+    ]
+    why = explain(clip, terms, came_back=False, replaying=False)
+    assert why.chosen == ("you watched 3 clips by cr0 to the end", "in step with what you imported lately")
+    assert why.against == ("you skipped 2 clips by cr0 within a second", "little known on its platform")
+    assert why.filters == ("you muted #x",)
+    assert explain(clip, terms, came_back=True, replaying=True).chosen[0] == CAME_BACK
+
+
+def test_imported_clips_that_are_muted_or_hidden_stay_out(session: FeedSession, store: Store) -> None:
+    """Clips arriving mid-session join it unless the person already muted or hid what they are."""
+    session.start()
+    session.mute(MuteKind.SOUND, "lofi")
+    session.not_interested()
+    arrivals = [
+        Clip(id="n1", location="/n1.mp4", creator="new"),
+        Clip(id="n2", location="/n2.mp4", creator="new", sound="lofi"),
+        Clip(id="c0", location="/c0.mp4"),
+    ]
+    assert session.add_clips(arrivals) == 1
+    assert "n1" in session.clips and "n2" not in session.clips

@@ -7,10 +7,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from tuifeed.errors import StoreError
-from tuifeed.models import Clip, Impression, ImpressionExit
+from tuifeed.models import Clip, EventKind, Impression, ImpressionExit
 from tuifeed.store import Store
+from tuifeed.store.migrations import migrations
 
 
 def clip(clip_id: str = "c1", **fields: object) -> Clip:
@@ -132,3 +134,100 @@ def test_schema_is_queryable_with_plain_sqlite(store: Store) -> None:
     tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"clips", "impressions", "likes"} <= tables
     connection.close()
+
+
+def test_one_sequence_orders_stays_likes_and_events_with_equal_timestamps(store: Store) -> None:
+    """Rows sharing one millisecond are ordered by the stored sequence, across the three tables."""
+    at = "2026-01-01T00:00:00.000+00:00"
+    store.upsert_clips([clip("a"), clip("b")])
+    first = store.open_impression("a", at, 4000)
+    store.record_like("a", True, at, during=first)
+    store.close_impression(first, replace(closed("a", 100), started_at=at, ended_at=at, liked=True))
+    store.record_event(EventKind.RESET, "for_you", True, at)
+    second = store.open_impression("b", at, 4000)
+    store.close_impression(second, replace(closed("b", 200), started_at=at, ended_at=at))
+    rows = store.rows(
+        "SELECT 'stay' AS what, seq FROM impressions UNION ALL SELECT 'like', seq FROM likes "
+        "UNION ALL SELECT kind, seq FROM events ORDER BY seq"
+    )
+    assert [row["what"] for row in rows] == ["like", "stay", "reset", "stay"]
+    reset = store.last_seq(EventKind.RESET)
+    assert reset is not None
+    assert [(i.clip_id, (i.seq or 0) > reset) for i in store.impressions()] == [("a", False), ("b", True)]
+    assert store.last_seq(EventKind.SAVE) is None
+
+
+def test_actions_during_a_stay_are_kept_with_it_even_if_the_run_is_killed(tmp_path: Path) -> None:
+    """A like, a save, a follow and not-interested mark the open impression at once; recovery keeps them."""
+    path = tmp_path / "t.db"
+    store = Store(path)
+    store.upsert_clips([clip("a", creator="ana")])
+    stay = store.open_impression("a", "2026-01-01T00:00:00.000+00:00", 4000, came_back=True)
+    store.record_like("a", True, "t1", during=stay)
+    store.record_event(EventKind.SAVE, "a", True, "t2", during=stay)
+    store.record_event(EventKind.FOLLOW, "ana", True, "t3", during=stay)
+    store.record_event(EventKind.FOLLOW, "ana", False, "t4", during=stay)
+    store.record_event(EventKind.NOT_INTERESTED, "a", True, "t5", during=stay)
+    store.db.conn.close()  # killed
+
+    reopened = Store(path)
+    reopened.recover_open_impressions()
+    [impression] = reopened.impressions()
+    flags = (impression.liked, impression.saved, impression.followed, impression.not_interested)
+    assert flags == (True, True, False, True)
+    assert impression.came_back
+    [like] = reopened.rows("SELECT seq FROM likes")
+    assert impression.seq is not None and impression.seq > like["seq"]
+    reopened.close()
+
+
+def test_closing_records_the_stay_and_a_closed_stay_is_not_marked_later(store: Store) -> None:
+    """close_impression writes what happened during the stay; a late `during` changes nothing once closed."""
+    store.upsert_clips([clip("a")])
+    stay = store.open_impression("a", "2026", 4000)
+    store.close_impression(stay, replace(closed("a", 100), saved=True, came_back=True))
+    store.record_like("a", True, "later", during=stay)
+    [impression] = store.impressions()
+    assert (impression.saved, impression.came_back, impression.liked) == (True, True, False)
+
+
+def test_migration_fills_stays_and_sequence_from_older_rows(tmp_path: Path) -> None:
+    """A database from before the sequence: flags come from the likes and events inside each stay, came_back
+    from the exit before, and the sequence from the times (a like at a stay's end goes before the stay)."""
+    path = tmp_path / "old.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="m005_stays_and_sequence")
+    db.table("clips").insert_all(
+        [{"id": "a", "location": "/a.mp4", "creator": "ana"}, {"id": "b", "location": "/b.mp4", "creator": "bo"}]
+    )
+    stays = [
+        ("a", "2026-01-01T00:00:00.000", "2026-01-01T00:00:05.000", "next"),
+        ("b", "2026-01-01T00:00:05.000", "2026-01-01T00:00:09.000", "previous"),
+        ("a", "2026-01-01T00:00:09.000", "2026-01-01T00:00:12.000", "quit"),
+    ]
+    for clip_id, started, ended, exit_ in stays:
+        db.table("impressions").insert({"clip_id": clip_id, "started_at": started, "ended_at": ended, "exit": exit_})
+    db.table("likes").insert({"clip_id": "a", "liked": 1, "at": "2026-01-01T00:00:05.000"})
+    db.table("events").insert_all(
+        [
+            {"kind": "follow", "subject": "bo", "active": 1, "at": "2026-01-01T00:00:06.000"},
+            {"kind": "save", "subject": "a", "active": 1, "at": "2026-01-01T00:00:10.000"},
+            {"kind": "reset", "subject": "for_you", "active": 1, "at": "2026-01-01T00:00:11.000"},
+        ]
+    )
+    db.close()
+
+    store = Store(path)
+    impressions = store.impressions()
+    assert [(i.liked, i.followed, i.saved, i.came_back) for i in impressions] == [
+        (True, False, False, False),
+        (False, True, False, False),
+        (False, False, True, True),
+    ]
+    [like] = store.rows("SELECT seq FROM likes")
+    assert like["seq"] < (impressions[0].seq or 0)
+    reset = store.last_seq(EventKind.RESET)
+    assert reset is not None and (impressions[1].seq or 0) < reset < (impressions[2].seq or 0)
+    store.record_event(EventKind.SAVE, "b", True, "2026-02-01T00:00:00.000")
+    assert store.last_seq(EventKind.SAVE) == 8  # seven old rows, then this one
+    store.close()

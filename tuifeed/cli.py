@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
@@ -119,7 +120,7 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
 
 
 def _play(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
-    from tuifeed.feed import restore_recommender
+    from tuifeed.feed import FeedSession, restore_recommender
     from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas
     from tuifeed.recommend import ClipFeatures, Recommender
     from tuifeed.render import ColorMode, ColorSystem, detect_color_mode
@@ -157,11 +158,20 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
     limit_malloc_arenas()
     with _stderr_to_log(_log_path(config)):
         player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
-        app = TuifeedApp(store=store, player=player, ranker=recommender, clips=clips, config=config, color=color)
+        session = FeedSession(
+            store,
+            player,
+            recommender,
+            clips,
+            auto_advance=config.player.auto_advance,
+            volume=config.player.volume,
+            muted=config.player.muted,
+            clock=time.monotonic,
+        )
         try:
-            app.run()
+            TuifeedApp(session, config=config, color=color).run()
         finally:
-            app.session.quit()
+            session.quit()
             player.close()
     return 0
 

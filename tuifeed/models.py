@@ -108,6 +108,18 @@ class Impression:
     duration_ms: int | None
     loops: int
     exit: ImpressionExit
+    liked: bool = False
+    """The person liked the clip during the stay (and had not unliked it when leaving)."""
+    saved: bool = False
+    """Saved during the stay."""
+    followed: bool = False
+    """Followed the clip's creator during the stay."""
+    not_interested: bool = False
+    """Said "not interested" in the clip, which ended the stay."""
+    came_back: bool = False
+    """The stay began by swiping back to a clip seen just before."""
+    seq: int | None = None
+    """Where the stay's end falls among everything the person did (likes, events, stays); None while open."""
 
     @property
     def watch_ratio(self) -> float | None:

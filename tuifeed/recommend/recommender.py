@@ -38,8 +38,9 @@ class Recommender:
 
     The feed calls `shown` when a clip appears on screen (optional; not for preloading) and
     `observe` when the person leaves it; each observed clip that was not just reported by `shown`
-    counts as one more shown clip, in order. The last `diversity_window` shown clips are never
-    picked again and steer the diversity rules. Not thread-safe: call it from one thread.
+    counts as one more shown clip, in order. The last `diversity_window` shown clips are not
+    picked again while any other clip is allowed, and steer the diversity rules. Not thread-safe:
+    call it from one thread.
     """
 
     def __init__(self, seed: int = 0, settings: RecommenderSettings | None = None) -> None:
@@ -152,7 +153,10 @@ class Recommender:
         valid = ~self._blocked(arrays)
         rows = self._catalog.rows
         valid[[row for clip_id in exclude if (row := rows.get(clip_id)) is not None]] = False
-        valid[list(self._recent)] = False
+        fresh = valid.copy()
+        fresh[list(self._recent)] = False
+        if fresh.any():  # else every allowed clip was shown lately: replay the best of them
+            valid = fresh
         scores = np.where(valid, self._board.totals(context, self._catalog.version), -np.inf)
         remaining = int(valid.sum())
         window = Window(list(self._recent), arrays, self._catalog.row_tags, self.settings)

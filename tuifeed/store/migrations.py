@@ -107,3 +107,45 @@ def m004_feed_events(db: Database) -> None:
         not_null={"kind", "subject", "active", "at"},
     )
     db.table("events").create_index(["kind", "subject"])
+
+
+@migrations()
+def m005_stays_and_sequence(db: Database) -> None:
+    """What happened during each stay, kept with its impression, and one sequence ordering every record.
+
+    Rows from before take their flags from the likes and events inside the stay's time span, `came_back`
+    from the exit of the stay before, and their sequence from their times: the best that old rows tell.
+    """
+    impressions = db.table("impressions")
+    for column in ("liked", "saved", "followed", "not_interested", "came_back"):
+        impressions.add_column(column, int, not_null_default=0)
+    for name in ("impressions", "likes", "events"):
+        db.table(name).add_column("seq", int)
+        db.table(name).create_index(["seq"])
+    db.execute(
+        "UPDATE impressions SET came_back = coalesce("
+        "(SELECT p.exit = 'previous' FROM impressions p WHERE p.id < impressions.id ORDER BY p.id DESC LIMIT 1), 0)"
+    )
+    during = "e.at BETWEEN impressions.started_at AND impressions.ended_at AND e.active = 1"
+    db.execute(
+        "UPDATE impressions SET "
+        "liked = EXISTS (SELECT 1 FROM likes e WHERE e.clip_id = impressions.clip_id AND e.liked = 1 "
+        "AND e.at BETWEEN impressions.started_at AND impressions.ended_at), "
+        f"saved = EXISTS (SELECT 1 FROM events e WHERE e.kind = 'save' "
+        f"AND e.subject = impressions.clip_id AND {during}), "
+        f"not_interested = EXISTS (SELECT 1 FROM events e WHERE e.kind = 'not_interested' "
+        f"AND e.subject = impressions.clip_id AND {during}), "
+        "followed = EXISTS (SELECT 1 FROM events e JOIN clips c ON c.id = impressions.clip_id "
+        f"WHERE e.kind = 'follow' AND e.subject = c.creator AND {during}) "
+        "WHERE ended_at IS NOT NULL"
+    )
+    # On equal times a like or an event goes first: it was made while the stay that ended then was on screen.
+    ordered = db.execute(
+        "SELECT 'likes', id, at, 0 FROM likes UNION ALL SELECT 'events', id, at, 0 FROM events "
+        "UNION ALL SELECT 'impressions', id, ended_at, 1 FROM impressions WHERE ended_at IS NOT NULL "
+        "ORDER BY 3, 4, 2"
+    ).fetchall()
+    for seq, (name, row_id, _, _) in enumerate(ordered, start=1):
+        db.execute(f"UPDATE {name} SET seq = ? WHERE id = ?", [seq, row_id])
+    db.table("counters").create({"name": str, "value": int}, pk="name", not_null={"value"})
+    db.table("counters").insert({"name": "seq", "value": len(ordered)})

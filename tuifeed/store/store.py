@@ -85,11 +85,15 @@ class Store:
 
     # -- impressions -------------------------------------------------------------------------------
 
-    def open_impression(self, clip_id: str, started_at: str, duration_ms: int | None) -> int:
-        """Record that a clip appeared on screen; returns the open impression's id."""
+    def open_impression(
+        self, clip_id: str, started_at: str, duration_ms: int | None, *, came_back: bool = False
+    ) -> int:
+        """Record that a clip appeared on screen (`came_back`: by swiping back to it); returns the impression's id."""
         with self.db.atomic():
             table = self.db.table("impressions")
-            table.insert({"clip_id": clip_id, "started_at": started_at, "duration_ms": duration_ms})
+            table.insert(
+                {"clip_id": clip_id, "started_at": started_at, "duration_ms": duration_ms, "came_back": int(came_back)}
+            )
             return int(table.last_rowid or 0)
 
     def checkpoint_impression(self, impression_id: int, dwell_ms: int, loops: int, at: str) -> None:
@@ -101,11 +105,13 @@ class Store:
             )
 
     def close_impression(self, impression_id: int, impression: Impression) -> None:
-        """Close an open impression with its final values; closing twice changes nothing."""
+        """Close an open impression with its final values and the next sequence; closing twice changes nothing."""
         with self.db.atomic():
+            if not self._is_open(impression_id):
+                return
             self.db.execute(
-                "UPDATE impressions SET ended_at = ?, dwell_ms = ?, duration_ms = ?, watch_ratio = ?, "
-                "loops = ?, exit = ? WHERE id = ? AND ended_at IS NULL",
+                "UPDATE impressions SET ended_at = ?, dwell_ms = ?, duration_ms = ?, watch_ratio = ?, loops = ?, "
+                "exit = ?, liked = ?, saved = ?, followed = ?, not_interested = ?, came_back = ?, seq = ? WHERE id = ?",
                 [
                     impression.ended_at,
                     impression.dwell_ms,
@@ -113,6 +119,12 @@ class Store:
                     impression.watch_ratio,
                     impression.loops,
                     impression.exit.value,
+                    int(impression.liked),
+                    int(impression.saved),
+                    int(impression.followed),
+                    int(impression.not_interested),
+                    int(impression.came_back),
+                    self._next_seq(),
                     impression_id,
                 ],
             )
@@ -120,19 +132,22 @@ class Store:
     def recover_open_impressions(self) -> int:
         """Close impressions a killed run left open, with their last checkpoint; returns how many."""
         with self.db.atomic():
-            cursor = self.db.execute(
-                "UPDATE impressions SET ended_at = coalesce(checkpoint_at, started_at), exit = ?, "
-                "watch_ratio = CASE WHEN duration_ms > 0 THEN dwell_ms * 1.0 / duration_ms END "
-                "WHERE ended_at IS NULL",
-                [ImpressionExit.KILLED.value],
-            )
-            return cursor.rowcount
+            rows = self.db.execute("SELECT id FROM impressions WHERE ended_at IS NULL ORDER BY id").fetchall()
+            open_ids = [row[0] for row in rows]
+            for impression_id in open_ids:
+                self.db.execute(
+                    "UPDATE impressions SET ended_at = coalesce(checkpoint_at, started_at), exit = ?, seq = ?, "
+                    "watch_ratio = CASE WHEN duration_ms > 0 THEN dwell_ms * 1.0 / duration_ms END WHERE id = ?",
+                    [ImpressionExit.KILLED.value, self._next_seq(), impression_id],
+                )
+            return len(open_ids)
 
     def impressions(self, limit: int | None = None) -> list[Impression]:
-        """Closed impressions in the order they happened; with `limit`, only the newest that many."""
+        """Closed impressions in the order they ended; with `limit`, only the newest that many."""
         sql = (
-            "SELECT clip_id, started_at, ended_at, dwell_ms, duration_ms, loops, exit FROM impressions "
-            "WHERE ended_at IS NOT NULL ORDER BY id DESC"
+            "SELECT clip_id, started_at, ended_at, dwell_ms, duration_ms, loops, exit, "
+            "liked, saved, followed, not_interested, came_back, seq FROM impressions "
+            "WHERE ended_at IS NOT NULL ORDER BY seq DESC, id DESC"
         )
         params: list[Any] = []
         if limit is not None:
@@ -148,16 +163,24 @@ class Store:
                 duration_ms=row[4],
                 loops=row[5],
                 exit=ImpressionExit(row[6]),
+                liked=bool(row[7]),
+                saved=bool(row[8]),
+                followed=bool(row[9]),
+                not_interested=bool(row[10]),
+                came_back=bool(row[11]),
+                seq=row[12],
             )
             for row in reversed(rows)
         ]
 
     # -- likes -------------------------------------------------------------------------------------
 
-    def record_like(self, clip_id: str, liked: bool, at: str) -> None:
-        """Record a like or an unlike of a clip."""
+    def record_like(self, clip_id: str, liked: bool, at: str, *, during: int | None = None) -> None:
+        """Record a like or an unlike of a clip; `during` names the open impression it happened in, if any."""
         with self.db.atomic():
-            self.db.table("likes").insert({"clip_id": clip_id, "liked": int(liked), "at": at})
+            self.db.table("likes").insert({"clip_id": clip_id, "liked": int(liked), "at": at, "seq": self._next_seq()})
+            if during is not None:
+                self._flag_stay(during, "liked", liked)
 
     def like_events(self) -> list[tuple[str, bool, str]]:
         """Every like and unlike as (clip_id, liked, at), oldest first."""
@@ -173,10 +196,22 @@ class Store:
 
     # -- saves, follows, mutes, not interested, resets ---------------------------------------------
 
-    def record_event(self, kind: EventKind, subject: str, active: bool, at: str) -> None:
-        """Record a toggle such as ("save", clip_id, True) or ("mute_tag", "ocean", False)."""
+    def record_event(self, kind: EventKind, subject: str, active: bool, at: str, *, during: int | None = None) -> None:
+        """Record a toggle such as (SAVE, clip_id, True) or (MUTE_TAG, "ocean", False).
+
+        `during` names the open impression a save, follow or not-interested was made in: its flag is set in
+        the same transaction, so a killed run keeps it.
+        """
         with self.db.atomic():
-            self.db.table("events").insert({"kind": kind.value, "subject": subject, "active": int(active), "at": at})
+            row = {"kind": kind.value, "subject": subject, "active": int(active), "at": at, "seq": self._next_seq()}
+            self.db.table("events").insert(row)
+            if during is not None:
+                self._flag_stay(during, _STAY_FLAGS[kind], active)
+
+    def last_seq(self, kind: EventKind) -> int | None:
+        """The sequence number of the newest event of this kind (the last reset, say), or None."""
+        row = self.db.execute("SELECT max(seq) FROM events WHERE kind = ?", [kind.value]).fetchone()
+        return None if row[0] is None else int(row[0])
 
     def active(self, kind: EventKind) -> set[str]:
         """Subjects whose latest event of this kind is on (saved clips, followed creators, muted tags...)."""
@@ -193,12 +228,30 @@ class Store:
         sql = f"SELECT kind, subject, active, at FROM events WHERE kind IN ({marks}) ORDER BY id"
         return [(EventKind(row[0]), row[1], bool(row[2]), row[3]) for row in self.db.execute(sql, wanted).fetchall()]
 
+    def _next_seq(self) -> int:
+        """The next number of the sequence that orders stays, likes and events; call inside a transaction."""
+        self.db.execute("UPDATE counters SET value = value + 1 WHERE name = 'seq'")
+        return int(self.db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0])
+
+    def _is_open(self, impression_id: int) -> bool:
+        row = self.db.execute("SELECT ended_at IS NULL FROM impressions WHERE id = ?", [impression_id]).fetchone()
+        return bool(row and row[0])
+
+    def _flag_stay(self, impression_id: int, column: str, value: bool) -> None:
+        """Set what happened during an open stay (liked, saved...); a closed one keeps its record."""
+        sql = f"UPDATE impressions SET {column} = ? WHERE id = ? AND ended_at IS NULL"
+        self.db.execute(sql, [int(value), impression_id])
+
     def rows(self, sql: str, params: Iterable[Any] = ()) -> Iterator[dict[str, Any]]:
         """Rows of a read-only query as dicts, for commands and tests that inspect the store."""
         cursor = self.db.execute(sql, list(params))
         names = [column[0] for column in cursor.description]
         for row in cursor:
             yield dict(zip(names, row, strict=True))
+
+
+_STAY_FLAGS = {EventKind.SAVE: "saved", EventKind.FOLLOW: "followed", EventKind.NOT_INTERESTED: "not_interested"}
+"""The impression column each event kind made during a stay sets."""
 
 
 def _clip_row(clip: Clip) -> dict[str, Any]:

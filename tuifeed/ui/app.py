@@ -1,4 +1,4 @@
-"""TuifeedApp: receives its collaborators (store, player, recommender, clips, config) and shows the feed."""
+"""TuifeedApp: receives its collaborators (the feed session, config, colour mode) and shows the feed as a mode."""
 
 from __future__ import annotations
 
@@ -6,21 +6,19 @@ import asyncio
 import contextlib
 import signal
 import time
-from collections.abc import Callable, Iterable
 
 from textual.app import App
 from textual.notifications import SeverityLevel
 
 from tuifeed.config import Config
-from tuifeed.feed import FeedSession, Ranker
-from tuifeed.models import Clip
-from tuifeed.player import Player
+from tuifeed.feed import FeedSession
 from tuifeed.render import ColorMode
-from tuifeed.store import Store
 from tuifeed.ui import stats
 from tuifeed.ui.screens.feed import FeedScreen
 
 TOAST_SECONDS = 4.0
+FOR_YOU = "for_you"
+"""The mode of the For You feed; each mode keeps its own stack of screens."""
 
 
 class TuifeedApp(App[None]):
@@ -29,36 +27,21 @@ class TuifeedApp(App[None]):
     TITLE = "tuifeed"
     ENABLE_COMMAND_PALETTE = False
 
-    def __init__(
-        self,
-        *,
-        store: Store,
-        player: Player,
-        ranker: Ranker,
-        clips: Iterable[Clip],
-        config: Config,
-        color: ColorMode,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        """Wire the feed from the parts the CLI (or a test) built."""
+    def __init__(self, session: FeedSession, *, config: Config, color: ColorMode) -> None:
+        """Show `session` (built by the CLI, or a test) as the For You mode."""
         super().__init__()
         self.config = config
-        self.session = FeedSession(store, player, ranker, clips, auto_advance=config.player.auto_advance, clock=clock)
-        self.feed = FeedScreen(
-            self.session,
-            color,
-            config.display.fps,
-            volume=config.player.volume,
-            muted=config.player.muted,
-            info_panel=config.display.info_panel,
-        )
+        self.session = session
+        self.feed = FeedScreen(session, color, config.display.fps, info_panel=config.display.info_panel)
+        """The For You mode's screen."""
+        self.add_mode(FOR_YOU, lambda: self.feed)
         self._covered_until = 0.0
         if config.keys:
             self.set_keymap(config.keys)
 
     def on_mount(self) -> None:
+        self.switch_mode(FOR_YOU)
         stats.attach(self)
-        self.push_screen(self.feed)
         with contextlib.suppress(NotImplementedError, RuntimeError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.feed.action_quit_feed)
 
@@ -71,9 +54,13 @@ class TuifeedApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """Show a toast; the video paints on its safe path while the toast covers it."""
+        """Show a toast; the video paints on its safe path while the toast covers it.
+
+        Toasts carry outside text (titles, names, paths, error messages), so they are never parsed as
+        markup, whatever `markup` says: `Widget.notify` passes True by default.
+        """
         timeout = TOAST_SECONDS if timeout is None else timeout
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
         self._covered_until = max(self._covered_until, time.monotonic() + timeout)
         self.feed.video.set_covered(True)
         self.set_timer(timeout + 0.5, self._uncover_if_clear)

@@ -1,4 +1,8 @@
-"""FeedScreen: one clip at a time, swiped with keys or the wheel; every action goes to the FeedSession."""
+"""FeedScreen: one clip at a time, swiped with keys or the wheel; every action goes to the FeedSession.
+
+Attributes down, messages up: the screen asks the session to act, then takes its `status()` into the
+`status` reactive, which the info panel is bound to; player events arrive as messages.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +12,25 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.screen import Screen
 
-from tuifeed.feed import FeedSession
+from tuifeed.feed import FeedSession, FeedStatus
 from tuifeed.models import Clip
 from tuifeed.render import ColorMode, fit_box
 from tuifeed.ui.messages import ClipEnded, ClipFailed
 from tuifeed.ui.player_bridge import PlayerBridge
 from tuifeed.ui.screens.help import HelpScreen, describe_bindings
-from tuifeed.ui.screens.not_interested import Choice, NotInterestedScreen
+from tuifeed.ui.screens.not_interested import Choice, NotInterestedScreen, describe_mute
 from tuifeed.ui.screens.why import WhyScreen
 from tuifeed.ui.widgets.import_panel import ImportPanel
 from tuifeed.ui.widgets.info import InfoPanel
 from tuifeed.ui.widgets.video import VideoView
 
-SEEK_MS = 5_000
-VOLUME_STEP = 10
-SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 WHEEL_QUIET_SECONDS = 0.35
 """A wheel burst counts as one swipe: events closer together than this belong to the same burst."""
 SIDE_PANEL_WIDTH = 36
+REPLAY_NOTICE = "You have seen everything: replaying your favourites"
 
 
 def binding_ids() -> list[str]:
@@ -47,6 +50,9 @@ class FeedScreen(Screen[None]):
     FeedScreen.side InfoPanel { dock: right; width: 36; height: 1fr; }
     FeedScreen.clear InfoPanel { display: none; }
     """
+
+    status: reactive[FeedStatus] = reactive(FeedStatus(None), init=False)
+    """The session's status as last read: the info panel shows it, and a new stay re-lays the screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down,pagedown", "next_clip", "Next clip", id="next_clip"),
@@ -72,67 +78,62 @@ class FeedScreen(Screen[None]):
         Binding("q,ctrl+c", "quit_feed", "Quit", id="quit"),
     ]
 
-    def __init__(
-        self, session: FeedSession, color: ColorMode, fps: int, *, volume: int, muted: bool, info_panel: bool
-    ) -> None:
+    def __init__(self, session: FeedSession, color: ColorMode, fps: int, *, info_panel: bool) -> None:
         """Show `session`'s clips, painting in `color` at most `fps` frames a second."""
         super().__init__()
         self.session = session
         self.video = VideoView(color, fps, id="video")
         self.info = InfoPanel(id="info")
-        self.importer = ImportPanel(session.store.path, id="import")
-        self.volume = volume
-        self.muted = muted
-        self.speed_index = SPEEDS.index(1.0)
+        self.importer = ImportPanel(session.database, id="import")
         self._last_wheel = 0.0
         self._paused_before_cover = False
+        self._told_replay = False
         self.set_class(not info_panel, "clear")
 
     def compose(self) -> ComposeResult:
         yield self.importer
-        yield self.info
+        yield self.info.data_bind(FeedScreen.status)
         yield self.video
 
     def on_mount(self) -> None:
-        player = self.session.player
-        player.attach(PlayerBridge(self, self.video), self.video.frame_size)
-        player.set_volume(self.volume)
-        player.set_muted(self.muted)
+        self.session.attach(PlayerBridge(self, self.video), self.video.frame_size)
+        self._refresh_status()
         self.set_interval(0.25, self._tick)
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:
         self.session.start()
-        self._clip_changed()
+        self._refresh_status()
 
     # -- actions -----------------------------------------------------------------------------------
 
     def action_next_clip(self) -> None:
         """Swipe to the next clip."""
         self.session.next()
-        self._clip_changed()
+        self._refresh_status()
 
     def action_previous_clip(self) -> None:
         """Swipe back to the clip before."""
-        before = self.session.current
-        if self.session.previous() is not before:
-            self._clip_changed()
+        self.session.previous()
+        self._refresh_status()
 
     def action_toggle_pause(self) -> None:
         """Pause or resume the clip (and the dwell clock)."""
-        self.session.set_paused(not self.session.paused)
-        self._update_info()
+        self.session.toggle_pause()
+        self._refresh_status()
 
     def action_like(self) -> None:
         """Like or unlike the clip on screen."""
         self.session.toggle_like()
-        self._update_info()
+        self._refresh_status()
 
     def action_save(self) -> None:
         """Save or unsave the clip on screen."""
+        if self.session.current is None:
+            return
         saved = self.session.toggle_save()
         self.notify("Saved" if saved else "Removed from saved", timeout=1.5)
-        self._update_info()
+        self._refresh_status()
 
     def action_follow(self) -> None:
         """Follow or unfollow the creator on screen."""
@@ -141,7 +142,7 @@ class FeedScreen(Screen[None]):
             return
         followed = self.session.toggle_follow()
         self.notify(f"{'Following' if followed else 'Unfollowed'} @{clip.creator}", timeout=1.5)
-        self._update_info()
+        self._refresh_status()
 
     def action_not_interested(self) -> None:
         """Offer: not interested in this clip, or mute its creator, sound or a tag."""
@@ -158,14 +159,14 @@ class FeedScreen(Screen[None]):
             self.notify("Got it: fewer clips like that", timeout=2)
         else:
             self.session.mute(kind, value)
-            self.notify(f"Muted {kind} {value}", timeout=2)
-        self._clip_changed()
+            self.notify(f"Muted {describe_mute(kind, value)}", timeout=2)
+        self._refresh_status()
 
     def action_why(self) -> None:
         """Show why the clip on screen was chosen."""
-        clip = self.session.current
-        if clip is not None:
-            self.app.push_screen(WhyScreen(clip.title or clip.id, self.session.explain()))
+        why = self.session.why()
+        if why is not None:
+            self.app.push_screen(WhyScreen(why))
 
     def action_refresh_for_you(self) -> None:
         """Forget what the feed learned; history, likes and mutes stay."""
@@ -174,32 +175,28 @@ class FeedScreen(Screen[None]):
 
     def action_seek(self, direction: int) -> None:
         """Jump 5 s back or forward."""
-        self.session.player.seek(direction * SEEK_MS)
+        self.session.seek(direction)
+        self._refresh_status()
 
     def action_mute(self) -> None:
         """Mute or unmute."""
-        self.muted = not self.muted
-        self.session.player.set_muted(self.muted)
-        self._update_info()
+        self.session.toggle_mute()
+        self._refresh_status()
 
     def action_volume(self, direction: int) -> None:
         """Turn the volume up or down a step."""
-        self.volume = max(0, min(100, self.volume + direction * VOLUME_STEP))
-        self.session.player.set_volume(self.volume)
-        self.muted = False
-        self.session.player.set_muted(False)
-        self._update_info()
+        self.session.step_volume(direction)
+        self._refresh_status()
 
     def action_speed(self, direction: int) -> None:
         """Play slower or faster, from 0.5x to 2x."""
-        self.speed_index = max(0, min(len(SPEEDS) - 1, self.speed_index + direction))
-        self.session.player.set_rate(SPEEDS[self.speed_index])
-        self._update_info()
+        self.session.step_speed(direction)
+        self._refresh_status()
 
     def action_auto_advance(self) -> None:
         """Toggle going to the next clip when one ends (instead of looping)."""
-        self.session.auto_advance = not self.session.auto_advance
-        self._update_info()
+        self.session.toggle_auto_advance()
+        self._refresh_status()
 
     def action_clear_mode(self) -> None:
         """Hide or show the info panel."""
@@ -214,9 +211,9 @@ class FeedScreen(Screen[None]):
         if message.summary is None:
             self.notify(message.error or "The import could not run", severity="error")
             return
-        added = self.session.add_clips(self.session.store.clips())
+        added = self.session.reload_library()
         self.notify(f"Import done: {added} new clip(s) in the feed", timeout=3)
-        self._update_info()
+        self._refresh_status()
 
     def action_help(self) -> None:
         """Show every key."""
@@ -260,9 +257,8 @@ class FeedScreen(Screen[None]):
 
     @on(ClipEnded)
     def _clip_ended(self, message: ClipEnded) -> None:
-        before = self.session.current
-        if self.session.clip_ended(message.token) is not before:
-            self._clip_changed()
+        self.session.clip_ended(message.token)
+        self._refresh_status()
 
     @on(ClipFailed)
     def _clip_failed(self, message: ClipFailed) -> None:
@@ -271,7 +267,7 @@ class FeedScreen(Screen[None]):
             return
         self.notify(f"Cannot play {clip.location}: {message.reason}", severity="error", timeout=6)
         self.session.clip_failed(message.token)
-        self._clip_changed()
+        self._refresh_status()
 
     # -- covering: modal screens pause the feed and switch the video to its safe path --------------
 
@@ -283,7 +279,7 @@ class FeedScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.session.set_paused(self._paused_before_cover)
         self.video.set_covered(False)
-        self._update_info()
+        self._refresh_status()
 
     # -- display -----------------------------------------------------------------------------------
 
@@ -291,11 +287,20 @@ class FeedScreen(Screen[None]):
     def _picture_shown(self) -> None:
         self.session.picture_shown()
 
-    def _clip_changed(self) -> None:
-        self.video.expect_picture()
-        clip = self.session.current
+    def _refresh_status(self) -> None:
+        self.status = self.session.status()
+
+    def watch_status(self, old: FeedStatus, new: FeedStatus) -> None:
+        if new.stay != old.stay:
+            self.video.expect_picture()
+            self._place_panel(new.clip)
+        if new.round > old.round and not self._told_replay:
+            self._told_replay = True
+            self.notify(REPLAY_NOTICE, timeout=3)
+
+    def _place_panel(self, clip: Clip | None) -> None:
+        """Beside a vertical clip when it leaves room, else below."""
         self.set_class(bool(clip and clip.is_vertical and self._room_beside(clip)), "side")
-        self._update_info()
 
     def _room_beside(self, clip: Clip) -> bool:
         """Whether a vertical clip leaves enough columns for the panel beside it."""
@@ -303,34 +308,8 @@ class FeedScreen(Screen[None]):
         return width - fit_box(clip.width, clip.height, width, height).cols >= SIDE_PANEL_WIDTH + 2
 
     def on_resize(self) -> None:
-        self._clip_changed()
+        self._place_panel(self.status.clip)
 
     def _tick(self) -> None:
         self.session.tick()
-        self._update_info()
-
-    def _update_info(self) -> None:
-        session = self.session
-        clip = session.current
-        flags = [
-            name
-            for name, on_ in (
-                ("paused", session.paused),
-                ("muted", self.muted),
-                (f"{SPEEDS[self.speed_index]}x", SPEEDS[self.speed_index] != 1.0),
-                ("auto-advance", session.auto_advance),
-            )
-            if on_
-        ]
-        if not self.muted:
-            flags.append(f"vol {self.volume}")
-        self.info.show(
-            clip,
-            liked=clip is not None and clip.id in session.liked,
-            saved=clip is not None and clip.id in session.saved,
-            followed=clip is not None and clip.creator in session.followed,
-            place=session.position,
-            position_ms=session.player.position_ms(),
-            length_ms=session.player.length_ms(),
-            flags=" · ".join(flags),
-        )
+        self._refresh_status()

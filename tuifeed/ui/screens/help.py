@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -38,7 +39,7 @@ class HelpScreen(NoticeScreen):
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
         for keys, description in self.rows:
-            table.add_row(keys, description)
+            table.add_row(Text(keys), Text(description))  # remapped keys come from config.toml: never markup
         with Vertical():
             yield Static("[b]tuifeed keys[/b]  (any key closes)")
             yield Static(table)

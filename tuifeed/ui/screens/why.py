@@ -1,16 +1,37 @@
-"""WhyScreen: "Why this clip?", the recommender's real score terms for the clip on screen."""
+"""WhyScreen: "Why this clip?": what chose the clip on screen now, then what counts against it."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from tuifeed.feed import Why
 from tuifeed.ui.screens.notice import NoticeScreen
+
+STILL_LEARNING = "nothing stands out for it yet: the feed is still learning what you like"
+
+
+def why_text(why: Why) -> Text:
+    """The reasons as plain text (names and tags in them are never markup), in sections."""
+    text = Text()
+    text.append("Why this clip?", "bold")
+    text.append("  " + (why.clip.title or why.clip.location.rsplit("/", 1)[-1]))
+    sections = (
+        ("Chosen now because", why.chosen or (STILL_LEARNING,)),
+        ("Counting against it", why.against),
+        ("Kept out of your feed from now on", why.filters),
+    )
+    for heading, reasons in sections:
+        if reasons:
+            text.append(f"\n\n{heading}\n", "bold")
+            text.append("\n".join(f"• {reason}" for reason in reasons))
+    return text
 
 
 class WhyScreen(NoticeScreen):
-    """The reasons behind the clip on screen, largest first; any key closes it."""
+    """The reasons behind the clip on screen; any key closes it."""
 
     DEFAULT_CSS = """
     WhyScreen { align: center middle; }
@@ -20,15 +41,12 @@ class WhyScreen(NoticeScreen):
     }
     """
 
-    def __init__(self, title: str, reasons: list[str]) -> None:
-        """Show `reasons` for the clip called `title`."""
+    def __init__(self, why: Why) -> None:
+        """Show `why`, the session's account of the clip on screen."""
         super().__init__()
-        self.reasons = reasons
-        self._title = title
+        self.why = why
 
     def compose(self) -> ComposeResult:
-        body = "\n".join(f"• {reason}" for reason in self.reasons) or "• nothing stands out yet: still learning"
         with Vertical():
-            yield Static(f"[b]Why this clip?[/b]  {self._title}", markup=True)
-            yield Static(body, markup=False)
-            yield Static("[dim]any key closes; then x: not interested, R: refresh For You[/dim]", markup=True)
+            yield Static(why_text(self.why))
+            yield Static("\n[dim]any key closes; then x: not interested, R: refresh For You[/dim]")

@@ -1,11 +1,14 @@
-"""InfoPanel: who made the clip on screen, its caption, tags and sound, its place in the feed and time."""
+"""InfoPanel: who made the clip on screen, its caption, tags and sound, where you are in the feed, and time."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widget import Widget
 
-from tuifeed.models import Clip
+from tuifeed.feed import FeedStatus
+
+EMPTY = "No clips to play. Import some with: tuifeed import ~/Videos"
 
 
 def time_bar(position_ms: int, length_ms: int, width: int) -> Text:
@@ -25,11 +28,66 @@ def _clock(ms: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class InfoPanel(Widget):
-    """The clip's details, refreshed when the clip changes and as it plays.
+def place(status: FeedStatus) -> str:
+    """Where the person is in the feed, truthfully: "seen 7 of 15", "· round 2" on replays, "· 3 back"."""
+    parts = [f"seen {status.seen} of {status.total}"]
+    if status.round > 1:
+        parts.append(f"round {status.round}")
+    if status.back:
+        parts.append(f"{status.back} back")
+    return " · ".join(parts)
 
-    Its size is fixed by the screen's CSS, so new text only repaints the panel: no layout pass, which
-    would cost the video frames several times a second.
+
+def playback_flags(status: FeedStatus) -> str:
+    """The playback state worth a glance: "paused · muted · 1.5x · auto-advance", or the volume."""
+    flags = [
+        name
+        for name, on in (
+            ("paused", status.paused),
+            ("muted", status.muted),
+            (f"{status.speed:g}x", status.speed != 1.0),
+            ("auto-advance", status.auto_advance),
+        )
+        if on
+    ]
+    if not status.muted:
+        flags.append(f"vol {status.volume}")
+    return " · ".join(flags)
+
+
+def describe(status: FeedStatus, width: int) -> Text:
+    """The panel's text for `status`, `width` cells wide; every outside string is plain text, never markup."""
+    clip = status.clip
+    if clip is None:
+        return Text(EMPTY if status.total == 0 else "")
+    text = Text()
+    text.append(f"@{clip.creator or 'unknown'}", "bold")
+    if status.followed:
+        text.append(" ✓ following", "green")
+    where = place(status)
+    fits = text.cell_len + 3 + len(where) <= width
+    text.append(("   " if fits else "\n") + where, "dim")  # beside a vertical clip the panel is narrow
+    text.append("\n")
+    text.append(clip.title or clip.location.rsplit("/", 1)[-1])
+    if clip.tags:
+        text.append("\n" + " ".join(f"#{tag}" for tag in clip.tags), "cyan")
+    if clip.sound:
+        text.append(f"\n♪ {clip.sound}", "italic")
+    text.append("\n")
+    text.append("♥ liked" if status.liked else "♡", "bold red" if status.liked else "dim")
+    if status.saved:
+        text.append("  ★ saved", "bold yellow")
+    text.append(f"   {playback_flags(status)}", "yellow")
+    text.append("\n")
+    text.append_text(time_bar(status.position_ms, status.length_ms, width))
+    return text
+
+
+class InfoPanel(Widget):
+    """The clip's details, given as a `FeedStatus` (bound to the feed screen's `status`).
+
+    Its size is fixed by the screen's CSS, so a new status only repaints the panel: no layout pass,
+    which would cost the video frames several times a second. Equal statuses do not repaint at all.
     """
 
     DEFAULT_CSS = """
@@ -40,51 +98,7 @@ class InfoPanel(Widget):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._text = Text()
-
-    def show(
-        self,
-        clip: Clip | None,
-        *,
-        liked: bool,
-        saved: bool,
-        followed: bool,
-        place: tuple[int, int],
-        position_ms: int,
-        length_ms: int,
-        flags: str = "",
-    ) -> None:
-        """Describe `clip`; `place` is (n, N), `flags` a short status such as "paused · muted"."""
-        if clip is None:
-            self._set(Text("No clips to play. Import some with: tuifeed import ~/Videos"))
-            return
-        text = Text()
-        text.append(f"@{clip.creator or 'unknown'}", "bold")
-        if followed:
-            text.append(" ✓ following", "green")
-        text.append(f"   {place[0]}/{place[1]}", "dim")
-        text.append("\n")
-        text.append(clip.title or clip.location.rsplit("/", 1)[-1])
-        if clip.tags:
-            text.append("\n" + " ".join(f"#{tag}" for tag in clip.tags), "cyan")
-        if clip.sound:
-            text.append(f"\n♪ {clip.sound}", "italic")
-        text.append("\n")
-        text.append("♥ liked" if liked else "♡", "bold red" if liked else "dim")
-        if saved:
-            text.append("  ★ saved", "bold yellow")
-        if flags:
-            text.append(f"   {flags}", "yellow")
-        text.append("\n")
-        text.append_text(time_bar(position_ms or 0, length_ms or clip.duration_ms or 0, self.size.width - 2))
-        self._set(text)
+    status: reactive[FeedStatus] = reactive(FeedStatus(None))
 
     def render(self) -> Text:
-        return self._text
-
-    def _set(self, text: Text) -> None:
-        if text != self._text:
-            self._text = text
-            self.refresh()
+        return describe(self.status, self.size.width - 2)

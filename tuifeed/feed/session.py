@@ -1,0 +1,435 @@
+"""FeedSession: the clip on screen, the dwell clock, playback controls, and every action turned into records.
+
+The session runs on the UI thread and knows nothing of Textual. The player reports through the UI,
+which calls `clip_ended` / `clip_failed` here; everything the person does goes through a method here,
+which writes the store (durably, one transaction per event) and tells the ranker (at once).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from tuifeed.feed.feedback import feedback, teaches
+from tuifeed.feed.queue import Queue
+from tuifeed.feed.ranker import Ranker
+from tuifeed.feed.status import FeedStatus, Why, explain
+from tuifeed.models import Clip, EventKind, Impression, ImpressionExit, MuteKind
+from tuifeed.player import FrameSizer, Player, PlayerListener
+from tuifeed.recommend import ClipFeatures
+from tuifeed.store import Store
+from tuifeed.store.store import utc_now
+
+CHECKPOINT_SECONDS = 2.0
+"""How often the open impression's dwell is saved, bounding what a killed run can lose."""
+SEEK_MS = 5_000
+VOLUME_STEP = 10
+SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+
+
+@dataclass
+class _Stay:
+    """The clip on screen and what has happened since it appeared."""
+
+    clip: Clip
+    impression_id: int
+    started_at: str
+    token: int
+    came_back: bool
+    replay: bool
+    """Chosen after every clip had been shown: a replay."""
+    last_checkpoint: float
+    dwell: float = 0.0
+    running_since: float | None = None
+    loops: int = 0
+    liked: bool = False
+    saved: bool = False
+    followed: bool = False
+    not_interested: bool = False
+    pictured: bool = False
+
+
+class FeedSession:
+    """One person's feed: which clip is on screen, which comes next, how it plays, and the record of each stay."""
+
+    def __init__(
+        self,
+        store: Store,
+        player: Player,
+        ranker: Ranker,
+        clips: Iterable[Clip],
+        *,
+        auto_advance: bool = False,
+        volume: int = 100,
+        muted: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Build a session over `clips` (the playable library); nothing plays until `start`."""
+        self.store = store
+        self.player = player
+        self.ranker = ranker
+        self.clock = clock
+        self._hidden = store.active(EventKind.NOT_INTERESTED)
+        self._mutes = {kind: store.active(EventKind.mute(kind)) for kind in MuteKind}
+        self.clips = {clip.id: clip for clip in clips if self._allowed(clip)}
+        """The clips this session may show: the library less what the person hid or muted, or failed to play."""
+        self.queue = Queue(ranker, self.clips)
+        self.liked = store.liked_ids()
+        self.saved = store.active(EventKind.SAVE)
+        self.followed = store.active(EventKind.FOLLOW)
+        self.auto_advance = auto_advance
+        self.volume = volume
+        self.muted = muted
+        self.speed = 1.0
+        self._stay: _Stay | None = None
+        self._paused = False
+
+    # -- what is on screen -------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Clip | None:
+        """The clip on screen, if any."""
+        return self._stay.clip if self._stay else None
+
+    @property
+    def paused(self) -> bool:
+        """Whether the person paused (or something covers the feed)."""
+        return self._paused
+
+    @property
+    def database(self) -> str:
+        """The SQLite file the session records into (a worker thread opens its own connection on it)."""
+        return self.store.path
+
+    def status(self) -> FeedStatus:
+        """What the info panel shows now."""
+        stay = self._stay
+        if stay is None:
+            return FeedStatus(None, total=len(self.clips))
+        clip = stay.clip
+        return FeedStatus(
+            clip,
+            stay=stay.impression_id,
+            liked=clip.id in self.liked,
+            saved=clip.id in self.saved,
+            followed=clip.creator in self.followed,
+            seen=self.queue.seen(),
+            total=len(self.clips),
+            round=self.queue.round,
+            back=self.queue.back(),
+            position_ms=self.player.position_ms(),
+            length_ms=self.player.length_ms() or clip.duration_ms or 0,
+            paused=self._paused,
+            muted=self.muted,
+            volume=self.volume,
+            speed=self.speed,
+            auto_advance=self.auto_advance,
+        )
+
+    def why(self) -> Why | None:
+        """Why the clip on screen was chosen now, then what counts against it."""
+        stay = self._stay
+        if stay is None:
+            return None
+        terms = self.ranker.explain(stay.clip.id)
+        return explain(stay.clip, terms, came_back=stay.came_back, replaying=stay.replay)
+
+    def dwell_seconds(self) -> float:
+        """Time the current clip has been on screen, not counting pauses."""
+        stay = self._stay
+        if stay is None:
+            return 0.0
+        running = self.clock() - stay.running_since if stay.running_since is not None else 0.0
+        return stay.dwell + running
+
+    def is_current(self, token: int) -> bool:
+        """Whether a player event with this token is about the clip on screen."""
+        return self._stay is not None and self._stay.token == token
+
+    def attach(self, listener: PlayerListener, sizer: FrameSizer) -> None:
+        """Connect the view that shows the frames, and apply the sound settings to the player."""
+        self.player.attach(listener, sizer)
+        self.player.set_volume(self.volume)
+        self.player.set_muted(self.muted)
+
+    def add_clips(self, clips: Iterable[Clip]) -> int:
+        """Offer clips that arrived while the feed runs (an import); returns how many were new."""
+        new = [
+            clip
+            for clip in clips
+            if clip.id not in self.clips and clip.id not in self.queue.failed and self._allowed(clip)
+        ]
+        self.clips.update((clip.id, clip) for clip in new)
+        self.ranker.add_clips(ClipFeatures.from_clip(clip) for clip in new)
+        if new:
+            self._replan()
+        return len(new)
+
+    def reload_library(self) -> int:
+        """Offer the clips the store gained since the session began (an import finished); returns how many."""
+        return self.add_clips(self.store.clips())
+
+    # -- moving through the feed -------------------------------------------------------------------
+
+    def start(self) -> Clip | None:
+        """Show the first clip; None when the library is empty."""
+        return self._forward()
+
+    def next(self) -> Clip | None:
+        """Swipe to the next clip: forward through history first, then the ranker's pick."""
+        self._finish(ImpressionExit.NEXT)
+        return self._forward()
+
+    def previous(self) -> Clip | None:
+        """Swipe back to the clip before; stays put on the first clip."""
+        clip_id = self.queue.backward()
+        if clip_id is None:
+            return self.current
+        self._finish(ImpressionExit.PREVIOUS)
+        return self._show(clip_id, came_back=True, replay=False)
+
+    def clip_ended(self, token: int) -> Clip | None:
+        """The player reached the end: loop the clip, or advance when auto-advance is on."""
+        if not self.is_current(token):
+            return self.current
+        if self.auto_advance:
+            self._finish(ImpressionExit.ENDED)
+            return self._forward()
+        assert self._stay is not None
+        self._stay.loops += 1
+        self.player.replay()
+        return self.current
+
+    def clip_failed(self, token: int) -> Clip | None:
+        """The clip could not play: record that, forget it for this session, and move on."""
+        if not self.is_current(token) or self._stay is None:
+            return self.current
+        failed = self._stay.clip.id
+        self._finish(ImpressionExit.ERROR)
+        self.queue.failed.add(failed)
+        self.clips.pop(failed, None)
+        return self._forward()
+
+    def quit(self) -> None:
+        """Close the impression on screen; call once as the app exits."""
+        self._finish(ImpressionExit.QUIT)
+
+    # -- playback ----------------------------------------------------------------------------------
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause or resume both the picture and the dwell clock."""
+        if paused == self._paused:
+            return
+        self._paused = paused
+        self.player.set_paused(paused)
+        self._run_clock(not paused)
+
+    def toggle_pause(self) -> None:
+        """Pause if playing, resume if paused."""
+        self.set_paused(not self._paused)
+
+    def seek(self, direction: int) -> None:
+        """Jump 5 s back (-1) or forward (1) in the clip on screen."""
+        self.player.seek(direction * SEEK_MS)
+
+    def step_volume(self, direction: int) -> None:
+        """Turn the volume down (-1) or up (1) one step, which also unmutes."""
+        self.volume = max(0, min(100, self.volume + direction * VOLUME_STEP))
+        self.player.set_volume(self.volume)
+        self.muted = False
+        self.player.set_muted(False)
+
+    def toggle_mute(self) -> None:
+        """Mute or unmute the sound."""
+        self.muted = not self.muted
+        self.player.set_muted(self.muted)
+
+    def step_speed(self, direction: int) -> None:
+        """Play one step slower (-1) or faster (1), from 0.5x to 2x; the speed holds for the clips after."""
+        index = SPEEDS.index(self.speed) + direction
+        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index))]
+        self.player.set_rate(self.speed)
+
+    def toggle_auto_advance(self) -> None:
+        """Switch between looping a clip at its end and going on to the next."""
+        self.auto_advance = not self.auto_advance
+
+    # -- actions on the clip on screen -------------------------------------------------------------
+
+    def toggle_like(self) -> bool:
+        """Like or unlike the clip on screen; returns whether it is liked now."""
+        stay = self._stay
+        if stay is None:
+            return False
+        stay.liked = _toggle(self.liked, stay.clip.id)
+        self.store.record_like(stay.clip.id, stay.liked, utc_now(), during=stay.impression_id)
+        return stay.liked
+
+    def toggle_save(self) -> bool:
+        """Save or unsave the clip on screen (a bookmark and a strong signal); returns whether it is saved."""
+        stay = self._stay
+        if stay is None:
+            return False
+        stay.saved = _toggle(self.saved, stay.clip.id)
+        self.store.record_event(EventKind.SAVE, stay.clip.id, stay.saved, utc_now(), during=stay.impression_id)
+        return stay.saved
+
+    def toggle_follow(self) -> bool:
+        """Follow or unfollow the creator on screen; returns whether they are followed now."""
+        stay = self._stay
+        if stay is None or not stay.clip.creator:
+            return False
+        creator = stay.clip.creator
+        stay.followed = _toggle(self.followed, creator)
+        self.store.record_event(EventKind.FOLLOW, creator, stay.followed, utc_now(), during=stay.impression_id)
+        if stay.followed:
+            self.ranker.follow(creator)
+        else:
+            self.ranker.unfollow(creator)
+        self._replan()
+        return stay.followed
+
+    def not_interested(self) -> Clip | None:
+        """Hide the clip on screen for good, demote what it is made of at once, and move on."""
+        stay = self._stay
+        if stay is None:
+            return None
+        stay.not_interested = True
+        self.store.record_event(EventKind.NOT_INTERESTED, stay.clip.id, True, utc_now(), during=stay.impression_id)
+        hidden = stay.clip.id
+        self._hidden.add(hidden)
+        self._finish(ImpressionExit.NEXT)
+        self._forget(lambda clip: clip.id == hidden)
+        self.queue.upcoming()  # the clip after is chosen again, now that the ranker has learned the demotion
+        return self._forward()
+
+    def mute(self, kind: MuteKind, value: str) -> Clip | None:
+        """Never show clips with this creator, tag or sound again; moves on if the clip on screen has it."""
+        self.store.record_event(EventKind.mute(kind), value, True, utc_now())
+        self._mutes[kind].add(value)
+        self.ranker.mute(kind, value)
+        current = self.current
+        on_screen = current is not None and current.has(kind, value)
+        if on_screen:
+            self._finish(ImpressionExit.NEXT)
+        self._forget(lambda clip: clip.has(kind, value))
+        if on_screen:
+            return self._forward()
+        self._replan()
+        return current
+
+    def refresh_for_you(self) -> None:
+        """Forget what the feed learned (history, likes and mutes are kept)."""
+        self.store.record_event(EventKind.RESET, "for_you", True, utc_now())
+        self.ranker.reset()
+        self._replan()
+
+    def picture_shown(self) -> None:
+        """The clip's first frame reached the screen: dwell counts from now, not from when it was asked for."""
+        stay = self._stay
+        if stay is None or stay.pictured:
+            return
+        stay.pictured = True
+        if stay.running_since is not None:
+            stay.running_since = self.clock()
+
+    def tick(self) -> None:
+        """Save the dwell so far every few seconds, so a killed run loses at most that much."""
+        stay = self._stay
+        if stay is None or self.clock() - stay.last_checkpoint < CHECKPOINT_SECONDS:
+            return
+        stay.last_checkpoint = self.clock()
+        self.store.checkpoint_impression(stay.impression_id, round(self.dwell_seconds() * 1000), stay.loops, utc_now())
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _allowed(self, clip: Clip) -> bool:
+        """Whether the person's hides and mutes let this clip into the session."""
+        if clip.id in self._hidden:
+            return False
+        return not any(clip.has(kind, value) for kind, values in self._mutes.items() for value in values)
+
+    def _forward(self) -> Clip | None:
+        """Show the queue's next clip; None when there is nothing left to show."""
+        clip_id = self.queue.forward()
+        if clip_id is None:
+            return None
+        # The newest clip of a later round is a replay; one reached by walking history forward may not be.
+        return self._show(clip_id, came_back=False, replay=self.queue.round > 1 and self.queue.back() == 0)
+
+    def _show(self, clip_id: str, *, came_back: bool, replay: bool) -> Clip:
+        clip = self.clips[clip_id]
+        token = self.player.play(clip.location, _aspect(clip))
+        if self._paused:
+            self.player.set_paused(True)
+        started_at = utc_now()
+        impression_id = self.store.open_impression(clip.id, started_at, clip.duration_ms, came_back=came_back)
+        self._stay = _Stay(clip, impression_id, started_at, token, came_back, replay, last_checkpoint=self.clock())
+        self._run_clock(not self._paused)
+        self.ranker.shown(clip.id)
+        self._replan()
+        return clip
+
+    def _replan(self) -> None:
+        """Choose the clip that comes next again (after a show, a mute, a follow, a reset) and pre-roll it."""
+        if self._stay is None:
+            return
+        upcoming = self.queue.upcoming()
+        if upcoming is not None:
+            clip = self.clips[upcoming]
+            self.player.preroll(clip.location, _aspect(clip))
+
+    def _forget(self, gone: Callable[[Clip], bool]) -> None:
+        """Drop clips the person hid or muted from this session; history walks past them from now on."""
+        for clip_id in [clip_id for clip_id, clip in self.clips.items() if gone(clip)]:
+            del self.clips[clip_id]
+
+    def _run_clock(self, running: bool) -> None:
+        stay = self._stay
+        if stay is None:
+            return
+        now = self.clock()
+        if running and stay.running_since is None:
+            stay.running_since = now
+        elif not running and stay.running_since is not None:
+            stay.dwell += now - stay.running_since
+            stay.running_since = None
+
+    def _finish(self, exit: ImpressionExit) -> None:
+        """Close the stay on screen in the store and teach the ranker from it (one path: see `feedback`)."""
+        stay = self._stay
+        if stay is None:
+            return
+        self._run_clock(False)
+        self._stay = None
+        impression = Impression(
+            clip_id=stay.clip.id,
+            started_at=stay.started_at,
+            ended_at=utc_now(),
+            dwell_ms=round(stay.dwell * 1000),
+            duration_ms=stay.clip.duration_ms,
+            loops=stay.loops,
+            exit=exit,
+            liked=stay.liked,
+            saved=stay.saved,
+            followed=stay.followed,
+            not_interested=stay.not_interested,
+            came_back=stay.came_back,
+        )
+        self.store.close_impression(stay.impression_id, impression)
+        if teaches(impression):
+            self.ranker.observe(feedback(impression))
+
+
+def _toggle(members: set[str], member: str) -> bool:
+    """Add `member` if absent, else remove it; returns whether it is a member now."""
+    if member in members:
+        members.discard(member)
+        return False
+    members.add(member)
+    return True
+
+
+def _aspect(clip: Clip) -> tuple[int, int] | None:
+    return (clip.width, clip.height) if clip.width and clip.height else None
