@@ -56,7 +56,7 @@ def test_malformed_info_json_says_little(tmp_path: Path, content: str) -> None:
 
 
 def test_nfo_reads_kodi_fields_and_survives_garbage(tmp_path: Path) -> None:
-    """<title>, <plot>, <tag>/<genre>, <studio>, <premiered>, <runtime> are read; bad XML says nothing."""
+    """<title>, <plot>, <tag>/<genre>, <studio>, <premiered>, <runtime> are read; bad XML says why, nothing else."""
     path = tmp_path / "x.nfo"
     path.write_text(
         "<musicvideo><title>T</title><artist>A</artist><plot>P</plot><genre>G</genre>"
@@ -72,7 +72,9 @@ def test_nfo_reads_kodi_fields_and_survives_garbage(tmp_path: Path) -> None:
         "2020-01-02T00:00:00+00:00",
     )
     path.write_text("<movie><title>unclosed")
-    assert read_nfo(path) == Metadata()
+    broken = read_nfo(path)
+    assert broken == Metadata(problems=broken.problems)
+    assert broken.problems == ("ignored: not valid XML (no element found: line 1, column 22)",)
 
 
 def test_container_tags_and_names() -> None:
