@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.text import Text
 
 from tuifeed import __version__, locations
-from tuifeed.config import Config, load_config
+from tuifeed.config import Config, check_bindings, did_you_mean, load_config, shown
 from tuifeed.errors import ConfigError, TuifeedError
 from tuifeed.store import Store
+from tuifeed.text import clean, display_path
 
 if TYPE_CHECKING:
     from tuifeed.recommend import RecommenderSettings
@@ -58,13 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(_with_command(list(sys.argv[1:] if argv is None else argv)))
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        config = load_config(args.config or locations.config_file(), required=args.config is not None)
         if args.command == "doctor":
-            from tuifeed.doctor import run_doctor
-
-            return run_doctor(
-                config, _database_path(args.db, config), _log_path(config), Console(highlight=False, soft_wrap=True)
-            )
+            return _doctor(args)
+        config = _load_config(args)
         _setup_logging(config)
         store = Store(_database_path(args.db, config))
         try:
@@ -72,13 +70,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             store.close()
     except ConfigError as error:
-        console.print(f"[red]config error:[/red] {error}", markup=True)
+        console.print(error_line("config error", error))
         return EXIT_USAGE
     except TuifeedError as error:
-        console.print(f"[red]error:[/red] {error}", markup=True)
+        console.print(error_line("error", error))
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def error_line(label: str, error: Exception | str) -> Text:
+    """`label: message` in red and plain text: paths and names in the message are never read as markup."""
+    return Text.assemble((f"{label}:", "red"), " ", clean(str(error)))
+
+
+def _load_config(args: argparse.Namespace) -> Config:
+    """The config file, with [recommender] and [keys] checked too, whichever command runs."""
+    config = load_config(args.config or locations.config_file(), required=args.config is not None)
+    if config.recommender:
+        recommender_settings(config)
+    if config.keys:
+        check_bindings(config, default_keys())
+    return config
+
+
+def default_keys() -> dict[str, str]:
+    """Each feed binding id with its default keys ("j,down,pagedown"); loads the UI, so only when needed."""
+    from tuifeed.ui.screens.feed import FeedScreen, binding_ids
+
+    keys = {getattr(binding, "id", None): getattr(binding, "key", "") for binding in FeedScreen.BINDINGS}
+    return {binding_id: keys[binding_id] for binding_id in binding_ids()}
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    """doctor runs every check even when the config is bad, using the defaults for the rest."""
+    from tuifeed.doctor import run_doctor
+
+    try:
+        config, problem = _load_config(args), None
+    except ConfigError as error:
+        config, problem = Config(), error
+    return run_doctor(
+        config,
+        _database_path(args.db, config),
+        _log_path(config),
+        Console(highlight=False, soft_wrap=True),
+        config_error=problem,
+    )
 
 
 def _with_command(args: list[str]) -> list[str]:
@@ -115,7 +153,8 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
     if args.command == "library" and args.action == "remove" and args.path is None:
         console.print("usage: tuifeed library remove PATH")
         return EXIT_USAGE
-    return run_library(store, args.path if args.action == "remove" else None, Console(highlight=False))
+    remove = args.path if args.action == "remove" else None
+    return run_library(store, remove, Console(highlight=False), samples=locations.bundled_media())
 
 
 def _play(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
@@ -125,25 +164,23 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
     from tuifeed.render import ColorMode, ColorSystem, detect_color_mode
     from tuifeed.ui.app import TuifeedApp
 
-    _check_keys(config)
     store.recover_open_impressions()
-    root: Path | None = args.path
-    if root is None and store.clip_count() == 0:
-        root = locations.bundled_media()
+    root: Path | None = args.path if args.path is not None else _samples_unless_own_clips(store, console)
     if root is not None:
         if not root.exists():
-            console.print(f"[red]error:[/red] {root}: no such folder", markup=True)
+            console.print(error_line("error", f"{display_path(root)}: no such folder"))
             return 1
         from tuifeed.library import import_paths  # PyAV loads only when there is something to import
 
-        with console.status(f"Reading {root}…"):
+        with console.status(Text(f"Reading {display_path(root)}…")):
             import_paths(store, [root])
     clips = store.clips()
     if args.path is not None:
         prefix = str(Path(os.path.abspath(args.path)))
         clips = [clip for clip in clips if clip.location.startswith(prefix)]
     if not clips:
-        console.print(f"No playable clips{f' in {root}' if root else ''}. Import some: tuifeed import ~/Videos")
+        where = f" in {display_path(root)}" if root else ""
+        console.print(Text(f"No playable clips{where}. Import some: tuifeed import ~/Videos"))
         return 1
 
     system = ColorSystem(config.display.color) if config.display.color != "auto" else detect_color_mode(os.environ)
@@ -166,6 +203,23 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
     return 0
 
 
+def _samples_unless_own_clips(store: Store, console: Console) -> Path | None:
+    """The bundled samples when the library has no clips of its own; once it has, the samples leave it."""
+    from tuifeed.store.files import FileIndex
+
+    samples = locations.bundled_media()
+    index = FileIndex(store)
+    own = [root for root in index.roots() if root.path != str(samples)]
+    if any(root.files > root.missing for root in own):
+        index.remove_root(str(samples))
+        return None
+    if store.clip_count() > 0:
+        return None
+    if own:
+        console.print("Your library has no playable clips yet (see `tuifeed library`); playing the bundled samples.")
+    return samples
+
+
 def recommender_settings(config: Config) -> RecommenderSettings:
     """The recommender's knobs from [recommender], each bad one reported at its line."""
     from tuifeed.recommend import RecommenderSettings
@@ -175,8 +229,8 @@ def recommender_settings(config: Config) -> RecommenderSettings:
     for key, value in config.recommender.items():
         option = known.get(key)
         if option is None:
-            allowed = ", ".join(known)
-            raise config.error_at("recommender", key, f"unknown key {key!r} in [recommender]; allowed: {allowed}")
+            message = f"unknown key {shown(key)} in [recommender]{did_you_mean(key, known)}"
+            raise config.error_at("recommender", key, message)
         if isinstance(option.default, int) and value != int(value):
             raise config.error_at("recommender", key, f"{key} must be a whole number, not {value!r}")
         values[key] = int(value) if isinstance(option.default, int) else float(value)
@@ -185,16 +239,6 @@ def recommender_settings(config: Config) -> RecommenderSettings:
     except ValueError as error:
         key = next((key for key in values if str(error).startswith(key)), next(iter(values), "recommender"))
         raise config.error_at("recommender", key, str(error)) from error
-
-
-def _check_keys(config: Config) -> None:
-    """Reject [keys] entries that name no binding, pointing at their line in config.toml."""
-    from tuifeed.ui.screens.feed import binding_ids
-
-    known = binding_ids()
-    for binding_id in config.keys:
-        if binding_id not in known:
-            raise config.error_at("keys", binding_id, f"unknown binding id {binding_id!r}; allowed: {', '.join(known)}")
 
 
 def _database_path(db: Path | None, config: Config) -> Path:
