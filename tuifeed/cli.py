@@ -148,13 +148,17 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
 
     if args.command == "import":
         return run_import(
-            store, args.paths, as_json=args.json, console=Console(highlight=False), follow_links=args.follow_links
+            store,
+            args.paths,
+            as_json=args.json,
+            console=Console(highlight=False, soft_wrap=True),
+            follow_links=args.follow_links,
         )
     if args.command == "library" and args.action == "remove" and args.path is None:
         console.print("usage: tuifeed library remove PATH")
         return EXIT_USAGE
     remove = args.path if args.action == "remove" else None
-    return run_library(store, remove, Console(highlight=False), samples=locations.bundled_media())
+    return run_library(store, remove, Console(highlight=False, soft_wrap=True), samples=locations.bundled_media())
 
 
 def _play(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:

@@ -119,7 +119,9 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
             continue
         if name not in _SECTIONS:
             allowed = [*_SECTIONS, "recommender", "keys"]
-            raise _error(path, text, None, name, f"unknown section [{shown(name, quote=False)}]{did_you_mean(name, allowed)}")
+            raise _error(
+                path, text, None, name, f"unknown section [{shown(name, quote=False)}]{did_you_mean(name, allowed)}"
+            )
         if not isinstance(value, dict):
             raise _error(path, text, None, name, f"[{name}] must be a table")
         sections[name] = _section(path, text, name, _SECTIONS[name], value)

@@ -94,6 +94,8 @@ def parse_info_json(raw: bytes) -> Metadata:
         data = json.loads(raw)
     except RecursionError:
         return Metadata(problems=("ignored: JSON nested too deeply",))
+    except UnicodeDecodeError:
+        return Metadata(problems=("ignored: not UTF-8 text",))
     except ValueError as error:
         return Metadata(problems=(f"ignored: not valid JSON ({_short(error)})",))
     if not isinstance(data, dict):
