@@ -252,7 +252,7 @@ class _Fields:
         if value > MAX_DURATION_S:
             self.problems.append(f"{key} = {_short(value)} ignored: longer than {MAX_DURATION_S} s")
             return None
-        return round(value * 1000)
+        return round(value * 1000) or None
 
     def timestamp(self, key: str) -> str | None:
         value = self.number(key)
