@@ -218,3 +218,58 @@ def test_markup_in_a_path_is_printed_as_written(tmp_path: Path) -> None:
     result = tuifeed("--db", str(tmp_path / "t.db"), str(weird))
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [f"error: {weird}: no such folder"]
+
+
+def test_samples_leave_the_library_once_own_clips_arrive(tmp_path: Path, media_clips: list[Path]) -> None:
+    """Bundled samples are listed as samples; importing one's own clips makes them leave (history kept)."""
+
+    from tuifeed import locations
+
+    database = str(tmp_path / "t.db")
+    samples = locations.bundled_media()
+    assert tuifeed("--db", database, "import", str(samples)).returncode == 0
+    listed = tuifeed("--db", database, "library").stdout
+    assert f"{samples}  17 files, 0 missing" in listed and "(bundled samples" in listed
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "mine.mp4").write_bytes(media_clips[0].read_bytes() + b"\0")  # its own content, not a sample's
+    assert tuifeed("--db", database, "import", str(own)).returncode == 0
+    listed = tuifeed("--db", database, "library").stdout
+    assert str(samples) not in listed and f"{own}  1 files, 0 missing" in listed
+    assert "18 clips, 17 missing." in listed
+
+
+def test_samples_play_only_without_own_clips(tmp_path: Path, media_clips: list[Path]) -> None:
+    """The top of play: samples for an empty library, a note when the library holds only links, none after."""
+    import io
+
+    from rich.console import Console
+
+    from tuifeed import locations
+    from tuifeed.cli import _samples_unless_own_clips
+    from tuifeed.cli_import import run_import
+    from tuifeed.store import Store
+
+    store = Store(tmp_path / "t.db")
+    quiet = Console(file=io.StringIO())
+    try:
+        buffer = io.StringIO()
+        assert _samples_unless_own_clips(store, Console(file=buffer)) == locations.bundled_media()
+        assert buffer.getvalue() == ""
+        links = tmp_path / "links"
+        links.mkdir()
+        (links / "far.mp4").symlink_to(media_clips[0])
+        run_import(store, [links], as_json=True, console=quiet)
+        assert _samples_unless_own_clips(store, Console(file=buffer, width=200)) == locations.bundled_media()
+        assert "no playable clips yet" in buffer.getvalue()
+        run_import(store, [locations.bundled_media()], as_json=True, console=quiet)
+        assert _samples_unless_own_clips(store, quiet) is None  # the samples are in: play them
+        assert store.clip_count() == 17
+        own = tmp_path / "own"
+        own.mkdir()
+        (own / "mine.mp4").write_bytes(media_clips[1].read_bytes() + b"\0")  # its own content, not a sample's
+        run_import(store, [own], as_json=True, console=quiet)
+        assert _samples_unless_own_clips(store, quiet) is None
+        assert [clip.location for clip in store.clips()] == [str(own / "mine.mp4")]
+    finally:
+        store.close()

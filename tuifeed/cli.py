@@ -19,6 +19,7 @@ from tuifeed import __version__, locations
 from tuifeed.config import Config, check_bindings, did_you_mean, load_config, shown
 from tuifeed.errors import ConfigError, TuifeedError
 from tuifeed.store import Store
+from tuifeed.store.files import FileIndex
 from tuifeed.text import clean, display_path
 
 if TYPE_CHECKING:
@@ -147,13 +148,15 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
     from tuifeed.cli_import import run_import, run_library
 
     if args.command == "import":
-        return run_import(
+        status = run_import(
             store,
             args.paths,
             as_json=args.json,
             console=Console(highlight=False, soft_wrap=True),
             follow_links=args.follow_links,
         )
+        retire_samples(store)
+        return status
     if args.command == "library" and args.action == "remove" and args.path is None:
         console.print("usage: tuifeed library remove PATH")
         return EXIT_USAGE
@@ -208,20 +211,24 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
 
 
 def _samples_unless_own_clips(store: Store, console: Console) -> Path | None:
-    """The bundled samples when the library has no clips of its own; once it has, the samples leave it."""
-    from tuifeed.store.files import FileIndex
-
-    samples = locations.bundled_media()
-    index = FileIndex(store)
-    own = [root for root in index.roots() if root.path != str(samples)]
-    if any(root.files > root.missing for root in own):
-        index.remove_root(str(samples))
+    """The bundled samples to import and play while the library has no clips of its own, else None."""
+    if retire_samples(store) or store.clip_count() > 0:
         return None
-    if store.clip_count() > 0:
-        return None
-    if own:
+    if FileIndex(store).roots():
         console.print("Your library has no playable clips yet (see `tuifeed library`); playing the bundled samples.")
-    return samples
+    return locations.bundled_media()
+
+
+def retire_samples(store: Store) -> bool:
+    """Whether the library has clips of its own; if so the bundled samples leave it (their history stays)."""
+    samples = str(locations.bundled_media())
+    index = FileIndex(store)
+    root = next((root for root in index.roots() if root.path == samples), None)
+    if store.clip_count() - (root.files - root.missing if root else 0) <= 0:
+        return False
+    if root is not None:
+        index.remove_root(samples)
+    return True
 
 
 def recommender_settings(config: Config) -> RecommenderSettings:
