@@ -1,8 +1,10 @@
-"""House rules: each outside library is imported in one room only, checked in a fresh interpreter."""
+"""House rules: each outside library in one room, the rooms layered (import-linter), and lazy loads kept lazy."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +49,41 @@ def test_core_modules_load_without_outside_rooms(module: str, forbidden: tuple[s
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     )
     assert not {name for name in loaded for bad in forbidden if name == bad or name.startswith(bad + ".")}
+
+
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def test_import_contracts_are_kept() -> None:
+    """import-linter's contracts in pyproject.toml hold: the layers, the lone recommender, each library's room."""
+    result = subprocess.run([LINT_IMPORTS, "--no-cache"], capture_output=True, text=True, cwd=PACKAGE.parent, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        ("recommend/_leak.py", "from tuifeed.store import Store", "The recommender stands alone"),
+        ("store/_leak.py", "from tuifeed.feed import FeedSession", "Rooms are layered: cli on top"),
+        ("ui/widgets/_leak.py", "from tuifeed.store.files import FileIndex", "UI widgets never touch the store"),
+        ("library/_leak.py", "import textual", "textual lives in tuifeed.ui"),
+    ],
+)
+def test_import_contracts_catch_a_leak(tmp_path: Path, module: str, line: str, contract: str) -> None:
+    """The contracts bite: a copy of the package with one forbidden import fails the lint, naming the contract."""
+    shutil.copytree(PACKAGE, tmp_path / "tuifeed", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PACKAGE.parent / "pyproject.toml", tmp_path)
+    (tmp_path / "tuifeed" / module).write_text(f'"""A leak."""\n\n{line}\n')
+    result = subprocess.run(
+        [LINT_IMPORTS, "--no-cache"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert f"{contract}" in result.stdout and "BROKEN" in result.stdout
+    broken = [row for row in result.stdout.splitlines() if row.endswith("BROKEN")]
+    assert (len(broken) == 1 and broken[0].startswith(contract[:30])) or contract in result.stdout
