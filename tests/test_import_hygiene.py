@@ -56,7 +56,9 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 def test_import_contracts_are_kept() -> None:
     """import-linter's contracts in pyproject.toml hold: the layers, the lone recommender, each library's room."""
-    result = subprocess.run([LINT_IMPORTS, "--no-cache"], capture_output=True, text=True, cwd=PACKAGE.parent, timeout=120)
+    result = subprocess.run(
+        [LINT_IMPORTS, "--no-cache"], capture_output=True, text=True, cwd=PACKAGE.parent, timeout=120
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "0 broken" in result.stdout
 
