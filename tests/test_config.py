@@ -177,3 +177,14 @@ def test_any_config_text_loads_or_raises_config_error(tmp_path: Path, text: str)
     except ConfigError as error:
         assert "\n" not in str(error)
         assert not any(ord(char) < 0x20 for char in str(error))
+
+
+def test_readme_keys_example_is_valid(tmp_path: Path) -> None:
+    """The [keys] example in the README passes every check, default keys of other actions included."""
+    from tuifeed.cli import default_keys
+
+    readme = (REPO / "README.md").read_text()
+    example = readme.split("```toml\n[keys]\n", 1)[1].split("```", 1)[0]
+    config = load_config(write(tmp_path, "[keys]\n" + example))
+    assert config.keys
+    check_bindings(config, default_keys())

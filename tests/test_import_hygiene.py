@@ -89,3 +89,28 @@ def test_import_contracts_catch_a_leak(tmp_path: Path, module: str, line: str, c
     assert f"{contract}" in result.stdout and "BROKEN" in result.stdout
     broken = [row for row in result.stdout.splitlines() if row.endswith("BROKEN")]
     assert (len(broken) == 1 and broken[0].startswith(contract[:30])) or contract in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("config", "loaded", "not_loaded"),
+    [
+        ("", (), ("textual", "av", "vlc", "tuifeed.recommend")),
+        ('[keys]\nlike = "z"\n', ("textual",), ("av", "vlc")),
+        ("[recommender]\nmax_per_tag = 4\n", ("tuifeed.recommend",), ("textual", "av", "vlc")),
+    ],
+)
+def test_non_play_commands_load_only_what_the_config_needs(
+    tmp_path: Path, config: str, loaded: tuple[str, ...], not_loaded: tuple[str, ...]
+) -> None:
+    """`tuifeed library` checks [keys] and [recommender] by loading the UI or the recommender only when set."""
+    (tmp_path / "config.toml").write_text(config)
+    code = (
+        "import sys\nfrom tuifeed.cli import main\n"
+        f"code = main(['--config', {str(tmp_path / 'config.toml')!r}, '--db', {str(tmp_path / 't.db')!r}, 'library'])\n"
+        "print(code, ' '.join(sorted(sys.modules)))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    status, *modules = output.stdout.splitlines()[-1].split()
+    assert status == "0"
+    assert all(name in modules for name in loaded)
+    assert not [name for name in modules for bad in not_loaded if name == bad or name.startswith(bad + ".")]

@@ -145,9 +145,9 @@ def _dispatch(args: argparse.Namespace, config: Config, store: Store, console: C
 
 
 def _library_command(args: argparse.Namespace, store: Store, console: Console) -> int:
-    from tuifeed.cli_import import run_import, run_library
-
     if args.command == "import":
+        from tuifeed.cli_import import run_import
+
         status = run_import(
             store,
             args.paths,
@@ -160,6 +160,8 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
     if args.command == "library" and args.action == "remove" and args.path is None:
         console.print("usage: tuifeed library remove PATH")
         return EXIT_USAGE
+    from tuifeed.cli_library import run_library
+
     remove = args.path if args.action == "remove" else None
     return run_library(store, remove, Console(highlight=False, soft_wrap=True), samples=locations.bundled_media())
 

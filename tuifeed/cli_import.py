@@ -1,9 +1,8 @@
-"""`tuifeed import` and `tuifeed library`: the import pipeline and library roots on a console."""
+"""`tuifeed import`: the import pipeline on a console, with progress and a summary."""
 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import threading
 import time
@@ -29,7 +28,6 @@ from rich.text import Text
 from tuifeed.errors import TuifeedError
 from tuifeed.library import Failure, ImportProgress, ImportSummary, import_paths
 from tuifeed.store import Store
-from tuifeed.store.files import FileIndex
 from tuifeed.text import clean, display_path
 
 _Run = Callable[..., ImportSummary]
@@ -70,35 +68,6 @@ def run_import(store: Store, paths: list[Path], *, as_json: bool, console: Conso
         console.out(json.dumps(summary.as_dict()), highlight=False)
     else:
         _print_summary(summary, paths, console)
-    return 0
-
-
-def run_library(store: Store, remove: Path | None, console: Console, *, samples: Path | None = None) -> int:
-    """List library roots with their counts, or forget the root `remove` (clips and history stay).
-
-    The root at `samples` (the bundled clips) is marked as such.
-    """
-    index = FileIndex(store)
-    if remove is not None:
-        path = os.path.abspath(remove)
-        forgotten = index.remove_root(path)
-        if forgotten is None:
-            console.print(Text.assemble(("error:", "red"), f" {display_path(path)} is not a library root"))
-            return 1
-        console.print(Text(f"Forgot {display_path(path)}: {forgotten} file locations (clips and history kept)."))
-        return 0
-    roots = index.roots()
-    if not roots:
-        console.print("No library roots yet: run `tuifeed import PATH`.")
-    for root in roots:
-        added = root.added_at[:10]
-        line = Text(display_path(root.path), style="bold")
-        line.append(f"  {root.files} files, {root.missing} missing, added {added}", style="default")
-        if samples is not None and root.path == str(samples):
-            line.append("  (bundled samples: they leave the feed once you import your own clips)", style="dim")
-        console.print(line, soft_wrap=True)
-    total = store.clip_count(include_missing=True)
-    console.print(f"{total} clips, {total - store.clip_count()} missing.")
     return 0
 
 

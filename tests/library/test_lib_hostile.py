@@ -229,3 +229,22 @@ def test_folder_of_links_only_says_so(tmp_path: Path) -> None:
     empty.mkdir()
     out = _tuifeed("--db", str(tmp_path / "t.db"), "import", str(empty), home=tmp_path).stdout.decode()
     assert f"Found no video files in {empty}." in out and "symbolic" not in out
+
+
+def test_a_fifo_swapped_in_after_the_scan_is_not_read(tmp_path: Path) -> None:
+    """Between scan and probe a clip becomes a FIFO: analysing it fails at once instead of blocking."""
+    import threading
+
+    from tuifeed.library.importer import Failure, analyse
+    from tuifeed.library.scan import ScannedFile
+
+    fifo = tmp_path / "clip.mp4"
+    os.mkfifo(fifo)
+    results: list[object] = []
+    worker = threading.Thread(
+        target=lambda: results.append(analyse(ScannedFile(str(fifo), str(tmp_path), 1, 1))), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "analysing a FIFO blocked"
+    assert results == [Failure(fifo, "unreadable: not a regular file")]
