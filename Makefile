@@ -25,6 +25,7 @@ bench: setup-test
 	$(PY) benchmarks/render.py
 	$(PY) benchmarks/import.py
 	$(PY) benchmarks/recommend.py
+	$(PY) benchmarks/store_open.py
 
 media: setup
 	$(PY) media/make_media.py
