@@ -1,4 +1,4 @@
-# tuifeed: `make run` plays the bundled clips, `make test` runs the whole suite. Both set up what is missing.
+# tuifeed: `make run` plays the bundled clips, `make test` runs the suite, `make check` lints. All set up what is missing.
 VENV        := .venv
 PY          := $(VENV)/bin/python
 PYTHON      ?= python3
@@ -18,12 +18,14 @@ check: setup
 	$(VENV)/bin/ruff check tuifeed tests benchmarks media
 	$(VENV)/bin/ruff format --check tuifeed tests benchmarks media
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: setup-test
 	$(PY) benchmarks/playback.py
 	$(PY) benchmarks/render.py
 	$(PY) benchmarks/import.py
 	$(PY) benchmarks/recommend.py
+	$(PY) benchmarks/store_open.py
 
 media: setup
 	$(PY) media/make_media.py

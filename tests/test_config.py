@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tuifeed.config import Config, documented_options, load_config
+from tuifeed.config import Config, check_bindings, documented_options, load_config
 from tuifeed.errors import ConfigError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,7 +44,13 @@ def test_values_are_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "fragment"),
     [
-        ("[player]\nvolume = 50\nvolum = 80\n", 3, "unknown key 'volum' in [player]; allowed: audio_output"),
+        ("[player]\nvolume = 50\nvolum = 80\n", 3, "unknown key 'volum' in [player]; did you mean 'volume'?"),
+        ("[player]\nzzz = 1\n", 2, "unknown key 'zzz' in [player]; allowed: audio_output, volume"),
+        ("[playr]\nvolume = 1\n", 1, "unknown section [playr]; did you mean 'player'?"),
+        ("[player]\nvolume = 1e400\n", 2, "volume must be a whole number, not inf"),
+        ("[player]\nvolume = {a = {b = [1, 2]}}\n", 2, "volume must be a whole number, not {'a': {'b': [1, 2]}}"),
+        ("[recommender]\nexploration_share = nan\n", 2, "exploration_share must be a finite number, not nan"),
+        ('[keys]\nlike = "l,,k"\n', 2, "like must be a string of keys"),
         ("[player]\nvolume = 800\n", 2, "volume = 800 is out of range; use from 0 to 100"),
         ("[player]\nvolume = 'loud'\n", 2, "volume must be a whole number"),
         ('\n[display]\ncolor = "rgb"\n', 3, "color = 'rgb' is not allowed; choose one of 'auto', 'truecolor', '256'"),
@@ -96,3 +104,87 @@ def test_recommender_knobs_are_checked_with_their_line(tmp_path: Path) -> None:
         recommender_settings(config)
     config = load_config(write(tmp_path, "[recommender]\nexploration_share = 0.25\n"))
     assert recommender_settings(config).exploration_share == 0.25
+
+
+def test_huge_and_deep_values_are_one_short_line(tmp_path: Path) -> None:
+    """A megabyte string or TOML nested 100k deep is one short error, never a traceback."""
+    path = write(tmp_path, f'[display]\ncolor = "{"x" * 1_000_000}"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}:2: color = 'xxx")
+    assert len(str(caught.value)) < len(str(path)) + 200
+    path = write(tmp_path, "[player]\nvolume = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        load_config(path)
+
+
+def test_keys_bound_twice_name_both_actions(tmp_path: Path) -> None:
+    """A key taken from another action's defaults, or given to two actions, is an error naming both."""
+    from tuifeed.cli import default_keys
+
+    defaults = default_keys()
+    assert defaults["next_clip"] == "j,down,pagedown"
+    config = load_config(write(tmp_path, '[keys]\nsave = "b"\nlike = "j"\n'))
+    with pytest.raises(ConfigError, match=r":3: key 'j' is bound to both next_clip and like"):
+        check_bindings(config, defaults)
+    config = load_config(write(tmp_path, '[keys]\nlike = "z"\nsave = "z"\n'))
+    with pytest.raises(ConfigError, match=r":3: key 'z' is bound to both like and save"):
+        check_bindings(config, defaults)
+    config = load_config(write(tmp_path, '[keys]\nlike = "z"\nnext_clip = "n,l"\n'))
+    check_bindings(config, defaults)  # l moves off like and onto next_clip: no clash
+    config = load_config(write(tmp_path, '[keys]\nlikes = "z"\n'))
+    with pytest.raises(ConfigError, match=r":2: unknown binding id 'likes'; did you mean 'like'\?"):
+        check_bindings(config, defaults)
+
+
+_SECTION_NAMES = st.sampled_from(["player", "display", "paths", "feed", "keys", "recommender", "sound", "player.x"])
+_KEYS = st.sampled_from(
+    ["volume", "muted", "color", "fps", "seed", "database", "like", "next_clip", "exploration_share", "x y", "é"]
+)
+_VALUES = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.text(max_size=30).map(lambda value: '"' + value.encode("unicode_escape").decode().replace('"', '\\"') + '"'),
+    st.sampled_from(
+        ["true", "false", "[]", "[1, [2]]", "{a = 1}", '"j,down"', '"l"', '""', "1979-05-27", "nan", "-inf"]
+    ),
+)
+
+
+@st.composite
+def _toml_documents(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(0, 4))):
+        lines.append(f"[{draw(_SECTION_NAMES)}]")
+        for _ in range(draw(st.integers(0, 4))):
+            key = draw(_KEYS)
+            lines.append(f'"{key}" = {draw(_VALUES)}' if not key.isidentifier() else f"{key} = {draw(_VALUES)}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(_toml_documents(), st.text(max_size=200)))
+def test_any_config_text_loads_or_raises_config_error(tmp_path: Path, text: str) -> None:
+    """Whatever the file holds, the loader and every later check give a Config or one ConfigError line."""
+    from tuifeed.cli import default_keys, recommender_settings
+
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8", errors="surrogateescape")
+    try:
+        config = load_config(path)
+        recommender_settings(config)
+        check_bindings(config, default_keys())
+    except ConfigError as error:
+        assert "\n" not in str(error)
+        assert not any(ord(char) < 0x20 for char in str(error))
+
+
+def test_readme_keys_example_is_valid(tmp_path: Path) -> None:
+    """The [keys] example in the README passes every check, default keys of other actions included."""
+    from tuifeed.cli import default_keys
+
+    readme = (REPO / "README.md").read_text()
+    example = readme.split("```toml\n[keys]\n", 1)[1].split("```", 1)[0]
+    config = load_config(write(tmp_path, "[keys]\n" + example))
+    assert config.keys
+    check_bindings(config, default_keys())

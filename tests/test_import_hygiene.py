@@ -1,8 +1,10 @@
-"""House rules: each outside library is imported in one room only, checked in a fresh interpreter."""
+"""House rules: each outside library in one room, the rooms layered (import-linter), and lazy loads kept lazy."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +49,68 @@ def test_core_modules_load_without_outside_rooms(module: str, forbidden: tuple[s
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     )
     assert not {name for name in loaded for bad in forbidden if name == bad or name.startswith(bad + ".")}
+
+
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def test_import_contracts_are_kept() -> None:
+    """import-linter's contracts in pyproject.toml hold: the layers, the lone recommender, each library's room."""
+    result = subprocess.run(
+        [LINT_IMPORTS, "--no-cache"], capture_output=True, text=True, cwd=PACKAGE.parent, timeout=120
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        ("recommend/_leak.py", "from tuifeed.store import Store", "The recommender stands alone"),
+        ("store/_leak.py", "from tuifeed.feed import FeedSession", "Rooms are layered: cli on top"),
+        ("ui/widgets/_leak.py", "from tuifeed.store.files import FileIndex", "UI widgets never touch the store"),
+        ("library/_leak.py", "import textual", "textual lives in tuifeed.ui"),
+    ],
+)
+def test_import_contracts_catch_a_leak(tmp_path: Path, module: str, line: str, contract: str) -> None:
+    """The contracts bite: a copy of the package with one forbidden import fails the lint, naming the contract."""
+    shutil.copytree(PACKAGE, tmp_path / "tuifeed", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PACKAGE.parent / "pyproject.toml", tmp_path)
+    (tmp_path / "tuifeed" / module).write_text(f'"""A leak."""\n\n{line}\n')
+    result = subprocess.run(
+        [LINT_IMPORTS, "--no-cache"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert f"{contract}" in result.stdout and "BROKEN" in result.stdout
+    broken = [row for row in result.stdout.splitlines() if row.endswith("BROKEN")]
+    assert (len(broken) == 1 and broken[0].startswith(contract[:30])) or contract in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("config", "loaded", "not_loaded"),
+    [
+        ("", (), ("textual", "av", "vlc", "tuifeed.recommend")),
+        ('[keys]\nlike = "z"\n', ("textual",), ("av", "vlc")),
+        ("[recommender]\nmax_per_tag = 4\n", ("tuifeed.recommend",), ("textual", "av", "vlc")),
+    ],
+)
+def test_non_play_commands_load_only_what_the_config_needs(
+    tmp_path: Path, config: str, loaded: tuple[str, ...], not_loaded: tuple[str, ...]
+) -> None:
+    """`tuifeed library` checks [keys] and [recommender] by loading the UI or the recommender only when set."""
+    (tmp_path / "config.toml").write_text(config)
+    code = (
+        "import sys\nfrom tuifeed.cli import main\n"
+        f"code = main(['--config', {str(tmp_path / 'config.toml')!r}, '--db', {str(tmp_path / 't.db')!r}, 'library'])\n"
+        "print(code, ' '.join(sorted(sys.modules)))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    status, *modules = output.stdout.splitlines()[-1].split()
+    assert status == "0"
+    assert all(name in modules for name in loaded)
+    assert not [name for name in modules for bad in not_loaded if name == bad or name.startswith(bad + ".")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -230,4 +231,29 @@ def test_migration_fills_stays_and_sequence_from_older_rows(tmp_path: Path) -> N
     assert reset is not None and (impressions[1].seq or 0) < reset < (impressions[2].seq or 0)
     store.record_event(EventKind.SAVE, "b", True, "2026-02-01T00:00:00.000")
     assert store.last_seq(EventKind.SAVE) == 8  # seven old rows, then this one
+
+
+def test_names_that_are_not_utf8_are_stored_as_their_bytes(tmp_path: Path) -> None:
+    """A path read with surrogate escapes goes in and comes back the same, in files, roots and clips."""
+    from tuifeed.store.files import FileIndex, FileRow
+
+    folder = os.fsdecode(str(tmp_path).encode() + b"/caf\xe9")  # Latin-1, as an old camera might write
+    path = folder + os.fsdecode(b"/clip \xff.mp4")
+    database = tmp_path / "t.db"
+    store = Store(database)
+    index = FileIndex(store)
+    index.add_root(folder)
+    store.upsert_clips([Clip(id="c" * 32, location=path, title="clip")])
+    index.put([FileRow(path=path, root=folder, clip_id="c" * 32, content_hash="c" * 32, size=1, mtime_ns=2)])
+    store.close()
+
+    store = Store(database)
+    index = FileIndex(store)
+    assert [clip.location for clip in store.clips()] == [path]
+    assert index.get(path) is not None and list(index.stamps(folder)) == [path]
+    assert [root.path for root in index.roots()] == [folder]
+    raw = store.db.execute("SELECT CAST(location AS BLOB), typeof(location) FROM clips").fetchone()
+    assert raw == (os.fsencode(path), "text")
+    assert index.remove_root(folder) == 1
+    assert store.clips() == []
     store.close()

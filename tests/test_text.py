@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import os
 
-from tuifeed.text import clean
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tuifeed.text import clean, display_path
 
 
 @pytest.mark.parametrize(
@@ -50,3 +54,42 @@ def test_idempotent() -> None:
     """Cleaning twice changes nothing more."""
     once = clean("\x1b]8;;file:///etc/passwd\x1b\\x\u202e\udc80")
     assert clean(once) == once
+
+
+_UNSAFE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\u200e\u200f\u2028\u2029"
+_ANY_TEXT = st.text(alphabet=st.characters(codec=None, categories=None), max_size=300)
+"""Any code points, lone surrogates and every control included."""
+
+
+def _safe(shown: str, multiline: bool) -> bool:
+    return not any(
+        (ord(char) < 0x20 and not (multiline and char == "\n"))
+        or 0x7F <= ord(char) < 0xA0
+        or 0xD800 <= ord(char) <= 0xDFFF
+        or char in _UNSAFE
+        for char in shown
+    )
+
+
+@settings(max_examples=500)
+@given(value=_ANY_TEXT, multiline=st.booleans())
+def test_any_text_comes_out_safe_and_stable(value: str, multiline: bool) -> None:
+    """Whatever goes in, nothing a terminal acts on comes out, it encodes as UTF-8, and cleaning is idempotent."""
+    shown = clean(value, multiline=multiline)
+    assert _safe(shown, multiline)
+    shown.encode("utf-8")
+    assert clean(shown, multiline=multiline) == shown
+
+
+@given(value=st.text(alphabet=st.characters(categories=("L", "M", "N", "P", "S", "Zs"), exclude_characters=_UNSAFE)))
+def test_printable_text_is_the_identity(value: str) -> None:
+    """Letters, marks, digits, punctuation, symbols and spaces are never touched."""
+    assert clean(value) == value
+
+
+@given(name=st.binary(min_size=1, max_size=60).filter(lambda raw: b"\0" not in raw))
+def test_any_file_name_displays_safely(name: bytes) -> None:
+    """Any bytes a file name can hold display as safe, valid UTF-8 text."""
+    shown = display_path(os.fsdecode(name))
+    assert _safe(shown, multiline=False)
+    shown.encode("utf-8")

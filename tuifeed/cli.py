@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.text import Text
 
 from tuifeed import __version__, locations
-from tuifeed.config import Config, load_config
+from tuifeed.config import Config, check_bindings, did_you_mean, load_config, shown
 from tuifeed.errors import ConfigError, TuifeedError
 from tuifeed.store import Store
+from tuifeed.store.files import FileIndex
+from tuifeed.text import clean, display_path
 
 if TYPE_CHECKING:
     from tuifeed.recommend import RecommenderSettings
@@ -59,13 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(_with_command(list(sys.argv[1:] if argv is None else argv)))
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        config = load_config(args.config or locations.config_file(), required=args.config is not None)
         if args.command == "doctor":
-            from tuifeed.doctor import run_doctor
-
-            return run_doctor(
-                config, _database_path(args.db, config), _log_path(config), Console(highlight=False, soft_wrap=True)
-            )
+            return _doctor(args)
+        config = _load_config(args)
         _setup_logging(config)
         store = Store(_database_path(args.db, config))
         try:
@@ -73,13 +72,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             store.close()
     except ConfigError as error:
-        console.print(f"[red]config error:[/red] {error}", markup=True)
+        console.print(error_line("config error", error))
         return EXIT_USAGE
     except TuifeedError as error:
-        console.print(f"[red]error:[/red] {error}", markup=True)
+        console.print(error_line("error", error))
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def error_line(label: str, error: Exception | str) -> Text:
+    """`label: message` in red and plain text: paths and names in the message are never read as markup."""
+    return Text.assemble((f"{label}:", "red"), " ", clean(str(error)))
+
+
+def _load_config(args: argparse.Namespace) -> Config:
+    """The config file, with [recommender] and [keys] checked too, whichever command runs."""
+    config = load_config(args.config or locations.config_file(), required=args.config is not None)
+    if config.recommender:
+        recommender_settings(config)
+    if config.keys:
+        check_bindings(config, default_keys())
+    return config
+
+
+def default_keys() -> dict[str, str]:
+    """Each feed binding id with its default keys ("j,down,pagedown"); loads the UI, so only when needed."""
+    from tuifeed.ui.screens.feed import FeedScreen, binding_ids
+
+    keys = {getattr(binding, "id", None): getattr(binding, "key", "") for binding in FeedScreen.BINDINGS}
+    return {binding_id: keys[binding_id] for binding_id in binding_ids()}
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    """doctor runs every check even when the config is bad, using the defaults for the rest."""
+    from tuifeed.doctor import run_doctor
+
+    try:
+        config, problem = _load_config(args), None
+    except ConfigError as error:
+        config, problem = Config(), error
+    return run_doctor(
+        config,
+        _database_path(args.db, config),
+        _log_path(config),
+        Console(highlight=False, soft_wrap=True),
+        config_error=problem,
+    )
 
 
 def _with_command(args: list[str]) -> list[str]:
@@ -107,16 +146,25 @@ def _dispatch(args: argparse.Namespace, config: Config, store: Store, console: C
 
 
 def _library_command(args: argparse.Namespace, store: Store, console: Console) -> int:
-    from tuifeed.cli_import import run_import, run_library
-
     if args.command == "import":
-        return run_import(
-            store, args.paths, as_json=args.json, console=Console(highlight=False), follow_links=args.follow_links
+        from tuifeed.cli_import import run_import
+
+        status = run_import(
+            store,
+            args.paths,
+            as_json=args.json,
+            console=Console(highlight=False, soft_wrap=True),
+            follow_links=args.follow_links,
         )
+        retire_samples(store)
+        return status
     if args.command == "library" and args.action == "remove" and args.path is None:
         console.print("usage: tuifeed library remove PATH")
         return EXIT_USAGE
-    return run_library(store, args.path if args.action == "remove" else None, Console(highlight=False))
+    from tuifeed.cli_library import run_library
+
+    remove = args.path if args.action == "remove" else None
+    return run_library(store, remove, Console(highlight=False, soft_wrap=True), samples=locations.bundled_media())
 
 
 def _play(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
@@ -126,25 +174,23 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
     from tuifeed.render import ColorMode, ColorSystem, detect_color_mode
     from tuifeed.ui.app import TuifeedApp
 
-    _check_keys(config)
     store.recover_open_impressions()
-    root: Path | None = args.path
-    if root is None and store.clip_count() == 0:
-        root = locations.bundled_media()
+    root: Path | None = args.path if args.path is not None else _samples_unless_own_clips(store, console)
     if root is not None:
         if not root.exists():
-            console.print(f"[red]error:[/red] {root}: no such folder", markup=True)
+            console.print(error_line("error", f"{display_path(root)}: no such folder"))
             return 1
         from tuifeed.library import import_paths  # PyAV loads only when there is something to import
 
-        with console.status(f"Reading {root}…"):
+        with console.status(Text(f"Reading {display_path(root)}…")):
             import_paths(store, [root])
     clips = store.clips()
     if args.path is not None:
         prefix = str(Path(os.path.abspath(args.path)))
         clips = [clip for clip in clips if clip.location.startswith(prefix)]
     if not clips:
-        console.print(f"No playable clips{f' in {root}' if root else ''}. Import some: tuifeed import ~/Videos")
+        where = f" in {display_path(root)}" if root else ""
+        console.print(Text(f"No playable clips{where}. Import some: tuifeed import ~/Videos"))
         return 1
 
     system = ColorSystem(config.display.color) if config.display.color != "auto" else detect_color_mode(os.environ)
@@ -176,6 +222,27 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
     return 0
 
 
+def _samples_unless_own_clips(store: Store, console: Console) -> Path | None:
+    """The bundled samples to import and play while the library has no clips of its own, else None."""
+    if retire_samples(store) or store.clip_count() > 0:
+        return None
+    if FileIndex(store).roots():
+        console.print("Your library has no playable clips yet (see `tuifeed library`); playing the bundled samples.")
+    return locations.bundled_media()
+
+
+def retire_samples(store: Store) -> bool:
+    """Whether the library has clips of its own; if so the bundled samples leave it (their history stays)."""
+    samples = str(locations.bundled_media())
+    index = FileIndex(store)
+    root = next((root for root in index.roots() if root.path == samples), None)
+    if store.clip_count() - (root.files - root.missing if root else 0) <= 0:
+        return False
+    if root is not None:
+        index.remove_root(samples)
+    return True
+
+
 def recommender_settings(config: Config) -> RecommenderSettings:
     """The recommender's knobs from [recommender], each bad one reported at its line."""
     from tuifeed.recommend import RecommenderSettings
@@ -185,8 +252,8 @@ def recommender_settings(config: Config) -> RecommenderSettings:
     for key, value in config.recommender.items():
         option = known.get(key)
         if option is None:
-            allowed = ", ".join(known)
-            raise config.error_at("recommender", key, f"unknown key {key!r} in [recommender]; allowed: {allowed}")
+            message = f"unknown key {shown(key)} in [recommender]{did_you_mean(key, known)}"
+            raise config.error_at("recommender", key, message)
         if isinstance(option.default, int) and value != int(value):
             raise config.error_at("recommender", key, f"{key} must be a whole number, not {value!r}")
         values[key] = int(value) if isinstance(option.default, int) else float(value)
@@ -195,16 +262,6 @@ def recommender_settings(config: Config) -> RecommenderSettings:
     except ValueError as error:
         key = next((key for key in values if str(error).startswith(key)), next(iter(values), "recommender"))
         raise config.error_at("recommender", key, str(error)) from error
-
-
-def _check_keys(config: Config) -> None:
-    """Reject [keys] entries that name no binding, pointing at their line in config.toml."""
-    from tuifeed.ui.screens.feed import binding_ids
-
-    known = binding_ids()
-    for binding_id in config.keys:
-        if binding_id not in known:
-            raise config.error_at("keys", binding_id, f"unknown binding id {binding_id!r}; allowed: {', '.join(known)}")
 
 
 def _database_path(db: Path | None, config: Config) -> Path:

@@ -1,9 +1,8 @@
-"""`tuifeed import` and `tuifeed library`: the import pipeline and library roots on a console."""
+"""`tuifeed import`: the import pipeline on a console, with progress and a summary."""
 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import threading
 import time
@@ -27,9 +26,9 @@ from rich.table import Table
 from rich.text import Text
 
 from tuifeed.errors import TuifeedError
-from tuifeed.library import ImportProgress, ImportSummary, import_paths
+from tuifeed.library import Failure, ImportProgress, ImportSummary, import_paths
 from tuifeed.store import Store
-from tuifeed.store.files import FileIndex
+from tuifeed.text import clean, display_path
 
 _Run = Callable[..., ImportSummary]
 """import_paths with everything but the progress callback bound."""
@@ -44,8 +43,10 @@ def run_import(store: Store, paths: list[Path], *, as_json: bool, console: Conso
     """Import `paths` with progress on `console`, then print the summary; the exit status.
 
     A terminal gets a Rich progress bar, anything else a plain line per LOG_EVERY files; `as_json`
-    prints only the summary as one JSON object. Ctrl-C stops after the current batch, keeping what
-    was imported. Returns 0 when the run completed (even with failed files), 1 when it could not run.
+    prints only the summary as one JSON object, in ASCII (every other character escaped), so it is
+    valid UTF-8 and holds no control byte whatever the names. Ctrl-C stops after the current batch,
+    keeping what was imported. Returns 0 when the run completed (even with failed files), 1 when it
+    could not run.
     """
     stop = threading.Event()
     run: _Run = partial(import_paths, store, paths, should_stop=stop.is_set, follow_links=follow_links)
@@ -59,38 +60,14 @@ def run_import(store: Store, paths: list[Path], *, as_json: bool, console: Conso
                 summary = _with_log(run, console)
     except TuifeedError as error:
         if as_json:
-            console.out(json.dumps({"error": str(error)}), highlight=False)
+            console.out(json.dumps({"error": clean(str(error))}), highlight=False)
         else:
-            console.print(f"[red]error:[/] {error}", highlight=False)
+            console.print(Text.assemble(("error:", "red"), " ", clean(str(error))))
         return 1
     if as_json:
-        console.out(json.dumps(summary.as_dict(), ensure_ascii=False), highlight=False)
+        console.out(json.dumps(summary.as_dict()), highlight=False)
     else:
-        _print_summary(summary, console)
-    return 0
-
-
-def run_library(store: Store, remove: Path | None, console: Console) -> int:
-    """List library roots with their counts, or forget the root `remove` (clips and history stay)."""
-    index = FileIndex(store)
-    if remove is not None:
-        path = os.path.abspath(remove)
-        forgotten = index.remove_root(path)
-        if forgotten is None:
-            console.print(f"[red]error:[/] {path} is not a library root", highlight=False)
-            return 1
-        console.print(f"Forgot {path}: {forgotten} file locations (clips and history kept).", highlight=False)
-        return 0
-    roots = index.roots()
-    if not roots:
-        console.print("No library roots yet: run `tuifeed import PATH`.")
-    for root in roots:
-        added = root.added_at[:10]
-        line = Text(root.path, style="bold")
-        line.append(f"  {root.files} files, {root.missing} missing, added {added}", style="default")
-        console.print(line, soft_wrap=True)
-    total = store.clip_count(include_missing=True)
-    console.print(f"{total} clips, {total - store.clip_count()} missing.")
+        _print_summary(summary, paths, console)
     return 0
 
 
@@ -137,17 +114,30 @@ def _with_log(run: _Run, console: Console) -> ImportSummary:
     return run(progress=report)
 
 
-def _print_summary(summary: ImportSummary, console: Console) -> None:
+def _print_summary(summary: ImportSummary, paths: list[Path], console: Console) -> None:
     if summary.stopped:
         console.print("[yellow]Stopped:[/] what was imported is kept; run the import again to resume.")
     counts = Table(*_COUNTS, title="Import summary")
     counts.add_row(*(str(getattr(summary, name)) for name in _COUNTS))
     console.print(counts)
-    if summary.failures:
-        failures = Table("path", "reason", title="Failures")
-        for failure in summary.failures:
-            failures.add_row(Text(str(failure.path)), Text(failure.reason))
-        console.print(failures)
+    _print_table("Failures", summary.failures, console)
+    _print_table("Imported, but not all of it was used", summary.warnings, console)
+    if summary.links_skipped:
+        console.print(
+            f"Skipped {summary.links_skipped} symbolic link(s) to videos or folders outside "
+            f"{'this folder' if len(paths) == 1 else 'these folders'}; use --follow-links to follow them."
+        )
+    if summary.found == 0 and not summary.stopped:
+        console.print(Text(f"Found no video files in {', '.join(display_path(path) for path in paths)}."))
+
+
+def _print_table(title: str, items: tuple[Failure, ...], console: Console) -> None:
+    if not items:
+        return
+    table = Table("path", "reason", title=title)
+    for item in items:
+        table.add_row(Text(display_path(item.path)), Text(item.reason))
+    console.print(table)
 
 
 @contextmanager

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
+import math
 import re
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from tuifeed.errors import ConfigError
+from tuifeed.text import clean
+
+MAX_SHOWN = 40
+"""Characters of a bad value quoted in an error; a huge or nested value is cut to this."""
 
 
 def _option(
@@ -96,6 +103,8 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
     text = _source_text(path)
     try:
         data = tomllib.loads(text)
+    except RecursionError as error:
+        raise ConfigError(str(path), "not valid TOML: values nested too deeply") from error
     except tomllib.TOMLDecodeError as error:
         where = re.search(r"\(at line (\d+), column \d+\)", str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
@@ -109,12 +118,9 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
             sections["recommender"] = _numbers(path, text, value)
             continue
         if name not in _SECTIONS:
+            allowed = [*_SECTIONS, "recommender", "keys"]
             raise _error(
-                path,
-                text,
-                None,
-                name,
-                f"unknown section [{name}]; allowed: {', '.join([*_SECTIONS, 'recommender', 'keys'])}",
+                path, text, None, name, f"unknown section [{shown(name, quote=False)}]{did_you_mean(name, allowed)}"
             )
         if not isinstance(value, dict):
             raise _error(path, text, None, name, f"[{name}] must be a table")
@@ -128,18 +134,18 @@ def _section(path: Path, text: str, name: str, kind: type, values: dict[str, Any
     for key, value in values.items():
         option = known.get(key)
         if option is None:
-            raise _error(path, text, name, key, f"unknown key {key!r} in [{name}]; allowed: {', '.join(known)}")
+            raise _error(path, text, name, key, f"unknown key {shown(key)} in [{name}]{did_you_mean(key, known)}")
         expected = type(option.default)
         if type(value) is not expected:
-            raise _error(path, text, name, key, f"{key} must be {_kind(expected)}, not {value!r}")
+            raise _error(path, text, name, key, f"{key} must be {_kind(expected)}, not {shown(value)}")
         meta = option.metadata
         if meta["choices"] and value not in meta["choices"]:
             allowed = ", ".join(repr(choice) for choice in meta["choices"])
-            raise _error(path, text, name, key, f"{key} = {value!r} is not allowed; choose one of {allowed}")
+            raise _error(path, text, name, key, f"{key} = {shown(value)} is not allowed; choose one of {allowed}")
         low, high = meta["low"], meta["high"]
         if (low is not None and value < low) or (high is not None and value > high):
             bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
-            raise _error(path, text, name, key, f"{key} = {value!r} is out of range; use {bounds}")
+            raise _error(path, text, name, key, f"{key} = {shown(value)} is out of range; use {bounds}")
         checked[key] = value
     return kind(**checked)
 
@@ -148,8 +154,10 @@ def _keys(path: Path, text: str, values: Any) -> dict[str, str]:
     if not isinstance(values, dict):
         raise _error(path, text, None, "keys", '[keys] must be a table of binding id = "keys"')
     for key, value in values.items():
-        if not isinstance(value, str) or not value.strip():
-            raise _error(path, text, "keys", key, f'{key} must be a string of keys such as "j,down"')
+        if not isinstance(value, str) or not value.strip() or not all(part.strip() for part in value.split(",")):
+            raise _error(
+                path, text, "keys", key, f'{shown(key, quote=False)} must be a string of keys such as "j,down"'
+            )
     return dict(values)
 
 
@@ -157,9 +165,46 @@ def _numbers(path: Path, text: str, values: Any) -> dict[str, float]:
     if not isinstance(values, dict):
         raise _error(path, text, None, "recommender", "[recommender] must be a table of numbers")
     for key, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _error(path, text, "recommender", key, f"{key} must be a number, not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            message = f"{shown(key, quote=False)} must be a finite number, not {shown(value)}"
+            raise _error(path, text, "recommender", key, message)
     return dict(values)
+
+
+def check_bindings(config: Config, defaults: Mapping[str, str]) -> None:
+    """Reject [keys] that name no binding, or that leave one key bound to two actions.
+
+    `defaults` maps each binding id to its default keys ("j,down"); an override replaces them.
+    """
+    for binding_id in config.keys:
+        if binding_id not in defaults:
+            message = f"unknown binding id {shown(binding_id)}{did_you_mean(binding_id, defaults)}"
+            raise config.error_at("keys", binding_id, message)
+    owner: dict[str, str] = {}
+    for binding_id, default in defaults.items():
+        for key in _split_keys(config.keys.get(binding_id, default)):
+            other = owner.setdefault(key, binding_id)
+            if other != binding_id:
+                changed = binding_id if binding_id in config.keys else other
+                message = f"key {shown(key)} is bound to both {other} and {binding_id}; give one of them another key"
+                raise config.error_at("keys", changed, message)
+
+
+def _split_keys(keys: str) -> list[str]:
+    return list(dict.fromkeys(part.strip() for part in keys.split(",") if part.strip()))
+
+
+def shown(value: object, *, quote: bool = True) -> str:
+    """A value from the file as it may appear in an error: clean, quoted, cut to MAX_SHOWN characters."""
+    text = clean(repr(value) if quote else str(value))
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+def did_you_mean(word: str, allowed: Iterable[str]) -> str:
+    """ "; did you mean 'x'?" for a near miss, else the list of what is allowed."""
+    allowed = list(allowed)
+    close = difflib.get_close_matches(word, allowed, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
 
 
 def _kind(expected: type) -> str:

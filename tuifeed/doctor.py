@@ -9,21 +9,36 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from tuifeed import locations
 from tuifeed.config import Config
-from tuifeed.errors import PlayerUnavailable
+from tuifeed.errors import ConfigError, PlayerUnavailable
 from tuifeed.player.vlc_engine import libvlc_plugin_cache, libvlc_version
 from tuifeed.render import ColorSystem, detect_color_mode
+from tuifeed.text import clean
 
 MIN_COLUMNS, MIN_ROWS = 40, 12
 
 
-def run_doctor(config: Config, database: Path, log: Path, console: Console) -> int:
-    """Print one line per check; exit 0 when playback can work, 1 otherwise."""
-    checks = [_libvlc(), _terminal(config), _config(config), _data(database), (True, f"log file {log}"), _media()]
+def run_doctor(
+    config: Config, database: Path, log: Path, console: Console, *, config_error: ConfigError | None = None
+) -> int:
+    """Print one line per check; exit 0 when playback can work, 1 otherwise.
+
+    With `config_error` the config line fails with it and the other checks run on the defaults.
+    """
+    checks = [
+        _libvlc(),
+        _terminal(config),
+        _config(config, config_error),
+        _data(database),
+        (True, f"log file {log}"),
+        _media(),
+    ]
     for ok, line in checks:
-        console.print(f"[green]ok[/green]    {line}" if ok else f"[red]fail[/red]  {line}", markup=True)
+        verdict = ("ok    ", "green") if ok else ("fail  ", "red")
+        console.print(Text.assemble(verdict, clean(line)))
     failed = sum(not ok for ok, _ in checks)
     console.print("All good." if not failed else f"{failed} problem(s); see the lines marked fail.")
     return 1 if failed else 0
@@ -40,7 +55,9 @@ def _libvlc() -> tuple[bool, str]:
     return True, f"libvlc {version}, plugin cache {cache}"
 
 
-def _config(config: Config) -> tuple[bool, str]:
+def _config(config: Config, error: ConfigError | None) -> tuple[bool, str]:
+    if error is not None:
+        return False, f"config error: {error} (the other checks use the defaults)"
     if config.source is None:
         return True, f"config {locations.config_file()} not present: using the defaults (see config.toml)"
     return True, f"config {config.source} is valid"

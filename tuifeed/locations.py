@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import site
+import sys
 from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path, user_log_path
@@ -37,5 +39,13 @@ def log_file() -> Path:
 
 
 def bundled_media() -> Path:
-    """The sample library shipped in the repository's media/ folder."""
-    return Path(__file__).resolve().parent.parent / "media"
+    """The bundled sample clips: the checkout's media/ folder, else where the wheel installed them.
+
+    A wheel puts them in share/tuifeed/media under the install prefix: the venv (pip, pipx, uv
+    tool), or the user base for `pip install --user`.
+    """
+    checkout = Path(__file__).resolve().parent.parent / "media"
+    if (checkout / "make_media.py").is_file():
+        return checkout
+    installed = [Path(prefix, "share", APP_NAME, "media") for prefix in (sys.prefix, site.getuserbase())]
+    return next((folder for folder in installed if folder.is_dir()), installed[0])

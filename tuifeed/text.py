@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 _BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -29,3 +30,8 @@ def clean(value: str, *, multiline: bool = False) -> str:
     """
     cleaned = value.translate(_MULTI_LINE if multiline else _SINGLE_LINE)
     return _SURROGATE.sub("\ufffd", cleaned)
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as a person should see it: bytes that are not UTF-8 as U+FFFD, controls made visible."""
+    return clean(os.fsencode(path).decode("utf-8", "replace"))

@@ -16,7 +16,8 @@ import pytest
 from conftest import BAD, GOOD, make_clip
 from rich.console import Console
 
-from tuifeed.cli_import import run_import, run_library
+from tuifeed.cli_import import run_import
+from tuifeed.cli_library import run_library
 from tuifeed.library import ImportProgress, ImportSummary, ProgressCallback, import_paths
 from tuifeed.store import Store
 

@@ -56,7 +56,7 @@ def test_malformed_info_json_says_little(tmp_path: Path, content: str) -> None:
 
 
 def test_nfo_reads_kodi_fields_and_survives_garbage(tmp_path: Path) -> None:
-    """<title>, <plot>, <tag>/<genre>, <studio>, <premiered>, <runtime> are read; bad XML says nothing."""
+    """<title>, <plot>, <tag>/<genre>, <studio>, <premiered>, <runtime> are read; bad XML says why, nothing else."""
     path = tmp_path / "x.nfo"
     path.write_text(
         "<musicvideo><title>T</title><artist>A</artist><plot>P</plot><genre>G</genre>"
@@ -72,7 +72,9 @@ def test_nfo_reads_kodi_fields_and_survives_garbage(tmp_path: Path) -> None:
         "2020-01-02T00:00:00+00:00",
     )
     path.write_text("<movie><title>unclosed")
-    assert read_nfo(path) == Metadata()
+    broken = read_nfo(path)
+    assert broken == Metadata(problems=broken.problems)
+    assert broken.problems == ("ignored: not valid XML (no element found: line 1, column 22)",)
 
 
 def test_container_tags_and_names() -> None:
@@ -101,3 +103,56 @@ def test_merge_takes_the_first_value_and_unions_tags() -> None:
     )
     assert (merged.title, merged.creator, merged.description) == ("From sidecar #one", "Tagger", "see #two")
     assert merged.tags == ("Dogs", "one", "two", "cats")
+
+
+def test_a_fifo_in_a_sidecars_place_is_never_read(tmp_path: Path) -> None:
+    """A FIFO swapped in after the scan is opened without blocking and refused: no writer needed."""
+    import os
+    import threading
+
+    fifo = tmp_path / "x.info.json"
+    os.mkfifo(fifo)
+    result: list[Metadata] = []
+    reader = threading.Thread(target=lambda: result.append(read_info_json(fifo)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert not reader.is_alive(), "reading a FIFO sidecar blocked"
+    assert result[0].problems == ("not read: not a regular file",)
+
+
+def test_wrong_types_and_odd_values_are_named(tmp_path: Path) -> None:
+    """Each value that cannot be used is reported by its key; usable ones beside it are kept."""
+    path = tmp_path / "x.info.json"
+    path.write_text(
+        json.dumps(
+            {
+                "title": ["Part", 2],
+                "uploader": {"name": "x"},
+                "channel": "Chan",
+                "tags": "one,two",
+                "duration": "12",
+                "like_count": -1,
+                "view_count": 10.7,
+                "webpage_url": "javascript:alert(1)",
+            }
+        )
+    )
+    meta = read_info_json(path)
+    assert (meta.title, meta.creator, meta.tags, meta.duration_ms, meta.popularity) == ("Part, 2", "Chan", (), None, 10)
+    assert meta.source_url is None
+    assert meta.problems == (
+        "uploader ignored: an object, not text",
+        "tags ignored: text, not a list",
+        "duration ignored: text, not a number",
+        "like_count = -1 ignored: not a count",
+        "webpage_url ignored: not an http(s) address",
+    )
+
+
+def test_long_text_is_cut_and_clean(tmp_path: Path) -> None:
+    """A megabyte title is cut to its limit with an ellipsis; a description keeps its lines, never controls."""
+    path = tmp_path / "x.info.json"
+    path.write_text(json.dumps({"title": "t" * 1_000_000, "description": "a\r\nb\x1b[2J\n" * 3}))
+    meta = read_info_json(path)
+    assert meta.title is not None and len(meta.title) == 500 and meta.title.endswith("…")
+    assert meta.description == "a\nb␛[2J\na\nb␛[2J\na\nb␛[2J"

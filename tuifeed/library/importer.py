@@ -9,7 +9,8 @@ calling thread) -> sweep (mark what vanished as missing).
 
 Threading: the Store is used only from the calling thread. A worker thread (the app's Import
 screen) must open its own `Store(store.path)` and close it when done: one connection per thread.
-Worker processes ignore SIGINT; the CLI turns Ctrl-C into `should_stop`.
+Worker processes ignore SIGINT (the CLI turns Ctrl-C into `should_stop`) and exit by themselves
+when the importing process dies, however it died.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -28,7 +31,7 @@ from tuifeed.errors import LibraryError
 from tuifeed.library.fingerprint import embedding
 from tuifeed.library.identity import content_hash
 from tuifeed.library.probe import ProbeError, ProbeResult, probe
-from tuifeed.library.scan import ScannedFile, ScanProblem, scan
+from tuifeed.library.scan import ScannedFile, ScanProblem, SkippedLink, scan
 from tuifeed.library.sidecar import (
     Metadata,
     from_container_tags,
@@ -40,6 +43,7 @@ from tuifeed.library.sidecar import (
 from tuifeed.models import Clip
 from tuifeed.store import Store
 from tuifeed.store.files import FileIndex, FileRow
+from tuifeed.text import clean, display_path
 
 _T = TypeVar("_T")
 
@@ -47,14 +51,24 @@ BATCH = 64
 """Analysed files written per transaction: an interrupted run loses at most this many."""
 POOL_THRESHOLD = 32
 """Fewer files than this are analysed in the calling thread: starting worker processes costs ~0.3 s."""
+ORPHAN_CHECK_S = 0.5
+"""How often a worker process checks that the importing process is still alive."""
 
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """A file that could not be imported, and why ("zero bytes", "not a video", ...)."""
+    """A file that could not be imported or read in full, and why ("zero bytes", "not valid JSON", ...).
+
+    `path` is the file's own name, whatever bytes it holds (show it with `display_path`); `reason`
+    is clean text.
+    """
 
     path: Path
     reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        """`{path, reason}` with the path as valid UTF-8 (bytes that are not become U+FFFD)."""
+        return {"path": os.fsencode(self.path).decode("utf-8", "replace"), "reason": self.reason}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +85,17 @@ class ImportSummary:
     missing: int = 0
     failed: int = 0
     failures: tuple[Failure, ...] = ()
+    warnings: tuple[Failure, ...] = ()
+    """Files imported in part: a sidecar that could not be read, a value in it that was ignored or clamped."""
+    links_skipped: int = 0
+    """Symbolic links to videos or folders outside the roots, not followed (see `follow_links`)."""
     stopped: bool = False
     """True when `should_stop` ended the run early; nothing was marked missing then."""
+
+    @property
+    def found(self) -> int:
+        """Video files this run found, whatever became of them."""
+        return self.added + self.updated + self.unchanged + self.moved + self.duplicates + self.failed
 
     def as_dict(self) -> dict[str, object]:
         """The summary as plain JSON-ready data, failures as `{path, reason}` objects."""
@@ -84,7 +107,9 @@ class ImportSummary:
             "duplicates": self.duplicates,
             "missing": self.missing,
             "failed": self.failed,
-            "failures": [{"path": str(item.path), "reason": item.reason} for item in self.failures],
+            "failures": [item.as_dict() for item in self.failures],
+            "warnings": [item.as_dict() for item in self.warnings],
+            "links_skipped": self.links_skipped,
             "stopped": self.stopped,
         }
 
@@ -110,6 +135,7 @@ class _Analysis:
     content_hash: str
     probed: ProbeResult
     clip: Clip
+    warnings: tuple[Failure, ...] = ()
 
 
 @dataclass(slots=True)
@@ -132,6 +158,8 @@ class _Tally:
     duplicates: int = 0
     missing: int = 0
     failures: list[Failure] = field(default_factory=list)
+    warnings: list[Failure] = field(default_factory=list)
+    links_skipped: int = 0
 
     def summary(self, stopped: bool = False) -> ImportSummary:
         return ImportSummary(
@@ -143,6 +171,8 @@ class _Tally:
             missing=self.missing,
             failed=len(self.failures),
             failures=tuple(self.failures),
+            warnings=tuple(self.warnings),
+            links_skipped=self.links_skipped,
             stopped=stopped,
         )
 
@@ -201,7 +231,7 @@ class _Run:
             else:
                 self.tally.failures.append(Failure(path, "not found"))
         if not self.roots:
-            raise LibraryError("nothing to import: " + ", ".join(str(path) for path in paths) + " not found")
+            raise LibraryError("nothing to import: " + ", ".join(display_path(path) for path in paths) + " not found")
         for root in present:
             self.index.add_root(str(root))
         files, unreadable = self._scan(present, follow_links)
@@ -221,6 +251,9 @@ class _Run:
         files: list[ScannedFile] = []
         unreadable: list[str] = []
         for item in scan(roots, follow_links=follow_links):
+            if isinstance(item, SkippedLink):
+                self.tally.links_skipped += 1
+                continue
             if isinstance(item, ScanProblem):
                 self.tally.failures.append(Failure(item.path, item.reason))
                 unreadable.append(str(item.path))
@@ -269,7 +302,9 @@ class _Run:
         if self.workers < 2 or len(work) < POOL_THRESHOLD:
             return self._record_all(work, map(analyse, files))
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_ignore_interrupts) as pool:
+        with ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+        ) as pool:
             try:
                 return self._record_all(work, pool.map(analyse, files, chunksize=8))
             finally:
@@ -291,6 +326,7 @@ class _Run:
             if isinstance(result, Failure):
                 self.tally.failures.append(result)
             else:
+                self.tally.warnings.extend(result.warnings)
                 self._place(result, row, writes)
         with self.index.transaction():
             self.index.delete(writes.deleted)
@@ -367,16 +403,17 @@ def analyse(file: ScannedFile) -> _Analysis | Failure:
         digest = content_hash(path)
         probed = probe(path)
     except ProbeError as error:
-        return Failure(path, error.reason)
+        return Failure(path, clean(error.reason))
     except PermissionError:
         return Failure(path, "unreadable: permission denied")
     except OSError as error:
-        return Failure(path, f"unreadable: {error.strerror or error}")
-    meta = describe(file, probed)
+        return Failure(path, clean(f"unreadable: {error.strerror or error}"))
+    layers = describe_layers(file, probed)
+    meta = merge(layer for _, layer in layers)
     clip = Clip(
         id="",
         location=file.path,
-        title=meta.title or path.name,
+        title=meta.title or display_path(path.name),
         creator=meta.creator,
         description=meta.description or "",
         tags=meta.tags,
@@ -390,18 +427,34 @@ def analyse(file: ScannedFile) -> _Analysis | Failure:
         source_url=meta.source_url,
         embedding=embedding(probed.thumbnails, meta.title or "", meta.description or "", meta.tags),
     )
-    return _Analysis(file, digest, replace(probed, thumbnails=()), clip)
+    warnings = tuple(Failure(where, problem) for where, layer in layers for problem in layer.problems)
+    return _Analysis(file, digest, replace(probed, thumbnails=()), clip, warnings)
 
 
 def describe(file: ScannedFile, probed: ProbeResult) -> Metadata:
     """Everything the files say about a clip, most trusted first: .info.json, .nfo, tags, names."""
-    layers = [read_info_json(path) if path.name.endswith(".info.json") else read_nfo(path) for path in file.sidecars]
-    return merge([*layers, from_container_tags(probed.tags), from_names(Path(file.path))])
+    return merge(layer for _, layer in describe_layers(file, probed))
 
 
-def _ignore_interrupts() -> None:
-    """Worker processes leave Ctrl-C to the parent, which stops the run cleanly."""
+def describe_layers(file: ScannedFile, probed: ProbeResult) -> list[tuple[Path, Metadata]]:
+    """Each layer of description with the file it came from, most trusted first."""
+    path = Path(file.path)
+    readers = {".json": read_info_json, ".nfo": read_nfo}
+    sidecars = [(side, readers[side.suffix.lower()](side)) for side in file.sidecars]
+    return [*sidecars, (path, from_container_tags(probed.tags)), (path, from_names(path))]
+
+
+def _start_worker(parent: int) -> None:
+    """Worker processes leave Ctrl-C to the parent, which stops the run cleanly, and die with it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), name="orphan-watch", daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """Exit as soon as the importing process is gone (SIGKILL, SIGTERM, a crash): it cannot tell us."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_S)
+    os._exit(1)
 
 
 def _file_row(analysis: _Analysis, clip_id: str) -> FileRow:

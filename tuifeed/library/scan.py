@@ -40,12 +40,23 @@ class ScanProblem:
     reason: str
 
 
-def scan(roots: Iterable[Path], *, follow_links: bool = False) -> Iterator[ScannedFile | ScanProblem]:
+@dataclass(frozen=True, slots=True)
+class SkippedLink:
+    """A symbolic link to a video or folder outside the roots, not followed without `follow_links`."""
+
+    path: Path
+
+
+ScanItem = ScannedFile | ScanProblem | SkippedLink
+
+
+def scan(roots: Iterable[Path], *, follow_links: bool = False) -> Iterator[ScanItem]:
     """Every video file under `roots` (folders recursively, files as named), in path order.
 
     Hidden names and partial downloads are skipped. Symbolic links are followed only while their
-    target stays inside one of the roots, unless `follow_links`; a link back to a folder being
-    scanned is reported as a symlink loop and not followed.
+    target stays inside one of the roots, unless `follow_links`; the others come out as
+    SkippedLink. A link back to a folder being scanned is reported as a symlink loop and not
+    followed. FIFOs, devices and sockets are reported and never opened.
     """
     roots = list(roots)
     real_roots = [os.path.realpath(root) for root in roots]
@@ -61,10 +72,10 @@ def scan(roots: Iterable[Path], *, follow_links: bool = False) -> Iterator[Scann
             names = _sidecar_stamps(root.parent)
             yield _scanned(str(root), str(root), info, names)
         else:
-            yield ScanProblem(root, "not a file or folder")
+            yield ScanProblem(root, _special(info.st_mode))
 
 
-def _walk(root: Path, real_roots: list[str], follow_links: bool) -> Iterator[ScannedFile | ScanProblem]:
+def _walk(root: Path, real_roots: list[str], follow_links: bool) -> Iterator[ScanItem]:
     top = root.stat()
     visited = {(top.st_dev, top.st_ino)}
     stack = [str(root)]
@@ -92,9 +103,12 @@ def _walk(root: Path, real_roots: list[str], follow_links: bool) -> Iterator[Sca
                 if error.errno == errno.ELOOP:
                     yield ScanProblem(Path(entry.path), "symlink loop")
                 elif is_video:
-                    yield ScanProblem(Path(entry.path), _reason(error))
+                    dangling = isinstance(error, FileNotFoundError) and entry.is_symlink()
+                    yield ScanProblem(Path(entry.path), "broken symlink" if dangling else _reason(error))
                 continue
             if is_link and not follow_links and not _inside(os.path.realpath(entry.path), real_roots):
+                if is_video or stat.S_ISDIR(info.st_mode):
+                    yield SkippedLink(Path(entry.path))
                 continue
             if stat.S_ISDIR(info.st_mode):
                 key = (info.st_dev, info.st_ino)
@@ -108,6 +122,8 @@ def _walk(root: Path, real_roots: list[str], follow_links: bool) -> Iterator[Sca
                     sidecars[name] = info.st_mtime_ns
                 elif is_video:
                     files.append((entry.path, info))
+            else:
+                yield ScanProblem(Path(entry.path), _special(info.st_mode))
         for path, info in files:
             yield _scanned(path, str(root), info, sidecars)
         stack.extend(reversed(subdirs))
@@ -148,6 +164,11 @@ def _sidecar_stamps(directory: Path) -> dict[str, int]:
 
 def _inside(path: str, parents: list[str]) -> bool:
     return any(path == parent or path.startswith(parent.rstrip(os.sep) + os.sep) for parent in parents)
+
+
+def _special(mode: int) -> str:
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"not a file or folder ({kind}): not opened"
 
 
 def _reason(error: OSError) -> str:

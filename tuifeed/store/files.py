@@ -1,4 +1,7 @@
-"""Library roots and file locations: which file on disk holds which clip, and how it looked last time."""
+"""Library roots and file locations: which file on disk holds which clip, and how it looked last time.
+
+Paths are bound as `CAST(? AS TEXT)` of `db_text(path)`, so any bytes a file name holds are stored as they are.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import astuple, dataclass
 from typing import Any
 
-from tuifeed.store.store import Store, utc_now
+from tuifeed.store.store import Store, db_text, utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +66,10 @@ class FileIndex:
     def add_root(self, path: str) -> None:
         """Remember a library root; adding it again changes nothing."""
         with self.db.atomic():
-            self.db.execute("INSERT OR IGNORE INTO library_roots (path, added_at) VALUES (?, ?)", [path, utc_now()])
+            self.db.execute(
+                "INSERT OR IGNORE INTO library_roots (path, added_at) VALUES (CAST(? AS TEXT), ?)",
+                [db_text(path), utc_now()],
+            )
 
     def roots(self) -> list[RootInfo]:
         """Every library root with how many files it holds and how many of those are missing."""
@@ -79,11 +85,14 @@ class FileIndex:
         Clips left without any location are marked missing. Returns how many locations were forgotten.
         """
         with self.db.atomic():
-            if self.db.execute("SELECT 1 FROM library_roots WHERE path = ?", [path]).fetchone() is None:
+            key = [db_text(path)]
+            if self.db.execute("SELECT 1 FROM library_roots WHERE path = CAST(? AS TEXT)", key).fetchone() is None:
                 return None
-            clip_ids = [row[0] for row in self.db.execute("SELECT clip_id FROM files WHERE root = ?", [path])]
-            self.db.execute("DELETE FROM files WHERE root = ?", [path])
-            self.db.execute("DELETE FROM library_roots WHERE path = ?", [path])
+            clip_ids = [
+                row[0] for row in self.db.execute("SELECT clip_id FROM files WHERE root = CAST(? AS TEXT)", key)
+            ]
+            self.db.execute("DELETE FROM files WHERE root = CAST(? AS TEXT)", key)
+            self.db.execute("DELETE FROM library_roots WHERE path = CAST(? AS TEXT)", key)
             self.refresh_clips(clip_ids)
             return len(clip_ids)
 
@@ -91,15 +100,19 @@ class FileIndex:
 
     def stamps(self, prefix: str) -> dict[str, tuple[int, int, int, bool]]:
         """(size, mtime_ns, meta_stamp, missing) of known files at `prefix` or below, by path; cheap."""
-        sql = "SELECT path, size, mtime_ns, meta_stamp, missing FROM files WHERE path = ? OR (path > ? AND path < ?)"
-        rows = self.db.execute(sql, [prefix, prefix.rstrip("/") + "/", prefix.rstrip("/") + "0"])
+        sql = (
+            "SELECT path, size, mtime_ns, meta_stamp, missing FROM files WHERE path = CAST(? AS TEXT) "
+            "OR (path > CAST(? AS TEXT) AND path < CAST(? AS TEXT))"
+        )
+        bounds = [prefix, prefix.rstrip("/") + "/", prefix.rstrip("/") + "0"]
+        rows = self.db.execute(sql, [db_text(bound) for bound in bounds])
         return {
             path: (size, mtime_ns, meta_stamp or 0, bool(missing)) for path, size, mtime_ns, meta_stamp, missing in rows
         }
 
     def get(self, path: str) -> FileRow | None:
         """The known file at `path`, or None."""
-        row = self.db.execute(f"SELECT {_COLUMNS} FROM files WHERE path = ?", [path]).fetchone()
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM files WHERE path = CAST(? AS TEXT)", [db_text(path)]).fetchone()
         return None if row is None else _file_row(row)
 
     def with_hash(self, content_hash: str) -> list[FileRow]:
@@ -116,20 +129,24 @@ class FileIndex:
         """Insert or replace file rows by path."""
         with self.db.atomic():
             self.db.conn.executemany(
-                f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES ({', '.join('?' * 11)})",
-                [astuple(row) for row in rows],
+                f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES "
+                f"(CAST(? AS TEXT), CAST(? AS TEXT), {', '.join('?' * 9)})",
+                [(db_text(row.path), db_text(row.root), *astuple(row)[2:]) for row in rows],
             )
 
     def delete(self, paths: Iterable[str]) -> None:
         """Forget file rows by path."""
         with self.db.atomic():
-            self.db.conn.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in paths])
+            self.db.conn.executemany(
+                "DELETE FROM files WHERE path = CAST(? AS TEXT)", [(db_text(path),) for path in paths]
+            )
 
     def set_missing(self, paths: Iterable[str], missing: bool) -> None:
         """Mark file rows as missing (the file is not there now) or present again."""
         with self.db.atomic():
             self.db.conn.executemany(
-                "UPDATE files SET missing = ? WHERE path = ?", [(int(missing), path) for path in paths]
+                "UPDATE files SET missing = ? WHERE path = CAST(? AS TEXT)",
+                [(int(missing), db_text(path)) for path in paths],
             )
 
     def refresh_clips(self, clip_ids: Iterable[str]) -> None:
@@ -149,8 +166,9 @@ class FileIndex:
                     continue
                 self.db.execute(
                     "UPDATE clips SET missing = 0, location = CASE WHEN location IN "
-                    f"({', '.join('?' * len(paths))}) THEN location ELSE ? END WHERE id = ?",
-                    [*paths, paths[0], clip_id],
+                    f"({', '.join(['CAST(? AS TEXT)'] * len(paths))}) THEN location "
+                    "ELSE CAST(? AS TEXT) END WHERE id = ?",
+                    [*(db_text(path) for path in paths), db_text(paths[0]), clip_id],
                 )
 
 
