@@ -9,6 +9,8 @@ from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit, urlunsp
 SCHEMES = ("http", "https")
 _SECRET_KEYS = re.compile(r"(?i)^(.*[-_])?(token|key|password|passwd|pass|secret|auth|sig|signature|session)$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+"""Everything before the last `@` of the authority, as URL parsers (and httpx) read it."""
 
 
 class UnsafeLink(ValueError):
@@ -22,15 +24,13 @@ def is_remote(location: str) -> bool:
 
 def redact(url: str) -> str:
     """`url` fit to show or log: user and password, and secret-looking query values, become `***`."""
+    url = _USERINFO.sub(r"\1***@", url)
     try:
         parts = urlsplit(url)
     except ValueError:
-        return "<unreadable URL>"
-    netloc = parts.netloc
-    if "@" in netloc:
-        netloc = "***@" + netloc.rpartition("@")[2]
+        return url
     query = "&".join(_redact_pair(pair) for pair in parts.query.split("&")) if parts.query else ""
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
 def _redact_pair(pair: str) -> str:
