@@ -65,6 +65,7 @@ class LoopbackServer:
         self.latency = latency
         self.rate = rate
         self.lock = threading.Lock()
+        self.connections: set[socket.socket] = set()
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -72,6 +73,16 @@ class LoopbackServer:
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                with server.lock:
+                    server.connections.add(self.connection)
+
+            def finish(self) -> None:
+                with server.lock:
+                    server.connections.discard(self.connection)
+                super().finish()
 
             def do_GET(self) -> None:
                 server._handle(self)
@@ -94,8 +105,13 @@ class LoopbackServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Stop listening and drop open keep-alive connections too: the server is gone."""
         self.httpd.shutdown()
         self.httpd.server_close()
+        with self.lock:
+            for connection in self.connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
 
     @property
     def port(self) -> int:
@@ -147,9 +163,10 @@ class LoopbackServer:
         if route.status != 200:
             self._send(handler, route.status, route.body, headers)
             return
-        if (route.etag and handler.headers.get("If-None-Match") == route.etag) or (
-            route.last_modified and handler.headers.get("If-Modified-Since") == route.last_modified
-        ):
+        tag, since = handler.headers.get("If-None-Match"), handler.headers.get("If-Modified-Since")
+        if (tag is not None and tag == route.etag) or (
+            tag is None and since is not None and since == route.last_modified
+        ):  # If-None-Match wins when both are sent (RFC 9110 13.2.2)
             self._send(handler, 304, b"", headers, length=False)
             return
         body = route.body

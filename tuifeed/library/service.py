@@ -222,12 +222,12 @@ class Library:
                         return
                     clip, keep = self._wanted[0], [wanted.id for wanted in self._wanted]
                 report = self._download(store, clip, keep)
+                if report is not None and self.listener is not None:
+                    self.listener(report)
                 with self._changed:
                     if report is not None:  # done or failed: a later prefetch() asking again tries again
                         self._wanted = [wanted for wanted in self._wanted if wanted.id != clip.id]
                     self._changed.notify_all()
-                if report is not None and self.listener is not None:
-                    self.listener(report)
         finally:
             store.close()
 

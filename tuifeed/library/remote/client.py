@@ -155,7 +155,7 @@ class RemoteClient:
                 )
             with open(part, "ab" if resumed else "wb") as file:
                 try:
-                    for chunk in response.iter_raw(256 * 1024):
+                    for chunk in response.iter_raw():  # as it arrives: a cut keeps every byte received
                         file.write(chunk)
                         have += len(chunk)
                         if have > self.limits.max_clip_bytes:
@@ -259,7 +259,7 @@ def _read_document(response: httpx.Response, cap: int, shown: str) -> bytes:
         raise RemoteError(shown, f"unsupported Content-Encoding {clean(encoding)!r}")
     inflater = None if encoding in ("identity", "") else zlib.decompressobj(wbits=47)
     body = bytearray()
-    for chunk in response.iter_raw(64 * 1024):
+    for chunk in response.iter_raw():
         if inflater is None:
             body += chunk
         else:

@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -60,7 +61,7 @@ def make_clip(
         width=_positive(width),
         height=_positive(height),
         popularity=meta.popularity,
-        published_at=meta.published_at,
+        published_at=_iso_utc(meta.published_at),
         source_id=_line(meta.source_id),
         source_url=meta.source_url if meta.source_url and meta.source_url.startswith(("http://", "https://")) else None,
         embedding=_vector(vector) or embedding((), title, description, tags),
@@ -93,6 +94,19 @@ def seconds_ms(value: object) -> int | None:
     else:
         return None
     return round(seconds * 1000) if math.isfinite(seconds) and 0 < seconds < 10**7 else None
+
+
+def _iso_utc(value: str | None) -> str | None:
+    """An ISO 8601 time as UTC to the second, the store's format; None when it is not one."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _line(value: str | None) -> str | None:

@@ -131,7 +131,7 @@ def _metadata(video: Mapping[str, Any]) -> Metadata:
         tags=tuple(tags),
         duration_ms=duration * 1000 if isinstance(duration, int) and duration > 0 else None,
         popularity=popularity,
-        published_at=published.replace("Z", "+00:00") if isinstance(published, str) else None,
+        published_at=published if isinstance(published, str) else None,
         source_id=f"peertube:{video.get('uuid')}",
     )
 
