@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from pathlib import Path
@@ -37,10 +38,8 @@ _CLIP = st.fixed_dictionaries(
 @given(st.dictionaries(st.sampled_from(["format", "version", "title", "clips"]), _JSON) | _JSON)
 def test_any_json_is_read_or_refused_cleanly(data: object) -> None:
     """Whatever the JSON, the reader returns clips or raises BadManifest, nothing else."""
-    try:
+    with contextlib.suppress(BadManifest):
         read_manifest(json.dumps(data).encode(), BASE)
-    except BadManifest:
-        pass
 
 
 @given(st.lists(_CLIP, max_size=6))
