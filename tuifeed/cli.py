@@ -15,20 +15,23 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from tuifeed import __version__, locations
+from tuifeed.cli_remote import add_parsers as add_remote_parsers
 from tuifeed.config import Config, load_config
 from tuifeed.errors import ConfigError, TuifeedError
+from tuifeed.library.remote.urls import is_remote
+from tuifeed.models import Clip
 from tuifeed.store import Store
 
 if TYPE_CHECKING:
     from tuifeed.recommend import RecommenderSettings
 
-COMMANDS = ("play", "import", "library", "doctor")
+COMMANDS = ("play", "import", "library", "remote", "export-manifest", "doctor")
 VALUE_OPTIONS = ("--db", "--config", "--seed")
 EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser: `tuifeed [play] [PATH]`, `import`, `library`, `doctor`."""
+    """The argument parser: `tuifeed [play] [PATH|URL]`, `import`, `library`, `remote`, `export-manifest`, `doctor`."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, help="SQLite database to use (default: in the data directory)")
     common.add_argument("--config", type=Path, help="config.toml to read (default: the platform config dir)")
@@ -40,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tuifeed {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     play = commands.add_parser("play", parents=[common], help="play the feed (the default command)")
-    play.add_argument("path", nargs="?", type=Path, help="a folder to play (it is imported first)")
+    play.add_argument(
+        "path", nargs="?", type=_path_or_url, help="a folder to play (imported first), or a remote library's URL"
+    )
     play.add_argument("--seed", type=int, help="random seed for the feed's exploration")
     importer = commands.add_parser("import", parents=[common], help="import folders of videos")
     importer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -49,8 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     library = commands.add_parser("library", parents=[common], help="list library roots; `remove PATH` forgets one")
     library.add_argument("action", nargs="?", choices=["remove"])
     library.add_argument("path", nargs="?", type=Path)
+    add_remote_parsers(commands, common)
     commands.add_parser("doctor", parents=[common], help="check libvlc, the terminal and the data directory")
     return parser
+
+
+def _path_or_url(value: str) -> Path | str:
+    """A play argument: an http(s) URL stays a string (a Path would fold its `//`), anything else is a path."""
+    return value if is_remote(value) else Path(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,7 +113,28 @@ def _with_command(args: list[str]) -> list[str]:
 def _dispatch(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
     if args.command in ("import", "library"):
         return _library_command(args, store, console)
+    if args.command in ("remote", "export-manifest") or isinstance(getattr(args, "path", None), str):
+        return _remote_command(args, config, store, console)
     return _play(args, config, store, console)
+
+
+def _remote_command(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
+    from tuifeed.cli_remote import resolve_url, run_export, run_remote
+    from tuifeed.library.service import Library
+
+    library = Library.from_config(config, store.path)
+    try:
+        if args.command == "remote":
+            return run_remote(args, library, Console(highlight=False, soft_wrap=True))
+        if args.command == "export-manifest":
+            return run_export(args.folder, library, Console(highlight=False, soft_wrap=True))
+        clips = resolve_url(args.path, library, console)
+    finally:
+        library.close()
+    if clips is None:
+        return 1
+    args.path = None
+    return _play(args, config, store, console, only=clips)
 
 
 def _library_command(args: argparse.Namespace, store: Store, console: Console) -> int:
@@ -118,7 +150,10 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
     return run_library(store, args.path if args.action == "remove" else None, Console(highlight=False))
 
 
-def _play(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
+def _play(
+    args: argparse.Namespace, config: Config, store: Store, console: Console, only: list[Clip] | None = None
+) -> int:
+    """Play the library, or just `only` (the clips of a remote URL) when given."""
     from tuifeed.feed import restore_recommender
     from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas
     from tuifeed.recommend import ClipFeatures, Recommender
@@ -128,7 +163,7 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
     _check_keys(config)
     store.recover_open_impressions()
     root: Path | None = args.path
-    if root is None and store.clip_count() == 0:
+    if only is None and root is None and store.clip_count() == 0:
         root = locations.bundled_media()
     if root is not None:
         if not root.exists():
@@ -138,7 +173,7 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
 
         with console.status(f"Reading {root}…"):
             import_paths(store, [root])
-    clips = store.clips()
+    clips = store.clips() if only is None else only
     if args.path is not None:
         prefix = str(Path(os.path.abspath(args.path)))
         clips = [clip for clip in clips if clip.location.startswith(prefix)]

@@ -9,8 +9,8 @@ import feedparser
 from conftest import rss
 from loopback import LoopbackServer
 
-from tuifeed.library.remote.sources import SourceKind
 from tuifeed.library.service import Library
+from tuifeed.models import SourceKind
 from tuifeed.store import Store
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

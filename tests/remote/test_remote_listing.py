@@ -9,8 +9,8 @@ from pathlib import Path
 from loopback import LoopbackServer
 from servers import python_http_server
 
-from tuifeed.library.remote.sources import SourceKind
 from tuifeed.library.service import Library
+from tuifeed.models import SourceKind
 
 
 def _tree(root: Path, media_clips: list[Path]) -> Path:

@@ -15,9 +15,9 @@ from servers import python_http_server
 
 from tuifeed.library.fingerprint import EMBEDDING_DIMS
 from tuifeed.library.manifest import FILE_NAME, BadManifest, read_manifest
-from tuifeed.library.remote.sources import SourceKind
 from tuifeed.library.remote.urls import is_remote
 from tuifeed.library.service import Library
+from tuifeed.models import SourceKind
 
 BASE = "http://127.0.0.1:8000/lib/tuifeed-library.json"
 

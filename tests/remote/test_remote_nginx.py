@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from servers import access_log, nginx
 
-from tuifeed.library.remote.sources import SourceKind
 from tuifeed.library.service import Library
+from tuifeed.models import SourceKind
 
 
 @pytest.mark.parametrize("json_index", [True, False], ids=["autoindex-json", "autoindex-html"])

@@ -7,8 +7,8 @@ import json
 from loopback import LoopbackServer
 
 from tuifeed.library.remote.peertube import api_list_url
-from tuifeed.library.remote.sources import SourceKind
 from tuifeed.library.service import Library
+from tuifeed.models import SourceKind
 
 
 def _video(uuid: str, name: str, **extra: object) -> dict[str, object]:

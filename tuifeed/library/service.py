@@ -15,20 +15,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuifeed import locations
 from tuifeed.config import Config
 from tuifeed.errors import RemoteError, RemoteUnreachable
-from tuifeed.library.importer import ImportSummary, ProgressCallback, import_paths
 from tuifeed.library.manifest import write_manifest
 from tuifeed.library.remote.cache import PrefetchCache
 from tuifeed.library.remote.client import MB, RemoteClient
 from tuifeed.library.remote.refresh import RefreshResult, add_source, refresh_source
-from tuifeed.library.remote.sources import SourceKind
 from tuifeed.library.remote.urls import is_remote
-from tuifeed.models import Clip
+from tuifeed.models import Clip, SourceKind
 from tuifeed.store import Store
 from tuifeed.store.sources import SourceIndex, SourceRow
+
+if TYPE_CHECKING:
+    from tuifeed.library.importer import ImportSummary, ProgressCallback
 
 log = logging.getLogger("tuifeed.library")
 
@@ -107,6 +109,8 @@ class Library:
         follow_links: bool = False,
     ) -> ImportSummary:
         """Import local folders or files (see `tuifeed.library.import_paths`), on the calling thread."""
+        from tuifeed.library.importer import import_paths  # PyAV loads only when there is something to import
+
         with self._store() as store:
             return import_paths(store, paths, progress=progress, should_stop=should_stop, follow_links=follow_links)
 

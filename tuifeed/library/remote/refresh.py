@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from tuifeed.errors import RemoteError, RemoteUnreachable
 from tuifeed.library.remote.client import RemoteClient
 from tuifeed.library.remote.entries import Parsed
-from tuifeed.library.remote.sources import SourceKind, read_source
+from tuifeed.library.remote.sources import read_source
 from tuifeed.library.remote.urls import is_remote, redact
-from tuifeed.models import Clip
+from tuifeed.models import Clip, SourceKind
 from tuifeed.store import Store
 from tuifeed.store.sources import SourceChanges, SourceIndex, SourceRow
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from enum import StrEnum
 from urllib.parse import urlsplit
 
 from tuifeed.errors import RemoteError
@@ -17,19 +16,7 @@ from tuifeed.library.remote.m3u import read_playlist
 from tuifeed.library.remote.peertube import api_list_url, read_peertube
 from tuifeed.library.remote.urls import redact
 from tuifeed.library.sidecar import Metadata
-from tuifeed.models import Clip
-
-
-class SourceKind(StrEnum):
-    """The kinds of remote source tuifeed reads."""
-
-    FEED = "feed"
-    PLAYLIST = "playlist"
-    LISTING = "listing"
-    PEERTUBE = "peertube"
-    MANIFEST = "manifest"
-    CLIP = "clip"
-    """A single video URL."""
+from tuifeed.models import Clip, SourceKind
 
 
 def read_source(
