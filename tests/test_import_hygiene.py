@@ -15,6 +15,7 @@ ROOMS = {
     "vlc": ("tuifeed/player/",),
     "sqlite_utils": ("tuifeed/store/",),
     "httpx": ("tuifeed/library/remote",),
+    "feedparser": ("tuifeed/library/remote",),
 }
 
 

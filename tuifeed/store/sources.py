@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -95,11 +96,14 @@ class SourceIndex:
                     "SELECT clip_id, missing FROM remote_clips WHERE source_id = ?", [source_id]
                 ).fetchall()
             }
+            listed = {clip.id for clip in clips}
             known = {
-                clip.id for clip in clips if self.db.execute("SELECT 1 FROM clips WHERE id = ?", [clip.id]).fetchone()
+                row[0]
+                for row in self.db.execute(
+                    "SELECT id FROM clips WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(listed))]
+                )
             }
             self.store.upsert_clips(clips)
-            listed = {clip.id for clip in clips}
             self.db.conn.executemany(
                 "INSERT INTO remote_clips (source_id, clip_id, position, missing) VALUES (?, ?, ?, 0) "
                 "ON CONFLICT (source_id, clip_id) DO UPDATE SET position = excluded.position, missing = 0",

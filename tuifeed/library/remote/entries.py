@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from tuifeed.library.fingerprint import EMBEDDING_DIMS, embedding
 from tuifeed.library.remote.urls import clip_id
 from tuifeed.library.scan import VIDEO_EXTENSIONS
-from tuifeed.library.sidecar import Metadata, from_names, merge
+from tuifeed.library.sidecar import Metadata, from_names, hashtags
 from tuifeed.models import Clip, normalise_tag
 from tuifeed.text import clean
 
@@ -42,13 +42,12 @@ def make_clip(
 ) -> Clip:
     """A Clip for the remote video at `location`, its text cleaned; the id hashes `identity` (else the URL).
 
-    Names from the URL fill what `meta` does not say; hashtags in the text join the tags. A clip
+    Without a title the URL's file name is one; hashtags in the text join the tags. A clip
     without a usable `vector` gets the text part of the fingerprint, so similarity still works.
     """
-    meta = merge([meta, from_names(Path(unquote(urlsplit(location).path)))])
-    title = _line(meta.title) or "untitled"
+    title = _line(meta.title) or _line(from_names(Path(unquote(urlsplit(location).path))).title) or "untitled"
     description = clean(meta.description or "", multiline=True)[:MAX_TEXT]
-    tags = _tags(meta.tags)
+    tags = _tags((*meta.tags, *hashtags(title), *hashtags(description)))
     return Clip(
         id=clip_id(identity or location),
         location=location,
@@ -75,6 +74,8 @@ def is_video_url(url: str) -> bool:
 
 def html_text(value: str) -> str:
     """The text of an HTML fragment (a feed description): tags dropped, entities decoded, breaks kept."""
+    if "<" not in value and "&" not in value:
+        return value.strip()
     parser = _TextParser()
     parser.feed(value)
     parser.close()

@@ -30,7 +30,9 @@ def read_feed(document: Document) -> Parsed:
     """The video clips of a feed: one per entry with a video enclosure or `media:content`."""
     parsed = feedparser.parse(
         io.BytesIO(document.content),
-        response_headers={"content-type": document.content_type or "application/xml", "content-location": document.url},
+        # No content-location: feedparser would resolve every element against it (twice the parse time);
+        # the few links we use are resolved by follow().
+        response_headers={"content-type": document.content_type or "application/xml"},
         resolve_relative_uris=False,
         sanitize_html=False,
     )

@@ -19,7 +19,7 @@ from tuifeed.library.remote.client import Document, RemoteClient
 from tuifeed.library.remote.entries import Parsed, is_video_url, make_clip
 from tuifeed.library.remote.urls import UnsafeLink, below, child, clean_link, redact
 from tuifeed.library.scan import PARTIAL_SUFFIXES, sidecar_names
-from tuifeed.library.sidecar import MAX_SIDECAR_BYTES, Metadata, read_info_json
+from tuifeed.library.sidecar import MAX_SIDECAR_BYTES, Metadata, from_names, merge, read_info_json
 from tuifeed.models import Clip
 from tuifeed.text import clean
 
@@ -76,7 +76,8 @@ def read_listing(client: RemoteClient, document: Document) -> Parsed:
                     (name for name in sidecar_names(entry.name) if name in names and name.endswith(".json")), None
                 )
                 meta = _sidecar(client, child(folder, sidecar), skipped) if sidecar else Metadata()
-                clips.append(make_clip(entry.url, meta))
+                named = from_names(Path(unquote(urlsplit(entry.url).path)))  # the folder is the creator, as locally
+                clips.append(make_clip(entry.url, merge([meta, named])))
     title = clean(unquote(PurePosixPath(urlsplit(root).path).name)) or (urlsplit(root).hostname or "")
     return Parsed(title=title, clips=clips, skipped=skipped)
 

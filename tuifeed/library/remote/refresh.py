@@ -74,9 +74,9 @@ def refresh_source(store: Store, client: RemoteClient, source: SourceRow, *, con
     shown = redact(source.url)
     index = SourceIndex(store)
     kind = SourceKind(source.kind)
-    known = {
+    known = {  # only PeerTube asks a second time per clip; the other readers need nothing stored
         clip.source_id: clip
-        for clip_id in index.clip_ids(source.id, include_missing=True)
+        for clip_id in (index.clip_ids(source.id, include_missing=True) if kind is SourceKind.PEERTUBE else ())
         if (clip := store.clip(clip_id)) is not None and clip.source_id
     }
     try:
