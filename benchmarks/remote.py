@@ -87,11 +87,9 @@ def main() -> None:
             assert result.changes is not None and result.changes.added == items, result.line()
             print(f"first refresh (add, {items} new clips): {added:.3f} s   target < 2 s")
             started = time.perf_counter()
-            feedparser.parse(io.BytesIO(gzip.decompress(gzip.compress(body))), sanitize_html=False)
+            feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
             floor = time.perf_counter() - started
-            print(
-                f"  of which feedparser alone takes {floor:.3f} s on these bytes ({floor / added:.0%} of the refresh)"
-            )
+            print(f"  feedparser alone on the same bytes: {floor:.3f} s ({floor / added:.0%} of the refresh)")
 
             server.add("/feed.xml", feed(items, server, clips, revision=1), "application/rss+xml", gzip=True)
             started = time.perf_counter()
