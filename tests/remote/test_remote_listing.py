@@ -108,3 +108,17 @@ def test_recursion_stops_at_the_depth_limit(server: LoopbackServer, library: Lib
     result = library.add_remote(server.url("/n/"))
     assert len(library.remote_clips(server.url("/n/"))) == 5
     assert any("deeper or more folders" in line for line in result.skipped)
+
+
+def test_a_listing_is_walked_again_even_when_its_top_folder_is_unchanged(
+    server: LoopbackServer, library: Library
+) -> None:
+    """A new file in a subfolder joins at refresh although the top listing would answer 304."""
+    server.add("/v/", json.dumps([{"name": "sub", "type": "directory"}]).encode(), "application/json")
+    server.add("/v/sub/", json.dumps([{"name": "a.mp4", "type": "file"}]).encode(), "application/json")
+    library.add_remote(server.url("/v/"))
+    files = [{"name": "a.mp4", "type": "file"}, {"name": "b.mp4", "type": "file"}]
+    server.add("/v/sub/", json.dumps(files).encode(), "application/json")
+    [result] = library.refresh()
+    assert result.changes is not None and result.changes.added == 1
+    assert "if-none-match" not in server.requests("/v/")[-1].headers

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,6 +26,13 @@ def test_redact_hides_credentials(url: str, shown: str) -> None:
     assert redact(url) == shown
 
 
+@given(st.text(max_size=60))
+def test_follow_raises_only_unsafe_link(link: str) -> None:
+    """Any text as a link gives an http(s) URL or UnsafeLink, never another exception."""
+    with contextlib.suppress(UnsafeLink):
+        assert is_remote(follow("https://example.org/a/feed.xml", link))
+
+
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30))
 def test_redact_never_shows_a_password(password: str) -> None:
     """Whatever the password, redact() leaves none of it in the netloc."""
@@ -42,10 +51,13 @@ def test_redact_never_shows_a_password(password: str) -> None:
         "data:video/mp4;base64,AAAA",
         "smb://host/share/clip.mp4",
         " file:///etc/shadow",
+        "http://[::1",
+        "http://host:99999/x.mp4",
+        "//[oops/x.mp4",
     ],
 )
-def test_follow_refuses_other_schemes(link: str) -> None:
-    """A remote document can never point tuifeed at a local file or a non-http scheme."""
+def test_follow_refuses_other_schemes_and_unreadable_urls(link: str) -> None:
+    """A remote document can never point tuifeed at a local file, another scheme, or break the reader."""
     with pytest.raises(UnsafeLink):
         follow("https://example.org/feed.xml", link)
 
@@ -84,3 +96,4 @@ def test_is_remote() -> None:
     """http(s) URLs are remote; paths and other schemes are not."""
     assert is_remote("https://h/x.mp4") and is_remote("HTTP://h/x.mp4")
     assert not is_remote("/home/ana/x.mp4") and not is_remote("file:///x.mp4")
+    assert not is_remote("http://[oops")

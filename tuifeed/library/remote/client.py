@@ -203,7 +203,7 @@ class RemoteClient:
                 response = self._http.send(self._http.build_request("GET", current, headers=headers), stream=True)
             except httpx.HTTPError as error:
                 raise _Retry(_failure(error, shown, self.limits)) from error
-            except ValueError as error:
+            except (httpx.InvalidURL, ValueError) as error:
                 raise RemoteError(shown, f"not a usable URL ({clean(str(error))})") from error
             if response.status_code in _REDIRECTS and "location" in response.headers:
                 response.close()

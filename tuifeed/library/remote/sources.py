@@ -39,6 +39,8 @@ def read_source(
         return SourceKind.PEERTUBE, read_peertube(client, url, known or {}), None
     if kind is SourceKind.CLIP or (kind is None and is_video_url(url)):
         return SourceKind.CLIP, Parsed(title="", clips=[make_clip(url, Metadata())]), None
+    if kind is SourceKind.LISTING:
+        etag = last_modified = None  # an unchanged top folder says nothing about its subfolders
     document = client.document(url, etag=etag, last_modified=last_modified)
     if document is None:
         return None

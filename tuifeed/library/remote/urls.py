@@ -19,7 +19,10 @@ class UnsafeLink(ValueError):
 
 def is_remote(location: str) -> bool:
     """Whether `location` is an http(s) URL (a remote clip or source), not a path."""
-    return urlsplit(location).scheme.lower() in SCHEMES
+    try:
+        return urlsplit(location).scheme.lower() in SCHEMES
+    except ValueError:  # an unreadable authority such as "http://[oops"
+        return False
 
 
 def redact(url: str) -> str:
@@ -47,10 +50,15 @@ def follow(base: str, link: str) -> str:
     link = link.strip()
     if not link:
         raise UnsafeLink("empty link")
-    if _SCHEME.match(link) and urlsplit(link).scheme.lower() not in SCHEMES:
-        raise UnsafeLink(f"{urlsplit(link).scheme}: links are not followed, only http(s)")
-    resolved = urljoin(base, link)
-    parts = urlsplit(resolved)
+    scheme = _SCHEME.match(link)
+    if scheme and scheme[0][:-1].lower() not in SCHEMES:
+        raise UnsafeLink(f"{scheme[0][:-1].lower()}: links are not followed, only http(s)")
+    try:
+        resolved = urljoin(base, link)
+        parts = urlsplit(resolved)
+        parts.port  # noqa: B018 -- raises ValueError for a port out of range
+    except ValueError as error:
+        raise UnsafeLink(f"{clean_link(link)} is not a readable URL ({error})") from error
     if parts.scheme.lower() not in SCHEMES or not parts.hostname:
         raise UnsafeLink(f"{redact(resolved)} is not an http(s) URL")
     return urlunsplit(parts._replace(fragment=""))
