@@ -54,14 +54,14 @@ def follow(base: str, link: str) -> str:
     if scheme and scheme[0][:-1].lower() not in SCHEMES:
         raise UnsafeLink(f"{scheme[0][:-1].lower()}: links are not followed, only http(s)")
     try:
-        resolved = urljoin(base, link)
+        resolved = link if scheme else urljoin(base, link)  # absolute links (most of a feed) skip the join
         parts = urlsplit(resolved)
         parts.port  # noqa: B018 -- raises ValueError for a port out of range
     except ValueError as error:
         raise UnsafeLink(f"{clean_link(link)} is not a readable URL ({error})") from error
     if parts.scheme.lower() not in SCHEMES or not parts.hostname:
         raise UnsafeLink(f"{redact(resolved)} is not an http(s) URL")
-    return urlunsplit(parts._replace(fragment=""))
+    return urlunsplit(parts._replace(fragment="")) if parts.fragment or "#" in resolved else resolved
 
 
 def below(folder: str, link: str) -> str:
