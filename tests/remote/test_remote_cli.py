@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import rss
 from loopback import LoopbackServer
+from remote_support import rss
 
 from tuifeed import cli
 from tuifeed.cli import main

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import FAST
 from loopback import LoopbackServer, gzip_bomb, huge_length, redirect, slow
+from remote_support import FAST
 
 from tuifeed.errors import RemoteError, RemoteUnreachable
 from tuifeed.library.remote.client import Limits, RemoteClient

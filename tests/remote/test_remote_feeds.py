@@ -6,8 +6,8 @@ import io
 from pathlib import Path
 
 import feedparser
-from conftest import rss
 from loopback import LoopbackServer
+from remote_support import rss
 
 from tuifeed.library.service import Library
 from tuifeed.models import SourceKind

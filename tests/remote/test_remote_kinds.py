@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import rss
 from loopback import LoopbackServer
+from remote_support import rss
 
 from tuifeed.library.service import Library
 from tuifeed.models import SourceKind

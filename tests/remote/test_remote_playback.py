@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import rss
 from loopback import LoopbackServer
+from remote_support import rss
 
 from tuifeed.library.service import Library
 from tuifeed.player.base import Frame

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import rss
 from loopback import LoopbackServer
+from remote_support import rss
 
 from tuifeed.library.remote import sources
 from tuifeed.library.service import Library

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from conftest import rss
 from loopback import LoopbackServer
+from remote_support import rss
 
 from tuifeed.library.service import Library, PrefetchReport
 from tuifeed.models import Clip
