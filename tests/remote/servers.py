@@ -35,20 +35,25 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], seconds: float = 10.0
 
 
 @contextmanager
-def python_http_server(folder: Path) -> Iterator[str]:
-    """`python -m http.server` serving `folder`; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def _serving(argv: list[str], port: int) -> Iterator[str]:
+    """Run a server process until the block ends; yields its base URL once it accepts connections."""
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_for(port, process)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def python_http_server(folder: Path) -> Iterator[str]:
+    """`python -m http.server` serving `folder`; yields its base URL."""
+    port = free_port()
+    with _serving(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)], port
+    ) as base:
+        yield base
 
 
 @contextmanager
@@ -85,15 +90,8 @@ http {{
 }}
 """
     )
-    process = subprocess.Popen(
-        [NGINX, "-p", str(work), "-c", str(work / "nginx.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        _wait_for(port, process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with _serving([NGINX, "-p", str(work), "-c", str(work / "nginx.conf")], port) as base:
+        yield base
 
 
 def access_log(work: Path) -> list[str]:
