@@ -3,7 +3,7 @@ VENV        := .venv
 PY          := $(VENV)/bin/python
 PYTHON      ?= python3
 RUN_DEBS    := libvlc5 vlc-plugin-base libvlc-bin
-TEST_DEBS   := $(RUN_DEBS) tmux ffmpeg
+TEST_DEBS   := $(RUN_DEBS) tmux ffmpeg nginx
 PYTEST_ARGS ?=
 
 .PHONY: run test check bench media setup setup-test clean

@@ -15,11 +15,12 @@ MEDIA = REPO / "media"
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point config, data and log locations into a temp folder."""
+    """Point config, data, cache and log locations into a temp folder."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("TUIFEED_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("TUIFEED_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("TUIFEED_LOG", str(home / "tuifeed.log"))
+    monkeypatch.setenv("TUIFEED_CACHE_DIR", str(home / "cache"))
     return home
 
 

@@ -17,6 +17,7 @@ ROOMS = {
     "vlc": ("tuifeed/player/",),
     "sqlite_utils": ("tuifeed/store/",),
     "httpx": ("tuifeed/library/remote",),
+    "feedparser": ("tuifeed/library/remote",),
 }
 
 

@@ -17,8 +17,11 @@ from rich.console import Console
 from rich.text import Text
 
 from tuifeed import __version__, locations
+from tuifeed.cli_remote import add_parsers as add_remote_parsers
 from tuifeed.config import Config, check_bindings, did_you_mean, load_config, shown
 from tuifeed.errors import ConfigError, TuifeedError
+from tuifeed.library.remote.urls import is_remote
+from tuifeed.models import Clip
 from tuifeed.store import Store
 from tuifeed.store.files import FileIndex
 from tuifeed.text import clean, display_path
@@ -26,13 +29,13 @@ from tuifeed.text import clean, display_path
 if TYPE_CHECKING:
     from tuifeed.recommend import RecommenderSettings
 
-COMMANDS = ("play", "import", "library", "doctor")
+COMMANDS = ("play", "import", "library", "remote", "export-manifest", "doctor")
 VALUE_OPTIONS = ("--db", "--config", "--seed")
 EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser: `tuifeed [play] [PATH]`, `import`, `library`, `doctor`."""
+    """The argument parser: `tuifeed [play] [PATH|URL]`, `import`, `library`, `remote`, `export-manifest`, `doctor`."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, help="SQLite database to use (default: in the data directory)")
     common.add_argument("--config", type=Path, help="config.toml to read (default: the platform config dir)")
@@ -44,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tuifeed {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     play = commands.add_parser("play", parents=[common], help="play the feed (the default command)")
-    play.add_argument("path", nargs="?", type=Path, help="a folder to play (it is imported first)")
+    play.add_argument(
+        "path", nargs="?", type=_path_or_url, help="a folder to play (imported first), or a remote library's URL"
+    )
     play.add_argument("--seed", type=int, help="random seed for the feed's exploration")
     importer = commands.add_parser("import", parents=[common], help="import folders of videos")
     importer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -53,8 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     library = commands.add_parser("library", parents=[common], help="list library roots; `remove PATH` forgets one")
     library.add_argument("action", nargs="?", choices=["remove"])
     library.add_argument("path", nargs="?", type=Path)
+    add_remote_parsers(commands, common)
     commands.add_parser("doctor", parents=[common], help="check libvlc, the terminal and the data directory")
     return parser
+
+
+def _path_or_url(value: str) -> Path | str:
+    """A play argument: an http(s) URL stays a string (a Path would fold its `//`), anything else is a path."""
+    return value if is_remote(value) else Path(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -142,7 +153,28 @@ def _with_command(args: list[str]) -> list[str]:
 def _dispatch(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
     if args.command in ("import", "library"):
         return _library_command(args, store, console)
+    if args.command in ("remote", "export-manifest") or isinstance(getattr(args, "path", None), str):
+        return _remote_command(args, config, store, console)
     return _play(args, config, store, console)
+
+
+def _remote_command(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
+    from tuifeed.cli_remote import resolve_url, run_export, run_remote
+    from tuifeed.library.service import Library
+
+    library = Library.from_config(config, store.path)
+    try:
+        if args.command == "remote":
+            return run_remote(args, library, Console(highlight=False, soft_wrap=True))
+        if args.command == "export-manifest":
+            return run_export(args.folder, library, Console(highlight=False, soft_wrap=True))
+        clips = resolve_url(args.path, library, console)
+    finally:
+        library.close()
+    if clips is None:
+        return 1
+    args.path = None
+    return _play(args, config, store, console, only=clips)
 
 
 def _library_command(args: argparse.Namespace, store: Store, console: Console) -> int:
@@ -167,7 +199,10 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
     return run_library(store, remove, Console(highlight=False, soft_wrap=True), samples=locations.bundled_media())
 
 
-def _play(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
+def _play(
+    args: argparse.Namespace, config: Config, store: Store, console: Console, only: list[Clip] | None = None
+) -> int:
+    """Play the library, or just `only` (the clips of a remote URL) when given."""
     from tuifeed.feed import FeedSession, restore_recommender
     from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas
     from tuifeed.recommend import ClipFeatures, Recommender
@@ -175,7 +210,9 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
     from tuifeed.ui.app import TuifeedApp
 
     store.recover_open_impressions()
-    root: Path | None = args.path if args.path is not None else _samples_unless_own_clips(store, console)
+    root: Path | None = args.path
+    if root is None and only is None:
+        root = _samples_unless_own_clips(store, console)
     if root is not None:
         if not root.exists():
             console.print(error_line("error", f"{display_path(root)}: no such folder"))
@@ -184,7 +221,7 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
 
         with console.status(Text(f"Reading {display_path(root)}…")):
             import_paths(store, [root])
-    clips = store.clips()
+    clips = store.clips() if only is None else only
     if args.path is not None:
         prefix = str(Path(os.path.abspath(args.path)))
         clips = [clip for clip in clips if clip.location.startswith(prefix)]

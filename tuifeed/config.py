@@ -67,6 +67,19 @@ class FeedConfig:
 
 
 @dataclass(frozen=True)
+class RemoteConfig:
+    """[remote]: remote libraries (feeds, playlists, listings, PeerTube, manifests) and the prefetch cache."""
+
+    refresh_after_minutes: int = _option(
+        60, "refresh a remote source at start when its last refresh is older than this; 0 never", low=0
+    )
+    cache_mb: int = _option(
+        2048, "most megabytes of prefetched clips kept; liked and saved ones are never evicted", low=0
+    )
+    prefetch: int = _option(3, "how many of the next clips to download ahead", low=0, high=5)
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything config.toml can say; every field has a default."""
 
@@ -74,6 +87,7 @@ class Config:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
     feed: FeedConfig = field(default_factory=FeedConfig)
+    remote: RemoteConfig = field(default_factory=RemoteConfig)
     keys: dict[str, str] = field(default_factory=dict)
     """Key overrides: binding id = "key1,key2" (see `?` in the app for the ids)."""
     recommender: dict[str, float] = field(default_factory=dict)
@@ -91,6 +105,7 @@ _SECTIONS: dict[str, type] = {
     "display": DisplayConfig,
     "paths": PathsConfig,
     "feed": FeedConfig,
+    "remote": RemoteConfig,
 }
 
 

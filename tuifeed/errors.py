@@ -36,3 +36,16 @@ class StoreError(TuifeedError):
 
 class LibraryError(TuifeedError):
     """A library root or remote source could not be read."""
+
+
+class RemoteError(LibraryError):
+    """A remote source or clip could not be fetched or read: the (redacted) URL and the cause."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class RemoteUnreachable(RemoteError):
+    """The server could not be reached at all (no network, refused, timed out): cached clips still play."""

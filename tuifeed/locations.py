@@ -7,7 +7,7 @@ import site
 import sys
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path, user_log_path
+from platformdirs import user_cache_path, user_config_path, user_data_path, user_log_path
 
 APP_NAME = "tuifeed"
 
@@ -24,6 +24,13 @@ def data_dir() -> Path:
     if override := os.environ.get("TUIFEED_DATA_DIR"):
         return Path(override)
     return user_data_path(APP_NAME)
+
+
+def cache_dir() -> Path:
+    """Where prefetched remote clips are kept ($TUIFEED_CACHE_DIR, else the platform cache directory)."""
+    if override := os.environ.get("TUIFEED_CACHE_DIR"):
+        return Path(override)
+    return user_cache_path(APP_NAME)
 
 
 def default_database() -> Path:

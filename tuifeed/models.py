@@ -31,6 +31,23 @@ class EventKind(StrEnum):
         return cls(f"mute_{kind.value}")
 
 
+class SourceKind(StrEnum):
+    """The kinds of remote library tuifeed reads, as stored with each source."""
+
+    FEED = "feed"
+    """RSS, Atom, Media RSS or a podcast feed with video enclosures."""
+    PLAYLIST = "playlist"
+    """An M3U or M3U8 list of clip URLs (an HLS playlist is one clip)."""
+    LISTING = "listing"
+    """A directory listing: nginx autoindex (HTML or JSON), Apache, python's http.server."""
+    PEERTUBE = "peertube"
+    """A PeerTube channel, account or search."""
+    MANIFEST = "manifest"
+    """A tuifeed-library.json."""
+    CLIP = "clip"
+    """A single video URL."""
+
+
 def normalise_tag(tag: str) -> str:
     """The one spelling of a tag used for matching: `#Ocean`, ` ocean` and `OCEAN` are the same tag."""
     return tag.strip().lstrip("#").casefold()

@@ -149,3 +149,41 @@ def m005_stays_and_sequence(db: Database) -> None:
         db.execute(f"UPDATE {name} SET seq = ? WHERE id = ?", [seq, row_id])
     db.table("counters").create({"name": str, "value": int}, pk="name", not_null={"value"})
     db.table("counters").insert({"name": "seq", "value": len(ordered)})
+
+
+@migrations()
+def m006_remote_sources(db: Database) -> None:
+    """Remote sources with their HTTP validators, which clips each holds, and the prefetch cache index."""
+    db.table("remote_sources").create(
+        {
+            "id": int,
+            "url": str,
+            "kind": str,
+            "title": str,
+            "added_at": str,
+            "refreshed_at": str,
+            "etag": str,
+            "last_modified": str,
+            "error": str,
+        },
+        pk="id",
+        not_null={"url", "kind", "added_at"},
+        defaults={"title": ""},
+    )
+    db.table("remote_sources").create_index(["url"], unique=True)
+    db.table("remote_clips").create(
+        {"source_id": int, "clip_id": str, "position": int, "missing": int},
+        pk=("source_id", "clip_id"),
+        not_null={"position"},
+        defaults={"missing": 0},
+        foreign_keys=[("source_id", "remote_sources", "id"), ("clip_id", "clips", "id")],
+    )
+    db.table("remote_clips").create_index(["clip_id"])
+    db.table("cache_entries").create(
+        {"clip_id": str, "url": str, "file": str, "size": int, "complete": int, "used": int},
+        pk="clip_id",
+        not_null={"url", "file", "size", "complete", "used"},
+        defaults={"size": 0, "complete": 0, "used": 0},
+        foreign_keys=[("clip_id", "clips", "id")],
+    )
+    db.table("cache_entries").create_index(["used"])

@@ -1,0 +1,231 @@
+"""The HTTP client's limits against a real loopback server (faults) and MockTransport (the fast unit layer)."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from loopback import LoopbackServer, gzip_bomb, huge_length, redirect, slow
+from remote_support import FAST
+
+from tuifeed.errors import RemoteError, RemoteUnreachable
+from tuifeed.library.remote.client import Limits, RemoteClient
+
+# -- the fast unit layer ---------------------------------------------------------------------------
+
+
+def _response(status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> httpx.Response:
+    """A streamed response, as the network gives them (bytes content would arrive already read)."""
+    return httpx.Response(status, content=iter([body]), headers=headers)
+
+
+def _mock(handler: httpx.MockTransport) -> RemoteClient:
+    return RemoteClient(Limits(retries=2, backoff=0.0), transport=handler, sleep=lambda _: None)
+
+
+def test_conditional_headers_and_304() -> None:
+    """Stored validators go out as If-None-Match / If-Modified-Since; a 304 is None, not a document."""
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.headers.get("if-none-match") == '"v1"':
+            return _response(304)
+        return _response(200, b"body", {"ETag": '"v1"', "Last-Modified": "Mon, 01 Sep 2025"})
+
+    client = _mock(httpx.MockTransport(handle))
+    document = client.document("http://h/feed")
+    assert document is not None and (document.etag, document.content) == ('"v1"', b"body")
+    assert client.document("http://h/feed", etag='"v1"', last_modified="Mon, 01 Sep 2025") is None
+    assert seen[1].headers["if-modified-since"] == "Mon, 01 Sep 2025"
+
+
+def test_retries_5xx_with_backoff_then_succeeds() -> None:
+    """Two 503s then a 200: the client waits 2x longer each time and returns the body."""
+    answers = iter([503, 503, 200])
+    waits: list[float] = []
+    transport = httpx.MockTransport(lambda request: _response(next(answers), b"ok"))
+    client = RemoteClient(Limits(retries=2, backoff=0.5), transport=transport, sleep=waits.append)
+    document = client.document("http://h/x")
+    assert document is not None and document.content == b"ok"
+    assert waits == [0.5, 1.0]
+
+
+def test_404_is_not_retried() -> None:
+    """A 4xx is final at once."""
+    calls = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return _response(404)
+
+    with pytest.raises(RemoteError, match=r"not found \(HTTP 404\)"):
+        _mock(httpx.MockTransport(handle)).document("http://h/x")
+    assert len(calls) == 1
+
+
+def test_redirect_to_file_scheme_is_refused() -> None:
+    """A redirect is followed only to http(s)."""
+    transport = httpx.MockTransport(lambda request: _response(302, headers={"Location": "file:///etc/passwd"}))
+    with pytest.raises(RemoteError, match="redirects to file: links are not followed"):
+        _mock(transport).document("http://h/x")
+
+
+def test_credentials_never_reach_messages_or_logs(caplog: pytest.LogCaptureFixture) -> None:
+    """The password in a URL appears in no error and no log record, at any level."""
+    caplog.set_level(logging.DEBUG)
+    transport = httpx.MockTransport(lambda request: _response(500))
+    with pytest.raises(RemoteError) as raised:
+        _mock(transport).document("https://ana:hunter2@h/feed?token=abc123")
+    assert "hunter2" not in str(raised.value) and "abc123" not in str(raised.value)
+    assert "***@h" in str(raised.value)
+    assert not [record for record in caplog.records if "hunter2" in record.getMessage()]
+
+
+def test_basic_auth_is_sent_from_the_url() -> None:
+    """Credentials in the URL are sent as Basic auth (httpx does it), not dropped."""
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return _response(200, b"x")
+
+    _mock(httpx.MockTransport(handle)).document("http://ana:pw@h/feed")
+    assert seen[0].headers["authorization"].startswith("Basic ")
+
+
+# -- a real server on loopback ---------------------------------------------------------------------
+
+
+def test_refused_connection_is_unreachable(client: RemoteClient) -> None:
+    """Nothing listening: one line, and the error says the server could not be reached."""
+    with LoopbackServer() as gone:
+        url = gone.url("/feed.xml")
+    with pytest.raises(RemoteUnreachable, match="cannot connect"):
+        client.document(url)
+
+
+def test_slow_server_times_out(server: LoopbackServer) -> None:
+    """A server that stops sending is given up on after the read timeout, with one line."""
+    server.routes["/slow.xml"] = slow(3.0)
+    impatient = RemoteClient(Limits(read_timeout=0.3, retries=0))
+    try:
+        with pytest.raises(RemoteError, match=r"timed out: no data for 0.3 s"):
+            impatient.document(server.url("/slow.xml"))
+    finally:
+        impatient.close()
+
+
+def test_500s_are_retried_then_reported(server: LoopbackServer, client: RemoteClient) -> None:
+    """Every try answered 500: three requests (retries=2), then one line naming the status."""
+    server.add("/feed.xml", b"oops", status=500)
+    with pytest.raises(RemoteError, match=r"server error \(HTTP 500\)"):
+        client.document(server.url("/feed.xml"))
+    assert len(server.requests("/feed.xml")) == 1 + FAST.retries
+
+
+def test_truncated_body_is_an_error(server: LoopbackServer, client: RemoteClient) -> None:
+    """A body cut short of its Content-Length on every try is a clear error, not a short document."""
+    server.add("/feed.xml", b"<rss>" + b"x" * 5000, cut_after=100, cuts=99)
+    with pytest.raises(RemoteError, match="connection cut"):
+        client.document(server.url("/feed.xml"))
+
+
+def test_truncated_once_then_whole(server: LoopbackServer, client: RemoteClient) -> None:
+    """One cut connection is retried and the whole body arrives."""
+    body = b"<rss>" + b"y" * 5000
+    server.add("/feed.xml", body, cut_after=100, cuts=1)
+    document = client.document(server.url("/feed.xml"))
+    assert document is not None and document.content == body
+
+
+def test_redirect_loop_is_capped(server: LoopbackServer, client: RemoteClient) -> None:
+    """A redirect loop stops after max_redirects hops."""
+    server.routes["/a"] = redirect("/b")
+    server.routes["/b"] = redirect("/a")
+    with pytest.raises(RemoteError, match=r"too many redirects \(more than 5\)"):
+        client.document(server.url("/a"))
+    assert len(server.requests("/a")) + len(server.requests("/b")) == 6
+
+
+def test_redirect_is_followed(server: LoopbackServer, client: RemoteClient) -> None:
+    """A relative redirect is followed and the final URL is reported."""
+    server.routes["/old.xml"] = redirect("/new.xml", 301)
+    server.add("/new.xml", b"<rss/>")
+    document = client.document(server.url("/old.xml"))
+    assert document is not None and document.url == server.url("/new.xml")
+
+
+def test_ten_gigabyte_length_is_refused_before_reading(server: LoopbackServer, client: RemoteClient) -> None:
+    """A document announcing 10 GB is refused from its headers."""
+    server.routes["/huge.json"] = huge_length()
+    with pytest.raises(RemoteError, match=r"too large: 10.0 GB announced, the cap is 32.0 MB"):
+        client.document(server.url("/huge.json"))
+
+
+def test_ten_gigabyte_clip_is_refused(server: LoopbackServer, client: RemoteClient, tmp_path: Path) -> None:
+    """A clip larger than the clip cap is not downloaded."""
+    server.routes["/huge.mp4"] = huge_length()
+    with pytest.raises(RemoteError, match=r"too large: 10.0 GB, the cap is 4.0 GB"):
+        client.download(server.url("/huge.mp4"), tmp_path / "x.part")
+    assert (tmp_path / "x.part").stat().st_size == 0 if (tmp_path / "x.part").exists() else True
+
+
+def test_gzip_bomb_is_cut_off(server: LoopbackServer) -> None:
+    """256 MB of zeros in a ~250 kB gzip body stop at the cap, holding no more than the cap in memory."""
+    server.routes["/bomb.json"] = gzip_bomb()
+    capped = RemoteClient(Limits(max_document_bytes=1024 * 1024, retries=0))
+    try:
+        with pytest.raises(RemoteError, match=r"more than 1.0 MB after decompression; cut off"):
+            capped.document(server.url("/bomb.json"))
+    finally:
+        capped.close()
+
+
+def test_gzip_is_inflated(server: LoopbackServer, client: RemoteClient) -> None:
+    """An honest gzip body is inflated."""
+    body = b"<rss>" + b"z" * 100_000 + b"</rss>"
+    server.add("/feed.xml", body, gzip=True)
+    document = client.document(server.url("/feed.xml"))
+    assert document is not None and document.content == body
+    assert server.requests("/feed.xml")[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """A self-signed certificate for 127.0.0.1, made with openssl."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    yield cert, key
+
+
+def test_tls_failure_is_one_line(certificate: tuple[Path, Path], client: RemoteClient) -> None:
+    """A certificate that does not verify: one line saying TLS failed, not retried as if it were a glitch."""
+    with LoopbackServer(certificate=certificate) as secure:
+        secure.add("/feed.xml", b"<rss/>")
+        with pytest.raises(RemoteError, match=r"TLS failure: .*certificate verify failed") as raised:
+            client.document(secure.url("/feed.xml"))
+    assert "_ssl.c" not in str(raised.value)

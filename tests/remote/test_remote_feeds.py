@@ -1,0 +1,146 @@
+"""RSS, Atom and Media RSS feeds end to end over loopback, and what feedparser does with hostile XML."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import feedparser
+from loopback import LoopbackServer
+from remote_support import rss
+
+from tuifeed.library.service import Library
+from tuifeed.models import SourceKind
+from tuifeed.store import Store
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [
+<!ENTITY lol "lol">
+<!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+<!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+<!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+<!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<rss version="2.0"><channel><title>&lol9;</title>
+<item><title>laugh &lol9;</title><enclosure url="/c/a.mp4" length="1" type="video/mp4"/></item>
+</channel></rss>"""
+
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [
+<!ENTITY xxe SYSTEM "file:///etc/passwd">
+]>
+<rss version="2.0"><channel><title>t</title>
+<item><title>leak &xxe;</title><description>&xxe;</description>
+<enclosure url="/c/a.mp4" length="1" type="video/mp4"/></item>
+</channel></rss>"""
+
+
+def test_feed_end_to_end(server: LoopbackServer, library: Library, media_clips: list[Path]) -> None:
+    """A Media RSS feed is added: each video item is a clip with title, creator, tags, duration, size, page."""
+    server.add_file("/c/one.mp4", media_clips[0])
+    items = [
+        {
+            "title": "Cat jumps",
+            "url": "/c/one.mp4",
+            "author": "alice",
+            "keywords": "cats, jump",
+            "category": "Pets",
+            "duration": "0:14",
+            "description": "<p>So <b>high</b> #fail</p>",
+            "link": "/p/1",
+        },
+        {"title": "Tall", "url": "http://cdn.invalid/t.mp4", "media": "media", "width": "720", "height": "1280"},
+        {"title": "Audio only", "url": "/c/song.mp3", "type": "audio/mpeg"},
+    ]
+    server.add("/feed.xml", rss(items, title="Alice's clips"), "application/rss+xml")
+    result = library.add_remote(server.url("/feed.xml"))
+    assert result.error is None and result.kind is SourceKind.FEED and result.title == "Alice's clips"
+    assert result.changes is not None and result.changes.added == 2
+    first, second = library.remote_clips(server.url("/feed.xml"))
+    assert first.location == server.url("/c/one.mp4")
+    assert (first.title, first.creator, first.duration_ms) == ("Cat jumps", "alice", 14_000)
+    assert set(first.tags) == {"Pets", "cats", "jump", "fail"}
+    assert first.description == "So high #fail"
+    assert first.source_url == server.url("/p/1")
+    assert (second.width, second.height) == (720, 1280)
+    assert first.embedding is not None and any(first.embedding)
+
+
+def test_feedparser_leaves_the_billion_laughs_unexpanded() -> None:
+    """feedparser keeps only entity declarations without references: nested ones stay undefined."""
+    parsed = feedparser.parse(io.BytesIO(BILLION_LAUGHS))
+    assert len(parsed.feed.get("title", "")) < 100
+    assert all(len(entry.title) < 100 for entry in parsed.entries)
+
+
+def test_billion_laughs_feed_is_small_and_safe(server: LoopbackServer, library: Library, tmp_path: Path) -> None:
+    """Added as a source, the billion laughs gives one clip with a short title: nothing expanded."""
+    server.add("/lol.xml", BILLION_LAUGHS, "application/rss+xml")
+    result = library.add_remote(server.url("/lol.xml"))
+    assert result.error is None
+    [clip] = library.remote_clips(server.url("/lol.xml"))
+    assert len(clip.title) < 50 and "lollol" not in clip.title
+
+
+def test_external_entity_is_never_resolved(server: LoopbackServer, library: Library) -> None:
+    """An entity pointing at /etc/passwd is not read: no line of it reaches any stored text."""
+    passwd = Path("/etc/passwd").read_text().splitlines()[0]
+    assert feedparser.parse(io.BytesIO(EXTERNAL_ENTITY)).entries[0].title.find("root:") == -1
+    server.add("/xxe.xml", EXTERNAL_ENTITY, "application/rss+xml")
+    library.add_remote(server.url("/xxe.xml"))
+    store = Store(library.database)
+    try:
+        rows = list(store.rows("SELECT title, description FROM clips"))
+    finally:
+        store.close()
+    assert rows and all(passwd not in (row["title"] + row["description"]) for row in rows)
+
+
+def test_feed_pointing_at_local_files_adds_nothing_local(server: LoopbackServer, library: Library) -> None:
+    """Enclosures at file:///etc/passwd (or another scheme) are skipped with a reason; http ones still join."""
+    items = [
+        {"title": "passwd", "url": "file:///etc/passwd"},
+        {"title": "ftp", "url": "ftp://127.0.0.1/x.mp4"},
+        {"title": "fine", "url": "/c/fine.mp4"},
+    ]
+    server.add("/feed.xml", rss(items), "application/rss+xml")
+    result = library.add_remote(server.url("/feed.xml"))
+    assert [clip.title for clip in library.remote_clips(server.url("/feed.xml"))] == ["fine"]
+    assert any("file: links are not followed" in line for line in result.skipped)
+
+
+def test_a_body_that_names_a_file_is_not_opened(server: LoopbackServer, library: Library) -> None:
+    """Given bytes, feedparser would try them as a file name: we hand it a stream, so /etc/passwd stays shut."""
+    server.add("/feed.xml", b"/etc/passwd", "application/rss+xml")
+    result = library.add_remote(server.url("/feed.xml"))
+    assert result.error is not None and "not a readable feed" in result.error
+    assert "root:" not in result.error
+
+
+def test_malformed_xml_is_one_line(server: LoopbackServer, library: Library) -> None:
+    """Broken XML with nothing usable: one line naming the source and the cause; nothing is added."""
+    server.add("/feed.xml", b"<?xml version='1.0'?><rss><channel><item><title>oops</chan", "application/rss+xml")
+    result = library.add_remote(server.url("/feed.xml"))
+    assert result.error is not None
+    assert result.error.startswith(server.url("/feed.xml") + ": ")
+    assert "\n" not in result.error
+    assert library.remotes() == []
+
+
+def test_atom_feed_with_enclosure_links(server: LoopbackServer, library: Library) -> None:
+    """Atom's rel=enclosure links are read like RSS enclosures; the author is the creator."""
+    atom = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom clips</title><id>urn:x</id><updated>2025-09-01T10:00:00Z</updated>
+<entry><title>Wave</title><id>urn:1</id><updated>2025-09-01T10:00:00Z</updated><author><name>ana</name></author>
+<link rel="enclosure" type="video/webm" href="v/wave.webm"/><category term="sea"/></entry></feed>"""
+    server.add("/atom.xml", atom, "application/atom+xml")
+    result = library.add_remote(server.url("/atom.xml"))
+    assert result.error is None
+    [clip] = library.remote_clips(server.url("/atom.xml"))
+    assert (clip.title, clip.creator, clip.tags, clip.location) == ("Wave", "ana", ("sea",), server.url("/v/wave.webm"))
+    assert clip.published_at == "2025-09-01T10:00:00+00:00"

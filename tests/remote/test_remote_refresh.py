@@ -1,0 +1,122 @@
+"""Refresh: conditional requests (a 304 parses nothing), new clips join, gone ones go missing, history stays."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from loopback import LoopbackServer
+from remote_support import rss
+
+from tuifeed.library.remote import sources
+from tuifeed.library.service import Library
+from tuifeed.store import Store
+from tuifeed.store.store import utc_now
+
+
+def _items(*names: str) -> list[dict[str, str]]:
+    return [{"title": name, "url": f"/c/{name}.mp4"} for name in names]
+
+
+def test_304_costs_one_request_and_no_parse(
+    server: LoopbackServer, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stored ETag and Last-Modified go out again; the server's 304 leaves the feed unparsed."""
+    server.add("/feed.xml", rss(_items("a", "b")), "application/rss+xml")
+    library.add_remote(server.url("/feed.xml"))
+    source = library.source(server.url("/feed.xml"))
+    assert source is not None and source.etag and source.last_modified
+    parses = []
+    monkeypatch.setattr(sources, "read_feed", lambda document: parses.append(document) or pytest.fail("parsed"))
+    [result] = library.refresh()
+    assert result.changes is None and result.error is None and result.line().endswith(": unchanged")
+    assert parses == []
+    sent = server.requests("/feed.xml")[-1].headers
+    assert (sent["if-none-match"], sent["if-modified-since"]) == (source.etag, source.last_modified)
+
+
+def test_changed_feed_adds_and_marks_missing_keeping_history(server: LoopbackServer, library: Library) -> None:
+    """b leaves the feed (missing, its impression kept), c joins; b coming back is present again."""
+    server.add("/feed.xml", rss(_items("a", "b")), "application/rss+xml")
+    library.add_remote(server.url("/feed.xml"))
+    b = library.remote_clips(server.url("/feed.xml"))[1]
+    store = Store(library.database)
+    try:
+        store.open_impression(b.id, utc_now(), 5000)
+        server.add("/feed.xml", rss(_items("a", "c")), "application/rss+xml")
+        [result] = library.refresh()
+        assert result.changes is not None
+        assert (result.changes.added, result.changes.updated, result.changes.missing) == (1, 1, 1)
+        assert [clip.title for clip in library.remote_clips(server.url("/feed.xml"))] == ["a", "c"]
+        assert b.id not in {clip.id for clip in store.clips()}
+        assert store.clip(b.id) is not None
+        assert list(store.rows("SELECT clip_id FROM impressions")) == [{"clip_id": b.id}]
+        server.add("/feed.xml", rss(_items("b", "a")), "application/rss+xml")
+        library.refresh()
+        assert [clip.title for clip in library.remote_clips(server.url("/feed.xml"))] == ["b", "a"]
+        assert b.id in {clip.id for clip in store.clips()}
+    finally:
+        store.close()
+
+
+def test_a_failing_source_keeps_its_clips_and_the_others_refresh(server: LoopbackServer, library: Library) -> None:
+    """One source answers 500: its clips stay, its error is kept; the other source refreshes."""
+    server.add("/one.xml", rss(_items("a")), "application/rss+xml")
+    server.add("/two.m3u", b"#EXTM3U\n#EXTINF:3,x\n/c/x.mp4\n", "audio/x-mpegurl")
+    library.add_remote(server.url("/one.xml"))
+    library.add_remote(server.url("/two.m3u"))
+    server.add("/one.xml", b"down", status=500)
+    server.add("/two.m3u", b"#EXTM3U\n#EXTINF:3,x\n/c/x.mp4\n#EXTINF:4,y\n/c/y.mp4\n", "audio/x-mpegurl")
+    one, two = library.refresh()
+    assert one.error == f"{server.url('/one.xml')}: server error (HTTP 500)"
+    assert two.changes is not None and two.changes.added == 1
+    assert [clip.title for clip in library.remote_clips(server.url("/one.xml"))] == ["a"]
+    [first, _] = library.remotes()
+    assert first.error == one.error and first.clips == 1
+
+
+def test_refresh_due_only_refreshes_stale_sources(server: LoopbackServer, library: Library) -> None:
+    """At start only sources older than refresh_after are fetched; 0 minutes in config means never."""
+    server.add("/feed.xml", rss(_items("a")), "application/rss+xml")
+    library.add_remote(server.url("/feed.xml"))
+    before = len(server.requests("/feed.xml"))
+    library.refresh_after = timedelta(hours=1)
+    assert library.refresh(due_only=True) == []
+    library.refresh_after = timedelta(0)
+    assert len(library.refresh(due_only=True)) == 1
+    library.refresh_after = None
+    assert library.refresh(due_only=True) == []
+    assert len(server.requests("/feed.xml")) == before + 1
+
+
+def test_remove_forgets_the_source_and_hides_its_clips(server: LoopbackServer, library: Library) -> None:
+    """remove: the source is gone, clips only it listed are missing, clips another source lists stay."""
+    server.add("/one.m3u", b"/c/a.mp4\n/c/shared.mp4\n", "audio/x-mpegurl")
+    server.add("/two.m3u", b"/c/shared.mp4\n", "audio/x-mpegurl")
+    library.add_remote(server.url("/one.m3u"))
+    library.add_remote(server.url("/two.m3u"))
+    assert library.remove_remote(server.url("/one.m3u")) == 1
+    assert library.remove_remote(server.url("/nope.m3u")) is None
+    assert [source.url for source in library.remotes()] == [server.url("/two.m3u")]
+    store = Store(library.database)
+    try:
+        assert [clip.location for clip in store.clips()] == [server.url("/c/shared.mp4")]
+        assert store.clip_count(include_missing=True) == 2
+    finally:
+        store.close()
+
+
+def test_adding_twice_refreshes_unconditionally(server: LoopbackServer, library: Library) -> None:
+    """Adding a known source again is a full refresh, not a second source."""
+    server.add("/feed.xml", rss(_items("a")), "application/rss+xml")
+    library.add_remote(server.url("/feed.xml"))
+    again = library.add_remote(server.url("/feed.xml"))
+    assert again.changes is not None and again.changes.updated == 1
+    assert len(library.remotes()) == 1
+    assert "if-none-match" not in server.requests("/feed.xml")[-1].headers
+
+
+def test_only_http_sources(library: Library) -> None:
+    """A path or file: URL is not a remote source."""
+    result = library.add_remote("file:///etc/passwd")
+    assert result.error == "file:///etc/passwd: only http:// and https:// sources can be added"

@@ -1,0 +1,121 @@
+"""The Library service: prefetch in the background with reports, replacing wishes, and playing offline."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from loopback import LoopbackServer
+from remote_support import rss
+
+from tuifeed.library.service import Library, PrefetchReport
+from tuifeed.models import Clip
+from tuifeed.store import Store
+from tuifeed.store.cache import CacheIndex
+
+
+def _feed(server: LoopbackServer, library: Library, media_clips: list[Path], count: int = 3) -> list[Clip]:
+    items = []
+    for number, path in enumerate(media_clips[:count]):
+        server.add_file(f"/c/{number}.mp4", path)
+        items.append({"title": f"clip {number}", "url": f"/c/{number}.mp4"})
+    server.add("/feed.xml", rss(items), "application/rss+xml")
+    library.add_remote(server.url("/feed.xml"))
+    return library.remote_clips(server.url("/feed.xml"))
+
+
+def test_prefetch_downloads_the_next_ones_and_reports(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """prefetch(queue) fetches the first prefetch_count remote clips off-thread and reports each one."""
+    clips = _feed(server, library, media_clips, count=4)
+    reports: list[PrefetchReport] = []
+    threads: set[str] = set()
+
+    def listen(report: PrefetchReport) -> None:
+        reports.append(report)
+        threads.add(threading.current_thread().name)
+
+    library.listener = listen
+    local = Clip(id="f" * 32, location=str(media_clips[0]))
+    library.prefetch([local, *clips])
+    assert library.wait_for_prefetch(30)
+    assert [report.clip_id for report in reports] == [clip.id for clip in clips[:3]]
+    assert threads == {"tuifeed-prefetch"}
+    for clip, path in zip(clips, media_clips, strict=False):
+        location = library.playable_location(clip)
+        if clip is clips[3]:
+            assert location == clip.location  # not prefetched: streamed
+        else:
+            assert location is not None and Path(location).read_bytes() == path.read_bytes()
+    assert library.playable_location(local) == str(media_clips[0])
+
+
+def test_a_new_wish_list_stops_an_unwanted_download(tmp_path: Path, media_clips: list[Path]) -> None:
+    """Swiping past a clip mid-download stops it (its `.part` stays) and fetches the new next one."""
+    big = max(media_clips, key=lambda path: path.stat().st_size)
+    with LoopbackServer(rate=200_000) as slow:
+        slow.add_file("/c/big.mp4", big)
+        slow.add_file("/c/small.mp4", media_clips[0])
+        slow.add("/list.m3u", b"/c/big.mp4\n/c/small.mp4\n", "audio/x-mpegurl")
+        library = Library(tmp_path / "db.sqlite", cache_dir=tmp_path / "cache", cache_bytes=10**9)
+        try:
+            library.add_remote(slow.url("/list.m3u"))
+            big_clip, small_clip = library.remote_clips(slow.url("/list.m3u"))
+            started = threading.Event()
+            library.prefetch([big_clip])
+            store = Store(library.database)
+            try:
+                while not started.is_set():
+                    entry = CacheIndex(store).get(big_clip.id)
+                    if entry is not None:
+                        started.set()
+                    started.wait(0.02)
+                library.prefetch([small_clip])
+                assert library.wait_for_prefetch(30)
+                big_entry = CacheIndex(store).get(big_clip.id)
+                assert big_entry is not None and not big_entry.complete
+                assert library.playable_location(big_clip) == big_clip.location
+                small = library.playable_location(small_clip)
+                assert small is not None and Path(small).read_bytes() == media_clips[0].read_bytes()
+            finally:
+                store.close()
+        finally:
+            library.close()
+
+
+def test_offline_cached_clips_play_and_the_rest_are_skipped(
+    tmp_path: Path, library: Library, media_clips: list[Path]
+) -> None:
+    """With the server gone, the cached clip plays from disk and the uncached one is None (skip it)."""
+    reports: list[PrefetchReport] = []
+    library.listener = reports.append
+    with LoopbackServer() as server:
+        cached, uncached, _ = _feed(server, library, media_clips)
+        library.prefetch([cached])
+        assert library.wait_for_prefetch(30)
+    assert not library.offline
+    library.prefetch([uncached])
+    assert library.wait_for_prefetch(30)
+    assert reports[-1].clip_id == uncached.id and reports[-1].error is not None
+    assert "cannot connect" in reports[-1].error
+    assert library.offline
+    location = library.playable_location(cached)
+    assert location is not None and Path(location).is_file()
+    assert library.playable_location(uncached) is None
+    [result] = library.refresh()
+    assert result.unreachable and library.offline
+
+
+def test_from_config_uses_the_cache_dir_and_caps(isolated_home: Path, tmp_path: Path) -> None:
+    """[remote] sets the cap, the prefetch count and the refresh age; the cache is in the user cache dir."""
+    from tuifeed.config import load_config
+
+    config_file = tmp_path / "config.toml"
+    config_file.write_text("[remote]\ncache_mb = 10\nprefetch = 2\nrefresh_after_minutes = 0\n")
+    library = Library.from_config(load_config(config_file), tmp_path / "db.sqlite")
+    try:
+        assert library.cache.folder == isolated_home / "cache" / "clips"
+        assert (library.cache.cap_bytes, library.prefetch_count, library.refresh_after) == (10 * 1024**2, 2, None)
+    finally:
+        library.close()

@@ -1,0 +1,99 @@
+"""Links from remote documents: http(s) only, nothing escapes a listing, credentials are never shown."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tuifeed.library.remote.urls import UnsafeLink, below, clip_id, follow, is_remote, redact
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://ana:hunter2@example.org/feed.xml", "https://***@example.org/feed.xml"),
+        ("http://token@host:8080/a", "http://***@host:8080/a"),
+        ("https://h/videos?api_key=s3cret&page=2", "https://h/videos?api_key=***&page=2"),
+        ("https://h/v?token=abc&sig=xyz&name=ok", "https://h/v?token=***&sig=***&name=ok"),
+        ("https://h/plain/path.mp4", "https://h/plain/path.mp4"),
+    ],
+)
+def test_redact_hides_credentials(url: str, shown: str) -> None:
+    """User, password and secret-looking query values become ***; the rest stays readable."""
+    assert redact(url) == shown
+
+
+@given(st.text(max_size=60))
+def test_follow_raises_only_unsafe_link(link: str) -> None:
+    """Any text as a link gives an http(s) URL or UnsafeLink, never another exception."""
+    with contextlib.suppress(UnsafeLink):
+        assert is_remote(follow("https://example.org/a/feed.xml", link))
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30))
+def test_redact_never_shows_a_password(password: str) -> None:
+    """Whatever the password, redact() leaves none of it in the netloc."""
+    secret = "".join(char for char in password if char not in "/?#")
+    url = f"https://user:{secret}x@example.org/feed"
+    assert redact(url).startswith("https://***@example.org")
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "file:///etc/passwd",
+        "FILE:///etc/passwd",
+        "javascript:alert(1)",
+        "ftp://host/clip.mp4",
+        "data:video/mp4;base64,AAAA",
+        "smb://host/share/clip.mp4",
+        " file:///etc/shadow",
+        "http://[::1",
+        "http://host:99999/x.mp4",
+        "//[oops/x.mp4",
+    ],
+)
+def test_follow_refuses_other_schemes_and_unreadable_urls(link: str) -> None:
+    """A remote document can never point tuifeed at a local file, another scheme, or break the reader."""
+    with pytest.raises(UnsafeLink):
+        follow("https://example.org/feed.xml", link)
+
+
+def test_follow_resolves_relative_links_and_keeps_credentials_on_the_same_server() -> None:
+    """Relative links resolve against the document; its credentials go with them, fragments do not."""
+    base = "https://ana:pw@example.org/clips/list.m3u"
+    assert follow(base, "a.mp4") == "https://ana:pw@example.org/clips/a.mp4"
+    assert follow(base, "/other/b.mp4#t=3") == "https://ana:pw@example.org/other/b.mp4"
+    assert follow(base, "//cdn.example.org/c.mp4") == "https://cdn.example.org/c.mp4"
+
+
+@pytest.mark.parametrize(
+    "link", ["../secret.mp4", "..%2Fsecret.mp4", "sub/../../secret.mp4", "/etc/passwd", "http://elsewhere/x.mp4"]
+)
+def test_below_refuses_links_that_leave_the_folder(link: str) -> None:
+    """A listing entry must stay inside the listed folder."""
+    with pytest.raises(UnsafeLink):
+        below("http://127.0.0.1/videos/", link)
+
+
+def test_below_accepts_children() -> None:
+    """Children, escaped or not, resolve inside the folder."""
+    assert below("http://h/videos", "a%20b.mp4") == "http://h/videos/a%20b.mp4"
+    assert below("http://h/videos/", "sub/") == "http://h/videos/sub/"
+
+
+def test_clip_id_ignores_credentials_and_fragment() -> None:
+    """A clip keeps its identity when the password in its URL changes."""
+    assert clip_id("https://a:1@H/x.mp4#t=1") == clip_id("https://b:2@h/x.mp4")
+    assert clip_id("https://h/x.mp4") != clip_id("https://h/y.mp4")
+    assert len(clip_id("https://h/x.mp4")) == 32
+
+
+def test_is_remote() -> None:
+    """http(s) URLs are remote; paths and other schemes are not."""
+    assert is_remote("https://h/x.mp4") and is_remote("HTTP://h/x.mp4")
+    assert not is_remote("/home/ana/x.mp4") and not is_remote("file:///x.mp4")
+    assert not is_remote("http://[oops")

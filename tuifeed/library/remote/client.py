@@ -1,0 +1,293 @@
+"""The one HTTP client of tuifeed: our timeouts, retries with backoff, a redirect cap, size and inflation caps.
+
+Every request goes through `RemoteClient`; tests inject an httpx transport. Redirects are followed
+here, one hop at a time, so that each hop is checked (http(s) only, at most `max_redirects`).
+Documents are read raw and inflated here with a bound on the output, so a gzip bomb is cut off
+after `max_document_bytes` however small it is on the wire. URLs in messages and logs are redacted.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+
+from tuifeed import __version__
+from tuifeed.errors import RemoteError, RemoteUnreachable
+from tuifeed.library.remote.urls import UnsafeLink, follow, redact
+from tuifeed.text import clean
+
+log = logging.getLogger("tuifeed.remote")
+
+_T = TypeVar("_T")
+
+MB = 1024 * 1024
+_REDIRECTS = (301, 302, 303, 307, 308)
+_TRANSIENT_STATUS = (429, 500, 502, 503, 504)
+_SSL_LOCATION = re.compile(r"\s*\(_ssl\.c:\d+\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How long to wait, how often to try again and how much to accept from a server."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    """Longest wait for the next bytes; a slow server is given up on after this."""
+    retries: int = 2
+    """Further tries after a timeout, a cut connection or a 5xx; never after a 4xx."""
+    backoff: float = 0.5
+    """Seconds before the first retry, doubling for each next one."""
+    max_redirects: int = 5
+    max_document_bytes: int = 32 * MB
+    """Largest feed, playlist, listing or manifest accepted, after decompression."""
+    max_clip_bytes: int = 4096 * MB
+    """Largest clip downloaded into the cache."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A fetched document: its final URL (after redirects), its bytes and its validators."""
+
+    url: str
+    content: bytes
+    content_type: str
+    etag: str | None
+    last_modified: str | None
+
+
+class _Retry(Exception):
+    """A failure worth another try; carries the error to raise when the tries run out."""
+
+    def __init__(self, error: RemoteError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class RemoteClient:
+    """All of tuifeed's HTTP: one httpx connection pool, used from any one thread at a time per call."""
+
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """A client with `limits`; `transport` replaces the network (tests), `sleep` the backoff wait."""
+        self.limits = limits or Limits()
+        self._sleep = sleep
+        self._http = httpx.Client(
+            transport=transport,
+            timeout=httpx.Timeout(self.limits.read_timeout, connect=self.limits.connect_timeout),
+            follow_redirects=False,
+            headers={"User-Agent": f"tuifeed/{__version__}"},
+        )
+        # httpx logs every request with its full URL at INFO: credentials must never reach the log.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def document(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Document | None:
+        """GET a document within the size caps; None when the server says it is unchanged (304).
+
+        Raises RemoteError (RemoteUnreachable when the server cannot be reached) with one clear line.
+        """
+        headers = {"Accept-Encoding": "gzip, deflate"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+
+        def read(response: httpx.Response) -> Document | None:
+            if response.status_code == 304:
+                return None
+            _raise_for_status(response, redact(url))
+            content = _read_document(response, self.limits.max_document_bytes, redact(url))
+            return Document(
+                url=str(response.url),
+                content=content,
+                content_type=response.headers.get("content-type", ""),
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
+            )
+
+        return self._tries(url, headers, read)
+
+    def download(self, url: str, part: Path, *, should_stop: Callable[[], bool] = lambda: False) -> int | None:
+        """Stream `url` into the file `part`, resuming from what it holds with a Range request.
+
+        Returns the complete size, or None when `should_stop` ended it early (`part` keeps what came).
+        A cut connection is resumed on the next try; raises RemoteError when the tries run out.
+        """
+        shown = redact(url)
+
+        def read(response: httpx.Response) -> int | None:
+            have = part.stat().st_size if part.exists() else 0
+            if response.status_code == 416 and have:
+                total = _content_range_total(response.headers.get("content-range", ""))
+                if total == have:
+                    return have
+                part.unlink()
+                raise _Retry(RemoteError(shown, "the server refused to resume (HTTP 416)"))
+            _raise_for_status(response, shown)
+            resumed = (
+                response.status_code == 206 and _content_range_start(response.headers.get("content-range", "")) == have
+            )
+            if not resumed:
+                have = 0
+            length = response.headers.get("content-length", "")
+            expected = have + int(length) if length.isdigit() else None
+            if expected is not None and expected > self.limits.max_clip_bytes:
+                raise RemoteError(
+                    shown, f"too large: {_size(expected)}, the cap is {_size(self.limits.max_clip_bytes)}"
+                )
+            with open(part, "ab" if resumed else "wb") as file:
+                try:
+                    for chunk in response.iter_raw():  # as it arrives: a cut keeps every byte received
+                        file.write(chunk)
+                        have += len(chunk)
+                        if have > self.limits.max_clip_bytes:
+                            raise RemoteError(shown, f"larger than the cap of {_size(self.limits.max_clip_bytes)}")
+                        if should_stop():
+                            return None
+                except httpx.HTTPError as error:
+                    raise _Retry(_failure(error, shown, self.limits)) from error
+            if expected is not None and have < expected:
+                raise _Retry(RemoteError(shown, f"connection cut after {_size(have)} of {_size(expected)}"))
+            return have
+
+        def headers() -> dict[str, str]:
+            have = part.stat().st_size if part.exists() else 0
+            return {"Accept-Encoding": "identity", **({"Range": f"bytes={have}-"} if have else {})}
+
+        return self._tries(url, headers, read)
+
+    def _tries(
+        self,
+        url: str,
+        headers: dict[str, str] | Callable[[], dict[str, str]],
+        read: Callable[[httpx.Response], _T],
+    ) -> _T:
+        """Open `url` and `read` the response, trying again with backoff after transient failures."""
+        shown = redact(url)
+        for attempt in range(self.limits.retries + 1):
+            try:
+                with self._open(url, headers() if callable(headers) else headers, shown) as response:
+                    return read(response)
+            except _Retry as retry:
+                if attempt == self.limits.retries:
+                    raise retry.error from None
+                delay = self.limits.backoff * 2**attempt
+                log.info("%s; trying again in %.1f s", retry.error, delay)
+                self._sleep(delay)
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def _open(self, url: str, headers: dict[str, str], shown: str) -> Iterator[httpx.Response]:
+        """The response at `url` after at most `max_redirects` hops, each to an http(s) URL."""
+        current = url
+        for _ in range(self.limits.max_redirects + 1):
+            try:
+                response = self._http.send(self._http.build_request("GET", current, headers=headers), stream=True)
+            except httpx.HTTPError as error:
+                raise _Retry(_failure(error, shown, self.limits)) from error
+            except (httpx.InvalidURL, ValueError) as error:
+                raise RemoteError(shown, f"not a usable URL ({clean(str(error))})") from error
+            if response.status_code in _REDIRECTS and "location" in response.headers:
+                response.close()
+                try:
+                    current = follow(current, response.headers["location"])
+                except UnsafeLink as error:
+                    raise RemoteError(shown, f"redirects to {clean(str(error))}") from error
+                continue
+            try:
+                log.debug("GET %s: HTTP %s", redact(current), response.status_code)
+                yield response
+            except httpx.HTTPError as error:
+                raise _Retry(_failure(error, shown, self.limits)) from error
+            finally:
+                response.close()
+            return
+        raise RemoteError(shown, f"too many redirects (more than {self.limits.max_redirects})")
+
+
+def _raise_for_status(response: httpx.Response, shown: str) -> None:
+    code = response.status_code
+    if code < 300 or code == 304:
+        return
+    if code in _TRANSIENT_STATUS:
+        raise _Retry(RemoteError(shown, f"server error (HTTP {code})"))
+    reasons = {401: "access denied", 403: "access denied", 404: "not found", 410: "gone"}
+    raise RemoteError(shown, f"{reasons.get(code, 'refused')} (HTTP {code})")
+
+
+def _failure(error: httpx.HTTPError, shown: str, limits: Limits) -> RemoteError:
+    """One line for a transport failure; the network being gone is RemoteUnreachable."""
+    detail = clean(_SSL_LOCATION.sub("", str(error))) or type(error).__name__
+    if isinstance(error, httpx.ConnectTimeout):
+        return RemoteUnreachable(shown, f"timed out connecting (after {limits.connect_timeout:g} s)")
+    if isinstance(error, httpx.TimeoutException):
+        return RemoteError(shown, f"timed out: no data for {limits.read_timeout:g} s")
+    if isinstance(error, httpx.ConnectError):
+        if "SSL" in detail or "certificate" in detail:
+            return RemoteError(shown, f"TLS failure: {detail}")
+        return RemoteUnreachable(shown, f"cannot connect: {detail}")
+    if isinstance(error, httpx.RemoteProtocolError):
+        return RemoteError(shown, f"connection cut: {detail}")
+    return RemoteError(shown, detail)
+
+
+def _read_document(response: httpx.Response, cap: int, shown: str) -> bytes:
+    """The body, inflated with a bound: more than `cap` bytes (announced, on the wire or inflated) is refused."""
+    length = response.headers.get("content-length", "")
+    if length.isdigit() and int(length) > cap:
+        raise RemoteError(shown, f"too large: {_size(int(length))} announced, the cap is {_size(cap)}")
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("identity", "", "gzip", "x-gzip", "deflate"):
+        raise RemoteError(shown, f"unsupported Content-Encoding {clean(encoding)!r}")
+    inflater = None if encoding in ("identity", "") else zlib.decompressobj(wbits=47)
+    body = bytearray()
+    for chunk in response.iter_raw():
+        if inflater is None:
+            body += chunk
+        else:
+            try:
+                body += inflater.decompress(chunk, cap - len(body) + 1)
+            except zlib.error as error:
+                raise RemoteError(shown, f"corrupt compressed body ({error})") from error
+            if inflater.unconsumed_tail:
+                body += b"x"  # more output is waiting: past the cap by definition
+        if len(body) > cap:
+            what = "after decompression" if inflater is not None else "in the body"
+            raise RemoteError(shown, f"more than {_size(cap)} {what}; cut off")
+    return bytes(body)
+
+
+def _content_range_start(value: str) -> int | None:
+    match = re.match(r"bytes (\d+)-\d+/(\d+|\*)", value.strip())
+    return int(match[1]) if match else None
+
+
+def _content_range_total(value: str) -> int | None:
+    match = re.match(r"bytes (?:\*|\d+-\d+)/(\d+)", value.strip())
+    return int(match[1]) if match else None
+
+
+def _size(count: int) -> str:
+    """A byte count for people: 512 B, 3.4 MB, 10.7 GB."""
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} B"

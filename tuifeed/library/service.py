@@ -1,0 +1,265 @@
+"""The Library service: local import, remote sources and the prefetch cache, behind one object the CLI builds.
+
+Threading: a Store is one SQLite connection per thread, so the Library keeps only the database path
+and opens a Store for each call, on the calling thread. Refreshes may run on any worker thread;
+prefetching runs on one background thread of its own, with its own Store, and reports through the
+listener (the UI turns reports into messages). The HTTP client is shared: httpx's pool is thread-safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tuifeed import locations
+from tuifeed.config import Config
+from tuifeed.errors import RemoteError, RemoteUnreachable
+from tuifeed.library.manifest import write_manifest
+from tuifeed.library.remote.cache import PrefetchCache
+from tuifeed.library.remote.client import MB, RemoteClient
+from tuifeed.library.remote.refresh import RefreshResult, add_source, refresh_source
+from tuifeed.library.remote.urls import is_remote
+from tuifeed.models import Clip, SourceKind
+from tuifeed.store import Store
+from tuifeed.store.sources import SourceIndex, SourceRow
+
+if TYPE_CHECKING:
+    from tuifeed.library.importer import ImportSummary, ProgressCallback
+
+log = logging.getLogger("tuifeed.library")
+
+OFFLINE_NOTICE = "Offline: only clips already downloaded can play; the rest are skipped until the network is back."
+
+
+@dataclass(frozen=True, slots=True)
+class PrefetchReport:
+    """One prefetch finished: the clip's cached file, or the one-line error (URL redacted)."""
+
+    clip_id: str
+    path: Path | None = None
+    error: str | None = None
+
+
+PrefetchListener = Callable[[PrefetchReport], None]
+"""Called on the prefetch thread: post a message from it, never touch the UI."""
+
+
+class Library:
+    """The person's clips wherever they live: local folders, remote sources, and a cache for what plays next."""
+
+    def __init__(
+        self,
+        database: str | Path,
+        *,
+        cache_dir: Path,
+        cache_bytes: int,
+        prefetch_count: int = 3,
+        refresh_after: timedelta | None = timedelta(hours=1),
+        client: RemoteClient | None = None,
+    ) -> None:
+        """A library on the SQLite file `database`; `client` defaults to a RemoteClient with default limits."""
+        self.database = str(database)
+        self.client = client or RemoteClient()
+        self.cache = PrefetchCache(cache_dir, cache_bytes, self.client)
+        self.prefetch_count = prefetch_count if cache_bytes > 0 else 0
+        self.refresh_after = refresh_after
+        self.listener: PrefetchListener | None = None
+        self.offline = False
+        """True after the network failed and until a request works again: uncached remote clips are skipped."""
+        self._wanted: list[Clip] = []
+        self._changed = threading.Condition()
+        self._closing = False
+        self._worker: threading.Thread | None = None
+
+    @classmethod
+    def from_config(cls, config: Config, database: str | Path) -> Library:
+        """The library as config.toml's [remote] section sets it up, caching in the user cache directory."""
+        minutes = config.remote.refresh_after_minutes
+        return cls(
+            database,
+            cache_dir=locations.cache_dir() / "clips",
+            cache_bytes=config.remote.cache_mb * MB,
+            prefetch_count=config.remote.prefetch,
+            refresh_after=timedelta(minutes=minutes) if minutes else None,
+        )
+
+    def close(self) -> None:
+        """Stop prefetching (a download in progress keeps its `.part` to resume) and close the HTTP client."""
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+        if self._worker is not None:
+            self._worker.join(timeout=5)
+        self.client.close()
+
+    # -- local folders -----------------------------------------------------------------------------
+
+    def import_paths(
+        self,
+        paths: Iterable[Path],
+        *,
+        progress: ProgressCallback | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        follow_links: bool = False,
+    ) -> ImportSummary:
+        """Import local folders or files (see `tuifeed.library.import_paths`), on the calling thread."""
+        from tuifeed.library.importer import import_paths  # PyAV loads only when there is something to import
+
+        with self._store() as store:
+            return import_paths(store, paths, progress=progress, should_stop=should_stop, follow_links=follow_links)
+
+    def export_manifest(self, folder: Path) -> tuple[Path, int]:
+        """Write `tuifeed-library.json` beside the imported clips of `folder`; its path and clip count."""
+        with self._store() as store:
+            return write_manifest(store.clips(), folder)
+
+    # -- remote sources ----------------------------------------------------------------------------
+
+    def add_remote(self, url: str, kind: SourceKind | None = None) -> RefreshResult:
+        """Add a remote source (its kind found from the document unless given) and store its clips."""
+        with self._store() as store:
+            return self._note(add_source(store, self.client, url, kind))
+
+    def remotes(self) -> list[SourceRow]:
+        """Every remote source with its clip counts and last refresh."""
+        with self._store() as store:
+            return SourceIndex(store).all()
+
+    def source(self, url: str) -> SourceRow | None:
+        """The source added as `url`, or None."""
+        with self._store() as store:
+            return SourceIndex(store).get(url)
+
+    def remote_clips(self, url: str) -> list[Clip]:
+        """The present clips of the source `url`, in the source's order."""
+        with self._store() as store:
+            source = SourceIndex(store).get(url)
+            if source is None:
+                return []
+            return [clip for clip_id in SourceIndex(store).clip_ids(source.id) if (clip := store.clip(clip_id))]
+
+    def remove_remote(self, url: str) -> int | None:
+        """Forget a source; returns how many of its clips went missing, None when `url` is not a source."""
+        with self._store() as store:
+            index = SourceIndex(store)
+            source = index.get(url)
+            return None if source is None else index.remove(source.id)
+
+    def refresh(self, urls: Iterable[str] | None = None, *, due_only: bool = False) -> list[RefreshResult]:
+        """Refresh the sources `urls` (default: all), one after another; a failing one never stops the rest.
+
+        With `due_only`, only sources last refreshed longer ago than `refresh_after` (the start-up refresh).
+        """
+        wanted = None if urls is None else set(urls)
+        results = []
+        with self._store() as store:
+            for source in SourceIndex(store).all():
+                if wanted is not None and source.url not in wanted:
+                    continue
+                if due_only and not self._due(source):
+                    continue
+                results.append(self._note(refresh_source(store, self.client, source)))
+        return results
+
+    def _due(self, source: SourceRow) -> bool:
+        if self.refresh_after is None:
+            return False
+        if source.refreshed_at is None:
+            return True
+        return datetime.now(UTC) - datetime.fromisoformat(source.refreshed_at) >= self.refresh_after
+
+    def _note(self, result: RefreshResult) -> RefreshResult:
+        if result.error is None:
+            self.offline = False
+        elif result.unreachable:
+            self.offline = True
+        return result
+
+    # -- playback ----------------------------------------------------------------------------------
+
+    def playable_location(self, clip: Clip) -> str | None:
+        """What the player should open: the cached file when complete, else the URL to stream.
+
+        None when the network is gone and the clip is not cached: skip it and show OFFLINE_NOTICE once.
+        A local clip is its own location.
+        """
+        if not is_remote(clip.location):
+            return clip.location
+        with self._store() as store:
+            cached = self.cache.cached(store, clip)
+        if cached is not None:
+            return str(cached)
+        return None if self.offline else clip.location
+
+    def prefetch(self, clips: Sequence[Clip]) -> None:
+        """Download the first `prefetch_count` remote clips of `clips` (the queue's next ones) in the background.
+
+        Each call replaces the wish list: a download no longer wanted stops (its `.part` stays).
+        Returns at once; each finished download is reported to `listener`.
+        """
+        wanted = [clip for clip in clips if is_remote(clip.location)][: self.prefetch_count]
+        with self._changed:
+            self._wanted = wanted
+            self._changed.notify_all()
+            if wanted and self._worker is None and not self._closing:
+                self._worker = threading.Thread(target=self._prefetch_loop, name="tuifeed-prefetch", daemon=True)
+                self._worker.start()
+
+    def wait_for_prefetch(self, timeout: float) -> bool:
+        """Block until every wanted clip is cached or has failed (tests, benchmarks); False on timeout."""
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._wanted, timeout)
+
+    def _prefetch_loop(self) -> None:
+        store = Store(self.database)
+        try:
+            while True:
+                with self._changed:
+                    self._changed.wait_for(lambda: self._closing or bool(self._wanted))
+                    if self._closing:
+                        return
+                    clip, keep = self._wanted[0], [wanted.id for wanted in self._wanted]
+                report = self._download(store, clip, keep)
+                if report is not None and self.listener is not None:
+                    self.listener(report)
+                with self._changed:
+                    if report is not None:  # done or failed: a later prefetch() asking again tries again
+                        self._wanted = [wanted for wanted in self._wanted if wanted.id != clip.id]
+                    self._changed.notify_all()
+        finally:
+            store.close()
+
+    def _download(self, store: Store, clip: Clip, keep: list[str]) -> PrefetchReport | None:
+        """Fetch one clip; None when it stopped being wanted mid-way."""
+
+        def unwanted() -> bool:
+            return self._closing or all(c.id != clip.id for c in self._wanted)
+
+        try:
+            path = self.cache.fetch(store, clip, keep=keep, should_stop=unwanted)
+        except RemoteError as error:
+            if isinstance(error, RemoteUnreachable):
+                self.offline = True
+            log.info("prefetch failed: %s", error)
+            return PrefetchReport(clip.id, error=str(error))
+        except OSError as error:  # the cache directory is full or unwritable: the clip still streams
+            log.warning("prefetch cannot write the cache %s: %s", self.cache.folder, error)
+            return PrefetchReport(clip.id, error=f"cannot write the cache {self.cache.folder}: {error.strerror}")
+        if path is None:
+            return None
+        self.offline = False
+        return PrefetchReport(clip.id, path=path)
+
+    @contextmanager
+    def _store(self) -> Iterator[Store]:
+        store = Store(self.database)
+        try:
+            yield store
+        finally:
+            store.close()
