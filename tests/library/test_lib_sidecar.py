@@ -156,3 +156,8 @@ def test_long_text_is_cut_and_clean(tmp_path: Path) -> None:
     meta = read_info_json(path)
     assert meta.title is not None and len(meta.title) == 500 and meta.title.endswith("…")
     assert meta.description == "a\nb␛[2J\na\nb␛[2J\na\nb␛[2J"
+
+
+def test_a_name_of_only_controls_still_gets_a_title() -> None:
+    """A file named with a carriage return alone (found by hypothesis) is titled, not blank."""
+    assert from_names(Path("/videos/_/\r")).title == "untitled"

@@ -185,11 +185,16 @@ def from_container_tags(tags: Mapping[str, str]) -> Metadata:
     )
 
 
+UNTITLED = "untitled"
+"""The title of a clip whose file name holds nothing printable."""
+
+
 def from_names(path: Path) -> Metadata:
     """The file name as a title (without yt-dlp's "[id]" suffix) and the folder as a fallback creator."""
     title = _YTDLP_ID_SUFFIX.sub("", path.stem).replace("_", " ")
     return Metadata(
-        title=_text(" ".join(title.split()), "title") or _text(path.name, "title"),
+        # A name of nothing but blanks and controls (which `clean` drops) still needs a title to show.
+        title=_text(" ".join(title.split()), "title") or _text(path.name, "title") or UNTITLED,
         creator=_text(path.parent.name, "creator"),
     )
 
