@@ -191,7 +191,7 @@ class Bench:
             (folder / clip.path.name).symlink_to(clip.path)
         db = self.scratch / f"library{self.runs}.db"
         subprocess.run(
-            [self.tuifeed, "import", "--db", str(db), str(folder)],
+            [self.tuifeed, "import", "--follow-links", "--db", str(db), str(folder)],
             env={**clean_environment(), **self.env(self.scratch / "unused.json")},
             capture_output=True,
             check=True,

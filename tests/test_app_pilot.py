@@ -15,6 +15,7 @@ from tuifeed.models import Clip, EventKind, ImpressionExit
 from tuifeed.player.fake import FakePlayer
 from tuifeed.recommend import ClipFeatures, Recommender, RecommenderSettings
 from tuifeed.render import ColorMode, ColorSystem
+from tuifeed.render.plan import RenderPlan
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
 from tuifeed.ui.messages import ClipFailed
@@ -44,7 +45,7 @@ def make_app(store: Store, config: Config | None = None) -> tuple[TuifeedApp, Fa
     store.upsert_clips(CLIPS)
     player = FakePlayer()
     app = TuifeedApp(
-        store=store, player=player, ranker=InOrder(CLIPS), clips=CLIPS, config=config or Config(), color=ColorMode()
+        store=store, player=player, ranker=InOrder(CLIPS), clips=CLIPS, config=config or Config(), render=RenderPlan()
     )
     return app, player
 
@@ -352,7 +353,7 @@ async def test_256_colour_terminals_get_palette_colours(store: Store) -> None:
         ranker=InOrder(CLIPS),
         clips=CLIPS,
         config=Config(),
-        color=ColorMode(ColorSystem.ANSI256),
+        render=RenderPlan(color=ColorMode(ColorSystem.ANSI256)),
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -393,7 +394,7 @@ async def test_dwelling_on_one_creator_makes_it_dominate(store: Store) -> None:
         ranker=recommender,
         clips=clips,
         config=Config(),
-        color=ColorMode(),
+        render=RenderPlan(),
         clock=lambda: now[0],
     )
     stay = {"loved": 9.0, "skipped": 0.4}

@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from tuifeed import locations
 from tuifeed.config import Config
+from tuifeed.display import choose_display
 from tuifeed.errors import PlayerUnavailable
 from tuifeed.player.vlc_engine import libvlc_plugin_cache, libvlc_version
 from tuifeed.render import ColorSystem, detect_color_mode
@@ -21,9 +23,18 @@ MIN_COLUMNS, MIN_ROWS = 40, 12
 
 def run_doctor(config: Config, database: Path, log: Path, console: Console) -> int:
     """Print one line per check; exit 0 when playback can work, 1 otherwise."""
-    checks = [_libvlc(), _terminal(config), _config(config), _data(database), (True, f"log file {log}"), _media()]
+    checks = [
+        _libvlc(),
+        _terminal(config),
+        _video(config),
+        _config(config),
+        _data(database),
+        (True, f"log file {log}"),
+        _media(),
+    ]
     for ok, line in checks:
-        console.print(f"[green]ok[/green]    {line}" if ok else f"[red]fail[/red]  {line}", markup=True)
+        text = escape(line)  # lines carry outside text (paths, the terminal's own name): never markup
+        console.print(f"[green]ok[/green]    {text}" if ok else f"[red]fail[/red]  {text}", markup=True)
     failed = sum(not ok for ok, _ in checks)
     console.print("All good." if not failed else f"{failed} problem(s); see the lines marked fail.")
     return 1 if failed else 0
@@ -60,6 +71,13 @@ def _terminal(config: Config) -> tuple[bool, str]:
             f"terminal {size.columns}x{size.lines} is too small (at least {MIN_COLUMNS}x{MIN_ROWS}); {colours}",
         )
     return True, f"terminal {size.columns}x{size.lines}, {colours} ({source})"
+
+
+def _video(config: Config) -> tuple[bool, str]:
+    choice = choose_display(config.display.render, config.display)
+    replies = choice.capabilities.replies
+    sync = "synchronized output" if replies.sync else "no synchronized output"
+    return True, f"video: {choice.reason}; terminal {choice.capabilities.terminal}, {sync}"
 
 
 def _data(database: Path) -> tuple[bool, str]:

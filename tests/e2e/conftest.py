@@ -205,7 +205,10 @@ class Cell:
 
     @property
     def is_video(self) -> bool:
-        """A half-block with 24-bit colours on both halves: one cell of a painted picture."""
+        """One cell of a painted picture: a half-block with 24-bit colours on both halves, or a space on a
+        24-bit background (both halves the same colour; the letterbox is palette black)."""
+        if self.char == " ":
+            return isinstance(self.bg, tuple)
         return self.char == BLOCK and isinstance(self.fg, tuple) and isinstance(self.bg, tuple)
 
 

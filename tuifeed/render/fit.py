@@ -21,27 +21,32 @@ class Fit:
     """Cells left empty on the left of the picture."""
     y: int
     """Cell rows left empty above the picture."""
+    pixel_width: int = 0
+    """Pixels to decode across; 0 means one per column (half-blocks)."""
+    pixel_height: int = 0
+    """Pixels to decode down; 0 means two per cell row (half-blocks)."""
 
     @property
     def pixel_size(self) -> tuple[int, int]:
-        """The (width, height) in pixels to decode at: one pixel per column, two per cell row."""
-        return self.cols, self.rows * 2
+        """The (width, height) in pixels to decode at: by default one pixel per column, two per cell row."""
+        return self.pixel_width or self.cols, self.pixel_height or self.rows * 2
 
 
-def fit_box(src_w: int | None, src_h: int | None, cols: int, rows: int) -> Fit:
+def fit_box(src_w: int | None, src_h: int | None, cols: int, rows: int, cell_aspect: float = 2.0) -> Fit:
     """Fit a ``src_w`` x ``src_h`` picture into ``cols`` x ``rows`` cells, keeping its aspect, centred.
 
-    Half-block pixels are square (a cell is 1 pixel wide and 2 tall). An unknown or empty source size
-    fills the box; an empty box gives an empty fit; a non-empty box always gets at least one cell.
+    ``cell_aspect`` is a cell's height over its width: 2 for half-blocks, whose two pixels a cell are
+    square. An unknown or empty source size fills the box; an empty box gives an empty fit; a non-empty
+    box always gets at least one cell.
     """
     if cols <= 0 or rows <= 0:
         return Fit(0, 0, 0, 0)
     if src_w is None or src_h is None or src_w <= 0 or src_h <= 0:
         return Fit(cols, rows, 0, 0)
-    if cols * src_h <= 2 * rows * src_w:  # width-bound: the picture spans every column
-        fit_cols, fit_rows = cols, min(rows, max(1, round(cols * src_h / (2 * src_w))))
+    if cols * src_h <= cell_aspect * rows * src_w:  # width-bound: the picture spans every column
+        fit_cols, fit_rows = cols, min(rows, max(1, round(cols * src_h / (cell_aspect * src_w))))
     else:
-        fit_cols, fit_rows = min(cols, max(1, round(2 * rows * src_w / src_h))), rows
+        fit_cols, fit_rows = min(cols, max(1, round(cell_aspect * rows * src_w / src_h))), rows
     return Fit(fit_cols, fit_rows, (cols - fit_cols) // 2, (rows - fit_rows) // 2)
 
 

@@ -15,7 +15,7 @@ from tuifeed.config import Config
 from tuifeed.feed import FeedSession, Ranker
 from tuifeed.models import Clip
 from tuifeed.player import Player
-from tuifeed.render import ColorMode
+from tuifeed.render.plan import RenderPlan
 from tuifeed.store import Store
 from tuifeed.ui import stats
 from tuifeed.ui.screens.feed import FeedScreen
@@ -37,7 +37,7 @@ class TuifeedApp(App[None]):
         ranker: Ranker,
         clips: Iterable[Clip],
         config: Config,
-        color: ColorMode,
+        render: RenderPlan,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Wire the feed from the parts the CLI (or a test) built."""
@@ -46,7 +46,7 @@ class TuifeedApp(App[None]):
         self.session = FeedSession(store, player, ranker, clips, auto_advance=config.player.auto_advance, clock=clock)
         self.feed = FeedScreen(
             self.session,
-            color,
+            render,
             config.display.fps,
             volume=config.player.volume,
             muted=config.player.muted,
