@@ -76,8 +76,9 @@ class VideoView(Widget):
 
     def on_mount(self) -> None:
         self._loop = asyncio.get_running_loop()
-        sink = None if self.app.is_headless else self._plan.sink
-        self._pump = FramePump(self._encoder, sink, self._painted, interval=self._min_interval, sync=self._plan.sync)
+        self._pump = FramePump(
+            self._encoder, self._plan.sink, self._painted, interval=self._min_interval, sync=self._plan.sync
+        )
         self._pump.set_direct(not self.covered)
 
     def on_unmount(self) -> None:
@@ -185,7 +186,7 @@ class VideoView(Widget):
         line = picture.line(row) if fit.cols == picture.cols and not self.covered else None
         if line is not None:
             return Strip([*left, Segment(line), *right], width)
-        background = not self.screen.is_current
+        background = self.app.screen is not self.screen  # under a modal, which tints what it covers
         system = picture.system
         middle = [Segment(text, self._style(system, fg, bg)) for text, fg, bg in picture.spans(row, background)]
         return Strip([*left, *middle, *right], width).crop(0, width)
