@@ -205,10 +205,7 @@ class Cell:
 
     @property
     def is_video(self) -> bool:
-        """One cell of a painted picture: a half-block with 24-bit colours on both halves, or a space on a
-        24-bit background (both halves the same colour; the letterbox is palette black)."""
-        if self.char == " ":
-            return isinstance(self.bg, tuple)
+        """A half-block with 24-bit colours on both halves: one cell of a painted picture."""
         return self.char == BLOCK and isinstance(self.fg, tuple) and isinstance(self.bg, tuple)
 
 

@@ -51,12 +51,15 @@ def test_a_diff_over_the_old_picture_shows_the_new_one(
 
 
 def test_exact_bytes_of_a_small_diff() -> None:
-    """Row starts get CUP, gaps CUF; colours carry across moves; a solid cell is a space on its background."""
+    """Row starts get CUP, gaps CUF; colours carry across moves; only the colour that changed is set."""
     red, blue, green = 0xFF0000, 0x0000FF, 0x00FF00
     keys = np.array([[red << 24 | blue, red << 24 | blue, 0, green << 24 | green]], dtype=np.uint64)
     send = np.array([[True, False, False, True]])
     out = encode_cells(keys, send, ColorSystem.TRUECOLOR, left=2, top=5).decode()
-    assert out == f"{ESC}[6;3H{ESC}[38;2;255;0;0;48;2;0;0;255m▀{ESC}[2C{ESC}[48;2;0;255;0m {ESC}[0m"
+    assert out == f"{ESC}[6;3H{ESC}[38;2;255;0;0;48;2;0;0;255m▀{ESC}[2C{ESC}[38;2;0;255;0;48;2;0;255;0m▀{ESC}[0m"
+    keys[0, 3] = red << 24 | green
+    out = encode_cells(keys, send, ColorSystem.TRUECOLOR).decode()
+    assert out.endswith(f"{ESC}[2C{ESC}[48;2;0;255;0m▀{ESC}[0m")
 
 
 def test_colours_are_set_only_when_they_change() -> None:

@@ -56,8 +56,9 @@ def encode_cells(keys: Keys, send: Mask, system: ColorSystem, left: int = 0, top
 
     Cells are visited in raster order. A row's first cell gets an absolute cursor move, a gap in a row a
     cursor-forward; colours are set only when they differ from the colours the terminal holds from the
-    previous painted cell (the SGR state survives cursor moves), and a cell whose two halves match is a
-    space on its background. Coordinates are 0-based cells; the result ends with a reset.
+    previous painted cell (the SGR state survives cursor moves). Every cell is ``▀``, even when its
+    halves match: a space would save two bytes but reads as blank text to anything that copies the screen.
+    Coordinates are 0-based cells; the result ends with a reset.
     """
     cols = keys.shape[1]
     index = np.flatnonzero(send.reshape(-1))
@@ -66,14 +67,8 @@ def encode_cells(keys: Keys, send: Mask, system: ColorSystem, left: int = 0, top
     y, x = index // cols, index % cols
     cell = keys.reshape(-1)[index]
     fg, bg = cell >> np.uint64(KEY_SHIFT), cell & np.uint64(HALF_MASK)
-    solid = fg == bg
-    # The foreground the terminal holds before each cell: that of the last cell that needed one.
-    needs_fg = ~solid
-    last = np.where(needs_fg, np.arange(index.size), -1)
-    np.maximum.accumulate(last, out=last)
-    held_fg = np.full(index.size, -1, dtype=np.int64)
-    held_fg[1:] = np.where(last[:-1] >= 0, fg[np.maximum(last[:-1], 0)].astype(np.int64), -1)
-    fg_new = needs_fg & (fg.astype(np.int64) != held_fg)
+    fg_new = np.ones(index.size, dtype=np.bool_)
+    fg_new[1:] = fg[1:] != fg[:-1]
     bg_new = np.ones(index.size, dtype=np.bool_)
     bg_new[1:] = bg[1:] != bg[:-1]
     row_start = np.ones(index.size, dtype=np.bool_)
@@ -100,8 +95,7 @@ def encode_cells(keys: Keys, send: Mask, system: ColorSystem, left: int = 0, top
     keep[:, layout.fg_fixed] = fg_new[:, None]
     keep[:, layout.sgr_sep] = (fg_new & bg_new)[:, None]
     keep[:, layout.bg_fixed] = bg_new[:, None]
-    keep[:, layout.upper] = (~solid)[:, None]
-    keep[:, layout.space] = solid[:, None]
+    keep[:, layout.upper] = True
     return record[keep].tobytes() + RESET
 
 
@@ -141,7 +135,7 @@ class _Layout:
         for name, part in parts:
             at[name] = len(text.encode())
             text += part
-        template = text.encode() + _UPPER + b" "
+        template = text.encode() + _UPPER
         self.template = np.frombuffer(template, dtype=np.uint8)
         cup, cuf = at["cup"], at["cuf"]
         self.cup_row = [cup + 2, cup + 3, cup + 4]
@@ -155,9 +149,7 @@ class _Layout:
         self.fg_fixed = [at["fg"] + i for i in _fixed(fg)]
         self.bg_fixed = [at["bg"] + i for i in _fixed(bg)]
         self.sgr_sep = [at["sgr_sep"]]
-        glyph = len(template) - len(_UPPER) - 1
-        self.upper = list(range(glyph, glyph + len(_UPPER)))
-        self.space = [len(template) - 1]
+        self.upper = list(range(len(template) - len(_UPPER), len(template)))
         self.always = np.zeros(len(template), dtype=np.bool_)
 
 
