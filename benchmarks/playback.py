@@ -39,9 +39,9 @@ TICK = os.sysconf("SC_CLK_TCK")
 TARGETS = {
     "fps 120x40": (29.0, ">="),
     "fps 200x60 landscape": (24.0, ">="),
-    "swipe median ms": (100.0, "<="),
-    "launch ms": (1500.0, "<="),
-    "peak RSS MB": (200.0, "<="),
+    "swipe median ms": (20.0, "<="),
+    "launch ms": (300.0, "<="),
+    "peak RSS MB": (110.0, "<="),
 }
 
 

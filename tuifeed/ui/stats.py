@@ -37,6 +37,8 @@ class Recorder:
         """(monotonic time, frames painted so far) at each swipe to the next clip."""
         self.bytes_written = 0
         self.dropped = 0
+        self.mounted_at = time.monotonic()
+        """When the app mounted (attach time): launch splits into start-up before it and the first frame after."""
         self._lock = threading.Lock()
         """Frames are counted on the pump's thread, Textual's writes on its writer thread."""
 
@@ -68,6 +70,7 @@ class Recorder:
             ],
             "bytes_written": self.bytes_written,
             "dropped": self.dropped,
+            "mounted_at": self.mounted_at,
             "cpu_seconds": times.user + times.system,
             "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
             "exited_at": time.monotonic(),
