@@ -342,7 +342,7 @@ def run_tmux(argv: Sequence[str], env: dict[str, str], size: tuple[int, int], se
     subprocess.run([*tmux, "new-session", "-d", "-x", str(size[0]), "-y", str(size[1]), *pairs, "sh"], check=True)
     capture = Capture(time.monotonic())
     try:
-        line = " ".join(f"'{arg}'" for arg in argv) + "; echo EXITED"
+        line = " ".join(f"'{arg}'" for arg in argv) + "; echo EXITED:$?"
         subprocess.run([*tmux, "send-keys", "-l", line], check=True)
         capture.spawned = time.monotonic()
         subprocess.run([*tmux, "send-keys", "Enter"], check=True)
@@ -367,7 +367,7 @@ def run_tmux(argv: Sequence[str], env: dict[str, str], size: tuple[int, int], se
         else:
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 20
-        while "EXITED" not in _pane(tmux) and time.monotonic() < deadline:
+        while not re.search(r"EXITED:\d", _pane(tmux)) and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
