@@ -20,9 +20,10 @@ check: setup
 	$(VENV)/bin/mypy
 
 bench: setup-test
-	@DEBS="mpv" sh .ci/apt-ensure
+	@DEBS="mpv kitty xvfb imagemagick" sh .ci/apt-ensure
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) benchmarks/vs_mpv.py
+	$(PY) benchmarks/kitty_pixels.py
 	$(PY) benchmarks/playback.py
 	$(PY) benchmarks/render.py
 	$(PY) benchmarks/import.py

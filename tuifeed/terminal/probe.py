@@ -140,8 +140,10 @@ def kitty_verdict(caps: Capabilities) -> KittyVerdict:
     if not replies.graphics:
         return KittyVerdict(False, f"{caps.terminal} has no kitty graphics: half-blocks")
     name, version = _name_and_version(replies.version or "")
-    if name == "kitty" and version >= KITTY_PLACEHOLDERS:
-        return KittyVerdict(True, f"{caps.terminal}: kitty graphics with Unicode placeholders")
+    if name == "kitty":
+        if version >= KITTY_PLACEHOLDERS:
+            return KittyVerdict(True, f"{caps.terminal}: kitty graphics with Unicode placeholders")
+        return KittyVerdict(False, f"{caps.terminal} predates Unicode placeholders (kitty 0.28): half-blocks")
     if name == "ghostty":
         return KittyVerdict(True, f"{caps.terminal}: kitty graphics with Unicode placeholders")
     return KittyVerdict(False, f"{caps.terminal} answers the graphics query, but its placeholders are not trusted")
