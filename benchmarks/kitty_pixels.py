@@ -5,9 +5,9 @@ code sends a four-colour test image twice: zlib-compressed in chunked escape cod
 memory. The check then screenshots the X display and finds both images, quadrants in place.
 
 Debian 12 ships kitty 0.26.5, older than Unicode placeholders (0.28): it rejects the ``U=1`` key. So
-the probe must say "not trusted" there (checked), and the transmissions are placed with ordinary
-placements (``a=p``), transmitted with ``a=t`` instead of ``a=T,U=1``: this proves the pixel data reaches the screen, not the
-placeholder cells (those are checked against the protocol in tests/render/test_render_kitty.py).
+the probe must say "not trusted" there (checked), and the images are transmitted with ``a=t`` instead
+of ``a=T,U=1`` and placed with ordinary placements (``a=p``): this proves the pixel data reaches the
+screen, not the placeholder cells (those are checked against the protocol in tests/render/test_render_kitty.py).
 Needs: sudo apt-get install kitty xvfb imagemagick.
 """
 
