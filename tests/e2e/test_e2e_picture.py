@@ -102,3 +102,37 @@ def test_replayed_bytes_show_tmux_screen_and_the_clip(
     assert score >= MIN_PSNR, f"the picture matches no frame of the clip (best PSNR {score:.1f} dB)"
     scrambled = image[:, ::-1]
     assert best_psnr(landscape.path, scrambled) < score - 3, "the check cannot tell a mirrored picture"
+
+
+def test_a_narrower_clip_leaves_no_edges_of_the_wider_one(
+    clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane], tmp_path: Path
+) -> None:
+    """Landscape then vertical: the pump writes only the new picture's cells, the old edges become letterbox."""
+    landscape = next(clip for clip in clip_library.clips if clip.width > clip.height)
+    vertical = next(clip for clip in clip_library.clips if clip.height > clip.width)
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for clip in (landscape, vertical):
+        (folder / clip.path.name).write_bytes(clip.path.read_bytes())
+    home.config.write_text(home.config.read_text() + "\n[display]\ninfo_panel = false\n")
+    pane = tmux(WIDTH, HEIGHT, env=home.env)
+    pane.run(home.tuifeed("play", "--seed", "3", str(folder)))
+    first, _ = pane.wait_for_picture(400)
+    first_box = first.video_box()
+    assert first_box is not None
+    pane.send("j")
+
+    def changed_shape(screen: object) -> tuple[int, int, int, int] | None:
+        box = screen.video_box()  # type: ignore[attr-defined]
+        return box if box is not None and box != first_box and screen.video_cells() > 400 else None  # type: ignore[attr-defined]
+
+    pane.wait_for(changed_shape, "the second clip's picture")
+    time.sleep(0.5)
+    screen = pane.screen()
+    box = screen.video_box()
+    assert box is not None
+    left, top, cols, rows = box
+    painted = sum(cell.is_video for cell in screen.box_cells(box))
+    assert painted >= 0.95 * cols * rows, f"cells outside the new picture still show the old one:\n{screen.text}"
+    pane.send("q")
+    assert pane.wait_exit() == 0

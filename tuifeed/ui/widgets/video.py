@@ -124,15 +124,20 @@ class VideoView(Widget):
         pump.offer(fitted, fit, left, top)
 
     def _painted(self, painted: Painted) -> None:
-        """A frame was shown (the pump's thread): keep its picture for Textual, repaint when covered."""
-        self._picture = painted.picture
+        """A frame was shown (the pump's thread): keep its picture for Textual, repaint when covered.
+
+        A picture of another size (the next clip, a resize) also needs Textual: the pump writes only the
+        picture's cells, and the old picture's edges must become letterbox.
+        """
+        previous, self._picture = self._picture, painted.picture
+        resized = previous is None or (previous.cols, previous.rows) != (painted.picture.cols, painted.picture.rows)
         self.frames_painted += 1
         for listener in self.frame_listeners:
             listener(painted)
         if self._awaiting_picture:
             self._awaiting_picture = False
             self.post_message(self.PictureShown())
-        if not painted.direct and not self._repaint_scheduled and self._loop is not None:
+        if (resized or not painted.direct) and not self._repaint_scheduled and self._loop is not None:
             self._repaint_scheduled = True
             self._loop.call_soon_threadsafe(self._repaint)
 
