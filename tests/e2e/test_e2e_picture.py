@@ -131,7 +131,7 @@ def test_a_narrower_clip_leaves_no_edges_of_the_wider_one(
     screen = pane.screen()
     box = screen.video_box()
     assert box is not None
-    left, top, cols, rows = box
+    _, _, cols, rows = box
     painted = sum(cell.is_video for cell in screen.box_cells(box))
     assert painted >= 0.95 * cols * rows, f"cells outside the new picture still show the old one:\n{screen.text}"
     pane.send("q")
