@@ -53,7 +53,7 @@ PSNR_SPAN = 3.0
 THROTTLE = 2_000_000
 """Bytes per second the throttled pty drains."""
 TICK = os.sysconf("SC_CLK_TCK")
-MPV_ROW = re.compile(rb"\x1b\[(\d+);0f")
+MPV_ROW = re.compile(rb"\x1b\[(\d+);(\d+)f")
 """mpv's tct output moves to the start of each picture row; a frame starts at the first row."""
 SYNC_END = b"\x1b[?2026l"
 DA1_QUERY = re.compile(rb"\x1b\[0?c")

@@ -7,9 +7,9 @@ from tuifeed.render.governor import Governor
 INTERVAL = 1 / 30
 
 
-def feed(governor: Governor, frames: int, sent: int, write: float, encode: float = 0.002) -> list[int]:
+def feed(governor: Governor, frames: int, sent: int, write: float) -> list[int]:
     """Record ``frames`` identical frames; the steps chosen after each."""
-    return [governor.record(sent, encode, write) for _ in range(frames)]
+    return [governor.record(sent, write) for _ in range(frames)]
 
 
 def test_a_fast_terminal_keeps_the_best_step() -> None:
@@ -25,12 +25,12 @@ def test_slow_writes_step_down_until_a_frame_fits() -> None:
     sent = 60_000
     for _ in range(80):
         write = sent / 1_000_000
-        steps.append(governor.record(sent, 0.002, write))
+        steps.append(governor.record(sent, write))
         sent = int(60_000 * 0.6 ** steps[-1])  # each step down sends 40 % fewer bytes
     assert steps == sorted(steps), "it never steps back up while frames still overrun"
     final = steps[-1]
     assert final > 0
-    assert 60_000 * 0.6**final / 1_000_000 + 0.002 < 0.85 * INTERVAL
+    assert 60_000 * 0.6**final / 1_000_000 < 0.85 * INTERVAL
 
 
 def test_steps_back_up_after_a_calm_spell_when_the_better_step_fits() -> None:
@@ -61,5 +61,11 @@ def test_busy_is_smoothed() -> None:
     """One slow frame among fast ones does not step down."""
     governor = Governor(levels=4, interval=INTERVAL)
     feed(governor, 10, 10_000, 0.001)
-    governor.record(10_000, 0.002, 0.05)
+    governor.record(10_000, 0.05)
     assert feed(governor, 10, 10_000, 0.001)[-1] == 0
+
+
+def test_a_busy_cpu_is_not_a_slow_terminal() -> None:
+    """Only time blocked in writes counts: frames that write at once keep the best step however long they took."""
+    governor = Governor(levels=4, interval=INTERVAL)
+    assert set(feed(governor, 100, 80_000, 0.0002)) == {0}

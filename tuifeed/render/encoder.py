@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Protocol
 
 import numpy as np
 
 from tuifeed.render.color import ColorMode, ColorSystem, Frame, Keys, pack_keys, requantise_keys
 from tuifeed.render.diff import Pixels, cells_to_send, encode_cells
-from tuifeed.render.fit import Fit, fit_box
+from tuifeed.render.fit import Fit, downscale_box, fit_box, resample_nearest
 from tuifeed.render.halfblock import Runs, lines_from_keys, runs_from_keys
 
 Span = tuple[str, int, int]
 """Styled text of a picture row: (text, foreground, background), colours in the picture's colour system."""
 
 UPPER_HALF: Final = "\u2580"
+SUPERSAMPLE: Final = 2
+"""Decode at this many times the cells' pixels each way when the clip is large enough, then average down."""
+SUPERSAMPLE_FROM: Final = 8
+"""How many times larger than the cells' pixels a clip must be to be decoded supersampled."""
 SAFE_BITS: Final = 5
 """Bits per channel of the styled spans: few distinct styles keep Textual's per-segment work small."""
 
@@ -77,7 +81,7 @@ class Encoder(Protocol):
         """Where a ``width`` x ``height`` picture goes in a box of cells, and the pixel size to decode it at."""
 
     def encode(self, frame: Frame, fit: Fit, left: int, top: int, direct: bool) -> bytes:
-        """The bytes that show ``frame`` (already at ``fit``'s pixel size) with its box at (left, top).
+        """The bytes that show ``frame`` (of the clip's aspect, any size) in ``fit`` with its box at (left, top).
 
         With ``direct`` False the cells are painted by Textual (something covers the video) and only what
         lives outside the cells (image data) is returned.
@@ -190,8 +194,17 @@ class HalfBlockEncoder:
         return self._ladder[self._level]
 
     def fit(self, width: int, height: int, cols: int, rows: int) -> Fit:
-        """Fit with square pixels, one per column and two per cell row."""
-        return fit_box(width, height, cols, rows)
+        """Fit with square pixels, one per column and two per cell row.
+
+        A source at least ``SUPERSAMPLE_FROM`` times larger than the cells is decoded at ``SUPERSAMPLE``
+        times their pixels and averaged down here: the decoder's scaler aliases when it shrinks a clip
+        sixteen-fold (80x24: 1.3 dB below mpv without this, 1.5 dB above with it), while at 200x60
+        (6.4-fold) averaging measured no better and cost CPU.
+        """
+        fit = fit_box(width, height, cols, rows)
+        if width >= SUPERSAMPLE_FROM * fit.cols and height >= SUPERSAMPLE_FROM * 2 * fit.rows:
+            return replace(fit, pixel_width=fit.cols * SUPERSAMPLE, pixel_height=fit.rows * 2 * SUPERSAMPLE)
+        return fit
 
     def forget(self) -> None:
         """Send the next frame whole."""
@@ -203,6 +216,7 @@ class HalfBlockEncoder:
 
     def encode(self, frame: Frame, fit: Fit, left: int, top: int, direct: bool) -> bytes:
         """Cell diff of ``frame`` against what was sent before; b"" when Textual paints the cells."""
+        frame = _to_grid(frame, fit.cols, fit.rows * 2)
         quality = self.quality
         mode = ColorMode(self._mode.system, quality.bits, self._mode.dither)
         keys = pack_keys(frame, mode)
@@ -227,6 +241,15 @@ class HalfBlockEncoder:
         self._keys, self._pixels = shown_keys, shown_pixels
         self._picture = HalfBlockPicture(_frozen(shown_keys.copy()), mode)
         return encode_cells(keys, send, self._mode.system, left + fit.x, top + fit.y)
+
+
+def _to_grid(frame: Frame, width: int, height: int) -> Frame:
+    """``frame`` at one pixel per half-block: averaged down from a supersampled decode, else resampled."""
+    if frame.shape[:2] == (height, width):
+        return frame
+    if frame.shape[:2] == (height * SUPERSAMPLE, width * SUPERSAMPLE):
+        return downscale_box(frame, SUPERSAMPLE)
+    return resample_nearest(frame, width, height)  # a resize, until the next clip decodes at the new size
 
 
 def _pixels(frame: Frame) -> Pixels:

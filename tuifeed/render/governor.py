@@ -7,7 +7,7 @@ from typing import Final
 _SMOOTHING: Final = 0.3
 """Weight of the newest frame in the moving averages."""
 _BUSY_HIGH: Final = 0.85
-"""Share of the frame interval spent encoding and writing above which quality steps down."""
+"""Share of the frame interval spent blocked in writes above which quality steps down."""
 _BUSY_TARGET: Final = 0.6
 """The share a step up must be predicted to stay under."""
 _SETTLE_FRAMES: Final = 4
@@ -19,12 +19,13 @@ _UNKNOWN_GROWTH: Final = 1.6
 
 
 class Governor:
-    """Chooses the quality step from how long each frame kept the pump busy (encoding plus blocked writes).
+    """Chooses the quality step from how long the terminal kept each frame's write waiting.
 
     A terminal that takes bytes slower than we make them shows up as writes that block; the pump drops the
     frames that arrive meanwhile (never queues them), and the governor steps down until a frame fits in its
     interval again. It steps back up only when the better step's bytes (as last measured there) are
-    predicted to fit at the throughput the terminal has shown.
+    predicted to fit at the throughput the terminal has shown. Encoding time does not count: a busy CPU
+    (another program, a slow machine) is not helped by worse pictures, and measured 2-5 ms a frame.
     """
 
     def __init__(self, levels: int, interval: float) -> None:
@@ -43,12 +44,12 @@ class Governor:
 
     @property
     def busy(self) -> float:
-        """Smoothed share of the frame interval the pump spent on a frame (0 before any frame)."""
+        """Smoothed share of the frame interval spent blocked in writes (0 before any frame)."""
         return self._busy or 0.0
 
-    def record(self, sent: int, encode_seconds: float, write_seconds: float) -> int:
-        """Account for one frame (bytes sent, seconds spent encoding and writing); returns the step to use next."""
-        busy = (encode_seconds + write_seconds) / self._interval
+    def record(self, sent: int, write_seconds: float) -> int:
+        """Account for one frame (bytes sent, seconds its write was blocked); returns the step to use next."""
+        busy = write_seconds / self._interval
         self._busy = busy if self._busy is None else self._busy + _SMOOTHING * (busy - self._busy)
         if sent:
             known = self._bytes.get(self.level)

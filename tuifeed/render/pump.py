@@ -56,7 +56,7 @@ class FramePump:
     (it is dropped, never queued), so a slow terminal costs frames, not latency. While ``direct`` is off
     (something covers the video) nothing touches the cells: the encoder returns only what lives outside
     them and ``painted`` hands the picture to Textual instead. The governor picks the encoder's quality
-    step from how long each frame kept the pump busy.
+    step from how long each frame's write was blocked.
     """
 
     def __init__(
@@ -136,9 +136,7 @@ class FramePump:
         encoder = self.encoder
         if forget:
             encoder.forget()
-        started = time.monotonic()
         data = encoder.encode(job.frame, job.fit, job.left, job.top, direct)
-        encoded = time.monotonic()
         blocked: float | None = 0.0
         if data and self._sink is not None:
             if self._sync:
@@ -148,7 +146,7 @@ class FramePump:
                 encoder.forget()
                 direct, data = False, b""
         if direct:
-            encoder.level = self.governor.record(len(data), encoded - started, blocked or 0.0)
+            encoder.level = self.governor.record(len(data), blocked or 0.0)
         picture = encoder.picture()
         if picture is not None:
             self._painted(Painted(picture, direct, len(data), time.monotonic()))

@@ -26,7 +26,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tuifeed.player import Frame
-from tuifeed.render import ColorSystem, Fit, Picture, resample_nearest
+from tuifeed.render import ColorSystem, Fit, Picture
 from tuifeed.render.plan import RenderPlan
 from tuifeed.render.pump import FramePump, Painted
 
@@ -102,7 +102,9 @@ class VideoView(Widget):
     def accept_frame(self, frame: Frame) -> None:
         """Take a decoded frame (libvlc's vout thread, or the UI thread for a pre-rolled still).
 
-        The frame is fitted and copied here (the decoder reuses its buffer) and offered to the pump.
+        The frame is fitted and copied here (the decoder reuses its buffer) and offered to the pump; the
+        encoder brings it to the size it draws at (after a resize the decoder's size is stale until the
+        next clip).
         """
         pump = self._pump
         if pump is None:
@@ -118,10 +120,8 @@ class VideoView(Widget):
         fit = self._encoder.fit(width, height, cols, rows)
         if fit.cols == 0:
             return
-        pixel_size = fit.pixel_size
-        fitted = resample_nearest(frame, *pixel_size) if (width, height) != pixel_size else frame.copy()
         left, top = self._origin
-        pump.offer(fitted, fit, left, top)
+        pump.offer(frame.copy(), fit, left, top)
 
     def _painted(self, painted: Painted) -> None:
         """A frame was shown (the pump's thread): keep its picture for Textual, repaint when covered.
