@@ -31,6 +31,9 @@ class SlowSink:
         self.frames.append(data)
         return self.delay
 
+    def hold_frames(self) -> None:
+        """No Textual here."""
+
 
 def frame(value: int, rows: int = 4, cols: int = 6) -> np.ndarray:
     out = np.zeros((rows * 2, cols, 4), dtype=np.uint8)
@@ -136,14 +139,16 @@ def test_terminal_output_measures_time_blocked_on_a_real_pty() -> None:
     reader = threading.Thread(target=slow_reader)
     reader.start()
     try:
-        output.write("text from Textual\n")
+        output.write("\x1b[?1049htext from Textual\n")
         blocked = output.write_frame(b"x" * 300_000, lambda: True)
         assert blocked is not None and blocked > 0.2
         assert output.write_frame(b"y", lambda: False) is None
         output.write_frame(b"z" * 100_000, lambda: True)
+        output.write("\x1b[?1049l")
+        assert output.write_frame(b"w", lambda: True) is None, "no frame once the app left the alternate screen"
     finally:
         reader.join(timeout=10)
         output.close()
         os.close(master)
-    assert bytes(drained).replace(b"\r\n", b"\n").startswith(b"text from Textual\nxxx")
-    assert b"y" not in drained
+    assert bytes(drained).replace(b"\r\n", b"\n").startswith(b"\x1b[?1049htext from Textual\nxxx")
+    assert b"y" not in drained and b"w" not in drained

@@ -27,6 +27,9 @@ class FrameSink(Protocol):
     def write_frame(self, data: bytes, wanted: Callable[[], bool]) -> float | None:
         """Write ``data`` if ``wanted()`` still holds once the terminal is ours; seconds blocked, or None."""
 
+    def hold_frames(self) -> None:
+        """Write no frame until Textual's next update (it is repainting the picture's cells)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Painted:
@@ -39,6 +42,8 @@ class Painted:
     """Bytes written to the terminal for this frame."""
     at: float
     """time.monotonic() when the frame was done."""
+    still: bool = False
+    """The frame was offered as a new clip's pre-rolled still."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,7 @@ class _Job:
     fit: Fit
     left: int
     top: int
+    still: bool
 
 
 class FramePump:
@@ -100,12 +106,16 @@ class FramePump:
         with self._ready:
             self._forget = True
 
-    def offer(self, frame: Frame, fit: Fit, left: int, top: int) -> None:
-        """Queue ``frame`` (owned by the pump from now on) to be shown in ``fit`` with its box at (left, top)."""
+    def offer(self, frame: Frame, fit: Fit, left: int, top: int, still: bool = False) -> None:
+        """Queue ``frame`` (owned by the pump from now on) to be shown in ``fit`` with its box at (left, top).
+
+        A ``still`` (a new clip's first picture) is never replaced by a later frame before it is shown.
+        """
         with self._ready:
             if self._job is not None:
                 self.dropped += 1
-            self._job = _Job(frame, fit, left, top)
+                still = still or self._job.still
+            self._job = _Job(frame, fit, left, top, still)
             self._ready.notify()
 
     def close(self) -> None:
@@ -149,4 +159,4 @@ class FramePump:
             encoder.level = self.governor.record(len(data), blocked or 0.0)
         picture = encoder.picture()
         if picture is not None:
-            self._painted(Painted(picture, direct, len(data), time.monotonic()))
+            self._painted(Painted(picture, direct, len(data), time.monotonic(), job.still))

@@ -63,6 +63,9 @@ class VideoView(Widget):
         self._repaint_scheduled = False
         self._styles: dict[tuple[ColorSystem, int, int], Style] = {}
         self._awaiting_picture = False
+        self._still_shown = False
+        self._shown_lock = threading.Lock()
+        """Orders the pump's "shown" with the screen's "expect": a still may win the race."""
         self.covered = False
         """True while something overlaps the video; the pump then leaves the cells to Textual."""
         self.frames_painted = 0
@@ -125,7 +128,7 @@ class VideoView(Widget):
         if fit.cols == 0:
             return
         left, top = self._origin
-        pump.offer(frame.copy(), fit, left, top)
+        pump.offer(frame.copy(), fit, left, top, still=swiped)
 
     def _painted(self, painted: Painted) -> None:
         """A frame was shown (the pump's thread): keep its picture for Textual, repaint when covered.
@@ -138,8 +141,13 @@ class VideoView(Widget):
         self.frames_painted += 1
         for listener in self.frame_listeners:
             listener(painted)
-        if self._awaiting_picture:
+        with self._shown_lock:
+            announce = self._awaiting_picture
             self._awaiting_picture = False
+            # A swipe's still can be shown before the screen says it expects the clip's first picture.
+            if painted.still and not announce:
+                self._still_shown = True
+        if announce:
             self.post_message(self.PictureShown())
         if (resized or not painted.direct) and not self._repaint_scheduled and self._loop is not None:
             self._repaint_scheduled = True
@@ -152,7 +160,11 @@ class VideoView(Widget):
 
     def expect_picture(self) -> None:
         """A new clip started: announce its first frame with a PictureShown message."""
-        self._awaiting_picture = True
+        with self._shown_lock:
+            shown, self._still_shown = self._still_shown, False
+            self._awaiting_picture = not shown
+        if shown:
+            self.post_message(self.PictureShown())
 
     def set_covered(self, covered: bool) -> None:
         """Hand the cells to Textual while something covers the video, back to the pump once clear."""
@@ -176,8 +188,16 @@ class VideoView(Widget):
         return Fit(cols, rows, (width - cols) // 2, (height - rows) // 2)
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """Rows straight from the current picture (no line cache: the pump changes the picture under it)."""
+        """Rows straight from the current picture (no line cache: the pump changes the picture under it).
+
+        What the pump believes is on screen no longer holds once this update lands (it may carry an
+        older frame than the pump's last): frames wait for the update, and the next one is sent whole.
+        """
         self._note_origin()
+        sink = self._plan.sink
+        if sink is not None and self._pump is not None:
+            sink.hold_frames()
+            self._pump.forget()
         return [self.render_line(y).crop(crop.x, crop.right) for y in range(crop.y, crop.bottom)]
 
     def render_line(self, y: int) -> Strip:
