@@ -21,6 +21,10 @@ check: setup
 	$(VENV)/bin/lint-imports --no-cache
 
 bench: setup-test
+	@DEBS="mpv kitty xvfb imagemagick" sh .ci/apt-ensure
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) benchmarks/vs_mpv.py
+	$(PY) benchmarks/kitty_pixels.py
 	$(PY) benchmarks/playback.py
 	$(PY) benchmarks/render.py
 	$(PY) benchmarks/import.py

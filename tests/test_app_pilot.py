@@ -18,6 +18,7 @@ from tuifeed.player.fake import FakePlayer
 from tuifeed.player.vlc_engine import VlcPlayer
 from tuifeed.recommend import ClipFeatures, Recommender, RecommenderSettings
 from tuifeed.render import ColorMode, ColorSystem
+from tuifeed.render.plan import RenderPlan
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
 from tuifeed.ui.messages import ClipFailed
@@ -59,7 +60,7 @@ def make_app(
         volume=config.player.volume,
         muted=config.player.muted,
     )
-    return TuifeedApp(session, config=config, color=color or ColorMode()), player
+    return TuifeedApp(session, config=config, render=RenderPlan(color=color or ColorMode())), player
 
 
 def info_text(app: TuifeedApp) -> str:
@@ -393,7 +394,7 @@ async def test_dwelling_on_one_creator_makes_it_dominate(store: Store) -> None:
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     now = [1000.0]
     session = FeedSession(store, FakePlayer(), recommender, clips, clock=lambda: now[0])
-    app = TuifeedApp(session, config=Config(), color=ColorMode())
+    app = TuifeedApp(session, config=Config(), render=RenderPlan())
     stay = {"loved": 9.0, "skipped": 0.4}
     shown: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
@@ -477,7 +478,7 @@ async def test_outside_text_is_never_markup(store: Store) -> None:
     recommender = Recommender(seed=0)
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     session = FeedSession(store, FakePlayer(), recommender, clips)
-    app = TuifeedApp(session, config=Config(), color=ColorMode())
+    app = TuifeedApp(session, config=Config(), render=RenderPlan())
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
         while app.session.current != HOSTILE:
@@ -528,7 +529,7 @@ async def test_a_clip_that_fails_in_a_folder_named_like_markup(
     ]
     store.upsert_clips(clips)
     player = VlcPlayer(audio_output="adummy")
-    app = TuifeedApp(FeedSession(store, player, InOrder(clips), clips), config=Config(), color=ColorMode())
+    app = TuifeedApp(FeedSession(store, player, InOrder(clips), clips), config=Config(), render=RenderPlan())
     seen: list[Message] = []
     try:
         async with app.run_test(size=(120, 40), message_hook=seen.append, notifications=True) as pilot:

@@ -38,6 +38,7 @@ def test_library_imported_only_in_its_room(library: str) -> None:
     [
         ("tuifeed.recommend", ("textual", "vlc", "sqlite_utils", "httpx", "tuifeed.store", "tuifeed.ui")),
         ("tuifeed.render", ("textual", "rich", "vlc", "sqlite_utils")),
+        ("tuifeed.terminal", ("textual", "rich", "vlc", "sqlite_utils", "httpx", "numpy", "tuifeed.render")),
         ("tuifeed.feed", ("textual", "vlc", "httpx")),
         ("tuifeed.store", ("textual", "vlc", "httpx")),
         ("tuifeed.config", ("textual", "vlc", "sqlite_utils", "httpx", "numpy")),

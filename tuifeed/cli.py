@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,13 +24,14 @@ from tuifeed.library.remote.urls import is_remote
 from tuifeed.models import Clip
 from tuifeed.store import Store
 from tuifeed.store.files import FileIndex
+from tuifeed.terminal import TerminalOutput
 from tuifeed.text import clean, display_path
 
 if TYPE_CHECKING:
     from tuifeed.recommend import RecommenderSettings
 
 COMMANDS = ("play", "import", "library", "remote", "export-manifest", "doctor")
-VALUE_OPTIONS = ("--db", "--config", "--seed")
+VALUE_OPTIONS = ("--db", "--config", "--seed", "--render")
 EXIT_USAGE = 2
 
 
@@ -51,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         "path", nargs="?", type=_path_or_url, help="a folder to play (imported first), or a remote library's URL"
     )
     play.add_argument("--seed", type=int, help="random seed for the feed's exploration")
+    play.add_argument(
+        "--render", choices=["auto", "halfblock", "kitty"], help="how the video is drawn (default: [display] render)"
+    )
     importer = commands.add_parser("import", parents=[common], help="import folders of videos")
     importer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     importer.add_argument("--json", action="store_true", help="print the summary as one JSON object")
@@ -203,10 +207,10 @@ def _play(
     args: argparse.Namespace, config: Config, store: Store, console: Console, only: list[Clip] | None = None
 ) -> int:
     """Play the library, or just `only` (the clips of a remote URL) when given."""
+    from tuifeed.display import choose_display
     from tuifeed.feed import FeedSession, restore_recommender
     from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas
     from tuifeed.recommend import ClipFeatures, Recommender
-    from tuifeed.render import ColorMode, ColorSystem, detect_color_mode
     from tuifeed.ui.app import TuifeedApp
 
     store.recover_open_impressions()
@@ -230,8 +234,8 @@ def _play(
         console.print(Text(f"No playable clips{where}. Import some: tuifeed import ~/Videos"))
         return 1
 
-    system = ColorSystem(config.display.color) if config.display.color != "auto" else detect_color_mode(os.environ)
-    color = ColorMode(system, bits=config.display.color_bits if system is ColorSystem.TRUECOLOR else 8)
+    display = choose_display(args.render or config.display.render, config.display)
+    logging.getLogger(__name__).info("video: %s", display.reason)
     seed = args.seed if args.seed is not None else (config.feed.seed or None)
     recommender = Recommender(
         seed=seed if seed is not None else int.from_bytes(os.urandom(4)), settings=recommender_settings(config)
@@ -239,7 +243,7 @@ def _play(
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     restore_recommender(store, recommender)
     limit_malloc_arenas()
-    with _stderr_to_log(_log_path(config)):
+    with _stderr_to_log(_log_path(config)) as terminal:
         player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
         session = FeedSession(
             store,
@@ -251,8 +255,9 @@ def _play(
             muted=config.player.muted,
             clock=time.monotonic,
         )
+        render = replace(display.plan, sink=terminal)
         try:
-            TuifeedApp(session, config=config, color=color).run()
+            TuifeedApp(session, config=config, render=render).run()
         finally:
             session.quit()
             player.close()
@@ -320,10 +325,11 @@ def _setup_logging(config: Config) -> None:
 
 
 @contextmanager
-def _stderr_to_log(path: Path) -> Iterator[None]:
+def _stderr_to_log(path: Path) -> Iterator[TerminalOutput]:
     """Point file descriptor 2 at the log file, so libvlc and ALSA can never print over the screen.
 
-    Textual writes the screen to `sys.__stderr__`, so that becomes a new descriptor on the terminal.
+    Textual writes the screen to `sys.__stderr__`, so that becomes a new descriptor on the terminal,
+    shared with the video's frame pump (yielded) so that their writes never interleave.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     sys.stderr.flush()
@@ -332,9 +338,10 @@ def _stderr_to_log(path: Path) -> Iterator[None]:
     os.dup2(log_fd, 2)
     os.close(log_fd)
     saved = sys.stderr, sys.__stderr__
-    sys.stderr = sys.__stderr__ = os.fdopen(os.dup(terminal), "w", buffering=1)  # type: ignore[misc]
+    output = TerminalOutput(os.fdopen(os.dup(terminal), "w", buffering=1))
+    sys.stderr = sys.__stderr__ = output  # type: ignore[misc,assignment]
     try:
-        yield
+        yield output
     finally:
         sys.stderr.flush()
         sys.stderr.close()

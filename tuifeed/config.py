@@ -43,9 +43,14 @@ class PlayerConfig:
 class DisplayConfig:
     """[display]: how the video is drawn."""
 
+    render: str = _option(
+        "auto",
+        "how the video is drawn: kitty graphics where proven to work, else half-blocks",
+        choices=("auto", "halfblock", "kitty"),
+    )
     color: str = _option("auto", "colour mode", choices=("auto", "truecolor", "256"))
     color_bits: int = _option(
-        6, "truecolor bits kept per channel: fewer bits, fewer bytes to the terminal", low=4, high=8
+        8, "most truecolor bits kept per channel (the video steps down by itself on a slow terminal)", low=4, high=8
     )
     fps: int = _option(30, "most frames painted per second", low=1, high=120)
     info_panel: bool = _option(True, "show the info panel at start (c toggles it)")

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from tuifeed import locations
 from tuifeed.config import Config
+from tuifeed.display import choose_display
 from tuifeed.errors import ConfigError, PlayerUnavailable
 from tuifeed.player.vlc_engine import libvlc_plugin_cache, libvlc_version
 from tuifeed.render import ColorSystem, detect_color_mode
@@ -31,6 +32,7 @@ def run_doctor(
     checks = [
         _libvlc(),
         _terminal(config),
+        _video(config),
         _config(config, config_error),
         _data(database),
         (True, f"log file {log}"),
@@ -77,6 +79,13 @@ def _terminal(config: Config) -> tuple[bool, str]:
             f"terminal {size.columns}x{size.lines} is too small (at least {MIN_COLUMNS}x{MIN_ROWS}); {colours}",
         )
     return True, f"terminal {size.columns}x{size.lines}, {colours} ({source})"
+
+
+def _video(config: Config) -> tuple[bool, str]:
+    choice = choose_display(config.display.render, config.display)
+    replies = choice.capabilities.replies
+    sync = "synchronized output" if replies.sync else "no synchronized output"
+    return True, f"video: {choice.reason}; terminal {choice.capabilities.terminal}, {sync}"
 
 
 def _data(database: Path) -> tuple[bool, str]:

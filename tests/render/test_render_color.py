@@ -8,7 +8,7 @@ import pytest
 from tuifeed.render import ColorMode, ColorSystem, detect_color_mode, pack_keys
 from tuifeed.render.color import requantise_keys
 
-ANSI256 = ColorMode(ColorSystem.ANSI256)
+ANSI256 = ColorMode(ColorSystem.ANSI256, dither=False)
 
 
 def column_frame(top: list[tuple[int, int, int]], bottom: list[tuple[int, int, int]]) -> np.ndarray:

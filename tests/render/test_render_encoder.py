@@ -1,106 +1,112 @@
-"""Tests for FrameEncoder: lines plus changed rows per frame, safe-path runs, coalescing dropped frames."""
+"""HalfBlockEncoder: the screen pyte rebuilds from its bytes is always the picture it reports, frame after frame."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
+from pyte_screen import halves, key_halves, new_screen
 
-from tuifeed.render import ColorMode, ColorSystem, EncodedFrame, FrameEncoder, encode_lines, encode_runs
-
-ANSI256 = ColorMode(ColorSystem.ANSI256)
+from tuifeed.render import LADDER, ColorMode, ColorSystem, HalfBlockEncoder, fit_box
 
 
-def noise(seed: int, height: int = 8, width: int = 5) -> np.ndarray:
-    """A random BGRX frame."""
-    return np.random.default_rng(seed).integers(0, 256, (height, width, 4), dtype=np.uint8)
+def drifting_frames(count: int, rows: int, cols: int, seed: int = 5, speed: float = 0.2) -> list[np.ndarray]:
+    """BGRX frames of a slowly moving gradient with sensor noise: most cells change a little each frame."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0 : rows * 2, 0:cols].astype(np.float64)
+    frames = []
+    for step in range(count):
+        t = step * speed
+        rgb = np.stack(
+            [120 + 80 * np.sin((x + t) / 7), 100 + 60 * np.cos((y - t) / 5), 90 + 50 * np.sin((x + y) / 9)], -1
+        )
+        rgb += rng.normal(0, 0.5, rgb.shape)
+        frame = np.zeros((rows * 2, cols, 4), dtype=np.uint8)
+        frame[..., 2::-1] = np.clip(rgb, 0, 255).astype(np.uint8)
+        frames.append(frame)
+    return frames
 
 
-def all_runs(frame: EncodedFrame, bits: int = 5) -> list[list[tuple[int, int, int]]]:
-    """Every row of an encoded frame's runs."""
-    runs = frame.runs(bits)
-    return [runs.row(y) for y in range(runs.rows)]
+def test_screen_matches_the_reported_picture_every_frame() -> None:
+    """Frame after frame (diffs, threshold, refresh bands, a step change), pyte shows exactly picture().keys."""
+    rows, cols, left, top = 6, 16, 3, 2
+    encoder = HalfBlockEncoder(ColorMode(), refresh_frames=4)
+    fit = fit_box(cols, rows * 2, cols, rows)
+    screen, stream = new_screen(cols + 6, rows + 4)
+    sizes = []
+    for index, frame in enumerate(drifting_frames(24, rows, cols)):
+        if index == 12:
+            encoder.level = 3
+        data = encoder.encode(frame, fit, left, top, direct=True)
+        sizes.append(len(data))
+        stream.feed(data)
+        picture = encoder.picture()
+        assert picture is not None
+        assert np.array_equal(halves(screen, top, left, rows, cols, "truecolor"), key_halves(picture.keys)), index
+    assert sizes[0] > 2 * float(np.median(sizes[1:])), "after the first frame only changes are sent"
 
 
-def test_encode_gives_lines_size_and_changed_rows() -> None:
-    """The first frame changes every row; then only rows with a changed pixel are marked."""
-    encoder = FrameEncoder()
-    buffer = noise(1)
-    first = encoder.encode(buffer)
-    assert first.lines == tuple(encode_lines(buffer))
-    assert (first.cols, first.rows) == (5, 4)
-    assert first.changed.tolist() == [True] * 4
-    assert encoder.encode(buffer).changed.tolist() == [False] * 4
-    buffer[3, 4, 1] ^= 0x10
-    assert encoder.encode(buffer).changed.tolist() == [False, True, False, False]
+def test_unchanged_frames_send_only_the_refresh_band() -> None:
+    """A still picture costs one band of rows per frame, and every row is resent within a cycle."""
+    rows, cols = 8, 10
+    encoder = HalfBlockEncoder(ColorMode(), refresh_frames=4)
+    fit = fit_box(cols, rows * 2, cols, rows)
+    frame = drifting_frames(1, rows, cols)[0]
+    encoder.encode(frame, fit, 0, 0, direct=True)
+    rows_sent: set[int] = set()
+    for _ in range(4):
+        data = encoder.encode(frame, fit, 0, 0, direct=True).decode()
+        moves = [int(part.split(";")[0]) for part in data.split("\x1b[")[1:] if part.endswith("H") or "H" in part[:8]]
+        rows_sent.update(row - 1 for row in moves)
+        assert 0 < len(set(moves)) <= 2
+    assert rows_sent == set(range(rows))
 
 
-def test_new_size_changes_every_row() -> None:
-    """After a resize every row of the next frame is marked changed."""
-    encoder = FrameEncoder()
-    encoder.encode(noise(1))
-    assert encoder.encode(noise(1, width=4)).changed.tolist() == [True] * 4
+def test_forget_sends_the_next_frame_whole() -> None:
+    """After forget() (a resize, a repaint) every cell is sent again."""
+    rows, cols = 4, 6
+    encoder = HalfBlockEncoder(ColorMode())
+    fit = fit_box(cols, rows * 2, cols, rows)
+    frame = drifting_frames(1, rows, cols)[0]
+    whole = encoder.encode(frame, fit, 0, 0, direct=True)
+    assert len(encoder.encode(frame, fit, 0, 0, direct=True)) < len(whole)
+    encoder.forget()
+    assert encoder.encode(frame, fit, 0, 0, direct=True) == whole
 
 
-def test_encoded_frame_does_not_refer_to_the_input_buffer() -> None:
-    """Reusing the decoder's buffer after encode leaves the encoded frame intact and read-only."""
-    encoder = FrameEncoder()
-    buffer = noise(2)
-    frame = encoder.encode(buffer)
-    lines, keys = frame.lines, frame.keys.copy()
-    buffer[:] = 0
-    assert frame.lines == lines and np.array_equal(frame.keys, keys)
-    assert not frame.keys.flags.writeable and not frame.changed.flags.writeable
-    assert not np.shares_memory(frame.keys, buffer)
+def test_covered_frames_send_nothing_but_keep_the_picture() -> None:
+    """When Textual paints the cells the encoder writes no bytes and the next direct frame is whole."""
+    rows, cols = 4, 6
+    encoder = HalfBlockEncoder(ColorMode())
+    fit = fit_box(cols, rows * 2, cols, rows)
+    frames = drifting_frames(2, rows, cols)
+    whole = encoder.encode(frames[0], fit, 0, 0, direct=True)
+    assert encoder.encode(frames[1], fit, 0, 0, direct=False) == b""
+    picture = encoder.picture()
+    assert picture is not None and picture.line(0) is not None and picture.spans(0, background=False)
+    assert len(encoder.encode(frames[0], fit, 0, 0, direct=True)) == len(whole)
 
 
-@pytest.mark.parametrize(
-    ("mode", "bits", "runs_mode"),
-    [
-        (ColorMode(), 5, ColorMode(bits=5)),
-        (ColorMode(bits=6), 4, ColorMode(bits=4)),
-        (ColorMode(bits=4), 5, ColorMode(bits=4)),
-        (ColorMode(), 8, ColorMode()),
-        (ANSI256, 5, ANSI256),
-    ],
-    ids=str,
-)
-def test_runs_of_an_encoded_frame(mode: ColorMode, bits: int, runs_mode: ColorMode) -> None:
-    """Runs derived from the kept keys equal encoding the source at the coarser of the two depths."""
-    buffer = noise(3, 16, 30)
-    buffer[:, 10:20] = buffer[:, 10:11]  # some long runs
-    frame = FrameEncoder(mode).encode(buffer)
-    expected = encode_runs(buffer, runs_mode)
-    assert all_runs(frame, bits) == [expected.row(y) for y in range(expected.rows)]
+def test_ladder_steps_trade_bits_and_threshold_for_bytes() -> None:
+    """Each step down the ladder sends no more than the one above on the same moving frames."""
+    rows, cols = 10, 30
+    fit = fit_box(cols, rows * 2, cols, rows)
+    totals = []
+    frames = drifting_frames(12, rows, cols, speed=1.0)
+    for level in range(len(LADDER)):
+        encoder = HalfBlockEncoder(ColorMode(), refresh_frames=1000)
+        encoder.level = level
+        totals.append(sum(len(encoder.encode(frame, fit, 0, 0, True)) for frame in frames[1:]))
+    assert totals == sorted(totals, reverse=True)
+    assert totals[-1] < totals[0] / 3
 
 
-def test_coalesce_keeps_rows_changed_by_a_dropped_frame() -> None:
-    """Shown A, dropped B (row 0 changed), then C (row 2 changed): C coalesced marks rows 0 and 2."""
-    encoder = FrameEncoder()
-    buffer = noise(4)
-    encoder.encode(buffer)
-    buffer[0, 0, 0] ^= 1
-    dropped = encoder.encode(buffer)
-    buffer[5, 0, 0] ^= 1
-    latest = encoder.encode(buffer)
-    assert latest.changed.tolist() == [False, False, True, False]
-    merged = latest.coalesce(dropped)
-    assert merged.changed.tolist() == [True, False, True, False]
-    assert merged.lines == latest.lines and not merged.changed.flags.writeable
-    assert latest.changed.tolist() == [False, False, True, False]
-
-
-def test_coalesce_across_a_resize_keeps_all_rows_changed() -> None:
-    """A dropped frame of another size leaves the (already fully changed) newer frame as it is."""
-    encoder = FrameEncoder()
-    dropped = encoder.encode(noise(5, width=3))
-    latest = encoder.encode(noise(5))
-    assert latest.coalesce(dropped) is latest
-    assert latest.changed.all()
-
-
-def test_encoder_mode() -> None:
-    """The encoder reports its mode and each frame carries it."""
-    encoder = FrameEncoder(ANSI256)
-    assert encoder.mode == ANSI256
-    assert encoder.encode(noise(6)).mode == ANSI256
-    assert encoder.encode(noise(6)).lines[0].startswith("\x1b[38;5;")
+def test_configured_bits_cap_the_ladder_and_ansi256_keeps_palette() -> None:
+    """color_bits caps every step; in 256 colours only the threshold moves."""
+    capped = HalfBlockEncoder(ColorMode(bits=5))
+    bits = []
+    for level in range(capped.levels):
+        capped.level = level
+        bits.append(capped.quality.bits)
+    assert max(bits) == 5 and bits == sorted(bits, reverse=True)
+    palette = HalfBlockEncoder(ColorMode(ColorSystem.ANSI256))
+    palette.level = palette.levels - 1
+    assert palette.quality.bits == 8 and palette.quality.threshold == LADDER[-1].threshold

@@ -105,3 +105,30 @@ def test_resample_to_empty_and_from_empty() -> None:
     assert resample_nearest(numbered_frame(4, 4), 0, 3).shape == (3, 0, 4)
     with pytest.raises(ValueError, match="empty frame"):
         resample_nearest(np.zeros((0, 4, 4), dtype=np.uint8), 2, 2)
+
+
+def test_downscale_box_averages_blocks() -> None:
+    """Each output pixel is the rounded mean of its 2x2 block; a ragged edge is dropped."""
+    from tuifeed.render.fit import downscale_box
+
+    frame = np.zeros((5, 4, 4), dtype=np.uint8)
+    frame[0:2, 0:2, 0] = [[0, 10], [20, 31]]
+    frame[0:2, 2:4, 1] = 255
+    out = downscale_box(frame, 2)
+    assert out.shape == (2, 2, 4)
+    assert out[0, 0, 0] == 15 and out[0, 1, 1] == 255 and out[1, 0].tolist() == [0, 0, 0, 0]
+
+
+def test_half_blocks_decode_large_clips_supersampled() -> None:
+    """A 1280x720 clip in 80x24 cells is decoded at twice the cells' pixels, in 200x60 at the cells' own."""
+    from tuifeed.render import ColorMode, HalfBlockEncoder
+
+    encoder = HalfBlockEncoder(ColorMode())
+    small = encoder.fit(1280, 720, 80, 24)
+    assert small.pixel_size == (small.cols * 2, small.rows * 4)
+    large = encoder.fit(1280, 720, 200, 60)
+    assert large.pixel_size == (large.cols, large.rows * 2)
+    frame = np.random.default_rng(1).integers(0, 256, (small.rows * 4, small.cols * 2, 4), dtype=np.uint8)
+    encoder.encode(frame, small, 0, 0, direct=True)
+    picture = encoder.picture()
+    assert picture is not None and (picture.rows, picture.cols) == (small.rows, small.cols)

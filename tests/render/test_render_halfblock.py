@@ -10,7 +10,7 @@ import pytest
 
 from tuifeed.render import RESET, ColorMode, ColorSystem, changed_rows, encode_lines, encode_runs, pack_keys
 
-ANSI256 = ColorMode(ColorSystem.ANSI256)
+ANSI256 = ColorMode(ColorSystem.ANSI256, dither=False)
 MODES = [ColorMode(bits=8), ColorMode(bits=6), ColorMode(bits=5), ColorMode(bits=4), ANSI256]
 ESC = "\x1b"
 TOKEN = re.compile(r"\x1b\[([0-9;]*)m|\u2580")

@@ -10,7 +10,7 @@ from tuifeed.render.color import (
     detect_color_mode,
     pack_keys,
 )
-from tuifeed.render.encoder import EncodedFrame, FrameEncoder
+from tuifeed.render.encoder import LADDER, Encoder, HalfBlockEncoder, HalfBlockPicture, Picture, Quality, Span
 from tuifeed.render.fit import Fit, fit_box, resample_nearest
 from tuifeed.render.halfblock import (
     RESET,
@@ -25,17 +25,22 @@ from tuifeed.render.halfblock import (
 
 __all__ = [
     "DEFAULT_MODE",
+    "LADDER",
     "RESET",
     "SAFE_MODE",
     "ColorMode",
     "ColorSystem",
-    "EncodedFrame",
+    "Encoder",
     "Fit",
     "Frame",
-    "FrameEncoder",
+    "HalfBlockEncoder",
+    "HalfBlockPicture",
     "Keys",
+    "Picture",
+    "Quality",
     "Run",
     "Runs",
+    "Span",
     "changed_rows",
     "detect_color_mode",
     "encode_lines",

@@ -28,6 +28,10 @@ _TRUECOLOR_PROGRAMS: Final = frozenset({"iTerm.app", "WezTerm", "vscode", "ghost
 _CUBE_LEVELS: Final = np.array([0, 95, 135, 175, 215, 255], dtype=np.int32)
 _CUBE_INDEX: Final = np.abs(np.arange(256)[:, None] - _CUBE_LEVELS[None, :]).argmin(axis=1).astype(np.int32)
 """Nearest 6x6x6 cube level per channel value (ties go to the lower level)."""
+_BAYER: Final = np.array([[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]], dtype=np.int32) * 2 - 15
+"""The 4x4 Bayer matrix as offsets centred on zero, in 32nds of a step (-15..15)."""
+_DITHER_STEP: Final = 40
+"""The spacing of the upper cube levels (95, 135, 175, 215, 255): the error dithering spreads."""
 
 
 class ColorSystem(StrEnum):
@@ -46,6 +50,8 @@ class ColorMode:
     system: ColorSystem = ColorSystem.TRUECOLOR
     bits: int = 8
     """Bits per channel kept by quantisation (1-8); fewer bits make more cells repeat. Truecolor only."""
+    dither: bool = True
+    """Ordered (Bayer) dithering before the palette is chosen, so gradients do not band. ansi256 only."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.bits <= 8:
@@ -89,7 +95,10 @@ def pack_keys(frame: Frame, mode: ColorMode) -> Keys:
         pixels = np.ascontiguousarray(pixels)
     # Little-endian B, G, R, X bytes read as one uint32 are X<<24 | R<<16 | G<<8 | B: the swap is free.
     rgb = pixels.view("<u4")[..., 0] & np.uint32(0xFFFFFF)
-    colors = _quantise(rgb, mode.bits) if mode.system is ColorSystem.TRUECOLOR else _xterm256(rgb)
+    if mode.system is ColorSystem.TRUECOLOR:
+        colors = _quantise(rgb, mode.bits)
+    else:
+        colors = _xterm256(rgb, _dither_offsets(rgb.shape) if mode.dither else None)
     keys: Keys = colors[0::2].astype(np.uint64) << np.uint64(KEY_SHIFT)
     keys |= colors[1::2]
     return keys
@@ -121,9 +130,23 @@ def _quantise(rgb: NDArray[np.uint32], bits: int) -> NDArray[np.uint32]:
     return (rgb & np.uint32(mask)) | np.uint32(half)
 
 
-def _xterm256(rgb: NDArray[np.uint32]) -> NDArray[np.uint32]:
-    """Nearest xterm-256 palette index (cube or grey ramp, Euclidean RGB) for packed 0xRRGGBB colours."""
+def _dither_offsets(shape: tuple[int, ...]) -> NDArray[np.int32]:
+    """Per-pixel ordered-dither offsets in channel levels, tiled from the Bayer matrix (fixed in time)."""
+    rows, cols = shape
+    tiled = np.tile(_BAYER, (rows // 4 + 1, cols // 4 + 1))[:rows, :cols]
+    offsets: NDArray[np.int32] = tiled * _DITHER_STEP // 32
+    return offsets
+
+
+def _xterm256(rgb: NDArray[np.uint32], offsets: NDArray[np.int32] | None = None) -> NDArray[np.uint32]:
+    """Nearest xterm-256 palette index (cube or grey ramp, Euclidean RGB) for packed 0xRRGGBB colours.
+
+    With ``offsets`` (ordered dithering) each pixel is nudged by its offset before the cube level is
+    chosen, so a gradient between two levels becomes a fine pattern of both instead of a band.
+    """
     channels = [((rgb >> np.uint32(s)) & np.uint32(0xFF)).astype(np.int32) for s in (16, 8, 0)]
+    if offsets is not None:
+        channels = [np.clip(c + offsets, 0, 255) for c in channels]
     levels = [_CUBE_INDEX[c] for c in channels]
     cube_dist = sum((c - _CUBE_LEVELS[lv]) ** 2 for c, lv in zip(channels, levels, strict=True))
     total = channels[0] + channels[1] + channels[2]

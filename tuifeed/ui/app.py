@@ -12,7 +12,7 @@ from textual.notifications import SeverityLevel
 
 from tuifeed.config import Config
 from tuifeed.feed import FeedSession
-from tuifeed.render import ColorMode
+from tuifeed.render.plan import RenderPlan
 from tuifeed.ui import stats
 from tuifeed.ui.screens.feed import FeedScreen
 
@@ -27,12 +27,12 @@ class TuifeedApp(App[None]):
     TITLE = "tuifeed"
     ENABLE_COMMAND_PALETTE = False
 
-    def __init__(self, session: FeedSession, *, config: Config, color: ColorMode) -> None:
+    def __init__(self, session: FeedSession, *, config: Config, render: RenderPlan) -> None:
         """Show `session` (built by the CLI, or a test) as the For You mode."""
         super().__init__()
         self.config = config
         self.session = session
-        self.feed = FeedScreen(session, color, config.display.fps, info_panel=config.display.info_panel)
+        self.feed = FeedScreen(session, render, config.display.fps, info_panel=config.display.info_panel)
         """The For You mode's screen."""
         self.add_mode(FOR_YOU, lambda: self.feed)
         self._covered_until = 0.0

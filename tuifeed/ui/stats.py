@@ -1,10 +1,10 @@
 """Playback instrumentation for benchmarks: active only when $TUIFEED_STATS names a JSON file to write at exit.
 
 `attach(app)` is called once at mount. Without the variable it returns at once and nothing is wrapped,
-so a normal run pays nothing. With it, the app's display hook, its driver's `write` and the feed's
-next-clip action are wrapped to record monotonic timestamps (comparable across processes on Linux):
-every screen flush that shows a new video frame, every swipe, and the bytes sent to the terminal.
-CPU time and peak RSS are added when the process exits.
+so a normal run pays nothing. With it, the video view's frame listeners, the driver's `write` and the
+feed's next-clip action record monotonic timestamps (comparable across processes on Linux): every frame
+shown (written by the frame pump, or painted by Textual while the video is covered), every swipe, the
+bytes sent to the terminal and the quality step. CPU time and peak RSS are added when the process exits.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ import atexit
 import json
 import os
 import resource
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tuifeed.render.pump import Painted
     from tuifeed.ui.app import TuifeedApp
 
 ENV_VAR = "TUIFEED_STATS"
@@ -29,26 +31,33 @@ class Recorder:
     def __init__(self, path: Path) -> None:
         """Record into memory; `write` saves to `path`."""
         self.path = path
-        self.frames: list[tuple[float, int]] = []
-        """(monotonic time, bytes written so far) at each screen flush that showed a new video frame."""
+        self.frames: list[tuple[float, int, int]] = []
+        """(monotonic time, bytes written so far, quality step) at each frame shown."""
         self.swipes: list[tuple[float, int]] = []
         """(monotonic time, frames painted so far) at each swipe to the next clip."""
         self.bytes_written = 0
-        self._last_painted = 0
+        self.dropped = 0
+        self.mounted_at = time.monotonic()
+        """When the app mounted (attach time): launch splits into start-up before it and the first frame after."""
+        self._lock = threading.Lock()
+        """Frames are counted on the pump's thread, Textual's writes on its writer thread."""
 
-    def displayed(self, painted: int) -> None:
-        """A screen flush happened; it counts as a painted frame if the view consumed a new frame since."""
-        if painted != self._last_painted:
-            self._last_painted = painted
-            self.frames.append((time.monotonic(), self.bytes_written))
+    def painted(self, painted: Painted, level: int, dropped: int) -> None:
+        """A frame was shown; ``sent`` of its bytes went around Textual."""
+        with self._lock:
+            self.bytes_written += painted.sent
+            self.dropped = dropped
+            self.frames.append((painted.at, self.bytes_written, level))
 
     def swiped(self) -> None:
         """The person swiped to the next clip."""
         self.swipes.append((time.monotonic(), len(self.frames)))
 
     def wrote(self, data: str) -> None:
-        """Text was handed to the terminal."""
-        self.bytes_written += len(data.encode("utf-8", "replace"))
+        """Text was handed to the terminal by Textual."""
+        size = len(data.encode("utf-8", "replace"))
+        with self._lock:
+            self.bytes_written += size
 
     def summary(self) -> dict[str, Any]:
         """Everything recorded, plus this process's CPU seconds and peak RSS so far."""
@@ -60,6 +69,8 @@ class Recorder:
                 for at, index in self.swipes
             ],
             "bytes_written": self.bytes_written,
+            "dropped": self.dropped,
+            "mounted_at": self.mounted_at,
             "cpu_seconds": times.user + times.system,
             "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
             "exited_at": time.monotonic(),
@@ -79,19 +90,18 @@ def attach(app: TuifeedApp) -> Recorder | None:
         return None
     recorder = Recorder(Path(target))
     video = app.feed.video
-    display_hook = app.post_display_hook
     next_clip = app.feed.action_next_clip
     driver = app._driver
 
-    def post_display_hook() -> None:
-        display_hook()
-        recorder.displayed(video.frames_painted)
+    def painted(frame: Painted) -> None:
+        pump = video.pump
+        recorder.painted(frame, pump.encoder.level if pump else 0, pump.dropped if pump else 0)
 
     def action_next_clip() -> None:
         recorder.swiped()
         next_clip()
 
-    app.post_display_hook = post_display_hook  # type: ignore[method-assign]
+    video.frame_listeners.append(painted)
     app.feed.action_next_clip = action_next_clip  # type: ignore[method-assign]
     if driver is not None:
         write = driver.write

@@ -17,7 +17,8 @@ from textual.screen import Screen
 
 from tuifeed.feed import FeedSession, FeedStatus
 from tuifeed.models import Clip
-from tuifeed.render import ColorMode, fit_box
+from tuifeed.render import fit_box
+from tuifeed.render.plan import RenderPlan
 from tuifeed.ui.messages import ClipEnded, ClipFailed
 from tuifeed.ui.player_bridge import PlayerBridge
 from tuifeed.ui.screens.help import HelpScreen, describe_bindings
@@ -78,11 +79,11 @@ class FeedScreen(Screen[None]):
         Binding("q,ctrl+c", "quit_feed", "Quit", id="quit"),
     ]
 
-    def __init__(self, session: FeedSession, color: ColorMode, fps: int, *, info_panel: bool) -> None:
-        """Show `session`'s clips, painting in `color` at most `fps` frames a second."""
+    def __init__(self, session: FeedSession, render: RenderPlan, fps: int, *, info_panel: bool) -> None:
+        """Show `session`'s clips, drawn as `render` says at most `fps` frames a second."""
         super().__init__()
         self.session = session
-        self.video = VideoView(color, fps, id="video")
+        self.video = VideoView(render, fps, id="video")
         self.info = InfoPanel(id="info")
         self.importer = ImportPanel(session.database, id="import")
         self._last_wheel = 0.0

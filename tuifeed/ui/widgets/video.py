@@ -1,12 +1,14 @@
-"""VideoView: paints the player's frames as half-block cells; fast when uncovered, safe when covered.
+"""VideoView: the clip's picture, drawn through an encoder (half-blocks or kitty graphics) by a frame pump.
 
-Frames arrive on libvlc's vout thread through `accept_frame`, which fits and encodes them there (numpy,
-no per-cell objects) and hands the result to the UI loop with a non-blocking `call_soon_threadsafe`,
-dropping frames the UI has not caught up with. Only rows that changed are repainted.
+Frames arrive on libvlc's vout thread through `accept_frame`, which paces and fits them and offers them to
+the pump; the pump's own thread encodes the newest one and writes it to the terminal output it shares
+with Textual (a cell diff, or an image), dropping frames the terminal has no time for. Textual does not
+take part in a frame, so it neither costs the compositor's time nor waits for its refresh timer.
 
-Fast path: each picture row is one pre-encoded ANSI string inside a single Segment. Textual's compositor
-would cut such a string mid-escape if another widget overlapped the row, so while anything covers the
-video (a toast, a modal screen) the view paints the same frame from runs of real styled Segments.
+Textual still paints the picture whenever it repaints the view (and for every frame while something
+covers it, as the pump then leaves the cells alone): each row is the encoder's pre-encoded ANSI string in
+one Segment when nothing can cut it, else styled spans. Without a terminal output (headless, tests) every
+frame is painted this way.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 
 from rich.color import Color
 from rich.segment import Segment
@@ -24,16 +27,9 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tuifeed.player import Frame
-from tuifeed.render import (
-    ColorMode,
-    ColorSystem,
-    EncodedFrame,
-    Fit,
-    FrameEncoder,
-    Runs,
-    fit_box,
-    resample_nearest,
-)
+from tuifeed.render import ColorSystem, Fit, Picture
+from tuifeed.render.plan import RenderPlan
+from tuifeed.render.pump import FramePump, Painted
 
 _BLANK = Style(bgcolor="black")
 _STYLE_CACHE_LIMIT = 50_000
@@ -50,33 +46,54 @@ class VideoView(Widget):
     }
     """
 
-    def __init__(self, mode: ColorMode, fps: int = 30, *, id: str | None = None) -> None:
-        """Paint frames in colour `mode`, at most `fps` a second."""
+    def __init__(self, render: RenderPlan, fps: int = 30, *, id: str | None = None) -> None:
+        """Draw as `render` says, at most `fps` frames a second."""
         super().__init__(id=id)
-        self._encoder = FrameEncoder(mode)
+        self._plan = render
+        self._encoder = render.encoder()
         self._min_interval = 1.0 / fps
         self._box = (0, 0)
-        self._frame: EncodedFrame | None = None
-        self._pending: EncodedFrame | None = None
-        self._lock = threading.Lock()
-        """Guards the pending frame shared by the decoder thread and the UI loop."""
-        self._encoding = threading.Lock()
+        self._origin = (0, 0)
+        """Screen cell of the view's top-left corner, where the pump's cursor moves start."""
         self._due = 0.0
         """When the next frame may be taken; frames are paced on this schedule, not on arrival times."""
+        self._pump: FramePump | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._styles: dict[tuple[int, int], Style] = {}
-        self._runs: tuple[EncodedFrame, Runs] | None = None
+        self._picture: Picture | None = None
+        self._repaint_scheduled = False
+        self._styles: dict[tuple[ColorSystem, int, int], Style] = {}
         self._awaiting_picture = False
+        self._still_shown = False
+        self._shown_lock = threading.Lock()
+        """Orders the pump's "shown" with the screen's "expect": a still may win the race."""
         self.covered = False
-        """True while something overlaps the video; the view then paints with styled segments."""
+        """True while something overlaps the video; the pump then leaves the cells to Textual."""
         self.frames_painted = 0
         """Frames that reached the screen, for benchmarks."""
+        self.frame_listeners: list[Callable[[Painted], None]] = []
+        """Called on the pump's thread for every frame shown (benchmark instrumentation)."""
+
+    @property
+    def pump(self) -> FramePump | None:
+        """The frame pump, once mounted."""
+        return self._pump
 
     def on_mount(self) -> None:
         self._loop = asyncio.get_running_loop()
+        self._pump = FramePump(
+            self._encoder, self._plan.sink, self._painted, interval=self._min_interval, sync=self._plan.sync
+        )
+        self._pump.set_direct(not self.covered)
+
+    def on_unmount(self) -> None:
+        if self._pump is not None:
+            self._pump.close()
 
     def on_resize(self) -> None:
         self._box = (self.size.width, self.size.height)
+        self._note_origin()
+        if self._pump is not None:
+            self._pump.forget()
         self.refresh()
 
     # -- any thread --------------------------------------------------------------------------------
@@ -84,41 +101,57 @@ class VideoView(Widget):
     def frame_size(self, width: int, height: int) -> tuple[int, int]:
         """The pixel size to decode a `width` x `height` clip at to fill this view (called by the player)."""
         cols, rows = self._box
-        return fit_box(width, height, max(cols, 2), max(rows, 1)).pixel_size
+        return self._encoder.fit(width, height, max(cols, 2), max(rows, 1)).pixel_size
 
     def accept_frame(self, frame: Frame) -> None:
-        """Take a decoded frame (libvlc's vout thread): fit, encode and hand it to the UI loop.
+        """Take a decoded frame (libvlc's vout thread, or the UI thread for a pre-rolled still).
 
-        Serialised, because a pre-rolled clip's first frame is handed over from the UI thread while
-        libvlc may already repaint it from its own.
+        The frame is fitted and copied here (the decoder reuses its buffer) and offered to the pump; the
+        encoder brings it to the size it draws at (after a resize the decoder's size is stale until the
+        next clip).
         """
-        with self._encoding:
-            encoded = self._encode(frame)
-        if encoded is None or self._loop is None:
+        pump = self._pump
+        if pump is None:
             return
-        with self._lock:
-            dropped, self._pending = self._pending, encoded
-            if dropped is not None:
-                self._pending = encoded.coalesce(dropped)
-        if dropped is None:
-            self._loop.call_soon_threadsafe(self._consume)
-
-    def _encode(self, frame: Frame) -> EncodedFrame | None:
-        """The frame fitted to the view and encoded, or None when it is due later or there is no room."""
         now = time.monotonic()
         # A quarter-frame of slack: a 30 fps source jitters around 33 ms, and a strict `>= 1/fps`
         # test against the last arrival dropped every early frame (about 19 of 30 a second painted).
-        if now < self._due - self._min_interval / 4:
-            return None
+        # A pre-rolled still comes from the UI thread on a swipe: it is never paced away (that cost a
+        # swipe up to a frame and a half: median 24 ms, worst 160).
+        swiped = threading.current_thread() is threading.main_thread()
+        if now < self._due - self._min_interval / 4 and not swiped:
+            return
         self._due = max(self._due, now - self._min_interval) + self._min_interval
         cols, rows = self._box
         height, width = frame.shape[:2]
-        fit = fit_box(width, height, cols, rows)
+        fit = self._encoder.fit(width, height, cols, rows)
         if fit.cols == 0:
-            return None
-        if (width, height) != fit.pixel_size:
-            frame = resample_nearest(frame, *fit.pixel_size)
-        return self._encoder.encode(frame)
+            return
+        left, top = self._origin
+        pump.offer(frame.copy(), fit, left, top, still=swiped)
+
+    def _painted(self, painted: Painted) -> None:
+        """A frame was shown (the pump's thread): keep its picture for Textual, repaint when covered.
+
+        A picture of another size (the next clip, a resize) also needs Textual: the pump writes only the
+        picture's cells, and the old picture's edges must become letterbox.
+        """
+        previous, self._picture = self._picture, painted.picture
+        resized = previous is None or (previous.cols, previous.rows) != (painted.picture.cols, painted.picture.rows)
+        self.frames_painted += 1
+        for listener in self.frame_listeners:
+            listener(painted)
+        with self._shown_lock:
+            announce = self._awaiting_picture
+            self._awaiting_picture = False
+            # A swipe's still can be shown before the screen says it expects the clip's first picture.
+            if painted.still and not announce:
+                self._still_shown = True
+        if announce:
+            self.post_message(self.PictureShown())
+        if (resized or not painted.direct) and not self._repaint_scheduled and self._loop is not None:
+            self._repaint_scheduled = True
+            self._loop.call_soon_threadsafe(self._repaint)
 
     # -- UI thread ---------------------------------------------------------------------------------
 
@@ -127,68 +160,68 @@ class VideoView(Widget):
 
     def expect_picture(self) -> None:
         """A new clip started: announce its first frame with a PictureShown message."""
-        self._awaiting_picture = True
+        with self._shown_lock:
+            shown, self._still_shown = self._still_shown, False
+            self._awaiting_picture = not shown
+        if shown:
+            self.post_message(self.PictureShown())
 
     def set_covered(self, covered: bool) -> None:
-        """Switch between the fast and the safe painting path, repainting the whole picture."""
+        """Hand the cells to Textual while something covers the video, back to the pump once clear."""
         if covered != self.covered:
             self.covered = covered
+            if self._pump is not None:
+                self._pump.set_direct(not covered)
             self.refresh()
 
-    def _consume(self) -> None:
-        with self._lock:
-            frame, self._pending = self._pending, None
-        if frame is None:
-            return
-        previous, self._frame = self._frame, frame
-        self.frames_painted += 1
-        if self._awaiting_picture:
-            self._awaiting_picture = False
-            self.post_message(self.PictureShown())
-        if previous is None or previous.keys.shape != frame.keys.shape or self.covered:
-            self.refresh()
-            return
-        fit = self._fit()
-        changed = frame.changed.nonzero()[0]
-        if len(changed):
-            # Whole widget rows: a narrower region makes the compositor crop the line, and cropping
-            # measures the pre-encoded ANSI text char by char (slow) and cuts it mid-escape (wrong).
-            width = self.size.width
-            self.refresh(*(Region(0, fit.y + int(row), width, 1) for row in changed))
+    def _repaint(self) -> None:
+        self._repaint_scheduled = False
+        self.refresh()
 
-    def _fit(self) -> Fit:
-        frame = self._frame
-        if frame is None:
-            return Fit(0, 0, 0, 0)
+    def _note_origin(self) -> None:
+        region = self.content_region
+        self._origin = (region.x, region.y)
+
+    def _fit(self, picture: Picture) -> Fit:
         width, height = self.size
-        cols, rows = min(frame.cols, width), min(frame.rows, height)
+        cols, rows = min(picture.cols, width), min(picture.rows, height)
         return Fit(cols, rows, (width - cols) // 2, (height - rows) // 2)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Rows straight from the current picture (no line cache: the pump changes the picture under it).
+
+        What the pump believes is on screen no longer holds once this update lands (it may carry an
+        older frame than the pump's last): frames wait for the update, and the next one is sent whole.
+        """
+        self._note_origin()
+        sink = self._plan.sink
+        if sink is not None and self._pump is not None:
+            sink.hold_frames()
+            self._pump.forget()
+        return [self.render_line(y).crop(crop.x, crop.right) for y in range(crop.y, crop.bottom)]
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        frame = self._frame
-        fit = self._fit()
+        picture = self._picture
+        if picture is None:
+            return Strip([Segment(" " * width, _BLANK)], width)
+        fit = self._fit(picture)
         row = y - fit.y
-        if frame is None or not 0 <= row < fit.rows:
+        if not 0 <= row < fit.rows:
             return Strip([Segment(" " * width, _BLANK)], width)
         left = [Segment(" " * fit.x, _BLANK)] if fit.x else []
         right_cells = width - fit.x - fit.cols
         right = [Segment(" " * right_cells, _BLANK)] if right_cells > 0 else []
-        if fit.cols == frame.cols and not self.covered:
-            return Strip([*left, Segment(frame.lines[row]), *right], width)
-        middle = [
-            Segment("▀" * length, self._style(frame.mode.system, fg, bg))
-            for length, fg, bg in self._runs_of(frame).row(row)
-        ]
+        line = picture.line(row) if fit.cols == picture.cols and not self.covered else None
+        if line is not None:
+            return Strip([*left, Segment(line), *right], width)
+        background = self.app.screen is not self.screen  # under a modal, which tints what it covers
+        system = picture.system
+        middle = [Segment(text, self._style(system, fg, bg)) for text, fg, bg in picture.spans(row, background)]
         return Strip([*left, *middle, *right], width).crop(0, width)
 
-    def _runs_of(self, frame: EncodedFrame) -> Runs:
-        if self._runs is None or self._runs[0] is not frame:
-            self._runs = (frame, frame.runs())
-        return self._runs[1]
-
     def _style(self, system: ColorSystem, fg: int, bg: int) -> Style:
-        style = self._styles.get((fg, bg))
+        style = self._styles.get((system, fg, bg))
         if style is None:
             if len(self._styles) > _STYLE_CACHE_LIMIT:
                 self._styles.clear()
@@ -199,5 +232,5 @@ class VideoView(Widget):
                 )
             else:
                 colors = Color.from_ansi(fg), Color.from_ansi(bg)
-            style = self._styles[(fg, bg)] = Style(color=colors[0], bgcolor=colors[1])
+            style = self._styles[(system, fg, bg)] = Style(color=colors[0], bgcolor=colors[1])
         return style

@@ -1,0 +1,154 @@
+"""FramePump: frames written in order on its thread, the newest wins when the terminal is slow, covering stops it."""
+
+from __future__ import annotations
+
+import os
+import pty
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from tuifeed.render import ColorMode, HalfBlockEncoder, fit_box
+from tuifeed.render.pump import SYNC_END, SYNC_START, FramePump, Painted
+from tuifeed.terminal import TerminalOutput
+
+
+class SlowSink:
+    """Records frames; each write takes ``delay`` seconds (a terminal that takes its time)."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.frames: list[bytes] = []
+        self.refused = 0
+
+    def write_frame(self, data: bytes, wanted: Callable[[], bool]) -> float | None:
+        if not wanted():
+            self.refused += 1
+            return None
+        time.sleep(self.delay)
+        self.frames.append(data)
+        return self.delay
+
+    def hold_frames(self) -> None:
+        """No Textual here."""
+
+
+def frame(value: int, rows: int = 4, cols: int = 6) -> np.ndarray:
+    out = np.zeros((rows * 2, cols, 4), dtype=np.uint8)
+    out[..., 1] = value
+    return out
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def make_pump(sink: SlowSink | None, sync: bool = True) -> tuple[FramePump, list[Painted]]:
+    painted: list[Painted] = []
+    pump = FramePump(HalfBlockEncoder(ColorMode()), sink, painted.append, interval=1 / 30, sync=sync)
+    return pump, painted
+
+
+FIT = fit_box(6, 8, 6, 4)
+
+
+def test_frames_are_written_whole_in_sync_brackets() -> None:
+    """Each frame goes to the sink once, wrapped in DEC 2026, and is reported as painted directly."""
+    sink = SlowSink()
+    pump, painted = make_pump(sink)
+    try:
+        pump.offer(frame(10), FIT, 0, 0)
+        wait_for(lambda: len(painted) == 1)
+        pump.offer(frame(200), FIT, 0, 0)
+        wait_for(lambda: len(painted) == 2)
+    finally:
+        pump.close()
+    assert len(sink.frames) == 2
+    assert all(data.startswith(SYNC_START) and data.endswith(SYNC_END) for data in sink.frames)
+    assert all(p.direct and p.sent == len(data) for p, data in zip(painted, sink.frames, strict=True))
+
+
+def test_a_slow_terminal_drops_frames_instead_of_queueing_them() -> None:
+    """While a write takes 100 ms, ten offered frames become one: the newest."""
+    sink = SlowSink(delay=0.1)
+    pump, painted = make_pump(sink)
+    try:
+        pump.offer(frame(1), FIT, 0, 0)
+        time.sleep(0.02)  # the pump is now inside the first 100 ms write
+        for value in range(2, 12):
+            pump.offer(frame(value * 10), FIT, 0, 0)
+        wait_for(lambda: len(painted) == 2, timeout=2)
+        time.sleep(0.15)
+    finally:
+        pump.close()
+    assert pump.dropped == 9
+    assert len(sink.frames) == 2
+    last = painted[-1].picture
+    assert last is not None
+
+
+def test_covering_stops_writes_and_hands_frames_to_textual() -> None:
+    """With direct off nothing is written; frames are reported undirect; back on, the next frame is whole."""
+    sink = SlowSink()
+    pump, painted = make_pump(sink, sync=False)
+    try:
+        pump.offer(frame(10), FIT, 0, 0)
+        wait_for(lambda: len(painted) == 1)
+        whole = sink.frames[0]
+        pump.set_direct(False)
+        pump.offer(frame(20), FIT, 0, 0)
+        wait_for(lambda: len(painted) == 2)
+        assert len(sink.frames) == 1 and not painted[-1].direct
+        pump.set_direct(True)
+        pump.offer(frame(10), FIT, 0, 0)
+        wait_for(lambda: len(painted) == 3)
+    finally:
+        pump.close()
+    assert sink.frames[-1] == whole
+
+
+def test_without_a_sink_every_frame_is_for_textual() -> None:
+    """Headless (no terminal output) the pump only encodes."""
+    pump, painted = make_pump(None)
+    try:
+        assert not pump.direct
+        pump.offer(frame(10), FIT, 0, 0)
+        wait_for(lambda: len(painted) == 1)
+    finally:
+        pump.close()
+    assert not painted[0].direct and painted[0].sent == 0
+
+
+def test_terminal_output_measures_time_blocked_on_a_real_pty() -> None:
+    """A pty nobody reads fills up: the frame write blocks until a slow reader drains it, and says how long."""
+    master, slave = pty.openpty()
+    stream = os.fdopen(slave, "w", buffering=1)
+    output = TerminalOutput(stream)
+    drained = bytearray()
+
+    def slow_reader() -> None:
+        time.sleep(0.3)
+        while len(drained) < 400_000:
+            drained.extend(os.read(master, 65536))
+
+    reader = threading.Thread(target=slow_reader)
+    reader.start()
+    try:
+        output.write("\x1b[?1049htext from Textual\n")
+        blocked = output.write_frame(b"x" * 300_000, lambda: True)
+        assert blocked is not None and blocked > 0.2
+        assert output.write_frame(b"y", lambda: False) is None
+        output.write_frame(b"z" * 100_000, lambda: True)
+        output.write("\x1b[?1049l")
+        assert output.write_frame(b"w", lambda: True) is None, "no frame once the app left the alternate screen"
+    finally:
+        reader.join(timeout=10)
+        output.close()
+        os.close(master)
+    assert bytes(drained).replace(b"\r\n", b"\n").startswith(b"\x1b[?1049htext from Textual\nxxx")
+    assert b"y" not in drained and b"w" not in drained

@@ -1,0 +1,168 @@
+"""The terminal probe: replies parsed from any bytes, verdicts that trust no claim, a real exchange over a pty."""
+
+from __future__ import annotations
+
+import os
+import pty
+import threading
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tuifeed.terminal.probe import (
+    GRAPHICS_ID,
+    SHM_ID,
+    Capabilities,
+    Replies,
+    kitty_verdict,
+    parse_replies,
+    probe,
+    queries,
+)
+
+DA1 = b"\x1b[?62;22c"
+GFX_OK = f"\x1b_Gi={GRAPHICS_ID};OK\x1b\\".encode()
+SHM_OK = f"\x1b_Gi={SHM_ID};OK\x1b\\".encode()
+SHM_FAIL = f"\x1b_Gi={SHM_ID};EBADF:cannot open\x1b\\".encode()
+SYNC = b"\x1b[?2026;2$y"
+CELL = b"\x1b[6;20;10t"
+
+
+def version(text: str) -> bytes:
+    return b"\x1bP>|" + text.encode() + b"\x1b\\"
+
+
+def test_kitty_replies() -> None:
+    """Everything a recent kitty answers, in order."""
+    replies = parse_replies(GFX_OK + SHM_OK + version("kitty(0.35.2)") + SYNC + CELL + DA1)
+    assert replies == Replies(True, True, True, "kitty(0.35.2)", True, (10, 20))
+
+
+def test_a_plain_terminal_answers_only_da1() -> None:
+    """xterm-like: DA1 and nothing else means no graphics, no version, sync unknown."""
+    assert parse_replies(DA1) == Replies(answered=True)
+
+
+def test_failures_and_unknown_modes() -> None:
+    """An error reply is a no; DECRQM 0 (not recognised) and 4 (permanently reset) are no sync."""
+    assert not parse_replies(SHM_FAIL + DA1).shm
+    assert not parse_replies(b"\x1b[?2026;0$y" + DA1).sync
+    assert not parse_replies(b"\x1b[?2026;4$y" + DA1).sync
+    assert parse_replies(b"\x1b[?2026;1$y").sync
+
+
+def test_replies_to_other_ids_do_not_count() -> None:
+    """Another program's graphics reply (another id) proves nothing about our queries."""
+    assert not parse_replies(b"\x1b_Gi=99;OK\x1b\\" + DA1).graphics
+
+
+reply_parts = st.sampled_from([GFX_OK, SHM_OK, SHM_FAIL, SYNC, CELL, DA1, version("WezTerm 20240203"), b"garbage\x1b["])
+
+
+@given(st.lists(reply_parts, max_size=8), st.binary(max_size=40))
+def test_any_mix_of_replies_and_noise_parses(parts: list[bytes], noise: bytes) -> None:
+    """Replies in any order with junk around them parse to what they say, and never raise."""
+    data = noise.join(parts) if noise and b"\x1b" not in noise else b"".join(parts)
+    replies = parse_replies(data)
+    assert replies.graphics == (GFX_OK in parts)
+    assert replies.answered == (DA1 in parts)
+
+
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_never_raise(data: bytes) -> None:
+    """Whatever a terminal (or an attacker on its line) sends, parsing returns Replies."""
+    replies = parse_replies(data)
+    assert isinstance(replies, Replies)
+    assert replies.version is None or ("\x1b" not in replies.version and len(replies.version) <= 60)
+
+
+def caps(version_text: str | None = None, *, graphics: bool = True, **env: bool) -> Capabilities:
+    return Capabilities(Replies(answered=True, graphics=graphics, version=version_text), **env)
+
+
+@pytest.mark.parametrize(
+    ("capabilities", "usable"),
+    [
+        (caps("kitty(0.35.2)"), True),
+        (caps("kitty(0.28.0)"), True),
+        (caps("kitty(0.26.5)"), False),  # before Unicode placeholders
+        (caps("ghostty 1.1.3"), True),
+        (caps("WezTerm 20240203-110809-5046fc22"), False),  # answers the query, draws garbage
+        (caps("Konsole 23.08"), False),
+        (caps(None), False),  # graphics OK but no name: in doubt
+        (caps("xterm(390)", graphics=False), False),
+        (caps("kitty(0.35.2)", tmux=True), False),
+        (caps("kitty(0.35.2)", tmux=True, passthrough=True), True),
+        (caps("kitty(0.35.2)", ssh=True), False),
+        (Capabilities(Replies()), False),  # silent
+    ],
+)
+def test_kitty_verdict_trusts_no_claim(capabilities: Capabilities, usable: bool) -> None:
+    """Only proven terminals get kitty graphics; every verdict says why in one line."""
+    verdict = kitty_verdict(capabilities)
+    assert verdict.usable is usable
+    assert verdict.reason and "\n" not in verdict.reason
+
+
+def test_passthrough_wraps_graphics_queries_for_tmux() -> None:
+    """In tmux with passthrough the graphics queries are DCS-wrapped, the terminal queries are not."""
+    wrapped = queries(None, passthrough=True)
+    assert wrapped.startswith(b"\x1bPtmux;\x1b\x1b_G")
+    assert wrapped.endswith(b"\x1b[c")
+
+
+def fake_terminal(master: int, answer: bytes, stop: threading.Event) -> None:
+    """Read queries; when DA1 arrives, answer everything at once (as a terminal would, in order)."""
+    seen = b""
+    while not stop.is_set():
+        try:
+            seen += os.read(master, 4096)
+        except OSError:
+            return
+        if seen.endswith(b"\x1b[c"):
+            os.write(master, answer)
+            return
+
+
+def test_probe_over_a_real_pty() -> None:
+    """A terminal on the other end of a pty answers; the probe reads it and restores the tty."""
+    master, slave = pty.openpty()
+    stop = threading.Event()
+    thread = threading.Thread(target=fake_terminal, args=(master, GFX_OK + version("kitty(0.36.0)") + SYNC + DA1, stop))
+    thread.start()
+    try:
+        import termios
+
+        before = termios.tcgetattr(slave)
+        found = probe({"TERM": "xterm-kitty"}, fd=slave)
+        assert termios.tcgetattr(slave) == before
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        os.close(master)
+        os.close(slave)
+    assert found.replies.answered and found.replies.graphics and found.replies.sync
+    assert kitty_verdict(found).usable
+
+
+def test_a_silent_terminal_costs_the_timeout_once() -> None:
+    """Nobody answers: the probe gives up after its timeout and reports nothing."""
+    master, slave = pty.openpty()
+    try:
+        started = time.monotonic()
+        found = probe({}, fd=slave, timeout=0.2)
+        waited = time.monotonic() - started
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert not found.replies.answered
+    assert waited >= 0.2
+    assert not kitty_verdict(found).usable
+
+
+def test_no_terminal_asks_nothing() -> None:
+    """fd -1 (not in a terminal) answers at once with no replies; the environment still counts."""
+    found = probe({"TMUX": "/tmp/x,1,0", "SSH_TTY": "/dev/pts/3"}, fd=-1)
+    assert found.tmux and found.ssh and not found.replies.answered

@@ -1,0 +1,125 @@
+"""The video view in the app (Pilot): frames reach a terminal sink as cell diffs at the view's place on screen,
+covering hands the cells to Textual, kitty pictures are placeholders that turn to half-blocks under a modal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+from pyte_screen import halves, key_halves, new_screen
+from ranker_stub import InOrder
+from test_app_pilot import CLIPS
+
+from tuifeed.config import Config
+from tuifeed.feed import FeedSession
+from tuifeed.player.fake import FakePlayer
+from tuifeed.render import HalfBlockPicture
+from tuifeed.render.kitty import PLACEHOLDER, KittyOptions, KittyPicture
+from tuifeed.render.plan import RenderKind, RenderPlan
+from tuifeed.store import Store
+from tuifeed.ui.app import TuifeedApp
+
+APC = re.compile(rb"\x1b_G[^\x1b]*\x1b\\")
+SIZE = (120, 40)
+
+
+class Sink:
+    """A terminal output that keeps what the pump wrote."""
+
+    def __init__(self) -> None:
+        self.frames: list[bytes] = []
+
+    def write_frame(self, data: bytes, wanted: Callable[[], bool]) -> float | None:
+        if not wanted():
+            return None
+        self.frames.append(data)
+        return 0.0
+
+    def hold_frames(self) -> None:
+        """Textual paints nothing to a real terminal here: no update to wait for."""
+
+
+def make_app(store: Store, plan: RenderPlan) -> tuple[TuifeedApp, FakePlayer]:
+    store.upsert_clips(CLIPS)
+    player = FakePlayer()
+    app = TuifeedApp(FeedSession(store, player, InOrder(CLIPS), CLIPS), config=Config(), render=plan)
+    return app, player
+
+
+async def test_frames_reach_the_terminal_as_diffs_where_the_view_is(store: Store) -> None:
+    """pyte, fed what the sink got, shows the view's picture at the view's cells; later frames are smaller."""
+    sink = Sink()
+    app, player = make_app(store, RenderPlan(sink=sink, sync=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        for step in range(6):
+            if step == 2:
+                player.position += 40  # every pixel changes once
+            player.emit_frame((360, 640))
+            await pilot.pause(0.06)
+        video = app.feed.video
+        picture = video.pump.encoder.picture() if video.pump else None
+        region = video.content_region
+    assert isinstance(picture, HalfBlockPicture)
+    assert len(sink.frames) >= 4
+    assert all(frame.startswith(b"\x1b[?2026h") for frame in sink.frames)
+    sizes = [len(frame) for frame in sink.frames]
+    # Frames after a Textual repaint of the view are sent whole; once it is quiet, unchanged frames are small.
+    assert max(sizes[-3:]) < sizes[0] / 4, f"unchanged frames resend little: {sizes}"
+    screen, stream = new_screen(*SIZE)
+    for frame in sink.frames:
+        stream.feed(frame)
+    left = region.x + (region.width - picture.cols) // 2
+    top = region.y + (region.height - picture.rows) // 2
+    shown = halves(screen, top, left, picture.rows, picture.cols, "truecolor")
+    assert np.array_equal(shown, key_halves(picture.keys))
+
+
+async def test_a_toast_stops_the_pump_and_textual_paints_the_cells(store: Store) -> None:
+    """While a toast covers the video nothing is written; once it is gone the next frame is sent whole."""
+    sink = Sink()
+    app, player = make_app(store, RenderPlan(sink=sink))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        player.emit_frame((360, 640))
+        await pilot.pause(0.1)
+        video = app.feed.video
+        whole = len(sink.frames[-1])
+        app.notify("over the picture", timeout=0.3)
+        written = len(sink.frames)
+        for _ in range(3):
+            player.position += 40
+            player.emit_frame((360, 640))
+            await pilot.pause(0.06)
+        assert len(sink.frames) == written and video.covered
+        strip = video.render_line(video.size.height // 2)
+        assert "\x1b" not in strip.text and "▀" in strip.text
+        await pilot.pause(1.0)
+        assert not video.covered
+        player.emit_frame((360, 640))
+        await pilot.pause(0.1)
+    assert len(sink.frames) == written + 1
+    assert len(sink.frames[-1]) >= 0.8 * whole
+
+
+async def test_kitty_pictures_are_placeholders_and_half_blocks_under_a_modal(store: Store) -> None:
+    """The kitty plan writes images and placeholder cells; under the help screen the view paints ▀ cells."""
+    sink = Sink()
+    plan = RenderPlan(RenderKind.KITTY, kitty=KittyOptions(cell_width=10, cell_height=20), sink=sink)
+    app, player = make_app(store, plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        player.emit_frame((360, 640))
+        await pilot.pause(0.1)
+        video = app.feed.video
+        picture = video.pump.encoder.picture() if video.pump else None
+        assert isinstance(picture, KittyPicture)
+        assert APC.search(sink.frames[-1]) and PLACEHOLDER.encode() in sink.frames[-1]
+        row = video.size.height // 2
+        assert PLACEHOLDER in video.render_line(row).text
+        await pilot.press("question_mark")
+        await pilot.pause(0.1)
+        assert video.covered
+        under = video.render_line(row)
+        assert PLACEHOLDER not in under.text and "▀" in under.text
