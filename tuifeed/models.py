@@ -31,6 +31,10 @@ class EventKind(StrEnum):
         return cls(f"mute_{kind.value}")
 
 
+WATCHED_RATIO = 0.9
+"""A stay that saw this share of a clip (or looped it) watched it: History's marker and the hide-watched filter."""
+
+
 def normalise_tag(tag: str) -> str:
     """The one spelling of a tag used for matching: `#Ocean`, ` ocean` and `OCEAN` are the same tag."""
     return tag.strip().lstrip("#").casefold()
