@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 
 from tuifeed.config import Config, PlayerConfig
-from tuifeed.feed import FeedSession
+from tuifeed.feed import Feeds, Playback
 from tuifeed.models import Clip, EventKind, ImpressionExit
 from tuifeed.player.fake import FakePlayer
 from tuifeed.player.vlc_engine import VlcPlayer
@@ -21,7 +21,8 @@ from tuifeed.render import ColorMode, ColorSystem
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
 from tuifeed.ui.messages import ClipFailed
-from tuifeed.ui.screens.feed import REPLAY_NOTICE, WHEEL_QUIET_SECONDS
+from tuifeed.feed.session import REPLAY_NOTICE
+from tuifeed.ui.screens.feed import WHEEL_QUIET_SECONDS
 from tuifeed.ui.screens.help import HelpScreen
 from tuifeed.ui.screens.not_interested import NotInterestedScreen
 from tuifeed.ui.screens.why import WhyScreen
@@ -50,16 +51,9 @@ def make_app(
     store.upsert_clips(clips)
     config = config or Config()
     player = FakePlayer()
-    session = FeedSession(
-        store,
-        player,
-        InOrder(clips),
-        clips,
-        auto_advance=config.player.auto_advance,
-        volume=config.player.volume,
-        muted=config.player.muted,
-    )
-    return TuifeedApp(session, config=config, color=color or ColorMode()), player
+    playback = Playback(volume=config.player.volume, muted=config.player.muted, auto_advance=config.player.auto_advance)
+    feeds = Feeds(store, player, InOrder(clips), clips, playback=playback)
+    return TuifeedApp(feeds, config=config, color=color or ColorMode()), player
 
 
 def info_text(app: TuifeedApp) -> str:
@@ -130,12 +124,15 @@ async def test_clear_mode_hides_the_panel(store: Store) -> None:
     app, _ = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        panel = app.screen.query_one(InfoPanel)
-        assert panel.display
+        caption = app.feed.caption
+        assert caption.display and caption.region.width == 36  # beside the vertical clip
         await pilot.press("c")
-        assert not panel.display
+        await pilot.pause()
+        assert not caption.display
+        assert app.feed.video.region.size == (120, 40)
         await pilot.press("c")
-        assert panel.display
+        await pilot.pause()
+        assert caption.display
 
 
 async def test_help_lists_every_key_and_pauses(store: Store) -> None:
@@ -151,7 +148,10 @@ async def test_help_lists_every_key_and_pauses(store: Store) -> None:
         assert rows["Next clip"] == "j ↓ pgdn"
         assert rows["Like / unlike"] == "l"
         assert [description for _, description in app.screen.rows][:2] == ["Next clip", "Previous clip"]
-        assert len(rows) == len([b for b in app.feed.BINDINGS if getattr(b, "id", None)])
+        ids = [b.id for b in [*app.feed.BINDINGS, *app.BINDINGS] if getattr(b, "id", None) not in (None, "close_feed")]
+        assert len(rows) == len(ids)
+        assert "Back: close this page or list" not in rows  # For You cannot be closed
+        assert dict(app.screen.mouse)["click @name #tag ♪"] == "open its page"
         await pilot.press("x")
         await pilot.pause()
         assert app.screen is app.feed
@@ -174,7 +174,7 @@ async def test_player_controls_reach_the_player(store: Store) -> None:
         await pilot.press("right_square_bracket")
         assert player.rate == 1.25
         await pilot.press("a")
-        assert app.session.auto_advance
+        assert app.session.playback.auto_advance
         assert "auto-advance" in info_text(app)
 
 
@@ -247,7 +247,7 @@ async def test_save_follow_and_refresh_are_recorded(store: Store) -> None:
     app, _ = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("b", "f", "R")
+        await pilot.press("b", "f", "R", "y")
         await pilot.pause()
         text = info_text(app)
         assert "★ saved" in text and "✓ following" in text
@@ -392,8 +392,8 @@ async def test_dwelling_on_one_creator_makes_it_dominate(store: Store) -> None:
     recommender = Recommender(seed=11)
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     now = [1000.0]
-    session = FeedSession(store, FakePlayer(), recommender, clips, clock=lambda: now[0])
-    app = TuifeedApp(session, config=Config(), color=ColorMode())
+    feeds = Feeds(store, FakePlayer(), recommender, clips, clock=lambda: now[0])
+    app = TuifeedApp(feeds, config=Config(), color=ColorMode())
     stay = {"loved": 9.0, "skipped": 0.4}
     shown: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
@@ -476,8 +476,8 @@ async def test_outside_text_is_never_markup(store: Store) -> None:
     store.upsert_clips(clips)
     recommender = Recommender(seed=0)
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
-    session = FeedSession(store, FakePlayer(), recommender, clips)
-    app = TuifeedApp(session, config=Config(), color=ColorMode())
+    feeds = Feeds(store, FakePlayer(), recommender, clips)
+    app = TuifeedApp(feeds, config=Config(), color=ColorMode())
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
         while app.session.current != HOSTILE:
@@ -508,7 +508,7 @@ async def test_outside_text_is_never_markup(store: Store) -> None:
 
         await pilot.press("x", "down", "enter")
         await pilot.pause()
-        assert "Muted creator @[/]" in toasts(app)
+        assert "Muted @[/] · u undoes" in toasts(app)
     assert store.active(EventKind.MUTE_CREATOR) == {"[/]"}
 
 
@@ -528,7 +528,7 @@ async def test_a_clip_that_fails_in_a_folder_named_like_markup(
     ]
     store.upsert_clips(clips)
     player = VlcPlayer(audio_output="adummy")
-    app = TuifeedApp(FeedSession(store, player, InOrder(clips), clips), config=Config(), color=ColorMode())
+    app = TuifeedApp(Feeds(store, player, InOrder(clips), clips), config=Config(), color=ColorMode())
     seen: list[Message] = []
     try:
         async with app.run_test(size=(120, 40), message_hook=seen.append, notifications=True) as pilot:

@@ -23,13 +23,15 @@ from tuifeed.store import Store
 if TYPE_CHECKING:
     from tuifeed.recommend import RecommenderSettings
 
-COMMANDS = ("play", "import", "library", "doctor")
+COMMANDS = ("play", "import", "library", "search", "mutes", "doctor")
 VALUE_OPTIONS = ("--db", "--config", "--seed")
 EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser: `tuifeed [play] [PATH]`, `import`, `library`, `doctor`."""
+    """The argument parser: `tuifeed [play] [PATH]`, `import`, `library`, `search`, `mutes`, `doctor`."""
+    from tuifeed.cli_pages import add_parsers
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, help="SQLite database to use (default: in the data directory)")
     common.add_argument("--config", type=Path, help="config.toml to read (default: the platform config dir)")
@@ -50,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     library = commands.add_parser("library", parents=[common], help="list library roots; `remove PATH` forgets one")
     library.add_argument("action", nargs="?", choices=["remove"])
     library.add_argument("path", nargs="?", type=Path)
+    add_parsers(commands, common)
     commands.add_parser("doctor", parents=[common], help="check libvlc, the terminal and the data directory")
     return parser
 
@@ -103,7 +106,23 @@ def _with_command(args: list[str]) -> list[str]:
 def _dispatch(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
     if args.command in ("import", "library"):
         return _library_command(args, store, console)
+    if args.command in ("search", "mutes"):
+        return _pages_command(args, config, store, console)
     return _play(args, config, store, console)
+
+
+def _pages_command(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
+    from tuifeed.cli_pages import found, run_mutes, run_search
+
+    out = Console(highlight=False, soft_wrap=True)
+    if args.command == "mutes":
+        return run_mutes(store, args, out)
+    if not args.play:
+        return run_search(store, args.words, limit=args.limit, as_json=args.json, console=out)
+    if not found(store, args.words, args.limit):
+        return run_search(store, args.words, limit=args.limit, as_json=False, console=out)
+    args.path = None
+    return _play(args, config, store, console, search=" ".join(args.words))
 
 
 def _library_command(args: argparse.Namespace, store: Store, console: Console) -> int:
@@ -119,8 +138,9 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
     return run_library(store, args.path if args.action == "remove" else None, Console(highlight=False))
 
 
-def _play(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
-    from tuifeed.feed import FeedSession, restore_recommender
+def _play(args: argparse.Namespace, config: Config, store: Store, console: Console, search: str | None = None) -> int:
+    """Play the feeds; with `search`, open on its results, playing."""
+    from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
     from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas
     from tuifeed.recommend import ClipFeatures, Recommender
     from tuifeed.render import ColorMode, ColorSystem, detect_color_mode
@@ -158,20 +178,15 @@ def _play(args: argparse.Namespace, config: Config, store: Store, console: Conso
     limit_malloc_arenas()
     with _stderr_to_log(_log_path(config)):
         player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
-        session = FeedSession(
-            store,
-            player,
-            recommender,
-            clips,
-            auto_advance=config.player.auto_advance,
-            volume=config.player.volume,
-            muted=config.player.muted,
-            clock=time.monotonic,
+        playback = Playback(
+            volume=config.player.volume, muted=config.player.muted, auto_advance=config.player.auto_advance
         )
+        filters = Filters(config.feed.only_vertical, config.feed.max_seconds, config.feed.hide_watched)
+        feeds = Feeds(store, player, recommender, clips, playback=playback, filters=filters, clock=time.monotonic)
         try:
-            TuifeedApp(session, config=config, color=color).run()
+            TuifeedApp(feeds, config=config, color=color, search=search, play=search is not None).run()
         finally:
-            session.quit()
+            feeds.quit()
             player.close()
     return 0
 
@@ -199,7 +214,7 @@ def recommender_settings(config: Config) -> RecommenderSettings:
 
 def _check_keys(config: Config) -> None:
     """Reject [keys] entries that name no binding, pointing at their line in config.toml."""
-    from tuifeed.ui.screens.feed import binding_ids
+    from tuifeed.ui.app import binding_ids
 
     known = binding_ids()
     for binding_id in config.keys:

@@ -54,9 +54,12 @@ class PathsConfig:
 
 @dataclass(frozen=True)
 class FeedConfig:
-    """[feed]: the order of clips."""
+    """[feed]: the order of clips, and the filters For You and Following start with (F changes them in the app)."""
 
     seed: int = _option(0, "random seed for exploration; 0 picks a new one each run", low=0)
+    only_vertical: bool = _option(False, "only vertical (portrait) clips")
+    max_seconds: int = _option(0, "only clips shorter than this many seconds; 0 for any length", low=0)
+    hide_watched: bool = _option(False, "leave out clips you have watched to the end before")
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,8 @@ class ImpressionExit(StrEnum):
     """The clip could not be played."""
     KILLED = "killed"
     """The process died while the clip was on screen; closed at the next start."""
+    LEFT = "left"
+    """The person closed the feed the clip played in (a page, a list played as a feed)."""
 
 
 @dataclass(frozen=True, slots=True)
