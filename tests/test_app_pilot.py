@@ -13,6 +13,7 @@ from textual.widgets import OptionList, Static
 
 from tuifeed.config import Config, PlayerConfig
 from tuifeed.feed import Feeds, Playback
+from tuifeed.feed.session import REPLAY_NOTICE
 from tuifeed.models import Clip, EventKind, ImpressionExit
 from tuifeed.player.fake import FakePlayer
 from tuifeed.player.vlc_engine import VlcPlayer
@@ -21,7 +22,6 @@ from tuifeed.render import ColorMode, ColorSystem
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
 from tuifeed.ui.messages import ClipFailed
-from tuifeed.feed.session import REPLAY_NOTICE
 from tuifeed.ui.screens.feed import WHEEL_QUIET_SECONDS
 from tuifeed.ui.screens.help import HelpScreen
 from tuifeed.ui.screens.not_interested import NotInterestedScreen
