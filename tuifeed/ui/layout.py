@@ -24,8 +24,9 @@ class Layout:
     """The panel sits beside the picture like a caption, its bottom at the picture's bottom."""
     picture: Fit
     """The picture's size and place on the screen (x, y from the screen's top-left corner)."""
+    video_left: int
     video_width: int
-    """Columns of the video view, from the left edge; the picture is centred in them."""
+    """Where the video view starts and how wide it is; beside, it is exactly the picture, so nothing overlaps it."""
     caption_x: int = 0
     caption_height: int = 0
     """Beside: the panel's column starts at `caption_x` and ends at the picture's bottom row."""
@@ -48,11 +49,10 @@ def plan(width: int, height: int, clip_size: tuple[int, int] | None, *, panel: b
     whole = fit_box(src_w, src_h, width, height)
     beside = SIDE_PANEL_WIDTH + SIDE_GAP
     if panel and vertical and width - whole.cols >= beside:
-        centred = (width - whole.cols) // 2 >= beside
-        video_width = width if centred else width - beside
-        fit = fit_box(src_w, src_h, video_width, height)
-        caption_x = fit.x + fit.cols + SIDE_GAP
-        return Layout(True, fit, video_width, caption_x, fit.y + fit.rows)
+        # Room beside means the picture is bound by the height: it keeps its size wherever it goes.
+        left = whole.x if whole.x >= beside else (width - whole.cols - beside) // 2
+        picture = Fit(whole.cols, whole.rows, left, whole.y)
+        return Layout(True, picture, left, whole.cols, left + whole.cols + SIDE_GAP, whole.y + whole.rows)
     rows = height - PANEL_ROWS if panel else height
     fit = fit_box(src_w, src_h, width, max(0, rows))
-    return Layout(False, fit, width)
+    return Layout(False, fit, 0, width)

@@ -37,13 +37,25 @@ from tuifeed.ui.widgets.video import VideoView
 
 WHEEL_QUIET_SECONDS = 0.35
 """A wheel burst counts as one swipe: events closer together than this belong to the same burst."""
-TOO_SMALL = "Too small for a picture ({width}x{height}): make the terminal bigger"
+TOO_SMALL = (
+    "Too small for a picture ({width}x{height}): make the terminal bigger",
+    "Too small for a picture ({width}x{height})",
+    "Too small ({width}x{height})",
+    "Too small",
+)
+"""Ways to say it, longest first: the longest that fits on one line is shown."""
 REFRESH_QUESTION = "Refresh For You?"
 REFRESH_DETAIL = (
     "The feed forgets what it learned about your taste and starts fresh. Your likes, saves, follows, "
     "mutes and history stay. You can undo it for a few seconds with u."
 )
 PAGE_NAMES = {MuteKind.CREATOR: "creator", MuteKind.TAG: "hashtag", MuteKind.SOUND: "sound"}
+
+
+def too_small(width: int, height: int) -> str:
+    """The longest way of saying the terminal is too small that fits in `width` columns."""
+    sayings = [saying.format(width=width, height=height) for saying in TOO_SMALL]
+    return next((saying for saying in sayings if len(saying) <= width), sayings[-1][:width])
 
 
 class FeedScreen(Screen[None]):
@@ -54,6 +66,7 @@ class FeedScreen(Screen[None]):
 
     DEFAULT_CSS = """
     FeedScreen { layers: base overlay; background: black; }
+    FeedScreen VideoView { height: 100%; }
     FeedScreen #caption { dock: bottom; height: auto; width: 100%; }
     FeedScreen #caption InfoPanel { height: 6; }
     FeedScreen.side #caption { dock: none; position: absolute; width: 36; align-vertical: bottom; }
@@ -414,7 +427,7 @@ class FeedScreen(Screen[None]):
         height -= top
         size = (clip.width, clip.height) if clip and clip.width and clip.height else None
         layout = plan(width, height, size, panel=not self.has_class("clear"))
-        notice = status.empty if clip is None else TOO_SMALL.format(width=width, height=height)
+        notice = status.empty if clip is None else too_small(width, height)
         shows_notice = clip is None or layout.too_small
         self.notice.update(Text(notice) if shows_notice else "")
         self.set_class(shows_notice, "notice")
@@ -422,6 +435,7 @@ class FeedScreen(Screen[None]):
             self._layout = layout
             self.set_class(layout.side, "side")
             self.video.styles.width = layout.video_width if layout.side else None
+            self.video.styles.margin = (0, 0, 0, layout.video_left)
             self.caption.styles.offset = (layout.caption_x, top) if layout.side else (0, 0)
             self.caption.styles.height = max(1, layout.caption_height) if layout.side else None
         if new_clip and layout.side:

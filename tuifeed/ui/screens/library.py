@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from tuifeed.feed import Feeds, Marked, Mute, Watch, describe
 from tuifeed.models import Clip
 from tuifeed.ui.messages import OpenFeed
+from tuifeed.ui.widgets.hints import HintBar
 from tuifeed.when import ago, length
 
 LISTS = ("liked", "saved", "history", "mutes")
@@ -27,6 +28,16 @@ EMPTY = {
     "history": "No history yet: what you watch shows here, newest first.",
     "mutes": "No mutes: x on a clip mutes its creator, sound or a tag.",
 }
+
+HINTS = [
+    ("choose_row", "play from here"),
+    ("next_list", "next list"),
+    ("unmute", "unmute"),
+    ("for_you", "For You"),
+    ("following", "Following"),
+    ("search", "search"),
+    ("help", "keys"),
+]
 
 
 def completion(watch: Watch) -> Text:
@@ -72,6 +83,7 @@ class LibraryScreen(Screen[None]):
         self.muted: list[Mute] = []
 
     def compose(self) -> ComposeResult:
+        yield HintBar(HINTS)
         with TabbedContent(*(TITLES[name] for name in LISTS), id="lists"):
             for name in LISTS:
                 with TabPane(TITLES[name], id=name):

@@ -18,8 +18,10 @@ from tuifeed.models import Clip
 from tuifeed.text import clean
 from tuifeed.ui.messages import OpenFeed
 from tuifeed.ui.screens.library import clip_cells
+from tuifeed.ui.widgets.hints import HintBar
 
 PROMPT = "Search titles, descriptions, tags, creators and sounds"
+HINTS = [("leave_search", "back"), ("for_you", "For You"), ("following", "Following"), ("library", "Library")]
 
 
 class SearchScreen(Screen[None]):
@@ -52,6 +54,7 @@ class SearchScreen(Screen[None]):
         self.table: DataTable[Text] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
 
     def compose(self) -> ComposeResult:
+        yield HintBar(HINTS)
         yield self.field
         yield self.summary
         yield self.table
