@@ -104,7 +104,7 @@ class TuifeedApp(App[None]):
         """Open Search with the cursor in the query field."""
         self.action_mode(SEARCH)
         if self.screen is self.search_screen:
-            self.search_screen.focus_query()
+            self.call_after_refresh(self.search_screen.focus_query)
 
     @on(SearchScreen.Left)
     def _search_left(self) -> None:

@@ -49,13 +49,12 @@ class SearchScreen(Screen[None]):
         self.query_text = clean(query)
         self.play_at_once = play and bool(query)
         self.results: list[Clip] = []
-        self.field = Input(value=self.query_text, placeholder=PROMPT, id="query")
         self.summary = Static(id="summary")
         self.table: DataTable[Text] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
 
     def compose(self) -> ComposeResult:
         yield HintBar(HINTS)
-        yield self.field
+        yield Input(value=self.query_text, placeholder=PROMPT, id="query")  # made here: a value needs the app
         yield self.summary
         yield self.table
 
@@ -67,7 +66,7 @@ class SearchScreen(Screen[None]):
 
     def focus_query(self) -> None:
         """Put the cursor in the query field, ready for new words."""
-        self.field.focus()
+        self.query_one("#query", Input).focus()
 
     @on(Input.Changed, "#query")
     def _changed(self, event: Input.Changed) -> None:
