@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, TabbedContent
 
 from tuifeed.config import Config
 from tuifeed.feed import Feeds, Filters
-from tuifeed.models import Clip, EventKind, ImpressionExit, MuteKind
+from tuifeed.models import Clip, EventKind, ImpressionExit
 from tuifeed.player.fake import FakePlayer
 from tuifeed.player.vlc_engine import VlcPlayer
 from tuifeed.render import ColorMode

@@ -54,7 +54,7 @@ def test_search_with_no_match_or_fts_syntax_exits_1_with_one_line(db: Path) -> N
     """Nothing found is exit 1 and a sentence; FTS operators and quotes are just words."""
     result = tuifeed("search", 'NEAR("x"', "*", db=db)
     assert result.returncode == 1
-    assert result.stdout.strip() == "No clip matches “NEAR(\"x\" *”."
+    assert result.stdout.strip() == 'No clip matches “NEAR("x" *”.'
     assert result.stderr == ""
 
 

@@ -30,7 +30,7 @@ EMPTY = {
 }
 
 HINTS = [
-    ("choose_row", "play from here"),
+    ("choose_row", "play"),
     ("next_list", "next list"),
     ("unmute", "unmute"),
     ("for_you", "For You"),
