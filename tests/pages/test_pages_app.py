@@ -372,14 +372,18 @@ async def test_filters_from_the_app_and_from_config(store: Store) -> None:
 
 
 async def test_following_with_nobody_followed_says_how_to_follow(store: Store) -> None:
-    """An empty Following feed says, in the middle of the screen, how to fill it."""
-    app, _, _ = make_app(store)
+    """An empty Following feed says, in the middle of the screen, how to fill it; a first follow fills it."""
+    app, player, _ = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("2")
         await pilot.pause()
         screen = feed(app)
         assert screen.has_class("notice") and "You follow no one yet" in str(screen.notice.render())
+        await pilot.press("1", "f", "2")  # follow @ana, back to Following: it plays her clips now
+        await pilot.pause()
+        assert app.screen is screen and not screen.has_class("notice")
+        assert shown(app) == "c5" and player.location == "/clips/c5.mp4"
 
 
 @pytest.mark.parametrize(("width", "height"), [(200, 60), (160, 48), (80, 24)])
@@ -423,11 +427,11 @@ async def test_a_terminal_too_small_for_a_picture_says_so_in_one_line(store: Sto
     async with app.run_test(size=(20, 6)) as pilot:
         await pilot.pause()
         screen = feed(app)
-        assert screen.has_class("notice") and not screen.video.display
+        assert screen.has_class("notice") and not screen.video.visible
         assert str(screen.notice.render()) == "Too small (20x6)"
         await pilot.resize_terminal(100, 40)
         await pilot.pause()
-        assert not screen.has_class("notice") and screen.video.display
+        assert not screen.has_class("notice") and screen.video.visible
 
 
 async def test_a_pause_glyph_sits_on_the_picture_while_paused(store: Store) -> None:

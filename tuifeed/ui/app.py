@@ -46,6 +46,10 @@ class TuifeedApp(App[None]):
 
     TITLE = "tuifeed"
     ENABLE_COMMAND_PALETTE = False
+    CSS = """
+    ToastRack { dock: top; align: right top; margin-bottom: 0; margin-top: 1; }
+    """
+    """Toasts at the top: the caption sits at the bottom, beside or below the picture."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "mode('for_you')", "For You", id="for_you"),
         Binding("2", "mode('following')", "Following: clips of creators you follow", id="following"),

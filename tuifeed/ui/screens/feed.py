@@ -72,9 +72,13 @@ class FeedScreen(Screen[None]):
     FeedScreen.side #caption { dock: none; position: absolute; width: 36; align-vertical: bottom; }
     FeedScreen.side #caption InfoPanel { height: auto; max-height: 100%; }
     FeedScreen.clear #caption { display: none; }
-    FeedScreen #notice { display: none; width: 100%; height: 1fr; content-align: center middle; color: $text-muted; }
+    FeedScreen #notice {
+        layer: overlay; position: absolute; display: none; width: 100%; height: 100%;
+        content-align: center middle; color: $text-muted;
+    }
     FeedScreen.notice #notice { display: block; }
-    FeedScreen.notice VideoView, FeedScreen.notice #caption { display: none; }
+    FeedScreen.notice VideoView { visibility: hidden; }
+    FeedScreen.notice #caption { display: none; }
     FeedScreen #paused {
         layer: overlay; position: absolute; display: none; width: 8; height: 3;
         border: round white; background: black 60%; color: white; content-align: center middle;
@@ -141,6 +145,7 @@ class FeedScreen(Screen[None]):
         self._layout: Layout | None = None
         self._covered_until = 0.0
         self._suspended = False
+        self._started = False
         self.set_class(not info_panel, "clear")
 
     def compose(self) -> ComposeResult:
@@ -157,6 +162,7 @@ class FeedScreen(Screen[None]):
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:
+        self._started = True
         if self.session.current is None:
             self.session.start()
         self._refresh_status()
@@ -385,6 +391,8 @@ class FeedScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self._suspended = False
         self.session.resume()
+        if self._started and self.session.current is None:
+            self.session.start()  # an empty feed may have clips now (a first follow, a lifted filter)
         self._refresh_status()
         self.update_cover()
 
@@ -428,7 +436,7 @@ class FeedScreen(Screen[None]):
         size = (clip.width, clip.height) if clip and clip.width and clip.height else None
         layout = plan(width, height, size, panel=not self.has_class("clear"))
         notice = status.empty if clip is None else too_small(width, height)
-        shows_notice = clip is None or layout.too_small
+        shows_notice = bool(status.empty) if clip is None else layout.too_small
         self.notice.update(Text(notice) if shows_notice else "")
         self.set_class(shows_notice, "notice")
         if layout != self._layout:
