@@ -427,11 +427,11 @@ async def test_a_terminal_too_small_for_a_picture_says_so_in_one_line(store: Sto
     async with app.run_test(size=(20, 6)) as pilot:
         await pilot.pause()
         screen = feed(app)
-        assert screen.has_class("notice") and not screen.video.visible
-        assert str(screen.notice.render()) == "Too small (20x6)"
+        assert screen.has_class("notice") and screen.notice.region == screen.region
+        assert str(screen.notice.render()) == "Too small (20x6)" and screen.video.covered
         await pilot.resize_terminal(100, 40)
         await pilot.pause()
-        assert not screen.has_class("notice") and screen.video.visible
+        assert not screen.has_class("notice") and not screen.notice.display and not screen.video.covered
 
 
 async def test_a_pause_glyph_sits_on_the_picture_while_paused(store: Store) -> None:

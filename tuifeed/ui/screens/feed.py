@@ -74,10 +74,9 @@ class FeedScreen(Screen[None]):
     FeedScreen.clear #caption { display: none; }
     FeedScreen #notice {
         layer: overlay; position: absolute; display: none; width: 100%; height: 100%;
-        content-align: center middle; color: $text-muted;
+        content-align: center middle; color: $text-muted; background: black;
     }
     FeedScreen.notice #notice { display: block; }
-    FeedScreen.notice VideoView { visibility: hidden; }
     FeedScreen.notice #caption { display: none; }
     FeedScreen #paused {
         layer: overlay; position: absolute; display: none; width: 8; height: 3;
@@ -143,6 +142,8 @@ class FeedScreen(Screen[None]):
         self._last_wheel = 0.0
         self._told_replay = False
         self._layout: Layout | None = None
+        self._arrangement: tuple[int, ...] | None = None
+        """Where the video and the caption were put beside each other; None: the stylesheet's own places."""
         self._covered_until = 0.0
         self._suspended = False
         self._started = False
@@ -159,7 +160,9 @@ class FeedScreen(Screen[None]):
     def on_mount(self) -> None:
         self.session.attach(PlayerBridge(self, self.video), self.video.frame_size)
         self.set_interval(0.25, self._tick)
-        self.call_after_refresh(self._start)
+        # After the first layout, and queued behind the video view's own Resize: libvlc asks the view
+        # for the decode size as the first clip starts, and the view knows its size once it has handled it.
+        self.call_after_refresh(self.video.call_next, self._start)
 
     def _start(self) -> None:
         self._started = True
@@ -403,9 +406,13 @@ class FeedScreen(Screen[None]):
         self.set_timer(seconds + 0.5, self.update_cover)
 
     def update_cover(self) -> None:
-        """Paint the safe way while a screen, a toast or the pause glyph overlaps the picture."""
-        glyph = self.has_class("paused")
-        self.video.set_covered(self._suspended or glyph or time.monotonic() < self._covered_until)
+        """Paint the safe way while a screen, a toast, the notice or the pause glyph overlaps the picture.
+
+        The notice covers the video rather than hiding it: the view keeps its size, which libvlc reads
+        to size the decode when the next clip starts.
+        """
+        over = self.has_class("paused") or self.has_class("notice")
+        self.video.set_covered(self._suspended or over or time.monotonic() < self._covered_until)
 
     # -- display -----------------------------------------------------------------------------------
 
@@ -439,8 +446,17 @@ class FeedScreen(Screen[None]):
         shows_notice = bool(status.empty) if clip is None else layout.too_small
         self.notice.update(Text(notice) if shows_notice else "")
         self.set_class(shows_notice, "notice")
-        if layout != self._layout:
-            self._layout = layout
+        self.update_cover()
+        self._layout = layout
+        arrangement = (
+            (layout.video_left, layout.video_width, layout.caption_x, top, layout.caption_height)
+            if layout.side
+            else None
+        )
+        if arrangement != self._arrangement:
+            # Styles change only when the arrangement does: a needless change is one more layout pass,
+            # and the video view must have its size when the first clip starts (libvlc sizes the decode then).
+            self._arrangement = arrangement
             self.set_class(layout.side, "side")
             self.video.styles.width = layout.video_width if layout.side else None
             self.video.styles.margin = (0, 0, 0, layout.video_left)
