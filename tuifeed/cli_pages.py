@@ -51,15 +51,20 @@ def run_search(store: Store, words: list[str], *, limit: int, as_json: bool, con
     if not clips:
         console.print(Text(f"No clip matches “{' '.join(words)}”."))
         return 1
+    if not console.is_terminal:  # a pipe gets one clip a line, tab-separated, for cut, grep and friends
+        for clip in clips:
+            cells = (f"@{clip.creator}" if clip.creator else "", _title(clip), length(clip.duration_ms), _tags(clip))
+            console.file.write("\t".join((*cells, clip.id)) + "\n")  # as is: Rich would expand the tabs
+        return 0
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("creator", "title", "length", "tags", "id"):
         table.add_column(column, no_wrap=column in ("length", "id"))
     for clip in clips:
         table.add_row(
             Text(f"@{clip.creator}" if clip.creator else ""),
-            Text(clip.title or clip.location.rsplit("/", 1)[-1]),
+            Text(_title(clip)),
             Text(length(clip.duration_ms)),
-            Text(" ".join(f"#{tag}" for tag in clip.tags)),
+            Text(_tags(clip)),
             Text(clip.id[:12]),
         )
     console.print(table)
@@ -70,6 +75,14 @@ def run_search(store: Store, words: list[str], *, limit: int, as_json: bool, con
         )
     )
     return 0
+
+
+def _title(clip: Clip) -> str:
+    return clip.title or clip.location.rsplit("/", 1)[-1]
+
+
+def _tags(clip: Clip) -> str:
+    return " ".join(f"#{tag}" for tag in clip.tags)
 
 
 def _clip_json(clip: Clip) -> dict[str, object]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
+from tuifeed.cli_pages import run_search
 from tuifeed.models import Clip, EventKind
 from tuifeed.store import Store
 
@@ -41,13 +44,12 @@ def db(tmp_path: Path) -> Path:
 
 
 def test_search_prints_the_clips_that_match(db: Path) -> None:
-    """A word of a description finds its clip; names with markup print as they are; exit 0."""
+    """A word of a description finds its clip; into a pipe, one clip a line, tab-separated; markup prints as is."""
     result = tuifeed("search", "dawn", db=db)
     assert result.returncode == 0, result.stderr
-    assert "@ana" in result.stdout and "Big waves" in result.stdout and "Sunset" not in result.stdout
-    assert "1 clip; play them: tuifeed search dawn --play" in result.stdout
+    assert result.stdout.splitlines() == ["@ana\tBig waves\t\t\twaves"]
     cats = tuifeed("search", "pixel", db=db)
-    assert "@[/]" in cats.stdout and "[b]Pixel cats" in cats.stdout and "#Ocean #cats" in cats.stdout
+    assert cats.stdout.splitlines() == ["@[/]\t[b]Pixel cats\t\t#Ocean #cats\tcats"]
 
 
 def test_search_with_no_match_or_fts_syntax_exits_1_with_one_line(db: Path) -> None:
@@ -124,3 +126,16 @@ def test_new_binding_ids_are_accepted_in_config(db: Path, tmp_path: Path) -> Non
     )
     assert result.returncode == 2
     assert ":5: unknown binding id 'swipe'" in result.stderr and "following" in result.stderr
+
+
+def test_search_in_a_terminal_is_a_table_with_a_hint(db: Path) -> None:
+    """On a terminal the results are a table, then how to play them."""
+    store = Store(db)
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100, color_system=None, highlight=False)
+    assert run_search(store, ["pixel"], limit=50, as_json=False, console=console) == 0
+    store.close()
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["creator", "title", "length", "tags", "id"]
+    assert "@[/]" in lines[1] and "[b]Pixel cats" in lines[1] and "#Ocean #cats" in lines[1]
+    assert lines[-1] == "1 clip; play them: tuifeed search pixel --play"
