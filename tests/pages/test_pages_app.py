@@ -24,7 +24,7 @@ from tuifeed.ui.screens.filters import FiltersScreen
 from tuifeed.ui.screens.help import HelpScreen
 from tuifeed.ui.screens.library import LibraryScreen
 from tuifeed.ui.screens.not_interested import NotInterestedScreen
-from tuifeed.ui.screens.search import SearchScreen
+from tuifeed.ui.screens.search import TYPING_PAUSE, SearchScreen
 from tuifeed.ui.widgets.info import InfoPanel
 
 
@@ -308,7 +308,7 @@ async def test_search_as_you_type_then_play_the_results(store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"sea wal")
-        await pilot.pause()
+        await pilot.pause(TYPING_PAUSE + 0.1)
         search = app.screen
         assert isinstance(search, SearchScreen)
         assert sorted(clip.id for clip in search.results) == ["c1", "c3", "c5"]
@@ -331,12 +331,12 @@ async def test_hostile_search_words_are_words(store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("slash", *'"city" OR NEAR(*')
-        await pilot.pause()
+        await pilot.pause(TYPING_PAUSE + 0.1)
         search = app.screen
         assert isinstance(search, SearchScreen)
         assert sorted(clip.id for clip in search.results) == []  # "or" and "near" are words no clip has
         await pilot.press(*["backspace"] * 13)
-        await pilot.pause()
+        await pilot.pause(TYPING_PAUSE + 0.1)
         assert sorted(clip.id for clip in search.results) == ["c0", "c2", "c4"]
 
 

@@ -356,3 +356,24 @@ def test_an_import_reaches_for_you_and_following(store: Store) -> None:
     store.upsert_clips([new])
     assert feeds.reload_library() == 1
     assert "ana9" in feeds.for_you.clips and "ana9" in feeds.following.clips
+
+
+def test_person_allows_exactly_what_clip_has_allows() -> None:
+    """The fast check agrees with asking `Clip.has` of every mute, tag spellings included, as mutes come and go."""
+    from tuifeed.feed import Person
+
+    person = Person()
+    steps = [
+        (MuteKind.TAG, "#ALL", True),
+        (MuteKind.CREATOR, "bo", True),
+        (MuteKind.SOUND, "cy-sound", True),
+        (MuteKind.TAG, "#ALL", False),
+        (MuteKind.TAG, "Ana", True),
+    ]
+    for kind, value, on in steps:
+        if on:
+            person.mute(kind, value)
+        else:
+            person.unmute(kind, value)
+        slow = [not any(clip.has(k, v) for k, values in person.mutes.items() for v in values) for clip in CLIPS]
+        assert [person.allows(clip) for clip in CLIPS] == slow

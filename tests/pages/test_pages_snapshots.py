@@ -25,6 +25,7 @@ from tuifeed.render import ColorMode
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
 from tuifeed.ui.screens.feed import FeedScreen
+from tuifeed.ui.screens.search import TYPING_PAUSE
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "snapshots"
 UPDATE = os.environ.get("TUIFEED_UPDATE_SNAPSHOTS") == "1"
@@ -66,6 +67,7 @@ async def library(app: TuifeedApp, player: FakePlayer, pilot: Pilot[None]) -> No
 
 async def search(app: TuifeedApp, player: FakePlayer, pilot: Pilot[None]) -> None:
     await pilot.press("slash", *"neon")
+    await pilot.pause(TYPING_PAUSE + 0.1)
 
 
 async def help_keys(app: TuifeedApp, player: FakePlayer, pilot: Pilot[None]) -> None:

@@ -173,7 +173,7 @@ class Feeds:
     def mute(self, session: FeedSession, kind: MuteKind, value: str) -> Clip | None:
         """Mute from the feed on screen (which moves on if its clip has it); every feed drops those clips."""
         clip = session.mute(kind, value)
-        self._sync()
+        self._sync(besides=session)
         self._offer(f"mute of {describe(kind, value)}", lambda: self._unmute(kind, value))
         return clip
 
@@ -236,9 +236,10 @@ class Feeds:
         for session in self.sessions:
             session.quit()
 
-    def _sync(self) -> None:
+    def _sync(self, besides: FeedSession | None = None) -> None:
         for session in self.sessions:
-            session.sync()
+            if session is not besides:
+                session.sync()
 
     def _replan(self) -> None:
         for session in self.sessions:

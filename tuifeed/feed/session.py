@@ -422,7 +422,7 @@ class FeedSession:
     def mute(self, kind: MuteKind, value: str) -> Clip | None:
         """Never show clips with this creator, tag or sound again; moves on if the clip on screen has it."""
         self.store.record_event(EventKind.mute(kind), value, True, utc_now())
-        self.person.mutes[kind].add(value)
+        self.person.mute(kind, value)
         self.ranker.mute(kind, value)
         current = self.current
         if current is not None and current.has(kind, value):

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from tuifeed.feed import Feeds
@@ -21,6 +22,9 @@ from tuifeed.ui.screens.library import clip_cells
 from tuifeed.ui.widgets.hints import HintBar
 
 PROMPT = "Search titles, descriptions, tags, creators and sounds"
+TYPING_PAUSE = 0.15
+"""Seconds without a keystroke before the words typed are searched: a fast typist waits for one search, not five
+(a one-letter prefix over 10,000 clips takes tens of milliseconds; see benchmarks/pages.py)."""
 HINTS = [("leave_search", "back"), ("for_you", "For You"), ("following", "Following"), ("library", "Library")]
 
 
@@ -49,6 +53,7 @@ class SearchScreen(Screen[None]):
         self.query_text = clean(query)
         self.play_at_once = play and bool(query)
         self.results: list[Clip] = []
+        self._typing: Timer | None = None
         self.summary = Static(id="summary")
         self.table: DataTable[Text] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
 
@@ -70,10 +75,17 @@ class SearchScreen(Screen[None]):
 
     @on(Input.Changed, "#query")
     def _changed(self, event: Input.Changed) -> None:
-        self.run_search(event.value)
+        if self._typing is not None:
+            self._typing.stop()
+        value = event.value
+        self._typing = self.set_timer(TYPING_PAUSE, lambda: self.run_search(value))
 
     @on(Input.Submitted, "#query")
-    def _submitted(self) -> None:
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self._typing is not None:
+            self._typing.stop()
+        if event.value != self.query_text:
+            self.run_search(event.value)
         self.action_results()
 
     def run_search(self, query: str) -> None:
