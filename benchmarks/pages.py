@@ -26,7 +26,8 @@ from tuifeed.store import Store
 from tuifeed.store.store import utc_now
 
 SIZES = (1_000, 10_000, 50_000)
-WORDS = "ocean waves sunset drive neon arcade forest walk pixel cats candy swirl storm reef pines trail".split()
+WORDS = ["ocean", "waves", "sunset", "drive", "neon", "arcade", "forest", "walk"]
+WORDS += ["pixel", "cats", "candy", "swirl", "storm", "reef", "pines", "trail"]
 TYPED = ["o", "oc", "oce", "ocea", "ocean", "ocean w", "ocean wa", "ocean wav", "ocean wave"]
 MUTES = 20
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ranker_stub import InOrder
 from textual import events
 from textual.message import Message
 from textual.widgets import OptionList, Static
+from toasts import toasts, toasts_with
 
 from tuifeed.config import Config, PlayerConfig
 from tuifeed.feed import Feeds, Playback
@@ -421,14 +423,17 @@ async def test_ctrl_c_quits_and_records(store: Store) -> None:
     assert [i.exit for i in store.impressions()] == [ImpressionExit.QUIT]
 
 
-def toasts(app: TuifeedApp) -> list[str]:
-    """The text of the toasts on screen, as the person reads them."""
-    return [str(toast.render()) for toast in app.screen.query("Toast")]
-
-
 async def test_counter_says_where_you_are_and_replays_are_announced_once(store: Store) -> None:
     """The panel counts the round truthfully; when everything was seen the person is told once, calmly."""
     app, _ = make_app(store)
+    told: list[str] = []
+    notify = app.notify
+
+    def record(message: str, **options: Any) -> None:
+        told.append(message)
+        notify(message, **options)
+
+    app.notify = record  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
         assert "seen 1 of 4" in info_text(app)
@@ -437,11 +442,11 @@ async def test_counter_says_where_you_are_and_replays_are_announced_once(store: 
         await pilot.press("j", "j", "j")
         await pilot.pause()
         assert "seen 1 of 4 · round 2" in info_text(app)
-        assert toasts(app).count(REPLAY_NOTICE) == 1
+        assert REPLAY_NOTICE in await toasts_with(pilot, REPLAY_NOTICE)
         await pilot.press(*"jjjjj")
         await pilot.pause()
         assert "round 3" in info_text(app)
-        assert toasts(app).count(REPLAY_NOTICE) == 1
+    assert told.count(REPLAY_NOTICE) == 1  # counted as told, not as still on screen: toasts expire
 
 
 async def test_the_info_panel_follows_the_session_status(store: Store) -> None:
@@ -497,7 +502,7 @@ async def test_outside_text_is_never_markup(store: Store) -> None:
 
         await pilot.press("f")
         await pilot.pause()
-        assert "Following @[/]" in toasts(app)
+        assert "Following @[/]" in await toasts_with(pilot, "Following @[/]")
 
         await pilot.press("w")
         await pilot.pause()
@@ -508,7 +513,7 @@ async def test_outside_text_is_never_markup(store: Store) -> None:
 
         await pilot.press("x", "down", "enter")
         await pilot.pause()
-        assert "Muted @[/] · u undoes" in toasts(app)
+        assert "Muted @[/] · u undoes" in await toasts_with(pilot, "Muted @[/] · u undoes")
     assert store.active(EventKind.MUTE_CREATOR) == {"[/]"}
 
 

@@ -8,6 +8,7 @@ import pytest
 from ranker_stub import InOrder
 from rich.text import Text
 from textual.widgets import DataTable, Input, TabbedContent
+from toasts import toasts_with
 
 from tuifeed.config import Config
 from tuifeed.feed import Feeds, Filters
@@ -84,10 +85,6 @@ def feed(app: TuifeedApp) -> FeedScreen:
 def shown(app: TuifeedApp) -> str | None:
     current = feed(app).session.current
     return current.id if current else None
-
-
-def toasts(app: TuifeedApp) -> list[str]:
-    return [str(toast.render()) for toast in app.screen.query("Toast")]
 
 
 def cells(table: DataTable[Text], row: int) -> list[str]:
@@ -255,11 +252,11 @@ async def test_mute_toast_offers_undo_and_the_mutes_list_unmutes_live(store: Sto
         assert isinstance(app.screen, NotInterestedScreen)
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert "Muted @ana · u undoes" in toasts(app)
+        assert "Muted @ana · u undoes" in await toasts_with(pilot, "Muted @ana · u undoes")
         assert shown(app) == "c1" and "c3" not in app.session.clips
         await pilot.press("u")
         await pilot.pause()
-        assert "Undone: mute of @ana" in toasts(app)
+        assert "Undone: mute of @ana" in await toasts_with(pilot, "Undone: mute of @ana")
         assert {"c0", "c3", "c5"} <= set(app.session.clips) and store.active(EventKind.MUTE_CREATOR) == set()
         await pilot.press("x", "down", "down", "enter")  # mute the sound of c1
         await pilot.pause()
@@ -271,7 +268,7 @@ async def test_mute_toast_offers_undo_and_the_mutes_list_unmutes_live(store: Sto
         assert cells(library.table("mutes"), 0)[1] == "sound ♪ surf"
         await pilot.press("u")
         await pilot.pause()
-        assert "Unmuted ♪ surf" in toasts(app)
+        assert "Unmuted ♪ surf" in await toasts_with(pilot, "Unmuted ♪ surf")
         assert store.active(EventKind.MUTE_SOUND) == set() and library.table("mutes").row_count == 0
         await pilot.press("1")
         await pilot.pause()
@@ -294,12 +291,14 @@ async def test_refresh_asks_first_and_u_undoes_it(store: Store) -> None:
         await pilot.press("j", "R", "y")
         await pilot.pause()
         assert store.last_seq(EventKind.RESET) is not None and ranker.resets == 1
-        assert "For You refreshed: starting fresh · u undoes" in toasts(app)
+        assert "For You refreshed: starting fresh · u undoes" in await toasts_with(
+            pilot, "For You refreshed: starting fresh · u undoes"
+        )
         await pilot.press("u")
         await pilot.pause()
         assert store.last_seq(EventKind.RESET) is None
         assert [f.clip_id for f in ranker.observed] == ["c0"]  # rebuilt from the stored stays
-        assert "Undone: refresh" in toasts(app)
+        assert "Undone: refresh" in await toasts_with(pilot, "Undone: refresh")
 
 
 async def test_search_as_you_type_then_play_the_results(store: Store) -> None:

@@ -377,3 +377,19 @@ def test_person_allows_exactly_what_clip_has_allows() -> None:
             person.unmute(kind, value)
         slow = [not any(clip.has(k, v) for k, values in person.mutes.items() for v in values) for clip in CLIPS]
         assert [person.allows(clip) for clip in CLIPS] == slow
+
+
+def test_taking_the_player_suspends_the_feed_that_had_it(store: Store) -> None:
+    """A page that plays before For You heard it lost the screen still leaves For You paused where it was."""
+    feeds, player, clock = build(store)
+    feeds.for_you.start()
+    clock.now += 2
+    player.position = 2_500
+    page = feeds.page(MuteKind.CREATOR, "cy")
+    page.start()  # no suspend of For You first
+    clock.now += 10
+    feeds.for_you.suspend()  # the late news changes nothing
+    assert feeds.for_you.dwell_seconds() == 2
+    feeds.close(page)
+    feeds.for_you.resume()
+    assert player.location == CLIPS[0].location and player.position == 2_500 and not player.paused

@@ -322,7 +322,14 @@ class FeedSession:
         return self.current
 
     def _take_player(self) -> None:
-        """Point the player at this feed's view and apply the shared sound settings."""
+        """Point the player at this feed's view and apply the shared sound settings.
+
+        The feed that had the player is suspended first (its position kept, its clock stopped), whether
+        or not its screen has heard yet that it lost the screen: Textual does not order the two.
+        """
+        previous = self.playback.owner
+        if previous is not None and previous is not self:
+            previous.suspend()
         if self._listener is not None and self._sizer is not None:
             self.player.attach(self._listener, self._sizer)
         self.playback.owner = self
