@@ -6,13 +6,17 @@ RUN_DEBS    := libvlc5 vlc-plugin-base libvlc-bin
 TEST_DEBS   := $(RUN_DEBS) tmux ffmpeg nginx
 PYTEST_ARGS ?=
 
-.PHONY: run test check bench media setup setup-test clean
+.PHONY: run test check bench media setup setup-test snapshot-update clean
 
 run: setup
 	$(VENV)/bin/tuifeed
 
 test: setup-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+snapshot-update: setup-test
+	TUIFEED_UPDATE_SNAPSHOTS=1 $(PY) -m pytest tests/pages/test_pages_snapshots.py -q
+	@echo "Look at each tests/snapshots/*.svg (rsvg-convert x.svg -o x.png) before committing."
 
 check: setup
 	$(VENV)/bin/ruff check tuifeed tests benchmarks media

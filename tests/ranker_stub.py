@@ -15,9 +15,12 @@ class InOrder:
         self.clips = list(clips)
         self.observed: list[Feedback] = []
         self.shown_ids: list[str] = []
+        self.muted: set[tuple[MuteKind, str]] = set()
+        self.resets = 0
 
     def next(self, exclude: Collection[str] = ()) -> str | None:
-        return next((clip.id for clip in self.clips if clip.id not in exclude), None)
+        allowed = (clip for clip in self.clips if not any(clip.has(kind, value) for kind, value in self.muted))
+        return next((clip.id for clip in allowed if clip.id not in exclude), None)
 
     def shown(self, clip_id: str) -> None:
         self.shown_ids.append(clip_id)
@@ -26,7 +29,10 @@ class InOrder:
         self.observed.append(feedback)
 
     def mute(self, kind: MuteKind, value: str) -> None:
-        self.clips = [clip for clip in self.clips if not clip.has(kind, value)]
+        self.muted.add((kind, value))
+
+    def unmute(self, kind: MuteKind, value: str) -> None:
+        self.muted.discard((kind, value))
 
     def follow(self, creator: str) -> None:
         pass
@@ -35,7 +41,10 @@ class InOrder:
         pass
 
     def reset(self) -> None:
-        pass
+        self.resets += 1
+
+    def rebuild(self, feedbacks: Iterable[Feedback], *, reset_at: int | None = None) -> None:
+        self.observed = list(feedbacks)
 
     def add_clips(self, clips: object) -> None:
         pass

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ranker_stub import InOrder
 from textual import events
 from textual.message import Message
 from textual.widgets import OptionList, Static
+from toasts import toasts, toasts_with
 
 from tuifeed.config import Config, PlayerConfig
-from tuifeed.feed import FeedSession
+from tuifeed.feed import Feeds, Playback
+from tuifeed.feed.session import REPLAY_NOTICE
 from tuifeed.models import Clip, EventKind, ImpressionExit
 from tuifeed.player.fake import FakePlayer
 from tuifeed.player.vlc_engine import VlcPlayer
@@ -22,7 +25,7 @@ from tuifeed.render.plan import RenderPlan
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
 from tuifeed.ui.messages import ClipFailed
-from tuifeed.ui.screens.feed import REPLAY_NOTICE, WHEEL_QUIET_SECONDS
+from tuifeed.ui.screens.feed import WHEEL_QUIET_SECONDS
 from tuifeed.ui.screens.help import HelpScreen
 from tuifeed.ui.screens.not_interested import NotInterestedScreen
 from tuifeed.ui.screens.why import WhyScreen
@@ -51,16 +54,9 @@ def make_app(
     store.upsert_clips(clips)
     config = config or Config()
     player = FakePlayer()
-    session = FeedSession(
-        store,
-        player,
-        InOrder(clips),
-        clips,
-        auto_advance=config.player.auto_advance,
-        volume=config.player.volume,
-        muted=config.player.muted,
-    )
-    return TuifeedApp(session, config=config, render=RenderPlan(color=color or ColorMode())), player
+    playback = Playback(volume=config.player.volume, muted=config.player.muted, auto_advance=config.player.auto_advance)
+    feeds = Feeds(store, player, InOrder(clips), clips, playback=playback)
+    return TuifeedApp(feeds, config=config, render=RenderPlan(color=color or ColorMode())), player
 
 
 def info_text(app: TuifeedApp) -> str:
@@ -112,7 +108,7 @@ async def test_video_paints_frames_as_half_blocks(store: Store) -> None:
         assert video.frames_painted >= 1
         middle = video.render_line(video.size.height // 2).text
         assert "▀" in middle
-        assert middle.startswith(" ")  # letterboxed: a 9:16 clip does not fill the width
+        assert video.region.x > 0 and video.region.width < 120  # letterboxed: a 9:16 clip does not fill the width
 
 
 async def test_info_panel_beside_vertical_clip_when_wide_below_when_narrow(store: Store) -> None:
@@ -131,12 +127,15 @@ async def test_clear_mode_hides_the_panel(store: Store) -> None:
     app, _ = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        panel = app.screen.query_one(InfoPanel)
-        assert panel.display
+        caption = app.feed.caption
+        assert caption.display and caption.region.width == 36  # beside the vertical clip
         await pilot.press("c")
-        assert not panel.display
+        await pilot.pause()
+        assert not caption.display
+        assert app.feed.video.region.size == (120, 40)
         await pilot.press("c")
-        assert panel.display
+        await pilot.pause()
+        assert caption.display
 
 
 async def test_help_lists_every_key_and_pauses(store: Store) -> None:
@@ -152,7 +151,10 @@ async def test_help_lists_every_key_and_pauses(store: Store) -> None:
         assert rows["Next clip"] == "j ↓ pgdn"
         assert rows["Like / unlike"] == "l"
         assert [description for _, description in app.screen.rows][:2] == ["Next clip", "Previous clip"]
-        assert len(rows) == len([b for b in app.feed.BINDINGS if getattr(b, "id", None)])
+        ids = [b.id for b in [*app.feed.BINDINGS, *app.BINDINGS] if getattr(b, "id", None) not in (None, "close_feed")]
+        assert len(rows) == len(ids)
+        assert "Back: close this page or list" not in rows  # For You cannot be closed
+        assert dict(app.screen.mouse)["click @name #tag ♪"] == "open its page"
         await pilot.press("x")
         await pilot.pause()
         assert app.screen is app.feed
@@ -175,7 +177,7 @@ async def test_player_controls_reach_the_player(store: Store) -> None:
         await pilot.press("right_square_bracket")
         assert player.rate == 1.25
         await pilot.press("a")
-        assert app.session.auto_advance
+        assert app.session.playback.auto_advance
         assert "auto-advance" in info_text(app)
 
 
@@ -248,7 +250,7 @@ async def test_save_follow_and_refresh_are_recorded(store: Store) -> None:
     app, _ = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("b", "f", "R")
+        await pilot.press("b", "f", "R", "y")
         await pilot.pause()
         text = info_text(app)
         assert "★ saved" in text and "✓ following" in text
@@ -393,8 +395,8 @@ async def test_dwelling_on_one_creator_makes_it_dominate(store: Store) -> None:
     recommender = Recommender(seed=11)
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     now = [1000.0]
-    session = FeedSession(store, FakePlayer(), recommender, clips, clock=lambda: now[0])
-    app = TuifeedApp(session, config=Config(), render=RenderPlan())
+    feeds = Feeds(store, FakePlayer(), recommender, clips, clock=lambda: now[0])
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan())
     stay = {"loved": 9.0, "skipped": 0.4}
     shown: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
@@ -422,14 +424,17 @@ async def test_ctrl_c_quits_and_records(store: Store) -> None:
     assert [i.exit for i in store.impressions()] == [ImpressionExit.QUIT]
 
 
-def toasts(app: TuifeedApp) -> list[str]:
-    """The text of the toasts on screen, as the person reads them."""
-    return [str(toast.render()) for toast in app.screen.query("Toast")]
-
-
 async def test_counter_says_where_you_are_and_replays_are_announced_once(store: Store) -> None:
     """The panel counts the round truthfully; when everything was seen the person is told once, calmly."""
     app, _ = make_app(store)
+    told: list[str] = []
+    notify = app.notify
+
+    def record(message: str, **options: Any) -> None:
+        told.append(message)
+        notify(message, **options)
+
+    app.notify = record  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
         assert "seen 1 of 4" in info_text(app)
@@ -438,11 +443,11 @@ async def test_counter_says_where_you_are_and_replays_are_announced_once(store: 
         await pilot.press("j", "j", "j")
         await pilot.pause()
         assert "seen 1 of 4 · round 2" in info_text(app)
-        assert toasts(app).count(REPLAY_NOTICE) == 1
+        assert REPLAY_NOTICE in await toasts_with(pilot, REPLAY_NOTICE)
         await pilot.press(*"jjjjj")
         await pilot.pause()
         assert "round 3" in info_text(app)
-        assert toasts(app).count(REPLAY_NOTICE) == 1
+    assert told.count(REPLAY_NOTICE) == 1  # counted as told, not as still on screen: toasts expire
 
 
 async def test_the_info_panel_follows_the_session_status(store: Store) -> None:
@@ -477,8 +482,8 @@ async def test_outside_text_is_never_markup(store: Store) -> None:
     store.upsert_clips(clips)
     recommender = Recommender(seed=0)
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
-    session = FeedSession(store, FakePlayer(), recommender, clips)
-    app = TuifeedApp(session, config=Config(), render=RenderPlan())
+    feeds = Feeds(store, FakePlayer(), recommender, clips)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan())
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
         while app.session.current != HOSTILE:
@@ -498,7 +503,7 @@ async def test_outside_text_is_never_markup(store: Store) -> None:
 
         await pilot.press("f")
         await pilot.pause()
-        assert "Following @[/]" in toasts(app)
+        assert "Following @[/]" in await toasts_with(pilot, "Following @[/]")
 
         await pilot.press("w")
         await pilot.pause()
@@ -509,7 +514,7 @@ async def test_outside_text_is_never_markup(store: Store) -> None:
 
         await pilot.press("x", "down", "enter")
         await pilot.pause()
-        assert "Muted creator @[/]" in toasts(app)
+        assert "Muted @[/] · u undoes" in await toasts_with(pilot, "Muted @[/] · u undoes")
     assert store.active(EventKind.MUTE_CREATOR) == {"[/]"}
 
 
@@ -529,7 +534,7 @@ async def test_a_clip_that_fails_in_a_folder_named_like_markup(
     ]
     store.upsert_clips(clips)
     player = VlcPlayer(audio_output="adummy")
-    app = TuifeedApp(FeedSession(store, player, InOrder(clips), clips), config=Config(), render=RenderPlan())
+    app = TuifeedApp(Feeds(store, player, InOrder(clips), clips), config=Config(), render=RenderPlan())
     seen: list[Message] = []
     try:
         async with app.run_test(size=(120, 40), message_hook=seen.append, notifications=True) as pilot:

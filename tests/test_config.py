@@ -120,10 +120,10 @@ def test_huge_and_deep_values_are_one_short_line(tmp_path: Path) -> None:
 
 def test_keys_bound_twice_name_both_actions(tmp_path: Path) -> None:
     """A key taken from another action's defaults, or given to two actions, is an error naming both."""
-    from tuifeed.cli import default_keys
+    from tuifeed.cli import binding_scopes
 
-    defaults = default_keys()
-    assert defaults["next_clip"] == "j,down,pagedown"
+    defaults = binding_scopes()
+    assert next(scope for scope in defaults if "next_clip" in scope)["next_clip"] == "j,down,pagedown"
     config = load_config(write(tmp_path, '[keys]\nsave = "b"\nlike = "j"\n'))
     with pytest.raises(ConfigError, match=r":3: key 'j' is bound to both next_clip and like"):
         check_bindings(config, defaults)
@@ -166,14 +166,14 @@ def _toml_documents(draw: st.DrawFn) -> str:
 @given(text=st.one_of(_toml_documents(), st.text(max_size=200)))
 def test_any_config_text_loads_or_raises_config_error(tmp_path: Path, text: str) -> None:
     """Whatever the file holds, the loader and every later check give a Config or one ConfigError line."""
-    from tuifeed.cli import default_keys, recommender_settings
+    from tuifeed.cli import binding_scopes, recommender_settings
 
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8", errors="surrogateescape")
     try:
         config = load_config(path)
         recommender_settings(config)
-        check_bindings(config, default_keys())
+        check_bindings(config, binding_scopes())
     except ConfigError as error:
         assert "\n" not in str(error)
         assert not any(ord(char) < 0x20 for char in str(error))
@@ -181,10 +181,20 @@ def test_any_config_text_loads_or_raises_config_error(tmp_path: Path, text: str)
 
 def test_readme_keys_example_is_valid(tmp_path: Path) -> None:
     """The [keys] example in the README passes every check, default keys of other actions included."""
-    from tuifeed.cli import default_keys
+    from tuifeed.cli import binding_scopes
 
     readme = (REPO / "README.md").read_text()
     example = readme.split("```toml\n[keys]\n", 1)[1].split("```", 1)[0]
     config = load_config(write(tmp_path, "[keys]\n" + example))
     assert config.keys
-    check_bindings(config, default_keys())
+    check_bindings(config, binding_scopes())
+
+
+def test_one_key_may_mean_different_things_in_different_places(tmp_path: Path) -> None:
+    """u undoes in the feed and unmutes in the Library by default; a key the app binds everywhere clashes anywhere."""
+    from tuifeed.cli import binding_scopes
+
+    scopes = binding_scopes()
+    check_bindings(load_config(write(tmp_path, "[keys]\n")), scopes)
+    with pytest.raises(ConfigError, match=r"key '1' is bound to both"):
+        check_bindings(load_config(write(tmp_path, '[keys]\nlike = "1"\n')), scopes)

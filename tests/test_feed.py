@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import pytest
 from ranker_stub import InOrder
 
-from tuifeed.feed import FeedSession, feedback, restore_recommender
+from tuifeed.feed import Feeds, FeedSession, feedback, restore_recommender
 from tuifeed.feed.status import CAME_BACK, REPLAYING, explain
 from tuifeed.models import Clip, ImpressionExit, MuteKind
 from tuifeed.player.fake import FakePlayer
@@ -94,7 +94,7 @@ def test_loop_counts_and_replays(session: FeedSession, store: Store) -> None:
 
 def test_auto_advance_moves_on_at_the_end(session: FeedSession, store: Store) -> None:
     """With auto-advance the end of a clip starts the next, recorded as 'ended'."""
-    session.auto_advance = True
+    session.playback.auto_advance = True
     session.start()
     player = session.player
     assert isinstance(player, FakePlayer)
@@ -226,11 +226,12 @@ def test_with_the_real_recommender_a_dwelt_on_creator_dominates(store: Store) ->
 def test_restore_applies_mutes_follows_and_the_last_reset(store: Store) -> None:
     """At start-up the recommender gets the stored mutes and follows, and forgets what came before a reset."""
     store.upsert_clips(CLIPS)
-    session = FeedSession(store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
+    feeds = Feeds(store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
+    session = feeds.for_you
     session.start()
     advance(session, 9)
     session.mute(MuteKind.CREATOR, "cr1")
-    session.refresh_for_you()
+    feeds.refresh_for_you()
     session.quit()
 
     calls: list[tuple[str, object]] = []
@@ -436,7 +437,9 @@ def test_rebuild_sees_exactly_the_feedback_the_live_ranker_saw(store: Store) -> 
 
     clips = library(("ana", "bo", "cy", "di"), 3)
     live = Spy()
-    session = real_session(store, clips, live)
+    real_session(store, clips, live)
+    feeds = Feeds(store, FakePlayer(), live, clips, clock=Clock())
+    session = feeds.for_you
     player = session.player
     assert isinstance(player, FakePlayer)
     session.start()
@@ -452,7 +455,7 @@ def test_rebuild_sees_exactly_the_feedback_the_live_ranker_saw(store: Store) -> 
     session.next()
     advance(session, 1)
     session.toggle_follow()
-    session.refresh_for_you()
+    feeds.refresh_for_you()
     advance(session, 1)
     session.next()
     session.mute(MuteKind.TAG, "n2")
@@ -482,14 +485,16 @@ def test_the_reset_is_placed_by_sequence_when_every_timestamp_is_equal(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """All records share one millisecond; the Refresh still falls after the two stays that ended before it."""
-    monkeypatch.setattr("tuifeed.feed.session.utc_now", lambda: "2026-01-01T00:00:00.000+00:00")
+    for module in ("session", "feeds"):
+        monkeypatch.setattr(f"tuifeed.feed.{module}.utc_now", lambda: "2026-01-01T00:00:00.000+00:00")
     store.upsert_clips(CLIPS)
-    session = FeedSession(store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
+    feeds = Feeds(store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
+    session = feeds.for_you
     session.start()
     session.next()
     session.toggle_like()
     session.next()
-    session.refresh_for_you()
+    feeds.refresh_for_you()
     session.next()
     session.quit()
 
@@ -532,7 +537,7 @@ def test_playback_controls_live_behind_the_session(session: FeedSession) -> None
     assert (player.volume, player.muted) == (100, False)
     for _ in range(10):
         session.step_speed(1)
-    assert session.speed == 2.0
+    assert session.playback.speed == 2.0
 
 
 def test_why_puts_reasons_for_first_then_against_then_filters() -> None:

@@ -12,7 +12,7 @@ from ranker_stub import InOrder
 from test_app_pilot import CLIPS
 
 from tuifeed.config import Config
-from tuifeed.feed import FeedSession
+from tuifeed.feed import Feeds
 from tuifeed.player.fake import FakePlayer
 from tuifeed.render import HalfBlockPicture
 from tuifeed.render.kitty import PLACEHOLDER, KittyOptions, KittyPicture
@@ -43,7 +43,7 @@ class Sink:
 def make_app(store: Store, plan: RenderPlan) -> tuple[TuifeedApp, FakePlayer]:
     store.upsert_clips(CLIPS)
     player = FakePlayer()
-    app = TuifeedApp(FeedSession(store, player, InOrder(CLIPS), CLIPS), config=Config(), render=plan)
+    app = TuifeedApp(Feeds(store, player, InOrder(CLIPS), CLIPS), config=Config(), render=plan)
     return app, player
 
 

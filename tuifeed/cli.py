@@ -30,16 +30,24 @@ from tuifeed.text import clean, display_path
 if TYPE_CHECKING:
     from tuifeed.recommend import RecommenderSettings
 
-COMMANDS = ("play", "import", "library", "remote", "export-manifest", "doctor")
+COMMANDS = ("play", "import", "library", "remote", "export-manifest", "search", "mutes", "doctor")
 VALUE_OPTIONS = ("--db", "--config", "--seed", "--render")
 EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser: `tuifeed [play] [PATH|URL]`, `import`, `library`, `remote`, `export-manifest`, `doctor`."""
+    """The argument parser: `tuifeed [play] [PATH|URL]`, `import`, `library`, `remote`, `export-manifest`, `search`,
+    `mutes`, `doctor`."""
+    from tuifeed.cli_pages import add_parsers as add_page_parsers
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, help="SQLite database to use (default: in the data directory)")
     common.add_argument("--config", type=Path, help="config.toml to read (default: the platform config dir)")
+    playing = argparse.ArgumentParser(add_help=False)
+    playing.add_argument("--seed", type=int, help="random seed for the feed's exploration")
+    playing.add_argument(
+        "--render", choices=["auto", "halfblock", "kitty"], help="how the video is drawn (default: [display] render)"
+    )
     parser = argparse.ArgumentParser(
         prog="tuifeed",
         description="A private For You feed for your own video clips, in the terminal.",
@@ -47,13 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tuifeed {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    play = commands.add_parser("play", parents=[common], help="play the feed (the default command)")
+    play = commands.add_parser("play", parents=[common, playing], help="play the feed (the default command)")
     play.add_argument(
         "path", nargs="?", type=_path_or_url, help="a folder to play (imported first), or a remote library's URL"
-    )
-    play.add_argument("--seed", type=int, help="random seed for the feed's exploration")
-    play.add_argument(
-        "--render", choices=["auto", "halfblock", "kitty"], help="how the video is drawn (default: [display] render)"
     )
     importer = commands.add_parser("import", parents=[common], help="import folders of videos")
     importer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -63,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     library.add_argument("action", nargs="?", choices=["remove"])
     library.add_argument("path", nargs="?", type=Path)
     add_remote_parsers(commands, common)
+    add_page_parsers(commands, common, playing)
     commands.add_parser("doctor", parents=[common], help="check libvlc, the terminal and the data directory")
     return parser
 
@@ -107,16 +112,15 @@ def _load_config(args: argparse.Namespace) -> Config:
     if config.recommender:
         recommender_settings(config)
     if config.keys:
-        check_bindings(config, default_keys())
+        check_bindings(config, binding_scopes())
     return config
 
 
-def default_keys() -> dict[str, str]:
-    """Each feed binding id with its default keys ("j,down,pagedown"); loads the UI, so only when needed."""
-    from tuifeed.ui.screens.feed import FeedScreen, binding_ids
+def binding_scopes() -> list[dict[str, str]]:
+    """Each place's binding ids with their default keys; loads the UI, so only when [keys] needs checking."""
+    from tuifeed.ui.app import binding_scopes
 
-    keys = {getattr(binding, "id", None): getattr(binding, "key", "") for binding in FeedScreen.BINDINGS}
-    return {binding_id: keys[binding_id] for binding_id in binding_ids()}
+    return binding_scopes()
 
 
 def _doctor(args: argparse.Namespace) -> int:
@@ -157,9 +161,25 @@ def _with_command(args: list[str]) -> list[str]:
 def _dispatch(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
     if args.command in ("import", "library"):
         return _library_command(args, store, console)
+    if args.command in ("search", "mutes"):
+        return _pages_command(args, config, store, console)
     if args.command in ("remote", "export-manifest") or isinstance(getattr(args, "path", None), str):
         return _remote_command(args, config, store, console)
     return _play(args, config, store, console)
+
+
+def _pages_command(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
+    from tuifeed.cli_pages import found, run_mutes, run_search
+
+    out = Console(highlight=False, soft_wrap=True)
+    if args.command == "mutes":
+        return run_mutes(store, args, out)
+    if not args.play:
+        return run_search(store, args.words, limit=args.limit, as_json=args.json, console=out)
+    if not found(store, args.words, args.limit):
+        return run_search(store, args.words, limit=args.limit, as_json=False, console=out)
+    args.path = None
+    return _play(args, config, store, console, search=" ".join(args.words))
 
 
 def _remote_command(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
@@ -204,11 +224,17 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
 
 
 def _play(
-    args: argparse.Namespace, config: Config, store: Store, console: Console, only: list[Clip] | None = None
+    args: argparse.Namespace,
+    config: Config,
+    store: Store,
+    console: Console,
+    *,
+    only: list[Clip] | None = None,
+    search: str | None = None,
 ) -> int:
-    """Play the library, or just `only` (the clips of a remote URL) when given."""
+    """Play the feeds: the library, or just `only` (the clips of a remote URL); with `search`, open on its results."""
     from tuifeed.display import choose_display
-    from tuifeed.feed import FeedSession, restore_recommender
+    from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
     from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas
     from tuifeed.recommend import ClipFeatures, Recommender
     from tuifeed.ui.app import TuifeedApp
@@ -245,21 +271,21 @@ def _play(
     limit_malloc_arenas()
     with _stderr_to_log(_log_path(config)) as terminal:
         player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
-        session = FeedSession(
-            store,
-            player,
-            recommender,
-            clips,
-            auto_advance=config.player.auto_advance,
-            volume=config.player.volume,
-            muted=config.player.muted,
-            clock=time.monotonic,
+        playback = Playback(
+            volume=config.player.volume, muted=config.player.muted, auto_advance=config.player.auto_advance
         )
-        render = replace(display.plan, sink=terminal)
+        filters = Filters(config.feed.only_vertical, config.feed.max_seconds, config.feed.hide_watched)
+        feeds = Feeds(store, player, recommender, clips, playback=playback, filters=filters, clock=time.monotonic)
         try:
-            TuifeedApp(session, config=config, render=render).run()
+            TuifeedApp(
+                feeds,
+                config=config,
+                render=replace(display.plan, sink=terminal),
+                search=search,
+                play=search is not None,
+            ).run()
         finally:
-            session.quit()
+            feeds.quit()
             player.close()
     return 0
 

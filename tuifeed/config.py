@@ -6,7 +6,7 @@ import difflib
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -66,9 +66,12 @@ class PathsConfig:
 
 @dataclass(frozen=True)
 class FeedConfig:
-    """[feed]: the order of clips."""
+    """[feed]: the order of clips, and the filters For You and Following start with (F changes them in the app)."""
 
     seed: int = _option(0, "random seed for exploration; 0 picks a new one each run", low=0)
+    only_vertical: bool = _option(False, "only vertical (portrait) clips")
+    max_seconds: int = _option(0, "only clips shorter than this many seconds; 0 for any length", low=0)
+    hide_watched: bool = _option(False, "leave out clips you have watched to the end before")
 
 
 @dataclass(frozen=True)
@@ -191,23 +194,28 @@ def _numbers(path: Path, text: str, values: Any) -> dict[str, float]:
     return dict(values)
 
 
-def check_bindings(config: Config, defaults: Mapping[str, str]) -> None:
-    """Reject [keys] that name no binding, or that leave one key bound to two actions.
+def check_bindings(config: Config, scopes: Sequence[Mapping[str, str]]) -> None:
+    """Reject [keys] that name no binding, or that leave one key bound to two actions in one place.
 
-    `defaults` maps each binding id to its default keys ("j,down"); an override replaces them.
+    Each scope maps the binding ids live in one place to their default keys ("j,down"); an override
+    replaces them.
     """
+    known = dict.fromkeys(binding_id for scope in scopes for binding_id in scope)
     for binding_id in config.keys:
-        if binding_id not in defaults:
-            message = f"unknown binding id {shown(binding_id)}{did_you_mean(binding_id, defaults)}"
+        if binding_id not in known:
+            message = f"unknown binding id {shown(binding_id)}{did_you_mean(binding_id, known)}"
             raise config.error_at("keys", binding_id, message)
-    owner: dict[str, str] = {}
-    for binding_id, default in defaults.items():
-        for key in _split_keys(config.keys.get(binding_id, default)):
-            other = owner.setdefault(key, binding_id)
-            if other != binding_id:
-                changed = binding_id if binding_id in config.keys else other
-                message = f"key {shown(key)} is bound to both {other} and {binding_id}; give one of them another key"
-                raise config.error_at("keys", changed, message)
+    for scope in scopes:
+        owner: dict[str, str] = {}
+        for binding_id, default in scope.items():
+            for key in _split_keys(config.keys.get(binding_id, default)):
+                other = owner.setdefault(key, binding_id)
+                if other != binding_id:
+                    changed = binding_id if binding_id in config.keys else other
+                    message = (
+                        f"key {shown(key)} is bound to both {other} and {binding_id}; give one of them another key"
+                    )
+                    raise config.error_at("keys", changed, message)
 
 
 def _split_keys(keys: str) -> list[str]:

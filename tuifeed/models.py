@@ -48,6 +48,10 @@ class SourceKind(StrEnum):
     """A single video URL."""
 
 
+WATCHED_RATIO = 0.9
+"""A stay that saw this share of a clip (or looped it) watched it: History's marker and the hide-watched filter."""
+
+
 def normalise_tag(tag: str) -> str:
     """The one spelling of a tag used for matching: `#Ocean`, ` ocean` and `OCEAN` are the same tag."""
     return tag.strip().lstrip("#").casefold()
@@ -111,6 +115,8 @@ class ImpressionExit(StrEnum):
     """The clip could not be played."""
     KILLED = "killed"
     """The process died while the clip was on screen; closed at the next start."""
+    LEFT = "left"
+    """The person closed the feed the clip played in (a page, a list played as a feed)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,31 @@
-"""The feed: which clip is on screen, which comes next, how it plays, and the record of every stay."""
+"""The feeds: which clip is on screen, which comes next, how it plays, and the record of every stay."""
 
 from tuifeed.feed.feedback import REBUILD_IMPRESSIONS, feedback, restore_recommender
-from tuifeed.feed.ranker import Ranker
+from tuifeed.feed.feeds import UNDO_SECONDS, Feeds, describe
+from tuifeed.feed.filters import Filters
+from tuifeed.feed.person import Person
+from tuifeed.feed.playback import Playback
+from tuifeed.feed.ranker import Picker, Ranker
 from tuifeed.feed.session import FeedSession
 from tuifeed.feed.status import FeedStatus, Why
+from tuifeed.store import Marked, Mute, Watch
 
-__all__ = ["REBUILD_IMPRESSIONS", "FeedSession", "FeedStatus", "Ranker", "Why", "feedback", "restore_recommender"]
+__all__ = [
+    "REBUILD_IMPRESSIONS",
+    "UNDO_SECONDS",
+    "FeedSession",
+    "FeedStatus",
+    "Feeds",
+    "Filters",
+    "Marked",
+    "Mute",
+    "Person",
+    "Picker",
+    "Playback",
+    "Ranker",
+    "Watch",
+    "Why",
+    "describe",
+    "feedback",
+    "restore_recommender",
+]

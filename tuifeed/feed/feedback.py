@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from tuifeed.feed.ranker import Ranker
 from tuifeed.models import EventKind, Impression, ImpressionExit, MuteKind
-from tuifeed.recommend import Feedback, Recommender
+from tuifeed.recommend import Feedback
 from tuifeed.store import Store
 
 REBUILD_IMPRESSIONS = 5_000
@@ -27,7 +28,7 @@ def teaches(impression: Impression) -> bool:
     return impression.exit is not ImpressionExit.ERROR
 
 
-def restore_recommender(store: Store, recommender: Recommender, limit: int = REBUILD_IMPRESSIONS) -> None:
+def restore_recommender(store: Store, recommender: Ranker, limit: int = REBUILD_IMPRESSIONS) -> None:
     """Rebuild the recommender from the store: mutes, follows, then the newest stays since the last reset.
 
     Stays are replayed in the order they ended, and the reset falls between them by the stored sequence

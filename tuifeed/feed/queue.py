@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from tuifeed.feed.ranker import Ranker
+from tuifeed.feed.ranker import Picker
 from tuifeed.models import Clip
 
 
@@ -26,7 +26,7 @@ class Queue:
     History keeps every clip shown, and walking it skips clips that have left the session since.
     """
 
-    def __init__(self, ranker: Ranker, clips: Mapping[str, Clip]) -> None:
+    def __init__(self, ranker: Picker, clips: Mapping[str, Clip]) -> None:
         """Pick with `ranker` among `clips`, the session's playable clips (a live mapping)."""
         self._ranker = ranker
         self._clips = clips

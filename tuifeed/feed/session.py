@@ -3,6 +3,10 @@
 The session runs on the UI thread and knows nothing of Textual. The player reports through the UI,
 which calls `clip_ended` / `clip_failed` here; everything the person does goes through a method here,
 which writes the store (durably, one transaction per event) and tells the ranker (at once).
+
+One session is one feed (For You, Following, a page, a list played as a feed). Several can be alive at
+once over the same player: they share the `Person` and the `Playback`, and `suspend` / `resume` hand the
+player from one to another (see `tuifeed.feed.feeds`).
 """
 
 from __future__ import annotations
@@ -12,10 +16,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tuifeed.feed.feedback import feedback, teaches
+from tuifeed.feed.filters import Filters
+from tuifeed.feed.person import Person
+from tuifeed.feed.playback import Playback
 from tuifeed.feed.queue import Queue
-from tuifeed.feed.ranker import Ranker
+from tuifeed.feed.ranker import Picker, Ranker
 from tuifeed.feed.status import FeedStatus, Why, explain
-from tuifeed.models import Clip, EventKind, Impression, ImpressionExit, MuteKind
+from tuifeed.models import WATCHED_RATIO, Clip, EventKind, Impression, ImpressionExit, MuteKind
 from tuifeed.player import FrameSizer, Player, PlayerListener
 from tuifeed.recommend import ClipFeatures
 from tuifeed.store import Store
@@ -26,6 +33,8 @@ CHECKPOINT_SECONDS = 2.0
 SEEK_MS = 5_000
 VOLUME_STEP = 10
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+EMPTY_LIBRARY = "No clips to play. Import some with: tuifeed import ~/Videos"
+REPLAY_NOTICE = "You have seen everything: replaying your favourites"
 
 
 @dataclass
@@ -51,7 +60,7 @@ class _Stay:
 
 
 class FeedSession:
-    """One person's feed: which clip is on screen, which comes next, how it plays, and the record of each stay."""
+    """One feed: which clip is on screen, which comes next, how it plays, and the record of each stay."""
 
     def __init__(
         self,
@@ -60,30 +69,53 @@ class FeedSession:
         ranker: Ranker,
         clips: Iterable[Clip],
         *,
-        auto_advance: bool = False,
-        volume: int = 100,
-        muted: bool = False,
+        picker: Picker | None = None,
+        source: Callable[[], Iterable[Clip]] | None = None,
+        person: Person | None = None,
+        playback: Playback | None = None,
+        filters: Filters | None = None,
+        title: str = "For You",
+        reason: str | None = None,
+        empty: str = EMPTY_LIBRARY,
+        replay_notice: str = REPLAY_NOTICE,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """Build a session over `clips` (the playable library); nothing plays until `start`."""
+        """A feed of `clips`, chosen by `picker` (default: `ranker`, which learns from every stay either way).
+
+        `source`, when given, is asked for the feed's clips again at each `sync` (For You reads the
+        library, Following the followed creators' clips). `person` and `playback` are shared by the
+        feeds of a run; a lone session reads its own person from the store. `filters` apply only to
+        the feeds the person does not choose clip by clip. `reason` says why a clip is in this feed
+        ("it is in your Liked list"); `empty` is what to say when the feed has no clip, `replay_notice` when
+        it begins again after showing every clip. Nothing plays until `start`.
+        """
         self.store = store
         self.player = player
         self.ranker = ranker
         self.clock = clock
-        self._hidden = store.active(EventKind.NOT_INTERESTED)
-        self._mutes = {kind: store.active(EventKind.mute(kind)) for kind in MuteKind}
-        self.clips = {clip.id: clip for clip in clips if self._allowed(clip)}
-        """The clips this session may show: the library less what the person hid or muted, or failed to play."""
-        self.queue = Queue(ranker, self.clips)
-        self.liked = store.liked_ids()
-        self.saved = store.active(EventKind.SAVE)
-        self.followed = store.active(EventKind.FOLLOW)
-        self.auto_advance = auto_advance
-        self.volume = volume
-        self.muted = muted
-        self.speed = 1.0
+        self.person = person or Person.load(store)
+        self.playback = playback or Playback()
+        self.filters = filters
+        self.title = title
+        self.reason = reason
+        self.empty = empty
+        self.replay_notice = replay_notice
+        self._ranked = picker is None
+        self._source = source
+        self.members: dict[str, Clip] = {clip.id: clip for clip in clips}
+        """Every clip the feed is made of, allowed or not (a list's rows, a creator's clips)."""
+        self.clips: dict[str, Clip] = {}
+        """The clips this session may show: its members less what the person hid or muted, what the filters
+        leave out, and what failed to play."""
+        self.queue = Queue(picker or ranker, self.clips)
         self._stay: _Stay | None = None
         self._paused = False
+        self._listener: PlayerListener | None = None
+        self._sizer: FrameSizer | None = None
+        self._suspended = False
+        self._paused_before_suspend = False
+        self._resume_ms = 0
+        self.sync()
 
     # -- what is on screen -------------------------------------------------------------------------
 
@@ -102,30 +134,47 @@ class FeedSession:
         """The SQLite file the session records into (a worker thread opens its own connection on it)."""
         return self.store.path
 
+    @property
+    def plays(self) -> bool:
+        """Whether the player holds this feed's clip (another feed may have taken it)."""
+        return self.playback.owner is self
+
     def status(self) -> FeedStatus:
         """What the info panel shows now."""
         stay = self._stay
+        filters = self.filters.describe() if self.filters else ""
         if stay is None:
-            return FeedStatus(None, total=len(self.clips))
+            return FeedStatus(None, total=len(self.clips), title=self.title, filters=filters, empty=self._emptiness())
         clip = stay.clip
+        playing = self.plays
         return FeedStatus(
             clip,
             stay=stay.impression_id,
-            liked=clip.id in self.liked,
-            saved=clip.id in self.saved,
-            followed=clip.creator in self.followed,
+            liked=clip.id in self.person.liked,
+            saved=clip.id in self.person.saved,
+            followed=clip.creator in self.person.followed,
             seen=self.queue.seen(),
             total=len(self.clips),
             round=self.queue.round,
             back=self.queue.back(),
-            position_ms=self.player.position_ms(),
-            length_ms=self.player.length_ms() or clip.duration_ms or 0,
+            position_ms=self.player.position_ms() if playing else self._resume_ms,
+            length_ms=(self.player.length_ms() if playing else 0) or clip.duration_ms or 0,
             paused=self._paused,
-            muted=self.muted,
-            volume=self.volume,
-            speed=self.speed,
-            auto_advance=self.auto_advance,
+            muted=self.playback.muted,
+            volume=self.playback.volume,
+            speed=self.playback.speed,
+            auto_advance=self.playback.auto_advance,
+            title=self.title,
+            filters=filters,
         )
+
+    def _emptiness(self) -> str:
+        """Why there is nothing on screen, in one line."""
+        if not self.clips and self.members and self.filters and self.filters.describe():
+            return "Your filters leave no clip here: F changes them"
+        if not self.clips:
+            return self.empty
+        return "Nothing more to show here"
 
     def why(self) -> Why | None:
         """Why the clip on screen was chosen now, then what counts against it."""
@@ -133,7 +182,9 @@ class FeedSession:
         if stay is None:
             return None
         terms = self.ranker.explain(stay.clip.id)
-        return explain(stay.clip, terms, came_back=stay.came_back, replaying=stay.replay)
+        return explain(
+            stay.clip, terms, came_back=stay.came_back, replaying=stay.replay and self._ranked, reason=self.reason
+        )
 
     def dwell_seconds(self) -> float:
         """Time the current clip has been on screen, not counting pauses."""
@@ -144,36 +195,47 @@ class FeedSession:
         return stay.dwell + running
 
     def is_current(self, token: int) -> bool:
-        """Whether a player event with this token is about the clip on screen."""
-        return self._stay is not None and self._stay.token == token
+        """Whether a player event with this token is about the clip on screen (and this feed holds the player)."""
+        return self._stay is not None and self.plays and self._stay.token == token
 
     def attach(self, listener: PlayerListener, sizer: FrameSizer) -> None:
-        """Connect the view that shows the frames, and apply the sound settings to the player."""
-        self.player.attach(listener, sizer)
-        self.player.set_volume(self.volume)
-        self.player.set_muted(self.muted)
+        """Connect the view that shows this feed's frames; it gets the player whenever this feed plays."""
+        self._listener, self._sizer = listener, sizer
+        if self.plays or self.playback.owner is None:
+            self._take_player()
 
     def add_clips(self, clips: Iterable[Clip]) -> int:
         """Offer clips that arrived while the feed runs (an import); returns how many were new."""
-        new = [
-            clip
-            for clip in clips
-            if clip.id not in self.clips and clip.id not in self.queue.failed and self._allowed(clip)
-        ]
-        self.clips.update((clip.id, clip) for clip in new)
+        new = [clip for clip in clips if clip.id not in self.members]
+        self.members.update((clip.id, clip) for clip in new)
         self.ranker.add_clips(ClipFeatures.from_clip(clip) for clip in new)
-        if new:
-            self._replan()
-        return len(new)
+        before = len(self.clips)
+        self.sync()
+        return len(self.clips) - before
 
     def reload_library(self) -> int:
         """Offer the clips the store gained since the session began (an import finished); returns how many."""
         return self.add_clips(self.store.clips())
 
+    def sync(self) -> None:
+        """Take the feed's clips again from its source and the person's hides, mutes and filters.
+
+        The clip on screen stays on screen even if it no longer belongs (history walks past it later).
+        """
+        if self._source is not None:
+            self.members = {clip.id: clip for clip in self._source()}
+        allowed = {clip_id: clip for clip_id, clip in self.members.items() if self._allowed(clip)}
+        if allowed.keys() == self.clips.keys():
+            return
+        self.clips.clear()
+        self.clips.update(allowed)
+        self._replan()
+
     # -- moving through the feed -------------------------------------------------------------------
 
     def start(self) -> Clip | None:
-        """Show the first clip; None when the library is empty."""
+        """Show the first clip; None when the feed is empty."""
+        self.sync()
         return self._forward()
 
     def next(self) -> Clip | None:
@@ -193,7 +255,7 @@ class FeedSession:
         """The player reached the end: loop the clip, or advance when auto-advance is on."""
         if not self.is_current(token):
             return self.current
-        if self.auto_advance:
+        if self.playback.auto_advance:
             self._finish(ImpressionExit.ENDED)
             return self._forward()
         assert self._stay is not None
@@ -215,6 +277,66 @@ class FeedSession:
         """Close the impression on screen; call once as the app exits."""
         self._finish(ImpressionExit.QUIT)
 
+    def leave(self) -> None:
+        """Close the impression on screen because the person closed this feed (a page, a list's feed)."""
+        self._finish(ImpressionExit.LEFT)
+
+    # -- handing the player between feeds ------------------------------------------------------------
+
+    def suspend(self) -> None:
+        """Something covers this feed or another feed takes the screen: pause the clip and its dwell clock.
+
+        The place is kept: the queue, the clip on screen and where it was, and whether the person had paused.
+        """
+        if self._suspended:
+            return
+        self._suspended = True
+        self._paused_before_suspend = self._paused
+        if self.plays:
+            self._resume_ms = self.player.position_ms()
+        self.set_paused(True)
+        self._checkpoint()
+
+    def resume(self) -> Clip | None:
+        """This feed is on screen again: if another feed played meanwhile, its clip plays again where it was.
+
+        A clip the person muted or hid meanwhile (in another feed) is left for the next one.
+        """
+        self.sync()
+        if not self._suspended:
+            return self.current
+        self._suspended = False
+        stay = self._stay
+        if stay is not None and not self.plays:
+            if not self.person.allows(stay.clip):
+                self._paused = self._paused_before_suspend
+                self._finish(ImpressionExit.NEXT)
+                return self._forward()
+            self._take_player()
+            stay.token = self.player.play(stay.clip.location, _aspect(stay.clip))
+            self.player.set_paused(True)
+            if self._resume_ms:
+                self.player.seek(self._resume_ms)
+        self.set_paused(self._paused_before_suspend)
+        self._replan()
+        return self.current
+
+    def _take_player(self) -> None:
+        """Point the player at this feed's view and apply the shared sound settings.
+
+        The feed that had the player is suspended first (its position kept, its clock stopped), whether
+        or not its screen has heard yet that it lost the screen: Textual does not order the two.
+        """
+        previous = self.playback.owner
+        if previous is not None and previous is not self:
+            previous.suspend()
+        if self._listener is not None and self._sizer is not None:
+            self.player.attach(self._listener, self._sizer)
+        self.playback.owner = self
+        self.player.set_volume(self.playback.volume)
+        self.player.set_muted(self.playback.muted)
+        self.player.set_rate(self.playback.speed)
+
     # -- playback ----------------------------------------------------------------------------------
 
     def set_paused(self, paused: bool) -> None:
@@ -222,7 +344,8 @@ class FeedSession:
         if paused == self._paused:
             return
         self._paused = paused
-        self.player.set_paused(paused)
+        if self.plays:
+            self.player.set_paused(paused)
         self._run_clock(not paused)
 
     def toggle_pause(self) -> None:
@@ -235,25 +358,25 @@ class FeedSession:
 
     def step_volume(self, direction: int) -> None:
         """Turn the volume down (-1) or up (1) one step, which also unmutes."""
-        self.volume = max(0, min(100, self.volume + direction * VOLUME_STEP))
-        self.player.set_volume(self.volume)
-        self.muted = False
+        self.playback.volume = max(0, min(100, self.playback.volume + direction * VOLUME_STEP))
+        self.player.set_volume(self.playback.volume)
+        self.playback.muted = False
         self.player.set_muted(False)
 
     def toggle_mute(self) -> None:
         """Mute or unmute the sound."""
-        self.muted = not self.muted
-        self.player.set_muted(self.muted)
+        self.playback.muted = not self.playback.muted
+        self.player.set_muted(self.playback.muted)
 
     def step_speed(self, direction: int) -> None:
         """Play one step slower (-1) or faster (1), from 0.5x to 2x; the speed holds for the clips after."""
-        index = SPEEDS.index(self.speed) + direction
-        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index))]
-        self.player.set_rate(self.speed)
+        index = SPEEDS.index(self.playback.speed) + direction
+        self.playback.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index))]
+        self.player.set_rate(self.playback.speed)
 
     def toggle_auto_advance(self) -> None:
         """Switch between looping a clip at its end and going on to the next."""
-        self.auto_advance = not self.auto_advance
+        self.playback.auto_advance = not self.playback.auto_advance
 
     # -- actions on the clip on screen -------------------------------------------------------------
 
@@ -262,7 +385,7 @@ class FeedSession:
         stay = self._stay
         if stay is None:
             return False
-        stay.liked = _toggle(self.liked, stay.clip.id)
+        stay.liked = _toggle(self.person.liked, stay.clip.id)
         self.store.record_like(stay.clip.id, stay.liked, utc_now(), during=stay.impression_id)
         return stay.liked
 
@@ -271,7 +394,7 @@ class FeedSession:
         stay = self._stay
         if stay is None:
             return False
-        stay.saved = _toggle(self.saved, stay.clip.id)
+        stay.saved = _toggle(self.person.saved, stay.clip.id)
         self.store.record_event(EventKind.SAVE, stay.clip.id, stay.saved, utc_now(), during=stay.impression_id)
         return stay.saved
 
@@ -281,7 +404,7 @@ class FeedSession:
         if stay is None or not stay.clip.creator:
             return False
         creator = stay.clip.creator
-        stay.followed = _toggle(self.followed, creator)
+        stay.followed = _toggle(self.person.followed, creator)
         self.store.record_event(EventKind.FOLLOW, creator, stay.followed, utc_now(), during=stay.impression_id)
         if stay.followed:
             self.ranker.follow(creator)
@@ -297,33 +420,24 @@ class FeedSession:
             return None
         stay.not_interested = True
         self.store.record_event(EventKind.NOT_INTERESTED, stay.clip.id, True, utc_now(), during=stay.impression_id)
-        hidden = stay.clip.id
-        self._hidden.add(hidden)
+        self.person.hidden.add(stay.clip.id)
         self._finish(ImpressionExit.NEXT)
-        self._forget(lambda clip: clip.id == hidden)
+        self.sync()
         self.queue.upcoming()  # the clip after is chosen again, now that the ranker has learned the demotion
         return self._forward()
 
     def mute(self, kind: MuteKind, value: str) -> Clip | None:
         """Never show clips with this creator, tag or sound again; moves on if the clip on screen has it."""
         self.store.record_event(EventKind.mute(kind), value, True, utc_now())
-        self._mutes[kind].add(value)
+        self.person.mute(kind, value)
         self.ranker.mute(kind, value)
         current = self.current
-        on_screen = current is not None and current.has(kind, value)
-        if on_screen:
+        if current is not None and current.has(kind, value):
             self._finish(ImpressionExit.NEXT)
-        self._forget(lambda clip: clip.has(kind, value))
-        if on_screen:
+            self.sync()
             return self._forward()
-        self._replan()
+        self.sync()
         return current
-
-    def refresh_for_you(self) -> None:
-        """Forget what the feed learned (history, likes and mutes are kept)."""
-        self.store.record_event(EventKind.RESET, "for_you", True, utc_now())
-        self.ranker.reset()
-        self._replan()
 
     def picture_shown(self) -> None:
         """The clip's first frame reached the screen: dwell counts from now, not from when it was asked for."""
@@ -339,16 +453,26 @@ class FeedSession:
         stay = self._stay
         if stay is None or self.clock() - stay.last_checkpoint < CHECKPOINT_SECONDS:
             return
-        stay.last_checkpoint = self.clock()
-        self.store.checkpoint_impression(stay.impression_id, round(self.dwell_seconds() * 1000), stay.loops, utc_now())
+        self._checkpoint()
+
+    def replan(self) -> None:
+        """Choose the clip that comes next again, after the ranker changed its mind (a reset, an undo)."""
+        self._replan()
 
     # -- internals ---------------------------------------------------------------------------------
 
     def _allowed(self, clip: Clip) -> bool:
-        """Whether the person's hides and mutes let this clip into the session."""
-        if clip.id in self._hidden:
+        """Whether the person's hides and mutes, and this feed's filters, let `clip` in; failed clips stay out."""
+        if clip.id in self.queue.failed or not self.person.allows(clip):
             return False
-        return not any(clip.has(kind, value) for kind, values in self._mutes.items() for value in values)
+        return self.filters is None or self.filters.allows(clip, self.person.watched)
+
+    def _checkpoint(self) -> None:
+        stay = self._stay
+        if stay is None:
+            return
+        stay.last_checkpoint = self.clock()
+        self.store.checkpoint_impression(stay.impression_id, round(self.dwell_seconds() * 1000), stay.loops, utc_now())
 
     def _forward(self) -> Clip | None:
         """Show the queue's next clip; None when there is nothing left to show."""
@@ -360,12 +484,15 @@ class FeedSession:
 
     def _show(self, clip_id: str, *, came_back: bool, replay: bool) -> Clip:
         clip = self.clips[clip_id]
+        if not self.plays:
+            self._take_player()
         token = self.player.play(clip.location, _aspect(clip))
         if self._paused:
             self.player.set_paused(True)
         started_at = utc_now()
         impression_id = self.store.open_impression(clip.id, started_at, clip.duration_ms, came_back=came_back)
         self._stay = _Stay(clip, impression_id, started_at, token, came_back, replay, last_checkpoint=self.clock())
+        self._resume_ms = 0
         self._run_clock(not self._paused)
         self.ranker.shown(clip.id)
         self._replan()
@@ -373,17 +500,12 @@ class FeedSession:
 
     def _replan(self) -> None:
         """Choose the clip that comes next again (after a show, a mute, a follow, a reset) and pre-roll it."""
-        if self._stay is None:
+        if self._stay is None or not self.plays:
             return
         upcoming = self.queue.upcoming()
         if upcoming is not None:
             clip = self.clips[upcoming]
             self.player.preroll(clip.location, _aspect(clip))
-
-    def _forget(self, gone: Callable[[Clip], bool]) -> None:
-        """Drop clips the person hid or muted from this session; history walks past them from now on."""
-        for clip_id in [clip_id for clip_id, clip in self.clips.items() if gone(clip)]:
-            del self.clips[clip_id]
 
     def _run_clock(self, running: bool) -> None:
         stay = self._stay
@@ -420,6 +542,10 @@ class FeedSession:
         self.store.close_impression(stay.impression_id, impression)
         if teaches(impression):
             self.ranker.observe(feedback(impression))
+        if impression.loops or (impression.watch_ratio or 0.0) >= WATCHED_RATIO:
+            self.person.watched.add(stay.clip.id)
+            if self.filters is not None and self.filters.hide_watched:
+                self.clips.pop(stay.clip.id, None)
 
 
 def _toggle(members: set[str], member: str) -> bool:

@@ -39,6 +39,12 @@ class FeedStatus:
     volume: int = 100
     speed: float = 1.0
     auto_advance: bool = False
+    title: str = "For You"
+    """The feed's name: "For You", "Following", "@ana", "#ocean", "Liked"."""
+    filters: str = ""
+    """The filters on, in a few words, or "" when none is."""
+    empty: str = ""
+    """What to say when there is no clip on screen."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +60,14 @@ class Why:
     """Rules that keep it out of the feed from now on (a mute made while it played, say)."""
 
 
-def explain(clip: Clip, terms: Sequence[Term], *, came_back: bool, replaying: bool) -> Why:
+def explain(clip: Clip, terms: Sequence[Term], *, came_back: bool, replaying: bool, reason: str | None = None) -> Why:
     """Sort the recommender's terms for `clip` into reasons for it, against it, and hard filters.
 
-    The order within each group is the recommender's; how the clip got on screen comes first.
+    The order within each group is the recommender's; how the clip got on screen comes first, and
+    `reason` (why it is in the feed at all: "it is in your Liked list") before that.
     """
-    chosen = [CAME_BACK] if came_back else [REPLAYING] if replaying else []
+    chosen = [reason] if reason else []
+    chosen += [CAME_BACK] if came_back else [REPLAYING] if replaying else []
     chosen += [term.text for term in terms if term.weight > 0]
     against = [term.text for term in terms if term.weight < 0 and math.isfinite(term.weight)]
     filters = [term.text for term in terms if term.weight == -math.inf]

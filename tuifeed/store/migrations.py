@@ -187,3 +187,28 @@ def m006_remote_sources(db: Database) -> None:
         foreign_keys=[("clip_id", "clips", "id")],
     )
     db.table("cache_entries").create_index(["used"])
+
+
+_SEARCHED = "title, description, tags, creator, sound"
+"""The clip columns full-text search looks in (tags as their JSON text: the tokenizer drops the punctuation)."""
+
+
+@migrations()
+def m007_clip_search(db: Database) -> None:
+    """Full-text search over clips (SQLite FTS5), backfilled, and kept in step with `clips` by triggers.
+
+    An external-content table: the index lives in `clips_fts`, the text stays in `clips`, and each
+    trigger removes the old row's terms before adding the new row's, so an edit never leaves stale words.
+    """
+    db.execute(
+        f"CREATE VIRTUAL TABLE clips_fts USING fts5({_SEARCHED}, content='clips', content_rowid='rowid', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute(f"INSERT INTO clips_fts (rowid, {_SEARCHED}) SELECT rowid, {_SEARCHED} FROM clips")
+    old = ", ".join(f"old.{column}" for column in _SEARCHED.split(", "))
+    new = ", ".join(f"new.{column}" for column in _SEARCHED.split(", "))
+    remove = f"INSERT INTO clips_fts (clips_fts, rowid, {_SEARCHED}) VALUES ('delete', old.rowid, {old});"
+    add = f"INSERT INTO clips_fts (rowid, {_SEARCHED}) VALUES (new.rowid, {new});"
+    db.execute(f"CREATE TRIGGER clips_fts_insert AFTER INSERT ON clips BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER clips_fts_delete AFTER DELETE ON clips BEGIN {remove} END")
+    db.execute(f"CREATE TRIGGER clips_fts_update AFTER UPDATE OF {_SEARCHED} ON clips BEGIN {remove} {add} END")

@@ -1,24 +1,56 @@
-"""TuifeedApp: receives its collaborators (the feed session, config, colour mode) and shows the feed as a mode."""
+"""TuifeedApp: receives its collaborators (the feeds, config, colour mode) and shows them as screen modes.
+
+Each mode keeps its own stack of screens, so switching keeps each one's place: For You and Following
+are feeds; Library holds the person's lists and Search the search field, each with whatever feed the
+person opened from them on top. Only the feed on screen plays (see `tuifeed.feed.feeds`).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import signal
-import time
+from typing import ClassVar
 
+from textual import on
 from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
 from tuifeed.config import Config
-from tuifeed.feed import FeedSession
+from tuifeed.feed import Feeds, FeedSession
 from tuifeed.render.plan import RenderPlan
 from tuifeed.ui import stats
+from tuifeed.ui.messages import OpenFeed
 from tuifeed.ui.screens.feed import FeedScreen
+from tuifeed.ui.screens.help import HelpScreen, describe_bindings
+from tuifeed.ui.screens.library import LibraryScreen
+from tuifeed.ui.screens.search import SearchScreen
 
 TOAST_SECONDS = 4.0
 FOR_YOU = "for_you"
-"""The mode of the For You feed; each mode keeps its own stack of screens."""
+FOLLOWING = "following"
+LIBRARY = "library"
+SEARCH = "search"
+
+
+def binding_ids() -> list[str]:
+    """The id of every binding, in the order help lists them: the names [keys] in config.toml may remap."""
+    return list(dict.fromkeys(binding_id for scope in binding_scopes() for binding_id in scope))
+
+
+def binding_scopes() -> list[dict[str, str]]:
+    """Each place's binding ids with their default keys ("j,down"), joined by the app's, which work everywhere.
+
+    Within one place a key means one thing; two places may give the same key different meanings.
+    """
+
+    def defaults(kind: type[Screen[None]] | type[App[None]]) -> dict[str, str]:
+        return {binding.id: binding.key for binding in kind.BINDINGS if isinstance(binding, Binding) and binding.id}
+
+    everywhere = defaults(TuifeedApp)
+    return [{**defaults(place), **everywhere} for place in (FeedScreen, LibraryScreen, SearchScreen)]
 
 
 class TuifeedApp(App[None]):
@@ -26,24 +58,95 @@ class TuifeedApp(App[None]):
 
     TITLE = "tuifeed"
     ENABLE_COMMAND_PALETTE = False
+    CSS = """
+    ToastRack { dock: top; align: right top; margin-bottom: 0; margin-top: 1; }
+    """
+    """Toasts at the top: the caption sits at the bottom, beside or below the picture."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "mode('for_you')", "For You", id="for_you"),
+        Binding("2", "mode('following')", "Following: clips of creators you follow", id="following"),
+        Binding("3", "mode('library')", "Library: Liked, Saved, History, Mutes", id="library"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("question_mark", "help", "This help", id="help"),
+        Binding("q,ctrl+c", "quit_feeds", "Quit", id="quit"),
+    ]
 
-    def __init__(self, session: FeedSession, *, config: Config, render: RenderPlan) -> None:
-        """Show `session` (built by the CLI, or a test) as the For You mode."""
+    def __init__(
+        self, feeds: Feeds, *, config: Config, render: RenderPlan, search: str | None = None, play: bool = False
+    ) -> None:
+        """Show `feeds` (built by the CLI, or a test); with `search`, open on the search for it (`play`: playing)."""
         super().__init__()
         self.config = config
-        self.session = session
-        self.feed = FeedScreen(session, render, config.display.fps, info_panel=config.display.info_panel)
+        self.feeds = feeds
+        self.render_plan = render
+        self.session = feeds.for_you
+        """The For You feed's session."""
+        self.feed = self.feed_screen(feeds.for_you)
         """The For You mode's screen."""
+        self.following_screen = self.feed_screen(feeds.following)
+        self.library_screen = LibraryScreen(feeds)
+        self.search_screen = SearchScreen(feeds, search or "", play=play)
         self.add_mode(FOR_YOU, lambda: self.feed)
-        self._covered_until = 0.0
+        self.add_mode(FOLLOWING, lambda: self.following_screen)
+        self.add_mode(LIBRARY, lambda: self.library_screen)
+        self.add_mode(SEARCH, lambda: self.search_screen)
+        self._start_mode = SEARCH if search else FOR_YOU
+        self._previous_mode = FOR_YOU
         if config.keys:
             self.set_keymap(config.keys)
 
+    def feed_screen(self, session: FeedSession, *, closable: bool = False) -> FeedScreen:
+        """A screen for one of the feeds."""
+        display = self.config.display
+        return FeedScreen(
+            self.feeds, session, self.render_plan, display.fps, info_panel=display.info_panel, closable=closable
+        )
+
     def on_mount(self) -> None:
-        self.switch_mode(FOR_YOU)
+        self.switch_mode(self._start_mode)
         stats.attach(self)
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.feed.action_quit_feed)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.action_quit_feeds)
+
+    # -- modes -------------------------------------------------------------------------------------
+
+    def action_mode(self, mode: str) -> None:
+        """Switch to a mode; it is as the person left it."""
+        if mode != self.current_mode:
+            self._previous_mode = self.current_mode
+            self.switch_mode(mode)
+
+    def action_search(self) -> None:
+        """Open Search with the cursor in the query field."""
+        self.action_mode(SEARCH)
+        if self.screen is self.search_screen:
+            self.call_after_refresh(self.search_screen.focus_query)
+
+    @on(SearchScreen.Left)
+    def _search_left(self) -> None:
+        self.action_mode(self._previous_mode if self._previous_mode != SEARCH else FOR_YOU)
+
+    @on(OpenFeed)
+    def _open_feed(self, message: OpenFeed) -> None:
+        self.push_screen(self.feed_screen(message.session, closable=True))
+
+    # -- help and quitting -------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show every key of the screen on display, then what the mouse does."""
+        screen = self.screen
+        bindings = [
+            (active.binding, self.get_key_display(active.binding))
+            for active in screen.active_bindings.values()
+            if active.binding.id is not None and screen.check_action(active.binding.action.split("(")[0], ()) is True
+        ]
+        mouse: list[tuple[str, str]] = getattr(screen, "MOUSE", [])
+        self.push_screen(HelpScreen(describe_bindings(bindings, binding_ids()), mouse))
+
+    def action_quit_feeds(self) -> None:
+        """Record the clip on screen in every feed, and leave."""
+        self.feeds.quit()
+        self.exit()
 
     def notify(
         self,
@@ -61,11 +164,6 @@ class TuifeedApp(App[None]):
         """
         timeout = TOAST_SECONDS if timeout is None else timeout
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
-        self._covered_until = max(self._covered_until, time.monotonic() + timeout)
-        self.feed.video.set_covered(True)
-        self.set_timer(timeout + 0.5, self._uncover_if_clear)
-
-    def _uncover_if_clear(self) -> None:
-        """Back to the fast path once the last toast has gone, unless a modal screen still covers the feed."""
-        if time.monotonic() >= self._covered_until and self.screen is self.feed:
-            self.feed.video.set_covered(False)
+        for screen in self.screen_stack:
+            if isinstance(screen, FeedScreen):
+                screen.cover_for(timeout)

@@ -1,10 +1,12 @@
-"""Messages the player's threads post to the feed screen (thread-safe via post_message)."""
+"""Messages: what the player's threads post to a feed screen (thread-safe), and what screens ask of the app."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from textual.message import Message
+
+from tuifeed.feed import FeedSession
 
 
 @dataclass
@@ -20,3 +22,10 @@ class ClipFailed(Message):
 
     token: int
     reason: str
+
+
+@dataclass
+class OpenFeed(Message):
+    """Play this feed (a page, a list from a row, search results) on top of the screen that asked."""
+
+    session: FeedSession

@@ -1,14 +1,29 @@
-"""InfoPanel: who made the clip on screen, its caption, tags and sound, where you are in the feed, and time."""
+"""InfoPanel: who made the clip on screen, its caption, tags and sound, where you are in the feed, and time.
+
+The creator, each tag and the sound are links: a click on one asks for its page (`PageClicked`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from tuifeed.feed import FeedStatus
+from tuifeed.models import MuteKind
 
-EMPTY = "No clips to play. Import some with: tuifeed import ~/Videos"
+PAGE = "page"
+"""The style meta key that marks a link to a creator, tag or sound page: (kind, value)."""
+
+
+def link(kind: MuteKind, value: str, style: str) -> Style:
+    """The style of a clickable creator, tag or sound: `style`, carrying the page a click opens."""
+    return Style.parse(style) + Style.from_meta({PAGE: (kind.value, value)})
 
 
 def time_bar(position_ms: int, length_ms: int, width: int) -> Text:
@@ -29,12 +44,14 @@ def _clock(ms: int) -> str:
 
 
 def place(status: FeedStatus) -> str:
-    """Where the person is in the feed, truthfully: "seen 7 of 15", "· round 2" on replays, "· 3 back"."""
-    parts = [f"seen {status.seen} of {status.total}"]
+    """Where the person is, truthfully: "For You · seen 7 of 15", "· round 2" on replays, "· 3 back", filters."""
+    parts = [status.title, f"seen {status.seen} of {status.total}"]
     if status.round > 1:
         parts.append(f"round {status.round}")
     if status.back:
         parts.append(f"{status.back} back")
+    if status.filters:
+        parts.append(f"only {status.filters}")
     return " · ".join(parts)
 
 
@@ -59,20 +76,25 @@ def describe(status: FeedStatus, width: int) -> Text:
     """The panel's text for `status`, `width` cells wide; every outside string is plain text, never markup."""
     clip = status.clip
     if clip is None:
-        return Text(EMPTY if status.total == 0 else "")
+        return Text(status.empty)
     text = Text()
-    text.append(f"@{clip.creator or 'unknown'}", "bold")
+    if clip.creator:
+        text.append(f"@{clip.creator}", link(MuteKind.CREATOR, clip.creator, "bold"))
+    else:
+        text.append("@unknown", "bold")
     if status.followed:
         text.append(" ✓ following", "green")
     where = place(status)
-    fits = text.cell_len + 3 + len(where) <= width
+    fits = text.cell_len + 3 + Text(where).cell_len <= width
     text.append(("   " if fits else "\n") + where, "dim")  # beside a vertical clip the panel is narrow
     text.append("\n")
     text.append(clip.title or clip.location.rsplit("/", 1)[-1])
-    if clip.tags:
-        text.append("\n" + " ".join(f"#{tag}" for tag in clip.tags), "cyan")
+    for index, tag in enumerate(clip.tags):
+        text.append("\n" if index == 0 else " ")
+        text.append(f"#{tag}", link(MuteKind.TAG, tag, "cyan"))
     if clip.sound:
-        text.append(f"\n♪ {clip.sound}", "italic")
+        text.append("\n")
+        text.append(f"♪ {clip.sound}", link(MuteKind.SOUND, clip.sound, "italic"))
     text.append("\n")
     text.append("♥ liked" if status.liked else "♡", "bold red" if status.liked else "dim")
     if status.saved:
@@ -100,5 +122,19 @@ class InfoPanel(Widget):
 
     status: reactive[FeedStatus] = reactive(FeedStatus(None))
 
+    @dataclass
+    class PageClicked(Message):
+        """The person clicked the creator, a tag or the sound: open its page."""
+
+        kind: MuteKind
+        value: str
+
     def render(self) -> Text:
         return describe(self.status, self.size.width - 2)
+
+    def on_click(self, event: events.Click) -> None:
+        page = event.style.meta.get(PAGE)
+        if page is not None:
+            event.stop()
+            kind, value = page
+            self.post_message(self.PageClicked(MuteKind(kind), value))

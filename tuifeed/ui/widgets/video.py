@@ -190,14 +190,20 @@ class VideoView(Widget):
     def render_lines(self, crop: Region) -> list[Strip]:
         """Rows straight from the current picture (no line cache: the pump changes the picture under it).
 
-        What the pump believes is on screen no longer holds once this update lands (it may carry an
-        older frame than the pump's last): frames wait for the update, and the next one is sent whole.
+        Textual asks for these rows whenever anything beside the view repaints (a sibling's refresh
+        renders every widget in the same clip), mostly to throw them away. Frames wait until this update
+        has landed, so it can never overwrite a newer frame; and only if the pump has encoded a frame
+        newer than the one painted here does the screen stop matching what the pump believes, so only
+        then is the next frame sent whole (doing so on every sibling's refresh resent the whole picture
+        four times a second, on each status tick).
         """
         self._note_origin()
         sink = self._plan.sink
-        if sink is not None and self._pump is not None:
+        pump = self._pump
+        if sink is not None and pump is not None:
             sink.hold_frames()
-            self._pump.forget()
+            if pump.encoder.picture() is not self._picture:
+                pump.forget()
         return [self.render_line(y).crop(crop.x, crop.right) for y in range(crop.y, crop.bottom)]
 
     def render_line(self, y: int) -> Strip:

@@ -1,0 +1,246 @@
+"""Feeds: every feed of one run (For You, Following, pages, lists played as feeds) over one player and one store.
+
+Why one `FeedSession` per feed, sharing the player, rather than one session whose source of clips
+changes: each feed keeps its own place (its queue and history, the clip on screen and where it was in
+it) while the person looks elsewhere, and every feed records stays, dwell and feedback through the one
+code path in `FeedSession`. What must be one thing is shared: the `Person` (likes, follows, hides, mutes,
+what was watched), the `Playback` settings, the store and the recommender, which learns from every feed.
+Only the feed on screen plays: a feed that loses the screen is suspended (paused, dwell clock stopped,
+position kept), and one that gets it back plays its clip again where it left off.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tuifeed.feed.feedback import restore_recommender
+from tuifeed.feed.filters import Filters
+from tuifeed.feed.person import Person, record_unmute
+from tuifeed.feed.pickers import Following, Ordered, newest_first
+from tuifeed.feed.playback import Playback
+from tuifeed.feed.ranker import Ranker
+from tuifeed.feed.session import FeedSession
+from tuifeed.models import Clip, EventKind, MuteKind
+from tuifeed.player import Player
+from tuifeed.store import Marked, Mute, Store, Watch, lists
+from tuifeed.store.search import search_clips
+from tuifeed.store.store import utc_now
+
+UNDO_SECONDS = 6.0
+"""How long after a mute or a refresh the person can still undo it."""
+NO_FOLLOWS = "You follow no one yet: press f on a clip to follow its creator"
+FROM_THE_TOP = "That was all of them: from the top again"
+
+
+def describe(kind: MuteKind, value: str) -> str:
+    """A creator, tag or sound as the app names it: "@ana", "#ocean", "♪ lofi-3"."""
+    if kind is MuteKind.TAG:
+        return "#" + value.strip().lstrip("#")
+    return ("@" if kind is MuteKind.CREATOR else "♪ ") + value
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """The last thing the person may still take back, until `until` on the feeds' clock."""
+
+    what: str
+    until: float
+    action: Callable[[], object]
+
+
+class Feeds:
+    """The feeds of one run, built by the CLI (or a test) and handed to the app."""
+
+    def __init__(
+        self,
+        store: Store,
+        player: Player,
+        ranker: Ranker,
+        clips: Iterable[Clip],
+        *,
+        playback: Playback | None = None,
+        filters: Filters | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Feeds over `clips` (the playable library of this run), learning through `ranker`."""
+        self.store = store
+        self.player = player
+        self.ranker = ranker
+        self.clock = clock
+        self.person = Person.load(store)
+        self.playback = playback or Playback()
+        self.filters = filters or Filters()
+        self.library: dict[str, Clip] = {clip.id: clip for clip in clips}
+        """Every clip this run may play, by id."""
+        self.for_you = self._session(self.library.values(), filters=self.filters)
+        picker = Following(self.library, self.person.followed, self.person.watched, ranker)
+        self.following = self._session(
+            (),
+            picker=picker,
+            source=lambda: [clip for clip in self.library.values() if clip.creator in self.person.followed],
+            filters=self.filters,
+            title="Following",
+            reason="you follow its creator",
+            empty=NO_FOLLOWS,
+        )
+        self.opened: list[FeedSession] = []
+        """Pages and lists played as feeds that are still open."""
+        self._undo: Undo | None = None
+
+    def _session(self, clips: Iterable[Clip], **options: Any) -> FeedSession:
+        return FeedSession(
+            self.store,
+            self.player,
+            self.ranker,
+            clips,
+            person=self.person,
+            playback=self.playback,
+            clock=self.clock,
+            **options,
+        )
+
+    @property
+    def sessions(self) -> list[FeedSession]:
+        """Every live feed: For You, Following, then what was opened, oldest first."""
+        return [self.for_you, self.following, *self.opened]
+
+    # -- pages and lists played as feeds -----------------------------------------------------------
+
+    def page(self, kind: MuteKind, value: str) -> FeedSession:
+        """Every clip of a creator, tag or sound, newest first, as a feed of its own (close it with `close`)."""
+        clips = newest_first(clip for clip in self.library.values() if clip.has(kind, value))
+        return self._open(clips, describe(kind, value), f"it is on the page of {describe(kind, value)}")
+
+    def playlist(self, title: str, clips: Sequence[Clip], start: int, reason: str) -> FeedSession:
+        """A list (Liked, Saved, History, search results) played from row `start` on, then from its top.
+
+        A clip listed twice (History) plays once, at its first place from `start`.
+        """
+        rotated = [*clips[start:], *clips[:start]]
+        unique = list({clip.id: clip for clip in rotated}.values())
+        return self._open(unique, title, reason)
+
+    def _open(self, clips: list[Clip], title: str, reason: str) -> FeedSession:
+        session = self._session(
+            clips,
+            picker=Ordered([clip.id for clip in clips]),
+            title=title,
+            reason=reason,
+            empty="Nothing here to play",
+            replay_notice=FROM_THE_TOP,
+        )
+        self.opened.append(session)
+        return session
+
+    def close(self, session: FeedSession) -> None:
+        """The person closed a page or a list's feed: its stay ends (exit `left`) and it is forgotten."""
+        session.leave()
+        if session in self.opened:
+            self.opened.remove(session)
+        if self.playback.owner is session:
+            self.playback.owner = None
+
+    # -- the person's lists, and search ------------------------------------------------------------
+
+    def _shows(self, clip: Clip) -> bool:
+        return clip.id in self.library and self.person.allows(clip)
+
+    def liked(self) -> list[Marked]:
+        """Liked clips of this run's library, newest like first, less what is hidden or muted."""
+        return [row for row in lists.liked(self.store) if self._shows(row.clip)]
+
+    def saved(self) -> list[Marked]:
+        """Saved clips, newest first, less what is hidden or muted."""
+        return [row for row in lists.saved(self.store) if self._shows(row.clip)]
+
+    def history(self, limit: int = 500) -> list[Watch]:
+        """The newest stays, newest first, with dwell and completion, less what is hidden or muted."""
+        return [row for row in lists.history(self.store, limit) if self._shows(row.clip)]
+
+    def mutes(self) -> list[Mute]:
+        """Every mute in force, newest first."""
+        return lists.mutes(self.store)
+
+    def search(self, query: str) -> list[Clip]:
+        """Clips of this run's library matching every word of `query`, best first, less what is hidden or muted."""
+        return [clip for clip in search_clips(self.store, query) if self._shows(clip)]
+
+    # -- what changes every feed -------------------------------------------------------------------
+
+    def mute(self, session: FeedSession, kind: MuteKind, value: str) -> Clip | None:
+        """Mute from the feed on screen (which moves on if its clip has it); every feed drops those clips."""
+        clip = session.mute(kind, value)
+        self._sync(besides=session)
+        self._offer(f"mute of {describe(kind, value)}", lambda: self._unmute(kind, value))
+        return clip
+
+    def unmute(self, kind: MuteKind, value: str) -> bool:
+        """Lift a mute (every spelling of a tag); its clips come back to every feed. False if it was not muted."""
+        self._undo = None
+        return self._unmute(kind, value)
+
+    def _unmute(self, kind: MuteKind, value: str) -> bool:
+        spellings = record_unmute(self.store, self.person, kind, value)
+        for spelling in spellings:
+            self.ranker.unmute(kind, spelling)
+        self._sync()
+        return bool(spellings)
+
+    def set_filters(self, filters: Filters) -> None:
+        """Apply new filters to For You and Following at once."""
+        self.filters = filters
+        for session in (self.for_you, self.following):
+            session.filters = filters
+            session.sync()
+
+    def refresh_for_you(self) -> None:
+        """Forget what the feed learned (history, likes, follows and mutes are kept); undoable for a few seconds."""
+        self.store.record_event(EventKind.RESET, "for_you", True, utc_now())
+        self.ranker.reset()
+        self._replan()
+        self._offer("refresh", self._undo_refresh)
+
+    def _undo_refresh(self) -> None:
+        """Rebuild the recommender from the store without the reset: what it learned, as if never refreshed."""
+        lists.drop_last_reset(self.store)
+        restore_recommender(self.store, self.ranker)
+        owner = self.playback.owner
+        if owner is not None and owner.current is not None:
+            self.ranker.shown(owner.current.id)
+        self._replan()
+
+    def undo(self) -> str | None:
+        """Take back the last mute or refresh if it is recent enough; returns what was undone, or None."""
+        undo, self._undo = self._undo, None
+        if undo is None or self.clock() > undo.until:
+            return None
+        undo.action()
+        return undo.what
+
+    def _offer(self, what: str, action: Callable[[], object]) -> None:
+        self._undo = Undo(what, self.clock() + UNDO_SECONDS, action)
+
+    def reload_library(self) -> int:
+        """Take in the clips the store gained (an import finished); returns how many For You can now show."""
+        new = [clip for clip in self.store.clips() if clip.id not in self.library]
+        self.library.update((clip.id, clip) for clip in new)
+        added = self.for_you.add_clips(new)
+        self._sync()
+        return added
+
+    def quit(self) -> None:
+        """Close the stay on screen in every feed; call once as the app exits."""
+        for session in self.sessions:
+            session.quit()
+
+    def _sync(self, besides: FeedSession | None = None) -> None:
+        for session in self.sessions:
+            if session is not besides:
+                session.sync()
+
+    def _replan(self) -> None:
+        for session in self.sessions:
+            session.replan()

@@ -1,0 +1,40 @@
+"""Stored times and lengths in words a person reads at a glance: "3 min ago", "yesterday", "0:42"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def ago(at: str, now: datetime | None = None) -> str:
+    """How long before `now` the ISO 8601 time `at` was: "just now", "5 min ago", "3 h ago", "yesterday", a date.
+
+    An unreadable time is shown as it is stored.
+    """
+    try:
+        then = datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    seconds = (now - then).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86_400:
+        return f"{int(seconds // 3600)} h ago"
+    days = (now.astimezone().date() - then.astimezone().date()).days
+    if days <= 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    return then.astimezone().strftime("%Y-%m-%d")
+
+
+def length(ms: int | None) -> str:
+    """A length as m:ss, or "" when unknown."""
+    if ms is None:
+        return ""
+    seconds = max(0, ms) // 1000
+    return f"{seconds // 60}:{seconds % 60:02d}"
