@@ -46,9 +46,19 @@ def settled(pane: Pane, unlike: Shown | None, what: str) -> Shown:
 def choose(pane: Pane, prefix: str) -> str:
     """Open the not-interested menu, move to the last option starting with `prefix`, pick it; returns its label."""
     pane.send("x")
-    menu = pane.wait_for(lambda screen: screen if MENU in screen.text else None, "the not-interested menu")
-    labels = [found[1] for line in menu.text.splitlines() if (found := _OPTION.search(line))]
-    index = max(index for index, label in enumerate(labels) if label.startswith(prefix))
+    last: list[list[str]] = [[]]
+
+    def drawn(screen: Screen) -> list[str] | None:
+        # The menu's title can be captured before its option list is drawn: wait for the same options twice.
+        labels = [found[1] for line in screen.text.splitlines() if (found := _OPTION.search(line))]
+        steady = labels if MENU in screen.text and labels and labels == last[0] else None
+        last[0] = labels
+        return steady
+
+    labels = pane.wait_for(drawn, "the not-interested menu with its options")
+    matching = [index for index, label in enumerate(labels) if label.startswith(prefix)]
+    assert matching, f"no option starting with {prefix!r} in the menu: {labels}"
+    index = max(matching)
     for _ in range(index):
         pane.send("Down")
     pane.send("Enter")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Callable
@@ -14,6 +15,9 @@ WIDTH, HEIGHT = 120, 40
 KEY_GAP = 2.0
 """Seconds between keys: long enough that each stay is clearly measured."""
 DWELL_TOLERANCE_MS = 300
+"""How much longer than key-minus-picture a dwell may be: a key waits its turn in the app behind frames."""
+CLOCK_SLACK_MS = 20
+"""Rounding to whole milliseconds, and the recorder reading the clock just after the session did."""
 MIN_PICTURE_CELLS = 400
 """A first frame counts as shown once this many cells carry picture (a 9:16 clip at 120x40 has 1800)."""
 
@@ -26,7 +30,8 @@ def _fingerprint(screen: Screen, box: tuple[int, int, int, int]) -> list[tuple[o
 
 def test_watch_swipe_like_quit(clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane]) -> None:
     """First frame, coloured moving picture; `j j l k q` gives impressions with true dwell, a like, a clean exit."""
-    pane = tmux(WIDTH, HEIGHT, env=home.env)
+    recorded = home.root / "stats.json"
+    pane = tmux(WIDTH, HEIGHT, env={**home.env, "TUIFEED_STATS": str(recorded)})
     stty = home.root / "stty"
     pane.run(
         home.tuifeed("play", "--seed", "7", str(clip_library.path)),
@@ -66,14 +71,19 @@ def test_watch_swipe_like_quit(clip_library: ClipLibrary, home: Home, tmux: Call
     _check_terminal_restored(pane, stty)
 
     with sqlite3.connect(home.db) as db:
-        impressions = db.execute("SELECT clip_id, dwell_ms, exit FROM impressions ORDER BY id").fetchall()
+        stays = db.execute("SELECT id, clip_id, dwell_ms, exit FROM impressions ORDER BY seq").fetchall()
         likes = db.execute("SELECT clip_id, liked FROM likes").fetchall()
+    impressions = [row[1:] for row in stays]
     assert [row[2] for row in impressions] == ["next", "next", "previous", "quit"]
-    first_ms = impressions[0][1]
-    assert first_ms >= (j1 - shown_at) * 1000 - DWELL_TOLERANCE_MS, "the first clip's dwell is short"
-    for (clip_id, dwell_ms, exit_), seconds in zip(impressions[1:], [j2 - j1, k - j2, q - k], strict=True):
-        assert abs(dwell_ms - seconds * 1000) <= DWELL_TOLERANCE_MS, (
-            f"{exit_} impression of {clip_id}: dwell {dwell_ms} ms, on screen {seconds * 1000:.0f} ms"
+    # Dwell counts from each clip's first picture (which lags the key under load) to the key that ends the stay.
+    pictures = {entry["stay"]: entry["at"] for entry in json.loads(recorded.read_text())["pictures"]}
+    assert list(pictures) == [row[0] for row in stays], "every stay's first picture was recorded, once"
+    for (stay, clip_id, dwell_ms, exit_), began, ended in zip(stays, [None, j1, j2, k], [j1, j2, k, q], strict=True):
+        pictured = pictures[stay]
+        assert began is None or began < pictured < began + KEY_GAP, f"the picture of {clip_id} came {pictured}"
+        on_screen_ms = (ended - pictured) * 1000
+        assert on_screen_ms - CLOCK_SLACK_MS <= dwell_ms <= on_screen_ms + DWELL_TOLERANCE_MS, (
+            f"{exit_} impression of {clip_id}: dwell {dwell_ms} ms, on screen {on_screen_ms:.0f} ms"
         )
     assert impressions[3][0] == impressions[1][0], "k did not go back to the clip before"
     assert likes == [(impressions[2][0], 1)], "l should like the third clip, once"

@@ -3,8 +3,9 @@
 `attach(app)` is called once at mount. Without the variable it returns at once and nothing is wrapped,
 so a normal run pays nothing. With it, the video view's frame listeners, the driver's `write` and the
 feed's next-clip action record monotonic timestamps (comparable across processes on Linux): every frame
-shown (written by the frame pump, or painted by Textual while the video is covered), every swipe, the
-bytes sent to the terminal and the quality step. CPU time and peak RSS are added when the process exits.
+shown (written by the frame pump, or painted by Textual while the video is covered), every swipe, when
+each stay's dwell clock started on its first picture, the bytes sent to the terminal and the quality
+step. CPU time and peak RSS are added when the process exits.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class Recorder:
         """(monotonic time, bytes written so far, quality step) at each frame shown."""
         self.swipes: list[tuple[float, int]] = []
         """(monotonic time, frames painted so far) at each swipe to the next clip."""
+        self.pictures: list[tuple[float, int]] = []
+        """(monotonic time, impression id) when each stay's first picture was shown and its dwell clock started."""
         self.bytes_written = 0
         self.dropped = 0
         self.mounted_at = time.monotonic()
@@ -53,6 +56,11 @@ class Recorder:
         """The person swiped to the next clip."""
         self.swipes.append((time.monotonic(), len(self.frames)))
 
+    def pictured(self, stay: int) -> None:
+        """The first picture of the stay with impression id `stay` was shown."""
+        if not self.pictures or self.pictures[-1][1] != stay:
+            self.pictures.append((time.monotonic(), stay))
+
     def wrote(self, data: str) -> None:
         """Text was handed to the terminal by Textual."""
         size = len(data.encode("utf-8", "replace"))
@@ -68,6 +76,7 @@ class Recorder:
                 {"at": at, "first_frame": self.frames[index][0] if index < len(self.frames) else None}
                 for at, index in self.swipes
             ],
+            "pictures": [{"at": at, "stay": stay} for at, stay in self.pictures],
             "bytes_written": self.bytes_written,
             "dropped": self.dropped,
             "mounted_at": self.mounted_at,
@@ -91,6 +100,8 @@ def attach(app: TuifeedApp) -> Recorder | None:
     recorder = Recorder(Path(target))
     video = app.feed.video
     next_clip = app.feed.action_next_clip
+    session = app.feed.session
+    picture_shown = session.picture_shown
     driver = app._driver
 
     def painted(frame: Painted) -> None:
@@ -101,7 +112,12 @@ def attach(app: TuifeedApp) -> Recorder | None:
         recorder.swiped()
         next_clip()
 
+    def recorded_picture_shown() -> None:
+        picture_shown()
+        recorder.pictured(session.status().stay)
+
     video.frame_listeners.append(painted)
+    session.picture_shown = recorded_picture_shown  # type: ignore[method-assign]
     app.feed.action_next_clip = action_next_clip  # type: ignore[method-assign]
     if driver is not None:
         write = driver.write
