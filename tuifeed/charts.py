@@ -1,11 +1,8 @@
-"""Charts in text: bars of eighth blocks and a sparkline, for the console and the Stats screen alike."""
+"""Charts in text: bars drawn to an eighth of a cell, and shares as percentages, for the console and the app."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 _EIGHTHS = " ▏▎▍▌▋▊▉"
-_SPARKS = "▁▂▃▄▅▆▇█"
 
 
 def bar(value: float, peak: float, width: int) -> str:
@@ -15,14 +12,6 @@ def bar(value: float, peak: float, width: int) -> str:
     eighths = max(1, round(min(value, peak) / peak * width * 8))
     full, rest = divmod(eighths, 8)
     return "█" * full + (_EIGHTHS[rest] if rest else "")
-
-
-def sparkline(values: Sequence[float]) -> str:
-    """One character per value, its height relative to the largest; zero is a space, so an idle day reads as a gap."""
-    peak = max(values, default=0)
-    if peak <= 0:
-        return " " * len(values)
-    return "".join(_SPARKS[min(7, int(value / peak * 7.999))] if value > 0 else " " for value in values)
 
 
 def share(part: float) -> str:

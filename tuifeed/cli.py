@@ -262,9 +262,11 @@ def _play(
     """Play the feeds: the library, or just `only` (the clips of a remote URL); with `search`, open on its results."""
     from tuifeed.display import choose_display
     from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
+    from tuifeed.feed.wellbeing import Wellbeing
     from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas
     from tuifeed.recommend import ClipFeatures, Recommender
-    from tuifeed.ui.app import TuifeedApp
+    from tuifeed.store.stats import watched_today
+    from tuifeed.ui.app import TuifeedApp, local_now
 
     store.recover_open_impressions()
     root: Path | None = args.path
@@ -310,6 +312,7 @@ def _play(
                 render=replace(display.plan, sink=terminal),
                 search=search,
                 play=search is not None,
+                wellbeing=Wellbeing(config.wellbeing, watched_today_ms=watched_today(store, local_now())),
             ).run()
         finally:
             feeds.quit()

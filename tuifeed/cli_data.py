@@ -23,9 +23,9 @@ from tuifeed.charts import bar, share
 from tuifeed.errors import TuifeedError
 from tuifeed.store import Store
 from tuifeed.store.export import CLIP_FIELDS, KINDS, all_records, forget, history_size, records
-from tuifeed.store.stats import SKIP_MS, Period, Ranked, Stats, stats
+from tuifeed.store.stats import SKIP_MS, Ranked, Stats, stats
 from tuifeed.text import display_path
-from tuifeed.when import watched
+from tuifeed.when import counted, watched
 
 FORMATS = ("json", "jsonl", "csv")
 BAR_WIDTH = 40
@@ -85,8 +85,8 @@ def run_stats(store: Store, console: Console, *, days: int, as_json: bool, now: 
 def render_stats(figures: Stats) -> Group:
     """The figures as Rich renderables that read well at 80 columns."""
     lines: list[Any] = [
-        Text.assemble(("Today      ", "bold"), summary(figures.today)),
-        Text.assemble(("This week  ", "bold"), summary(figures.week)),
+        Text.assemble(("Today      ", "bold"), figures.today.line()),
+        Text.assemble(("This week  ", "bold"), figures.week.line()),
         Text(""),
         Text(f"Watch time, last {len(figures.days)} days", "bold"),
     ]
@@ -119,19 +119,6 @@ def render_stats(figures: Stats) -> Group:
     else:
         lines += [Text(""), Text("Nothing watched yet: play the feed with `tuifeed`.", "dim")]
     return Group(*lines)
-
-
-def summary(period: Period) -> str:
-    """A period in one line: "12 min · 30 stays of 21 clips · 2 likes"."""
-    return (
-        f"{watched(period.watched_ms)} · {counted(period.stays, 'stay')} of {counted(period.clips, 'clip')} · "
-        f"{counted(period.likes, 'like')}"
-    )
-
-
-def counted(number: int, noun: str) -> str:
-    """ "1 clip", "2 clips"."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _ranked(rows: list[Ranked], mark: str) -> list[Text]:

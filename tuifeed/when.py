@@ -49,3 +49,8 @@ def watched(ms: int) -> str:
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def counted(number: int, noun: str) -> str:
+    """A count with its noun: "1 clip", "2 clips"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from tuifeed.models import WATCHED_RATIO, ImpressionExit, normalise_tag
 from tuifeed.store.store import Store
+from tuifeed.when import counted, watched
 
 SKIP_MS = 3_000
 """A stay swiped away (exit `next`) before this many milliseconds, without a loop, counts as a skip."""
@@ -42,6 +43,11 @@ class Period:
     stays: int
     clips: int
     likes: int
+
+    def line(self) -> str:
+        """The period in one line: "12 min · 30 stays of 21 clips · 2 likes"."""
+        stays, clips, likes = counted(self.stays, "stay"), counted(self.clips, "clip"), counted(self.likes, "like")
+        return f"{watched(self.watched_ms)} · {stays} of {clips} · {likes}"
 
 
 @dataclass(frozen=True, slots=True)
