@@ -1,0 +1,223 @@
+"""`tuifeed stats`, `export` and `forget` run as a person runs them, against a real database file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pty
+import select
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from data_support import fill
+
+from tuifeed.store import Store
+
+ENV = {"COLUMNS": "80", "PATH": "/usr/bin:/bin", "LANG": "C"}
+
+
+def tuifeed(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tuifeed", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        env={**ENV, "TUIFEED_CONFIG": str(db.with_suffix(".toml"))},
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "tuifeed.db"
+    store = Store(path)
+    fill(store)
+    store.close()
+    return path
+
+
+def stored(db: Path) -> dict[str, list[tuple[str, ...]]]:
+    """What SQLite holds, read without tuifeed: each kind's rows in stored order, as text."""
+    with sqlite3.connect(db) as connection:
+        connection.text_factory = lambda data: data.decode("utf-8", "replace")
+        order = "ORDER BY seq IS NULL, seq, id"
+        impressions = connection.execute(
+            "SELECT seq, id, clip_id, started_at, ended_at, dwell_ms, duration_ms, watch_ratio, loops, exit, "
+            f"liked, saved, followed, not_interested, came_back FROM impressions {order}"
+        ).fetchall()
+        likes = connection.execute(f"SELECT seq, id, clip_id, liked, at FROM likes {order}").fetchall()
+        events = connection.execute(f"SELECT kind, seq, id, subject, active, at FROM events {order}").fetchall()
+        titles = dict(connection.execute("SELECT id, title FROM clips").fetchall())
+    kinds = {"save": "save", "follow": "follow", "not_interested": "not_interested"}
+    rows: dict[str, list[tuple[str, ...]]] = {"impression": [text(row) for row in impressions]}
+    rows["like"] = [text(row) for row in likes]
+    for kind, *row in events:
+        name = kinds.get(kind, "mute")
+        rows.setdefault(name, []).append(text([kind, *row] if name == "mute" else row))
+    rows["titles"] = [tuple(item) for item in sorted(titles.items())]
+    return rows
+
+
+def text(row: Any) -> tuple[str, ...]:
+    return tuple(as_text(value) for value in row)
+
+
+def as_text(value: Any) -> str:
+    """One spelling for a value, whichever format carried it (CSV writes True, SQLite holds 1)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or value in ("True", "False"):
+        return str(int(value in (True, "True")))
+    return str(value)
+
+
+COLUMNS = {
+    "impression": (
+        "seq", "id", "clip_id", "started_at", "ended_at", "dwell_ms", "duration_ms", "watch_ratio", "loops", "left",
+        "liked", "saved", "followed", "not_interested", "came_back",
+    ),
+    "like": ("seq", "id", "clip_id", "liked", "at"),
+    "save": ("seq", "id", "clip_id", "active", "at"),
+    "not_interested": ("seq", "id", "clip_id", "active", "at"),
+    "follow": ("seq", "id", "creator", "active", "at"),
+}  # fmt: skip
+
+
+def exported(records: list[dict[str, Any]], *, flat: bool) -> dict[str, list[tuple[str, ...]]]:
+    """The exported records in the shape of `stored`: the same columns, and each clip's title."""
+    rows: dict[str, list[tuple[str, ...]]] = {}
+    titles: dict[str, str] = {}
+    for record in records:
+        kind = record["kind"]
+        if kind == "mute":
+            fields = [f"mute_{record['what']}", *(record[name] for name in ("seq", "id", "value", "active", "at"))]
+            rows.setdefault(kind, []).append(text(fields))
+            continue
+        rows.setdefault(kind, []).append(text(record[name] for name in COLUMNS[kind]))
+        title = record.get("clip_title") if flat else (record.get("clip") or {}).get("title")
+        if title is not None and record.get("clip_id"):
+            titles[record["clip_id"]] = title
+    rows["titles"] = sorted(titles.items())
+    return rows
+
+
+@pytest.mark.parametrize("form", ["jsonl", "json", "csv"])
+def test_export_holds_exactly_what_the_database_holds(db: Path, tmp_path: Path, form: str) -> None:
+    """Every stay (with how it ended), like, save, follow, mute and not-interested, row by row, in valid UTF-8."""
+    out = tmp_path / f"history.{form}"
+    result = tuifeed("export", "--format", form, "--out", str(out), db=db)
+    assert result.returncode == 0, result.stderr
+    raw = out.read_bytes()
+    content = raw.decode("utf-8")  # strict: the file is valid UTF-8 although a file name in the library is not
+    if form == "jsonl":
+        records = [json.loads(line) for line in content.splitlines()]
+    elif form == "json":
+        document = json.loads(content)
+        assert list(document) == ["impressions", "likes", "saves", "follows", "mutes", "not_interesteds"]
+        records = [record for rows in document.values() for record in rows]
+    else:
+        records = list(csv.DictReader(io.StringIO(content)))
+    got = exported(records, flat=form == "csv")
+    want = stored(db)
+    assert want["impression"] and want["mute"]
+    for kind in ("impression", "like", "save", "follow", "not_interested", "mute", "titles"):
+        assert got.get(kind, []) == want.get(kind, []), kind
+    assert "/v/dr\ufffdive.mp4" in content and "[b]Neon arcade" in content
+
+
+def test_export_to_standard_output_streams_jsonl_by_default(db: Path) -> None:
+    """No --out: the records go to standard output, one JSON object a line, as UTF-8 even in the C locale."""
+    result = tuifeed("export", db=db)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 6 + 3 + 1 + 1 + 1 + 1
+    assert json.loads(lines[0])["kind"] == "impression" and json.loads(lines[-1])["kind"] == "not_interested"
+
+
+def test_stats_prints_the_summary_at_80_columns(db: Path) -> None:
+    """Today, this week, a bar per day, the rates and the top names, no line wider than 80 columns."""
+    result = tuifeed("stats", "--days", "3", db=db)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert any(line.startswith("Today") for line in lines)
+    assert any("Completion" in line and "of 5 stays" in line for line in lines)
+    assert any("@ana" in line and "#ocean" in line for line in lines)
+
+
+def test_stats_json_is_the_figures(db: Path) -> None:
+    """--json prints the same figures as one object."""
+    result = tuifeed("stats", "--json", db=db)
+    figures = json.loads(result.stdout)
+    assert figures["rates"] == {"stays": 5, "completed": 2, "skipped": 1}
+    assert [row["name"] for row in figures["creators"]] == ["ana", "bo", "cy"]
+
+
+def counts(db: Path) -> tuple[int, int, int, int]:
+    with sqlite3.connect(db) as connection:
+        return tuple(  # type: ignore[return-value]
+            connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("impressions", "likes", "events", "clips")
+        )
+
+
+def test_forget_refuses_without_a_terminal_unless_yes(db: Path) -> None:
+    """Standard input not a terminal: nothing is deleted without --yes; with it, the history goes, the clips stay."""
+    refused = tuifeed("forget", db=db)
+    assert refused.returncode == 2 and "--yes" in refused.stdout
+    assert counts(db) == (6, 3, 4, 3)
+    done = tuifeed("forget", "--yes", db=db)
+    assert done.returncode == 0, done.stderr
+    assert counts(db) == (0, 0, 0, 3)
+    assert tuifeed("export", db=db).stdout == ""
+
+
+def on_a_terminal(db: Path, answer: bytes) -> tuple[int, str]:
+    """Run `tuifeed forget` on a pseudo-terminal, type `answer` at its question; its exit status and screen."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tuifeed", "forget", "--db", str(db)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env={**ENV, "TUIFEED_CONFIG": str(db.with_suffix(".toml"))},
+    )
+    os.close(slave)
+    screen = b""
+    deadline = time.monotonic() + 60
+    answered = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
+        if not answered and b"Type yes" in screen:
+            os.write(master, answer)
+            answered = True
+        if process.poll() is not None and not ready:
+            break
+    os.close(master)
+    return process.wait(timeout=10), screen.decode("utf-8", "replace")
+
+
+def test_forget_asks_on_a_terminal(db: Path) -> None:
+    """On a terminal it asks first: anything but yes keeps everything; yes forgets."""
+    status, screen = on_a_terminal(db, b"n\n")
+    assert status == 1 and "Delete 6 stays, 3 likes" in screen and "Nothing was deleted" in screen
+    assert counts(db) == (6, 3, 4, 3)
+    status, screen = on_a_terminal(db, b"yes\n")
+    assert status == 0 and "Forgot" in screen
+    assert counts(db) == (0, 0, 0, 3)
