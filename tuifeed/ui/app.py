@@ -171,12 +171,8 @@ class TuifeedApp(App[None]):
             return None
         reminder = self.wellbeing.due(round(self.feeds.watched_seconds() * 1000))
         if reminder is not None:
-            self.push_screen(ReminderScreen(reminder), self._reminded)
+            self.push_screen(ReminderScreen(reminder))
         return reminder
-
-    def _reminded(self, quit_now: bool | None) -> None:
-        if quit_now:
-            self.action_quit_feeds()
 
     # -- help and quitting -------------------------------------------------------------------------
 

@@ -14,8 +14,8 @@ from textual.widgets import Static
 from tuifeed.feed.wellbeing import Reminder
 
 
-class ReminderScreen(ModalScreen[bool]):
-    """Enter, space or Esc carries on (the clip resumes); q quits. Dismissed with True to quit."""
+class ReminderScreen(ModalScreen[None]):
+    """Enter, space or Esc carries on (the clip resumes); q quits from here, without the feed resuming first."""
 
     DEFAULT_CSS = """
     ReminderScreen { align: center middle; background: $background 70%; }
@@ -27,8 +27,8 @@ class ReminderScreen(ModalScreen[bool]):
     ReminderScreen #reminder-keys { color: $text-muted; margin-top: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,space,escape", "answer(False)", "Keep going"),
-        Binding("q", "answer(True)", "Quit"),
+        Binding("enter,space,escape", "keep_going", "Keep going"),
+        Binding("q", "app.quit_feeds", "Quit"),
     ]
 
     def __init__(self, reminder: Reminder) -> None:
@@ -42,6 +42,6 @@ class ReminderScreen(ModalScreen[bool]):
             yield Static(Text(self.reminder.detail), id="reminder-detail")
             yield Static(Text("Enter / space: keep going    q: quit"), id="reminder-keys")
 
-    def action_answer(self, quit_now: bool) -> None:
-        """Close: carry on, or quit."""
-        self.dismiss(quit_now)
+    def action_keep_going(self) -> None:
+        """Close the reminder: the feed below resumes."""
+        self.dismiss()
