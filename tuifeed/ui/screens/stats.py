@@ -34,7 +34,7 @@ class StatsScreen(Screen[None]):
     StatsScreen .heading { text-style: bold; margin-top: 1; }
     StatsScreen #days { height: 3; margin: 0 0; }
     StatsScreen #days-axis { color: $text-muted; }
-    StatsScreen #tops { margin-top: 1; }
+    StatsScreen #rates, StatsScreen #tops { margin-top: 1; }
     """
     MOUSE: ClassVar[list[tuple[str, str]]] = [("wheel", "scroll when the figures are taller than the screen")]
 
@@ -74,8 +74,9 @@ class StatsScreen(Screen[None]):
             )
         )
         peak = max((day.watched_ms for day in figures.days), default=0)
-        title = f"Watch time, last {len(figures.days)} days"
-        self.query_one("#days-title", Static).update(Text(f"{title} (most: {watched(peak)} a day)" if peak else title))
+        first, last = figures.days[0].day, figures.days[-1].day
+        title = f"Watch time per day, {first:%d %b} – {last:%d %b}"
+        self.query_one("#days-title", Static).update(Text(f"{title} (most {watched(peak)})" if peak else title))
         self.query_one("#days", Sparkline).data = [day.watched_ms / 60_000 for day in figures.days]
         self._axis(figures)
         rates = figures.rates
@@ -88,12 +89,25 @@ class StatsScreen(Screen[None]):
         self.query_one("#tops", Static).update(_tops(figures) if figures.rates.stays else _nothing())
 
     def _axis(self, figures: Stats) -> None:
-        """The first and last day under the sparkline, at its two ends."""
-        if not figures.days:
-            return
-        first, last = figures.days[0].day.strftime("%a %m-%d"), "today"
-        width = max(len(first) + len(last) + 1, self.query_one("#days", Sparkline).size.width)
-        self.query_one("#days-axis", Static).update(Text(first + " " * (width - len(first) - len(last)) + last))
+        """The day of the month under each day's bar, as many as fit a space apart."""
+        width = self.query_one("#days", Sparkline).size.width
+        self.query_one("#days-axis", Static).update(Text(axis([day.day.day for day in figures.days], width)))
+
+
+def axis(days: list[int], width: int) -> str:
+    """Day numbers placed where Textual's Sparkline draws each value over `width` cells (value i from cell
+    ceil(i * width / n)), every k-th one when they would touch."""
+    count = len(days)
+    if not count or width <= 0:
+        return ""
+    step = max(1, -(-3 * count // width))
+    cells = [" "] * width
+    for index in range(0, count, step):
+        start = -(-index * width // count)
+        label = str(days[index])
+        if start + len(label) <= width:
+            cells[start : start + len(label)] = label
+    return "".join(cells).rstrip()
 
 
 def _tops(figures: Stats) -> Table:
