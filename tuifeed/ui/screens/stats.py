@@ -75,7 +75,7 @@ class StatsScreen(Screen[None]):
         )
         peak = max((day.watched_ms for day in figures.days), default=0)
         first, last = figures.days[0].day, figures.days[-1].day
-        title = f"Watch time per day, {first:%d %b} – {last:%d %b}"
+        title = f"Watch time per day, {first:%d %b} to {last:%d %b}"
         self.query_one("#days-title", Static).update(Text(f"{title} (most {watched(peak)})" if peak else title))
         self.query_one("#days", Sparkline).data = [day.watched_ms / 60_000 for day in figures.days]
         self._axis(figures)
