@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from data_support import CLIPS, NOW, fill
@@ -11,7 +12,8 @@ from ranker_stub import InOrder
 from rich.console import Console
 from textual.widgets import Sparkline, Static
 
-from tuifeed.config import Config, WellbeingConfig
+from tuifeed.config import Config, WellbeingConfig, load_config
+from tuifeed.errors import ConfigError
 from tuifeed.feed import Feeds
 from tuifeed.feed.wellbeing import MINUTE_MS, Nudge, Wellbeing
 from tuifeed.player.fake import FakePlayer
@@ -203,3 +205,21 @@ def test_reminders_are_off_unless_set_and_at_midnight_today_starts_again() -> No
     assert wellbeing.today_ms(55 * MINUTE_MS) == 5 * MINUTE_MS
     assert wellbeing.due(79 * MINUTE_MS) is None
     assert wellbeing.due(80 * MINUTE_MS) is not None
+
+
+def test_wellbeing_config_is_validated_like_the_other_sections(tmp_path: Path) -> None:
+    """[wellbeing] reads its three numbers; a near miss gets a did-you-mean, a negative one its range, at its line."""
+    path = tmp_path / "config.toml"
+    path.write_text("[wellbeing]\ndaily_minutes = 90\nsession_minutes = 30\n", encoding="utf-8")
+    assert load_config(path).wellbeing == WellbeingConfig(daily_minutes=90, break_minutes=20, session_minutes=30)
+    path.write_text("[wellbeing]\nbreak_minute = 10\n", encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r":2: unknown key 'break_minute' in \[wellbeing\]; did you mean 'break_minutes'"
+    ):
+        load_config(path)
+    path.write_text("[wellbeing]\n\ndaily_minutes = -5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r":3: daily_minutes = -5 is out of range; use at least 0"):
+        load_config(path)
+    path.write_text("[wellbeeing]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"did you mean 'wellbeing'"):
+        load_config(path)
