@@ -28,6 +28,15 @@ from tuifeed.text import display_path
 from tuifeed.when import counted, watched
 
 FORMATS = ("json", "jsonl", "csv")
+JSON_NAMES = {
+    "impression": "impressions",
+    "like": "likes",
+    "save": "saves",
+    "follow": "follows",
+    "mute": "mutes",
+    "not_interested": "not_interested",
+}
+"""The array of each kind of record in `--format json`."""
 BAR_WIDTH = 40
 """Cells of the longest day's bar: with the date and the total it fits 80 columns."""
 CSV_COLUMNS = (
@@ -147,10 +156,10 @@ def run_export(store: Store, form: str, out: Path | None, console: Console) -> i
 
 
 def write_json(store: Store, file: IO[str]) -> None:
-    """One JSON object with an array per kind ("impressions", "likes", ...), written as it is read."""
+    """One JSON object with an array per kind (see JSON_NAMES), written as it is read."""
     file.write("{")
     for number, kind in enumerate(KINDS):
-        file.write(f'{"," if number else ""}\n "{kind}s": [')
+        file.write(f'{"," if number else ""}\n "{JSON_NAMES[kind]}": [')
         for index, record in enumerate(records(store, kind)):
             file.write(("," if index else "") + "\n  " + _json(record))
         file.write("\n ]")
