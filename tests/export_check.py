@@ -35,7 +35,12 @@ def stored(db: Path) -> dict[str, list[tuple[str, ...]]]:
         ).fetchall()
         likes = connection.execute(f"SELECT seq, id, clip_id, liked, at FROM likes {order}").fetchall()
         events = connection.execute(f"SELECT kind, seq, id, subject, active, at FROM events {order}").fetchall()
-        titles = dict(connection.execute("SELECT id, title FROM clips").fetchall())
+        titles = dict(
+            connection.execute(
+                "SELECT id, title FROM clips WHERE id IN (SELECT clip_id FROM impressions UNION "
+                "SELECT clip_id FROM likes UNION SELECT subject FROM events WHERE kind IN ('save', 'not_interested'))"
+            ).fetchall()
+        )
     kinds = {"save": "save", "follow": "follow", "not_interested": "not_interested"}
     rows: dict[str, list[tuple[str, ...]]] = {"impression": [text(row) for row in impressions]}
     rows["like"] = [text(row) for row in likes]
