@@ -7,6 +7,8 @@ follows, mutes, not-interested. Each toggle row is one record, so the history of
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -135,6 +137,9 @@ def forget(store: Store) -> History:
             store.db.execute(f"DELETE FROM {table}")
         store.db.execute("UPDATE counters SET value = 0 WHERE name = 'seq'")
     if store.path != ":memory:":
-        store.db.execute("VACUUM")
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            store.db.execute("VACUUM")
+            store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError as error:  # another tuifeed holds the file: the rows are gone all the same
+            logging.getLogger(__name__).warning("forget: could not vacuum %s (%s)", store.path, error)
     return size
