@@ -19,11 +19,11 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from tuifeed.charts import bar, share
+from tuifeed.charts import bar
 from tuifeed.errors import TuifeedError
 from tuifeed.store import Store
 from tuifeed.store.export import CLIP_FIELDS, KINDS, all_records, forget, history_size, records
-from tuifeed.store.stats import SKIP_MS, Ranked, Stats, stats
+from tuifeed.store.stats import Ranked, Stats, stats
 from tuifeed.text import display_path
 from tuifeed.when import counted, watched
 
@@ -110,13 +110,7 @@ def render_stats(figures: Stats) -> Group:
             Text(watched(day.watched_ms) if day.watched_ms else ""),
         )
     lines += [chart, Text("")]
-    rates = figures.rates
-    lines.append(
-        Text(
-            f"Completion {share(rates.completion)} · skips {share(rates.skip)} of {rates.stays} stays "
-            f"(a skip: swiped on within {SKIP_MS // 1000} s)"
-        )
-    )
+    lines.append(Text(figures.rates.line()))
     tops = Table(box=None, header_style="bold", pad_edge=False, expand=False)
     for title in ("Top creators", "Top tags", "Top sounds"):
         tops.add_column(title, max_width=26, no_wrap=True, overflow="ellipsis")

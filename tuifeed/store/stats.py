@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from tuifeed.charts import share
 from tuifeed.models import WATCHED_RATIO, ImpressionExit, normalise_tag
 from tuifeed.store.store import Store
 from tuifeed.when import counted, watched
@@ -67,6 +68,13 @@ class Rates:
     def skip(self) -> float:
         """Share of stays skipped (0 with no stays)."""
         return self.skipped / self.stays if self.stays else 0.0
+
+    def line(self) -> str:
+        """The rates in one line, with what a skip is."""
+        return (
+            f"Completion {share(self.completion)} · skips {share(self.skip)} of {counted(self.stays, 'stay')} "
+            f"(a skip: swiped on within {SKIP_MS // 1000} s)"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,13 +16,17 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
-from tuifeed.charts import share
-from tuifeed.feed import Feeds
-from tuifeed.store.stats import SKIP_MS, Ranked, Stats
+from tuifeed.feed import Feeds, Ranked, Stats
 from tuifeed.ui.widgets.hints import HintBar
 from tuifeed.when import watched
 
-HINTS = [("for_you", "For You"), ("following", "Following"), ("library", "Library"), ("search", "search")]
+HINTS = [
+    ("for_you", "For You"),
+    ("following", "Following"),
+    ("library", "Library"),
+    ("search", "search"),
+    ("help", "keys"),
+]
 TOP = 5
 
 
@@ -79,13 +83,7 @@ class StatsScreen(Screen[None]):
         self.query_one("#days-title", Static).update(Text(f"{title} (most {watched(peak)})" if peak else title))
         self.query_one("#days", Sparkline).data = [day.watched_ms / 60_000 for day in figures.days]
         self._axis(figures)
-        rates = figures.rates
-        self.query_one("#rates", Static).update(
-            Text(
-                f"Completion {share(rates.completion)} · skips {share(rates.skip)} of {rates.stays} stays "
-                f"(a skip: swiped on within {SKIP_MS // 1000} s)"
-            )
-        )
+        self.query_one("#rates", Static).update(Text(figures.rates.line()))
         self.query_one("#tops", Static).update(_tops(figures) if figures.rates.stays else _nothing())
 
     def _axis(self, figures: Stats) -> None:
