@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from data_support import fill
+from data_support import fill, stay
 from export_check import exported, read_export, stored
 
+from tuifeed.models import ImpressionExit
 from tuifeed.store import Store
 
 ENV = {"COLUMNS": "80", "PATH": "/usr/bin:/bin", "LANG": "C"}
@@ -143,3 +144,30 @@ def test_forget_asks_on_a_terminal(db: Path) -> None:
     status, screen = on_a_terminal(db, b"yes\n")
     assert status == 0 and "Forgot" in screen
     assert counts(db) == (0, 0, 0, 3)
+
+
+def test_stats_on_an_empty_history_says_so(tmp_path: Path) -> None:
+    """No stays yet: zeros and one sentence, exit 0."""
+    db = tmp_path / "empty.db"
+    Store(db).close()
+    result = tuifeed("stats", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "Nothing watched yet" in result.stdout and "Today      0 s · 0 stays" in result.stdout
+
+
+def test_export_into_a_pipe_closed_early_stops_quietly(db: Path) -> None:
+    """`tuifeed export | head -1` on a history larger than a pipe holds: no traceback when the reader goes away."""
+    store = Store(db)
+    for n in range(400):  # ~250 KB of records: the writer is still writing when the pipe closes
+        stay(store, "waves", 1_000 + n, ImpressionExit.NEXT, f"2026-03-12T00:{n // 60:02d}:{n % 60:02d}.000+00:00")
+    store.close()
+    command = [sys.executable, "-m", "tuifeed", "export", "--db", str(db)]
+    env = {**ENV, "TUIFEED_CONFIG": str(db.with_suffix(".toml"))}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as process:
+        assert process.stdout is not None and process.stderr is not None
+        first = process.stdout.readline()
+        process.stdout.close()
+        errors = process.stderr.read()
+        assert process.wait(timeout=60) == 0
+    assert json.loads(first)["kind"] == "impression"
+    assert errors == b""
