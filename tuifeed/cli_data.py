@@ -216,8 +216,9 @@ def _target(out: Path | None) -> Iterator[IO[str]]:
             yield file
         partial.replace(out)
     except OSError as error:
-        partial.unlink(missing_ok=True)
         raise TuifeedError(f"{display_path(out)}: cannot write it ({error.strerror or error})") from error
+    finally:
+        partial.unlink(missing_ok=True)  # gone already when complete; a stopped export leaves nothing behind
 
 
 # -- forget ------------------------------------------------------------------------------------------------

@@ -171,3 +171,12 @@ def test_export_into_a_pipe_closed_early_stops_quietly(db: Path) -> None:
         assert process.wait(timeout=60) == 0
     assert json.loads(first)["kind"] == "impression"
     assert errors == b""
+
+
+def test_export_to_a_folder_that_does_not_exist_is_one_line(db: Path, tmp_path: Path) -> None:
+    """An --out that cannot be written: exit 1, one line naming it, no partial file."""
+    out = tmp_path / "absent" / "history.csv"
+    result = tuifeed("export", "--format", "csv", "--out", str(out), db=db)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("error:") and "history.csv: cannot write it" in result.stderr
+    assert not out.parent.exists()
