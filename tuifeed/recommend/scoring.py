@@ -1,4 +1,4 @@
-"""Every clip's score as separate terms, and a board that rescores only the rows a showing touched."""
+"""Every clip's score as separate terms: priors, what was learned about its features, and the taste vector."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tuifeed.recommend.catalog import UNKNOWN, CatalogArrays, Floats, Ints, sum_by
+from tuifeed.recommend.catalog import CatalogArrays, Floats, Ints, sum_by
 from tuifeed.recommend.settings import RecommenderSettings
 from tuifeed.recommend.taste import Taste
 
-_NONE = np.zeros(0, dtype=np.int64)
-_FULL_RESCORE = 0.25
-"""Share of rows touched beyond which rescoring everything is cheaper than patching."""
+TASTE_SCALE = 4.0
+"""Score per unit of predicted enjoyment from the taste vector (1 is a clip like those enjoyed), against
+priors of at most +-0.5: once the person's evidence points somewhere it outweighs popularity."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,15 +72,22 @@ def terms_at(rows: Ints, context: Context) -> Terms:
     creator = arrays.creator[rows]
     sound = arrays.sound[rows]
     owners, codes = arrays.pairs_of(rows)
-    tag_affinity = tag_weights(context)
-    tags = sum_by(owners, tag_affinity[codes], rows.size) / np.maximum(arrays.tag_count[rows], 1.0)
-    similarity = taste.similarity(arrays.embedding[:, rows])
+    return _terms(rows, creator, sound, owners, codes, context, taste.similarity(arrays, rows))
+
+
+def _terms(
+    rows: Ints, creator: Ints, sound: Ints, owners: Ints, codes: Ints, context: Context, similarity: Floats
+) -> Terms:
+    """The score terms of `rows`, given their codes, tag pairs (owner positions in `rows`) and similarity."""
+    arrays, taste, settings = context.arrays, context.taste, context.settings
+    base = taste.base
+    tags = sum_by(owners, tag_weights(context)[codes], rows.size) / np.maximum(arrays.tag_count[rows], 1.0)
     return Terms(
-        creator=settings.creator_weight * taste.creators.affinity(context.followed.size)[creator],
-        sound=settings.sound_weight * taste.sounds.affinity(context.sound_codes)[sound],
+        creator=settings.creator_weight * taste.creators.affinity(context.followed.size, base)[creator],
+        sound=settings.sound_weight * taste.sounds.affinity(context.sound_codes, base)[sound],
         tags=tags,
         follow=settings.follow_boost * context.followed[creator],
-        embedding=settings.embedding_weight * similarity,
+        embedding=settings.embedding_weight * TASTE_SCALE * similarity,
         popularity=settings.popularity_weight * context.fade * context.priors.popularity[rows],
         zeitgeist=settings.freshness_weight * context.fade * context.priors.zeitgeist[rows],
     )
@@ -88,74 +95,20 @@ def terms_at(rows: Ints, context: Context) -> Terms:
 
 def tag_weights(context: Context) -> Floats:
     """Weighted affinity per tag code."""
-    return context.settings.tag_weight * context.taste.tags.affinity(context.tag_codes)
+    return context.settings.tag_weight * context.taste.tags.affinity(context.tag_codes, context.taste.base)
 
 
-class ScoreBoard:
-    """Every row's total score, patched after each showing instead of recomputed.
-
-    Creator, sound, tag and follow terms are rescored for the rows carrying a touched code; the
-    embedding term is recomputed only when the taste direction moved; priors are scaled by the fade.
-    """
-
-    def __init__(self) -> None:
-        self._stamp: int | None = None
-        self._features = np.zeros(0)
-        self._embedding = np.zeros(0)
-        self._embedded_showings = -1
-        self._creators: set[int] = set()
-        self._sounds: set[int] = set()
-        self._tags: set[int] = set()
-
-    def touch(self, creators: Ints = _NONE, sounds: Ints = _NONE, tags: Ints = _NONE) -> None:
-        """Mark codes whose affinity or follow state changed."""
-        self._creators.update(creators.tolist())
-        self._sounds.update(sounds.tolist())
-        self._tags.update(tags.tolist())
-
-    def invalidate(self) -> None:
-        """Force a full rescore (after a reset or rebuild)."""
-        self._stamp = None
-
-    def totals(self, context: Context, catalog_version: int) -> Floats:
-        """The current total score of every row."""
-        stamp = catalog_version
-        every = np.arange(context.arrays.size, dtype=np.int64)
-        if self._stamp != stamp:
-            self._features = _feature_sum(terms_at(every, context))
-            self._embedded_showings = -1
-            self._stamp = stamp
-        else:
-            self._patch(context)
-        self._creators.clear()
-        self._sounds.clear()
-        self._tags.clear()
-        if self._embedded_showings != context.taste.embedded_showings:
-            weight = context.settings.embedding_weight
-            self._embedding = weight * context.taste.similarity(context.arrays.embedding)
-            self._embedded_showings = context.taste.embedded_showings
-        return self._features + self._embedding + context.fade * context.priors.weighted
-
-    def _patch(self, context: Context) -> None:
-        """Rescore the rows carrying a touched code."""
-        arrays = context.arrays
-        self._creators.discard(UNKNOWN)
-        self._sounds.discard(UNKNOWN)
-        rows = np.unique(
-            np.concatenate(
-                (
-                    arrays.by_creator.rows(self._creators),
-                    arrays.by_sound.rows(self._sounds),
-                    arrays.by_tag.rows(self._tags),
-                )
-            )
-        )
-        if rows.size > _FULL_RESCORE * arrays.size:
-            rows = np.arange(arrays.size, dtype=np.int64)
-        if rows.size:
-            self._features[rows] = _feature_sum(terms_at(rows, context))
-
-
-def _feature_sum(terms: Terms) -> Floats:
-    """The creator, sound, tag and follow terms added up."""
-    return terms.creator + terms.sound + terms.tags + terms.follow
+def totals(context: Context) -> Floats:
+    """The total score of every row at once (the tag pairs of all rows are the catalogue's own)."""
+    arrays = context.arrays
+    every = np.arange(arrays.size, dtype=np.int64)
+    similarity = context.taste.similarity(arrays)
+    terms = _terms(every, arrays.creator, arrays.sound, arrays.tag_rows, arrays.tag_codes, context, similarity)
+    return (
+        terms.creator
+        + terms.sound
+        + terms.tags
+        + terms.follow
+        + terms.embedding
+        + context.fade * context.priors.weighted
+    )

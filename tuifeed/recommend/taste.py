@@ -7,14 +7,20 @@ from collections.abc import Sequence
 from enum import IntEnum
 
 import numpy as np
-import numpy.typing as npt
 
 from tuifeed.recommend.catalog import UNKNOWN, CatalogArrays, Floats, Ints
 from tuifeed.recommend.reward import Reward
 
-_SHRINK = 1.0
-"""Pseudo-showings at reward 0 behind every affinity, so one showing does not decide everything."""
-_EMBEDDING_SHRINK = 2.0
+_SHRINK = 4.0
+"""Pseudo-showings at the person's base rate behind every affinity: one skip does not sink a tag, ten do."""
+_BASE_SHRINK = 4.0
+"""Pseudo-showings at reward 0 behind the person's base rate."""
+_LIKED_CONFIDENCE = 10.0
+"""How much more a clearly enjoyed showing counts than a clip never reacted to (ALS's alpha)."""
+_PASSED_CONFIDENCE = 1.0
+"""How much more a clip passed on counts as 'not for me' than one never reacted to; more for skips."""
+_RIDGE = 1e-3
+"""Ridge on the taste vector, as a share of the library's mean squared embedding length."""
 _MEMORY = 512
 """Recent embedding-bearing showings kept to explain similarity terms."""
 
@@ -53,9 +59,13 @@ class FeatureStats:
         values[:count] = self.table[:count, stat]
         return values
 
-    def affinity(self, size: int) -> Floats:
-        """Mean reward per code, shrunk towards 0 while evidence is thin."""
-        return self.column(Stat.REWARD, size) / (self.column(Stat.SHOWN, size) + _SHRINK)
+    def affinity(self, size: int, base: float) -> Floats:
+        """Mean reward per code relative to the person's `base` reward, shrunk towards 0 while evidence is thin.
+
+        A code whose showings went as well as everything else scores 0, whatever the person's habits.
+        """
+        shown = self.column(Stat.SHOWN, size)
+        return (self.column(Stat.REWARD, size) - base * shown) / (shown + _SHRINK)
 
     def count(self, code: int, stat: Stat) -> int:
         """One total for one code."""
@@ -69,10 +79,14 @@ class Taste:
         self.creators = FeatureStats()
         self.sounds = FeatureStats()
         self.tags = FeatureStats()
-        self.direction: Floats | None = None
-        """Reward-weighted sum of the embeddings of shown clips."""
+        self.precision: Floats | None = None
+        """What reacted-to clips add to the taste vector's precision (beyond the library's Gram matrix)."""
+        self.target: Floats | None = None
+        """Confidence-weighted sum of the embeddings of enjoyed clips."""
         self.embedded_showings = 0
         self.showings = 0
+        self.total_reward = 0.0
+        self._vector: tuple[int, CatalogArrays, Floats] | None = None
         self.memory: deque[tuple[int, float]] = deque(maxlen=_MEMORY)
         """(row, reward) of recent showings of clips with an embedding."""
 
@@ -80,28 +94,55 @@ class Taste:
         """Fold showings of the clips in `rows` (in order) into every affinity they touch."""
         counts = np.array([_counts(reward) for reward in rewards]).reshape(len(rewards), len(Stat))
         self.showings += len(rewards)
+        self.total_reward += float(counts[:, Stat.REWARD].sum())
         self.creators.add(arrays.creator[rows], counts)
         self.sounds.add(arrays.sound[rows], counts)
         owners, tags = arrays.pairs_of(rows)
         self.tags.add(tags, counts[owners])
-        embedded = arrays.embedding[:, rows]
+        embedded = arrays.raw[:, rows].astype(np.float64)
         has = embedded.any(axis=0)
         if not has.any():
             return
-        if self.direction is None or self.direction.shape[0] != embedded.shape[0]:
-            self.direction = np.zeros(embedded.shape[0])
+        dimension = embedded.shape[0]
+        if self.precision is None or self.target is None or self.target.shape[0] != dimension:
+            self.precision, self.target = np.zeros((dimension, dimension)), np.zeros(dimension)
             self.embedded_showings = 0
         values = counts[has, Stat.REWARD]
-        self.direction += embedded[:, has] @ values
+        liking = np.clip(values, 0.0, 1.0)
+        confidence = _LIKED_CONFIDENCE * liking + _PASSED_CONFIDENCE * (1.0 - liking) * (1.0 - np.minimum(values, 0.0))
+        vectors = embedded[:, has]
+        self.precision += (vectors * confidence) @ vectors.T
+        self.target += vectors @ ((1.0 + confidence) * liking)
         self.embedded_showings += int(has.sum())
         self.memory.extend(zip(rows[has].tolist(), values.tolist(), strict=True))
 
-    def similarity(self, columns: npt.NDArray[np.float32]) -> Floats:
-        """Reward-weighted similarity of each embedding column to the clips shown so far."""
-        if self.direction is None or columns.shape[0] != self.direction.shape[0]:
+    @property
+    def base(self) -> float:
+        """The person's mean reward per showing, shrunk towards 0 while there are few."""
+        return self.total_reward / (self.showings + _BASE_SHRINK)
+
+    def vector(self, arrays: CatalogArrays) -> Floats | None:
+        """The person's taste vector in the raw embedding space (ALS fold-in), or None before any evidence.
+
+        Every clip in the library counts as weak evidence against it (the Gram matrix), enjoyed clips as
+        strong evidence for, clips passed on as some more against: `vector @ embedding` predicts enjoyment.
+        """
+        if self.precision is None or self.target is None or arrays.gram.shape != self.precision.shape:
+            return None
+        if self._vector is None or self._vector[0] != self.embedded_showings or self._vector[1] is not arrays:
+            ridge = _RIDGE * max(float(np.trace(arrays.gram)), 1e-12) / max(arrays.size, 1)
+            system = arrays.gram + self.precision + ridge * np.eye(self.target.shape[0])
+            self._vector = (self.embedded_showings, arrays, np.linalg.solve(system, self.target))
+        return self._vector[2]
+
+    def similarity(self, arrays: CatalogArrays, rows: Ints | None = None) -> Floats:
+        """Predicted enjoyment of each row (all rows when `rows` is None) from the taste vector; 0 without one."""
+        columns = arrays.raw if rows is None else arrays.raw[:, rows]
+        vector = self.vector(arrays)
+        if vector is None:
             return np.zeros(columns.shape[1])
-        scores = self.direction.astype(np.float32) @ columns
-        return scores.astype(np.float64) / (self.embedded_showings + _EMBEDDING_SHRINK)
+        scores: Floats = (vector.astype(np.float32) @ columns).astype(np.float64)
+        return scores
 
 
 def _counts(reward: Reward) -> tuple[float, ...]:
