@@ -10,9 +10,11 @@ from tuifeed.recommend.catalog import CatalogArrays, Floats, Ints, sum_by
 from tuifeed.recommend.settings import RecommenderSettings
 from tuifeed.recommend.taste import Taste
 
-TASTE_SCALE = 4.0
+TASTE_SCALE = 1.0
 """Score per unit of predicted enjoyment from the taste vector (1 is a clip like those enjoyed), against
 priors of at most +-0.5: once the person's evidence points somewhere it outweighs popularity."""
+ALIKE_SCALE = 1.0
+"""Score per unit of reward-weighted cosine to shown clips (content likeness, for and against)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,8 @@ def terms_at(rows: Ints, context: Context) -> Terms:
     creator = arrays.creator[rows]
     sound = arrays.sound[rows]
     owners, codes = arrays.pairs_of(rows)
-    return _terms(rows, creator, sound, owners, codes, context, taste.similarity(arrays, rows))
+    similarity = TASTE_SCALE * taste.similarity(arrays, rows) + ALIKE_SCALE * taste.alike(arrays, rows)
+    return _terms(rows, creator, sound, owners, codes, context, similarity)
 
 
 def _terms(
@@ -87,7 +90,7 @@ def _terms(
         sound=settings.sound_weight * taste.sounds.affinity(context.sound_codes, base)[sound],
         tags=tags,
         follow=settings.follow_boost * context.followed[creator],
-        embedding=settings.embedding_weight * TASTE_SCALE * similarity,
+        embedding=settings.embedding_weight * similarity,
         popularity=settings.popularity_weight * context.fade * context.priors.popularity[rows],
         zeitgeist=settings.freshness_weight * context.fade * context.priors.zeitgeist[rows],
     )
@@ -102,7 +105,8 @@ def totals(context: Context) -> Floats:
     """The total score of every row at once (the tag pairs of all rows are the catalogue's own)."""
     arrays = context.arrays
     every = np.arange(arrays.size, dtype=np.int64)
-    similarity = context.taste.similarity(arrays)
+    taste = context.taste
+    similarity = TASTE_SCALE * taste.similarity(arrays) + ALIKE_SCALE * taste.alike(arrays)
     terms = _terms(every, arrays.creator, arrays.sound, arrays.tag_rows, arrays.tag_codes, context, similarity)
     return (
         terms.creator

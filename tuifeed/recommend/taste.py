@@ -11,16 +11,20 @@ import numpy as np
 from tuifeed.recommend.catalog import UNKNOWN, CatalogArrays, Floats, Ints
 from tuifeed.recommend.reward import Reward
 
-_SHRINK = 4.0
-"""Pseudo-showings at the person's base rate behind every affinity: one skip does not sink a tag, ten do."""
+_SHRINK = 1.0
+"""Pseudo-showings at the person's base rate behind a creator's or sound's affinity."""
+_TAG_SHRINK = 20.0
+"""The same for a tag, which many unlike clips share: one skip does not sink it, ten do."""
 _BASE_SHRINK = 4.0
 """Pseudo-showings at reward 0 behind the person's base rate."""
+_EMBEDDING_SHRINK = 2.0
 _LIKED_CONFIDENCE = 10.0
 """How much more a clearly enjoyed showing counts than a clip never reacted to (ALS's alpha)."""
 _PASSED_CONFIDENCE = 1.0
 """How much more a clip passed on counts as 'not for me' than one never reacted to; more for skips."""
-_RIDGE = 1e-3
-"""Ridge on the taste vector, as a share of the library's mean squared embedding length."""
+_RIDGE = 1.0
+"""Ridge on the taste vector, as a share of the Gram matrix's mean eigenvalue: a small library's rare
+directions (noise within a cluster) must not decide what a like means."""
 _MEMORY = 512
 """Recent embedding-bearing showings kept to explain similarity terms."""
 
@@ -40,8 +44,9 @@ class Stat(IntEnum):
 class FeatureStats:
     """Running totals per code of one kind of feature (creators, sounds or tags)."""
 
-    def __init__(self) -> None:
+    def __init__(self, shrink: float) -> None:
         self.table = np.zeros((16, len(Stat)))
+        self.shrink = shrink
 
     def add(self, codes: Ints, counts: Floats) -> None:
         """Add row `i` of `counts` (showings as `Stat` columns) to code `codes[i]`; `UNKNOWN` is skipped."""
@@ -65,7 +70,7 @@ class FeatureStats:
         A code whose showings went as well as everything else scores 0, whatever the person's habits.
         """
         shown = self.column(Stat.SHOWN, size)
-        return (self.column(Stat.REWARD, size) - base * shown) / (shown + _SHRINK)
+        return (self.column(Stat.REWARD, size) - base * shown) / (shown + self.shrink)
 
     def count(self, code: int, stat: Stat) -> int:
         """One total for one code."""
@@ -76,13 +81,15 @@ class Taste:
     """Everything learned from showings; `Recommender.reset` replaces it with a fresh one."""
 
     def __init__(self) -> None:
-        self.creators = FeatureStats()
-        self.sounds = FeatureStats()
-        self.tags = FeatureStats()
+        self.creators = FeatureStats(_SHRINK)
+        self.sounds = FeatureStats(_SHRINK)
+        self.tags = FeatureStats(_TAG_SHRINK)
         self.precision: Floats | None = None
         """What reacted-to clips add to the taste vector's precision (beyond the library's Gram matrix)."""
         self.target: Floats | None = None
         """Confidence-weighted sum of the embeddings of enjoyed clips."""
+        self.direction: Floats | None = None
+        """Reward-weighted sum of the centred unit embeddings of shown clips: a direction of content."""
         self.embedded_showings = 0
         self.showings = 0
         self.total_reward = 0.0
@@ -106,6 +113,7 @@ class Taste:
         dimension = embedded.shape[0]
         if self.precision is None or self.target is None or self.target.shape[0] != dimension:
             self.precision, self.target = np.zeros((dimension, dimension)), np.zeros(dimension)
+            self.direction = np.zeros(dimension)
             self.embedded_showings = 0
         values = counts[has, Stat.REWARD]
         liking = np.clip(values, 0.0, 1.0)
@@ -113,6 +121,8 @@ class Taste:
         vectors = embedded[:, has]
         self.precision += (vectors * confidence) @ vectors.T
         self.target += vectors @ ((1.0 + confidence) * liking)
+        assert self.direction is not None
+        self.direction += arrays.embedding[:, rows[has]].astype(np.float64) @ (values - self.base)
         self.embedded_showings += int(has.sum())
         self.memory.extend(zip(rows[has].tolist(), values.tolist(), strict=True))
 
@@ -130,10 +140,18 @@ class Taste:
         if self.precision is None or self.target is None or arrays.gram.shape != self.precision.shape:
             return None
         if self._vector is None or self._vector[0] != self.embedded_showings or self._vector[1] is not arrays:
-            ridge = _RIDGE * max(float(np.trace(arrays.gram)), 1e-12) / max(arrays.size, 1)
+            ridge = _RIDGE * max(float(np.trace(arrays.gram)) / self.target.shape[0], 1e-12)
             system = arrays.gram + self.precision + ridge * np.eye(self.target.shape[0])
             self._vector = (self.embedded_showings, arrays, np.linalg.solve(system, self.target))
         return self._vector[2]
+
+    def alike(self, arrays: CatalogArrays, rows: Ints | None = None) -> Floats:
+        """How much each row looks like clips that went better than usual, minus worse (cosine, shrunk)."""
+        columns = arrays.embedding if rows is None else arrays.embedding[:, rows]
+        if self.direction is None or columns.shape[0] != self.direction.shape[0]:
+            return np.zeros(columns.shape[1])
+        scores: Floats = (self.direction.astype(np.float32) @ columns).astype(np.float64)
+        return scores / (self.embedded_showings + _EMBEDDING_SHRINK)
 
     def similarity(self, arrays: CatalogArrays, rows: Ints | None = None) -> Floats:
         """Predicted enjoyment of each row (all rows when `rows` is None) from the taste vector; 0 without one."""
