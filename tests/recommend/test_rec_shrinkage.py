@@ -18,10 +18,7 @@ def pets() -> list[ClipFeatures]:
         for tag, popularity in (("cats", 300.0), ("dogs", 100.0), ("birds", 100.0))
         for i in range(30)
     ]
-    news = [
-        ClipFeatures(id=f"news-{i}", tags=("news",), duration=20.0, popularity=10.0 ** (i / 10))
-        for i in range(60)
-    ]
+    news = [ClipFeatures(id=f"news-{i}", tags=("news",), duration=20.0, popularity=10.0 ** (i / 10)) for i in range(60)]
     return pets + news
 
 

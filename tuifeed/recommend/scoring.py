@@ -70,7 +70,7 @@ class Terms:
 
 def terms_at(rows: Ints, context: Context) -> Terms:
     """The score terms of `rows`; the one formula behind ranking and explanations."""
-    arrays, taste, settings = context.arrays, context.taste, context.settings
+    arrays, taste = context.arrays, context.taste
     creator = arrays.creator[rows]
     sound = arrays.sound[rows]
     owners, codes = arrays.pairs_of(rows)
