@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from rec_support import make, watched
+
 from tuifeed.recommend import ClipFeatures, Feedback, Recommender, RecommenderSettings
 
 UNCAPPED = RecommenderSettings(exploration_share=0.0, max_per_tag=100)
 """No tag cap, so a ranking shows the scores rather than the diversity rules."""
-
-from rec_support import make, watched
 
 
 def pets() -> list[ClipFeatures]:
