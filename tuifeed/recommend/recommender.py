@@ -21,10 +21,10 @@ from tuifeed.recommend.catalog import (
 from tuifeed.recommend.diversity import Strictness, Window
 from tuifeed.recommend.explain import Term, terms_for
 from tuifeed.recommend.inputs import ClipFeatures, Feedback
-from tuifeed.recommend.reward import LengthBaseline, Reward, assess
-from tuifeed.recommend.scoring import Context, Priors, totals
+from tuifeed.recommend.reward import LengthBaseline, assess
+from tuifeed.recommend.scoring import Context, Priors, evidence, terms_at, totals
 from tuifeed.recommend.settings import RecommenderSettings
-from tuifeed.recommend.taste import Stat, Taste
+from tuifeed.recommend.taste import Evidence, Stat, Taste
 
 _FIRST_LOOK = 64
 """Candidates examined before widening the search for one that passes the diversity rules."""
@@ -185,9 +185,10 @@ class Recommender:
     # --- internals -----------------------------------------------------------------------------
 
     def _learn(self, feedbacks: Sequence[Feedback]) -> None:
-        """Score showings in order (each against the habits before it), then learn from them at once."""
-        rewards: list[Reward] = []
-        rows: list[int] = []
+        """Learn from showings in order, each scored against the habits and taste before it."""
+        arrays = self._catalog.arrays()
+        context = self._context()
+        nominal = np.ones(len(Evidence))
         for feedback in feedbacks:
             row = self._catalog.rows.get(feedback.clip_id)
             duration = feedback.duration or (self._catalog.duration[row] if row is not None else None)
@@ -200,13 +201,8 @@ class Recommender:
             if feedback.not_interested:
                 self._hidden.add(row)
                 self._filter_version += 1
-            rewards.append(reward)
-            rows.append(row)
-        if not rows:
-            return
-        arrays = self._catalog.arrays()
-        shown = np.array(rows, dtype=np.int64)
-        self._taste.learn(rewards, shown, arrays)
+            shown = np.array([row], dtype=np.int64)
+            self._taste.learn([reward], shown, arrays, evidence(terms_at(shown, context, nominal)))
 
     def _note_shown(self, row: int) -> None:
         """Append a row to the shown sequence unless it is already the latest entry."""

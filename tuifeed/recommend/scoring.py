@@ -8,7 +8,7 @@ import numpy as np
 
 from tuifeed.recommend.catalog import CatalogArrays, Floats, Ints, sum_by
 from tuifeed.recommend.settings import RecommenderSettings
-from tuifeed.recommend.taste import Taste
+from tuifeed.recommend.taste import Evidence, Taste
 
 TASTE_SCALE = 1.0
 """Score per unit of predicted enjoyment from the taste vector (1 is a clip like those enjoyed), against
@@ -68,37 +68,59 @@ class Terms:
     zeitgeist: Floats
 
 
-def terms_at(rows: Ints, context: Context) -> Terms:
-    """The score terms of `rows`; the one formula behind ranking and explanations."""
+def terms_at(rows: Ints, context: Context, trust: Floats | None = None) -> Terms:
+    """The score terms of `rows`; the one formula behind ranking and explanations.
+
+    Each kind of evidence is weighted by the person's `trust` in it (`Taste.trust` unless given).
+    """
     arrays, taste = context.arrays, context.taste
     creator = arrays.creator[rows]
     sound = arrays.sound[rows]
     owners, codes = arrays.pairs_of(rows)
     similarity = TASTE_SCALE * taste.similarity(arrays, rows) + ALIKE_SCALE * taste.alike(arrays, rows)
-    return _terms(rows, creator, sound, owners, codes, context, similarity)
+    return _terms(rows, creator, sound, owners, codes, context, similarity, taste.trust if trust is None else trust)
 
 
 def _terms(
-    rows: Ints, creator: Ints, sound: Ints, owners: Ints, codes: Ints, context: Context, similarity: Floats
+    rows: Ints,
+    creator: Ints,
+    sound: Ints,
+    owners: Ints,
+    codes: Ints,
+    context: Context,
+    similarity: Floats,
+    trust: Floats,
 ) -> Terms:
     """The score terms of `rows`, given their codes, tag pairs (owner positions in `rows`) and similarity."""
     arrays, taste, settings = context.arrays, context.taste, context.settings
     base = taste.base
-    tags = sum_by(owners, tag_weights(context)[codes], rows.size) / np.maximum(arrays.tag_count[rows], 1.0)
+    tag_affinity = tag_weights(context, trust)
+    tags = sum_by(owners, tag_affinity[codes], rows.size) / np.maximum(arrays.tag_count[rows], 1.0)
+    prior = float(trust[Evidence.PRIOR]) * context.fade
+    creators = taste.creators.affinity(context.followed.size, base)
     return Terms(
-        creator=settings.creator_weight * taste.creators.affinity(context.followed.size, base)[creator],
-        sound=settings.sound_weight * taste.sounds.affinity(context.sound_codes, base)[sound],
+        creator=trust[Evidence.CREATOR] * settings.creator_weight * creators[creator],
+        sound=trust[Evidence.SOUND] * settings.sound_weight * taste.sounds.affinity(context.sound_codes, base)[sound],
         tags=tags,
         follow=settings.follow_boost * context.followed[creator],
-        embedding=settings.embedding_weight * similarity,
-        popularity=settings.popularity_weight * context.fade * context.priors.popularity[rows],
-        zeitgeist=settings.freshness_weight * context.fade * context.priors.zeitgeist[rows],
+        embedding=trust[Evidence.EMBEDDING] * settings.embedding_weight * similarity,
+        popularity=prior * settings.popularity_weight * context.priors.popularity[rows],
+        zeitgeist=prior * settings.freshness_weight * context.priors.zeitgeist[rows],
     )
 
 
-def tag_weights(context: Context) -> Floats:
+def evidence(terms: Terms) -> Floats:
+    """The terms of some rows as `Evidence` columns, for `Taste.learn`."""
+    prior = terms.popularity + terms.zeitgeist
+    return np.stack((prior, terms.creator, terms.sound, terms.tags, terms.embedding), axis=1)
+
+
+def tag_weights(context: Context, trust: Floats | None = None) -> Floats:
     """Weighted affinity per tag code."""
-    return context.settings.tag_weight * context.taste.tags.affinity(context.tag_codes, context.taste.base)
+    taste = context.taste
+    weight = float((taste.trust if trust is None else trust)[Evidence.TAGS]) * context.settings.tag_weight
+    affinity: Floats = weight * taste.tags.affinity(context.tag_codes, taste.base)
+    return affinity
 
 
 def totals(context: Context) -> Floats:
@@ -107,12 +129,9 @@ def totals(context: Context) -> Floats:
     every = np.arange(arrays.size, dtype=np.int64)
     taste = context.taste
     similarity = TASTE_SCALE * taste.similarity(arrays) + ALIKE_SCALE * taste.alike(arrays)
-    terms = _terms(every, arrays.creator, arrays.sound, arrays.tag_rows, arrays.tag_codes, context, similarity)
-    return (
-        terms.creator
-        + terms.sound
-        + terms.tags
-        + terms.follow
-        + terms.embedding
-        + context.fade * context.priors.weighted
+    terms = _terms(
+        every, arrays.creator, arrays.sound, arrays.tag_rows, arrays.tag_codes, context, similarity, taste.trust
     )
+    prior = float(taste.trust[Evidence.PRIOR]) * context.fade * context.priors.weighted
+    total: Floats = terms.creator + terms.sound + terms.tags + terms.follow + terms.embedding + prior
+    return total

@@ -15,6 +15,9 @@ _SHRINK = 1.0
 """Pseudo-showings at the person's base rate behind a creator's or sound's affinity."""
 _TAG_SHRINK = 20.0
 """The same for a tag, which many unlike clips share: one skip does not sink it, ten do."""
+_TRUST_PRIOR = 0.3
+"""Belief in each kind of evidence as weighted, as a sum of squared deviations of its term."""
+_MOST_TRUST = 4.0
 _BASE_SHRINK = 4.0
 """Pseudo-showings at reward 0 behind the person's base rate."""
 _EMBEDDING_SHRINK = 2.0
@@ -39,6 +42,16 @@ class Stat(IntEnum):
     ENDORSED = 4
     QUICK_SKIPS = 5
     REJECTED = 6
+
+
+class Evidence(IntEnum):
+    """The kinds of evidence behind a score, each trusted as far as it has predicted this person."""
+
+    PRIOR = 0
+    CREATOR = 1
+    SOUND = 2
+    TAGS = 3
+    EMBEDDING = 4
 
 
 class FeatureStats:
@@ -93,15 +106,28 @@ class Taste:
         self.embedded_showings = 0
         self.showings = 0
         self.total_reward = 0.0
+        self._evidence_sum = np.zeros(len(Evidence))
+        self._evidence_squares = np.zeros((len(Evidence), len(Evidence)))
+        self._evidence_reward = np.zeros(len(Evidence))
+        self._trust: Floats | None = None
         self._vector: tuple[int, CatalogArrays, Floats] | None = None
         self.memory: deque[tuple[int, float]] = deque(maxlen=_MEMORY)
         """(row, reward) of recent showings of clips with an embedding."""
 
-    def learn(self, rewards: Sequence[Reward], rows: Ints, arrays: CatalogArrays) -> None:
-        """Fold showings of the clips in `rows` (in order) into every affinity they touch."""
+    def learn(self, rewards: Sequence[Reward], rows: Ints, arrays: CatalogArrays, evidence: Floats) -> None:
+        """Fold showings of the clips in `rows` (in order) into everything they touch.
+
+        `evidence` holds, per showing, its score terms as weighted by the settings (`Evidence` columns)
+        from before it was learned from: what each kind of evidence predicted.
+        """
         counts = np.array([_counts(reward) for reward in rewards]).reshape(len(rewards), len(Stat))
+        values = counts[:, Stat.REWARD]
         self.showings += len(rewards)
-        self.total_reward += float(counts[:, Stat.REWARD].sum())
+        self.total_reward += float(values.sum())
+        self._evidence_sum += evidence.sum(axis=0)
+        self._evidence_squares += evidence.T @ evidence
+        self._evidence_reward += evidence.T @ values
+        self._trust = None
         self.creators.add(arrays.creator[rows], counts)
         self.sounds.add(arrays.sound[rows], counts)
         owners, tags = arrays.pairs_of(rows)
@@ -125,6 +151,25 @@ class Taste:
         self.direction += arrays.embedding[:, rows[has]].astype(np.float64) @ (values - self.base)
         self.embedded_showings += int(has.sum())
         self.memory.extend(zip(rows[has].tolist(), values.tolist(), strict=True))
+
+    @property
+    def trust(self) -> Floats:
+        """How much each kind of evidence counts for this person (`Evidence` order), 1 to start with.
+
+        A ridge regression of the person's rewards on what each kind of evidence predicted before the
+        showing, pulled towards 1 (the settings' weights): a prior that keeps predicting this person's
+        rewards gains weight, a term that does not loses it. Never negative.
+        """
+        if self._trust is None:
+            slopes: Floats = np.ones(len(Evidence))
+            if self.showings:
+                mean = self._evidence_sum / self.showings
+                spread = self._evidence_squares - self.showings * np.outer(mean, mean)
+                covariance = self._evidence_reward - mean * self.total_reward
+                system = spread + _TRUST_PRIOR * np.eye(len(Evidence))
+                slopes = np.linalg.solve(system, covariance + _TRUST_PRIOR * slopes).astype(np.float64)
+            self._trust = np.clip(slopes, 0.0, _MOST_TRUST)
+        return self._trust
 
     @property
     def base(self) -> float:
