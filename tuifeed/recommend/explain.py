@@ -46,7 +46,7 @@ def terms_for(row: int, catalog: Catalog, context: Context, explored: float | No
         label = f"with the sound {catalog.sounds.names[sound_code]}"
         found.append(_learned(taste.sounds, sound_code, label, float(terms.sound[0])))
     tags = catalog.row_tags[row]
-    per_tag = tag_weights(context)
+    per_tag = tag_weights(context, taste.trust)
     for tag in tags:
         weight = float(per_tag[tag]) / len(tags)
         found.append(_learned(taste.tags, tag, f"#{catalog.tags.names[tag]}", weight, tagged=True))

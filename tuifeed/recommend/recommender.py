@@ -22,9 +22,9 @@ from tuifeed.recommend.diversity import Strictness, Window
 from tuifeed.recommend.explain import Term, terms_for
 from tuifeed.recommend.inputs import ClipFeatures, Feedback
 from tuifeed.recommend.reward import LengthBaseline, assess
-from tuifeed.recommend.scoring import Context, Priors, evidence, terms_at, totals
+from tuifeed.recommend.scoring import Context, Priors, evidence, totals
 from tuifeed.recommend.settings import RecommenderSettings
-from tuifeed.recommend.taste import Evidence, Stat, Taste
+from tuifeed.recommend.taste import Stat, Taste
 
 _FIRST_LOOK = 64
 """Candidates examined before widening the search for one that passes the diversity rules."""
@@ -188,7 +188,6 @@ class Recommender:
         """Learn from showings in order, each scored against the habits and taste before it."""
         arrays = self._catalog.arrays()
         context = self._context()
-        nominal = np.ones(len(Evidence))
         for feedback in feedbacks:
             row = self._catalog.rows.get(feedback.clip_id)
             duration = feedback.duration or (self._catalog.duration[row] if row is not None else None)
@@ -201,8 +200,8 @@ class Recommender:
             if feedback.not_interested:
                 self._hidden.add(row)
                 self._filter_version += 1
-            shown = np.array([row], dtype=np.int64)
-            self._taste.learn([reward], shown, arrays, evidence(terms_at(shown, context, nominal)))
+            tags = self._catalog.row_tags[row]
+            self._taste.learn(reward, row, arrays, tags, evidence(row, tags, context))
 
     def _note_shown(self, row: int) -> None:
         """Append a row to the shown sequence unless it is already the latest entry."""

@@ -68,17 +68,17 @@ class Terms:
     zeitgeist: Floats
 
 
-def terms_at(rows: Ints, context: Context, trust: Floats | None = None) -> Terms:
+def terms_at(rows: Ints, context: Context) -> Terms:
     """The score terms of `rows`; the one formula behind ranking and explanations.
 
-    Each kind of evidence is weighted by the person's `trust` in it (`Taste.trust` unless given).
+    Each kind of evidence is weighted by the person's trust in it (`Taste.trust`).
     """
     arrays, taste = context.arrays, context.taste
     creator = arrays.creator[rows]
     sound = arrays.sound[rows]
     owners, codes = arrays.pairs_of(rows)
     similarity = TASTE_SCALE * taste.similarity(arrays, rows) + ALIKE_SCALE * taste.alike(arrays, rows)
-    return _terms(rows, creator, sound, owners, codes, context, similarity, taste.trust if trust is None else trust)
+    return _terms(rows, creator, sound, owners, codes, context, similarity, taste.trust)
 
 
 def _terms(
@@ -109,16 +109,29 @@ def _terms(
     )
 
 
-def evidence(terms: Terms) -> Floats:
-    """The terms of some rows as `Evidence` columns, for `Taste.learn`."""
-    prior = terms.popularity + terms.zeitgeist
-    return np.stack((prior, terms.creator, terms.sound, terms.tags, terms.embedding), axis=1)
+def evidence(row: int, tags: tuple[int, ...], context: Context) -> Floats:
+    """What each kind of evidence predicts for one row (its terms as the settings weigh them, untrusted),
+    for `Taste.learn`; the same numbers `terms_at` gives with a trust of 1."""
+    arrays, taste, settings = context.arrays, context.taste, context.settings
+    base = taste.base
+    one = np.array([row])
+    similarity = TASTE_SCALE * taste.similarity(arrays, one)[0] + ALIKE_SCALE * taste.alike(arrays, one)[0]
+    tag_sum = sum(taste.tags.affinity_of(tag, base) for tag in tags)
+    return np.array(
+        (
+            context.fade * context.priors.weighted[row],
+            settings.creator_weight * taste.creators.affinity_of(int(arrays.creator[row]), base),
+            settings.sound_weight * taste.sounds.affinity_of(int(arrays.sound[row]), base),
+            settings.tag_weight * tag_sum / max(len(tags), 1),
+            settings.embedding_weight * similarity,
+        )
+    )
 
 
 def tag_weights(context: Context, trust: Floats | None = None) -> Floats:
     """Weighted affinity per tag code."""
     taste = context.taste
-    weight = float((taste.trust if trust is None else trust)[Evidence.TAGS]) * context.settings.tag_weight
+    weight = float((taste.trust)[Evidence.TAGS]) * context.settings.tag_weight
     affinity: Floats = weight * taste.tags.affinity(context.tag_codes, taste.base)
     return affinity
 

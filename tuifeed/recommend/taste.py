@@ -61,14 +61,22 @@ class FeatureStats:
         self.table = np.zeros((16, len(Stat)))
         self.shrink = shrink
 
-    def add(self, codes: Ints, counts: Floats) -> None:
-        """Add row `i` of `counts` (showings as `Stat` columns) to code `codes[i]`; `UNKNOWN` is skipped."""
-        if codes.size and codes.max() >= self.table.shape[0]:
-            grown = np.zeros((max(int(codes.max()) + 1, 2 * self.table.shape[0]), len(Stat)))
+    def add_one(self, code: int, counts: Floats) -> None:
+        """Add one showing (`Stat` columns) to `code`; `UNKNOWN` is skipped."""
+        if code == UNKNOWN:
+            return
+        if code >= self.table.shape[0]:
+            grown = np.zeros((max(code + 1, 2 * self.table.shape[0]), len(Stat)))
             grown[: self.table.shape[0]] = self.table
             self.table = grown
-        np.add.at(self.table, codes, counts)
-        self.table[UNKNOWN] = 0.0
+        self.table[code] += counts
+
+    def affinity_of(self, code: int, base: float) -> float:
+        """`affinity` of one code."""
+        if code == UNKNOWN or code >= self.table.shape[0]:
+            return 0.0
+        reward, shown = self.table[code, Stat.REWARD], self.table[code, Stat.SHOWN]
+        return float(reward - base * shown) / float(shown + self.shrink)
 
     def column(self, stat: Stat, size: int) -> Floats:
         """One column padded or cut to `size` codes."""
@@ -114,43 +122,39 @@ class Taste:
         self.memory: deque[tuple[int, float]] = deque(maxlen=_MEMORY)
         """(row, reward) of recent showings of clips with an embedding."""
 
-    def learn(self, rewards: Sequence[Reward], rows: Ints, arrays: CatalogArrays, evidence: Floats) -> None:
-        """Fold showings of the clips in `rows` (in order) into everything they touch.
+    def learn(self, reward: Reward, row: int, arrays: CatalogArrays, tags: Sequence[int], evidence: Floats) -> None:
+        """Fold one showing of the clip in `row` (with tag codes `tags`) into everything it touches.
 
-        `evidence` holds, per showing, its score terms as weighted by the settings (`Evidence` columns)
-        from before it was learned from: what each kind of evidence predicted.
+        `evidence` holds its score terms as weighted by the settings (`Evidence` columns) from before it
+        was learned from: what each kind of evidence predicted.
         """
-        counts = np.array([_counts(reward) for reward in rewards]).reshape(len(rewards), len(Stat))
-        values = counts[:, Stat.REWARD]
-        self.showings += len(rewards)
-        self.total_reward += float(values.sum())
-        self._evidence_sum += evidence.sum(axis=0)
-        self._evidence_squares += evidence.T @ evidence
-        self._evidence_reward += evidence.T @ values
+        counts = np.array(_counts(reward))
+        value = reward.value
+        self.showings += 1
+        self.total_reward += value
+        self._evidence_sum += evidence
+        self._evidence_squares += np.outer(evidence, evidence)
+        self._evidence_reward += evidence * value
         self._trust = None
-        self.creators.add(arrays.creator[rows], counts)
-        self.sounds.add(arrays.sound[rows], counts)
-        owners, tags = arrays.pairs_of(rows)
-        self.tags.add(tags, counts[owners])
-        embedded = arrays.raw[:, rows].astype(np.float64)
-        has = embedded.any(axis=0)
-        if not has.any():
+        self.creators.add_one(int(arrays.creator[row]), counts)
+        self.sounds.add_one(int(arrays.sound[row]), counts)
+        for tag in tags:
+            self.tags.add_one(tag, counts)
+        vector = arrays.raw[:, row].astype(np.float64)
+        if not vector.any():
             return
-        dimension = embedded.shape[0]
-        if self.precision is None or self.target is None or self.target.shape[0] != dimension:
+        dimension = vector.shape[0]
+        if self.precision is None or self.target is None or self.direction is None or self.target.size != dimension:
             self.precision, self.target = np.zeros((dimension, dimension)), np.zeros(dimension)
             self.direction = np.zeros(dimension)
             self.embedded_showings = 0
-        values = counts[has, Stat.REWARD]
-        liking = np.clip(values, 0.0, 1.0)
-        confidence = _LIKED_CONFIDENCE * liking + _PASSED_CONFIDENCE * (1.0 - liking) * (1.0 - np.minimum(values, 0.0))
-        vectors = embedded[:, has]
-        self.precision += (vectors * confidence) @ vectors.T
-        self.target += vectors @ ((1.0 + confidence) * liking)
-        assert self.direction is not None
-        self.direction += arrays.embedding[:, rows[has]].astype(np.float64) @ (values - self.base)
-        self.embedded_showings += int(has.sum())
-        self.memory.extend(zip(rows[has].tolist(), values.tolist(), strict=True))
+        liking = min(max(value, 0.0), 1.0)
+        confidence = _LIKED_CONFIDENCE * liking + _PASSED_CONFIDENCE * (1.0 - liking) * (1.0 - min(value, 0.0))
+        self.precision += confidence * np.outer(vector, vector)
+        self.target += (1.0 + confidence) * liking * vector
+        self.direction += (value - self.base) * arrays.embedding[:, row]
+        self.embedded_showings += 1
+        self.memory.append((row, value))
 
     @property
     def trust(self) -> Floats:
