@@ -239,14 +239,17 @@ def _play(
     from tuifeed.recommend import ClipFeatures, Recommender
     from tuifeed.ui.app import TuifeedApp
 
-    store.recover_open_impressions()
     root: Path | None = args.path
+    if root is not None and not root.exists():
+        console.print(error_line("error", f"{display_path(root)}: no such folder"))
+        return 1
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        console.print(error_line("error", "tuifeed play needs a terminal: stdin or stdout is not one"))
+        return 1
+    store.recover_open_impressions()
     if root is None and only is None:
         root = _samples_unless_own_clips(store, console)
     if root is not None:
-        if not root.exists():
-            console.print(error_line("error", f"{display_path(root)}: no such folder"))
-            return 1
         from tuifeed.library import import_paths  # PyAV loads only when there is something to import
 
         with console.status(Text(f"Reading {display_path(root)}…")):
@@ -276,18 +279,19 @@ def _play(
         )
         filters = Filters(config.feed.only_vertical, config.feed.max_seconds, config.feed.hide_watched)
         feeds = Feeds(store, player, recommender, clips, playback=playback, filters=filters, clock=time.monotonic)
+        app = TuifeedApp(
+            feeds, config=config, render=replace(display.plan, sink=terminal), search=search, play=search is not None
+        )
         try:
-            TuifeedApp(
-                feeds,
-                config=config,
-                render=replace(display.plan, sink=terminal),
-                search=search,
-                play=search is not None,
-            ).run()
+            app.run()
         finally:
             feeds.quit()
             player.close()
-    return 0
+    if app.crash is not None:
+        log = display_path(_log_path(config))
+        console.print(error_line("error", f"tuifeed stopped: {app.crash!r}; the traceback is in {log}"))
+        return 1
+    return app.return_code or 0
 
 
 def _samples_unless_own_clips(store: Store, console: Console) -> Path | None:
