@@ -287,6 +287,7 @@ def _play(
         finally:
             feeds.quit()
             player.close()
+            feeds.journal.close()
     if app.crash is not None:
         log = display_path(_log_path(config))
         console.print(error_line("error", f"tuifeed stopped: {app.crash!r}; the traceback is in {log}"))

@@ -26,6 +26,7 @@ from tuifeed.feed.session import FeedSession
 from tuifeed.models import Clip, EventKind, MuteKind
 from tuifeed.player import Player
 from tuifeed.store import Marked, Mute, Store, Watch, lists
+from tuifeed.store.journal import Journal
 from tuifeed.store.search import search_clips
 from tuifeed.store.store import utc_now
 
@@ -73,6 +74,8 @@ class Feeds:
         self.person = Person.load(store)
         self.playback = playback or Playback()
         self.filters = filters or Filters()
+        self.journal = Journal(store)
+        """The writes of every feed, in the order they were made (see `tuifeed.store.journal`)."""
         self.library: dict[str, Clip] = {clip.id: clip for clip in clips}
         """Every clip this run may play, by id."""
         self.for_you = self._session(self.library.values(), filters=self.filters)
@@ -98,6 +101,7 @@ class Feeds:
             clips,
             person=self.person,
             playback=self.playback,
+            journal=self.journal,
             clock=self.clock,
             **options,
         )

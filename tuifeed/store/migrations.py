@@ -212,3 +212,19 @@ def m007_clip_search(db: Database) -> None:
     db.execute(f"CREATE TRIGGER clips_fts_insert AFTER INSERT ON clips BEGIN {add} END")
     db.execute(f"CREATE TRIGGER clips_fts_delete AFTER DELETE ON clips BEGIN {remove} END")
     db.execute(f"CREATE TRIGGER clips_fts_update AFTER UPDATE OF {_SEARCHED} ON clips BEGIN {remove} {add} END")
+
+
+@migrations()
+def m008_impression_owners(db: Database) -> None:
+    """Who holds each open impression (pid, process start, run id), and a key per feed write so a retry is one row.
+
+    Start-up closes only the open impressions whose owner is no longer running; a second player on the
+    same database leaves the first one's alone. Rows from before have no owner and count as left behind.
+    """
+    impressions = db.table("impressions")
+    impressions.add_column("owner_pid", int)
+    impressions.add_column("owner_started", str)
+    impressions.add_column("owner_run", str)
+    for name in ("impressions", "likes", "events"):
+        db.table(name).add_column("key", str)
+        db.table(name).create_index(["key"], unique=True)
