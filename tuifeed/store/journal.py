@@ -31,9 +31,9 @@ FIRST_RETRY = 0.05
 LONGEST_RETRY = 1.0
 WRITER_WAIT_MS = 200
 """How long one try of the writer thread waits on a lock: short, so a closing app is never held long."""
-LOCKED = "Another program is writing to the database: saving as soon as it is done"
-FULL = "The disk is full: your activity is kept and saved once there is room"
-FAILING = "Cannot save to the database just now: retrying"
+LOCKED = "Database in use elsewhere: saving soon"
+FULL = "Disk full: kept, saved when there is room"
+FAILING = "Cannot save just now: retrying"
 _log = logging.getLogger(__name__)
 
 
