@@ -235,7 +235,7 @@ def _play(
     """Play the feeds: the library, or just `only` (the clips of a remote URL); with `search`, open on its results."""
     from tuifeed.display import choose_display
     from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
-    from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas
+    from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas, load_vlc
     from tuifeed.recommend import ClipFeatures, Recommender
     from tuifeed.ui.app import TuifeedApp
 
@@ -243,6 +243,7 @@ def _play(
     if root is not None and not root.exists():
         console.print(error_line("error", f"{display_path(root)}: no such folder"))
         return 1
+    load_vlc()  # a missing libvlc is said first: it is what the person must fix, terminal or not
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         console.print(error_line("error", "tuifeed play needs a terminal: stdin or stdout is not one"))
         return 1

@@ -346,7 +346,7 @@ class VlcPlayer:
     def _media(self, location: str) -> Any:
         if "://" in location:
             return self._instance.media_new(location)
-        return self._instance.media_new_path(location)
+        return self._instance.media_new_path(os.fsencode(location))  # the exact bytes of a name that is not UTF-8
 
     @staticmethod
     def _exists(location: str) -> bool:

@@ -3,13 +3,16 @@
 Threading: a Store holds one SQLite connection and must be used from the thread that opened it.
 A worker thread (an import, say) opens its own Store on the same path; WAL mode lets them share.
 
-File names are stored as their bytes: a name that is not UTF-8 (read with surrogateescape) goes in
-through `db_text` and comes back as the same str, so the file can be opened again.
+File names are stored as valid UTF-8 text that turns back into the exact name: a byte that is not
+UTF-8 (read with surrogateescape) is written ␛ and two hex digits, a ␛ itself ␛␛ (`db_text`, `path_of`).
+Every other name is stored as it is, so sqlite-utils and Datasette read every row as text, and a name
+and the folder it is in still share their beginning (the importer finds a folder's files by range).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
@@ -29,13 +32,35 @@ BUSY_MS = 5000
 """How long a statement waits for another connection's write lock before failing as locked."""
 
 
-def db_text(value: str) -> str | bytes:
-    """`value` ready to bind as `CAST(? AS TEXT)`: its bytes when it holds surrogate escapes, else itself."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return value.encode("utf-8", "surrogateescape")
-    return value
+ESCAPE = "\u241b"
+"""␛ (SYMBOL FOR ESCAPE): starts an escaped byte of a file name in the database; rare in real names."""
+_ESCAPED = re.compile(ESCAPE + "(" + ESCAPE + "|[89a-f][0-9a-f])")
+
+
+def db_text(value: str) -> str:
+    """A file name (maybe with surrogate escapes) as the valid UTF-8 text stored for it; `path_of` undoes it."""
+    if ESCAPE not in value:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return value
+    return "".join(_escape(char) for char in value)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"{ESCAPE}{code - 0xDC00:02x}"
+    return ESCAPE * 2 if char == ESCAPE else char
+
+
+def path_of(stored: str) -> str:
+    """The file name `db_text` stored as `stored`, as Python names files (os.fsencode gives its bytes)."""
+    if ESCAPE not in stored:
+        return stored
+    return _ESCAPED.sub(lambda found: ESCAPE if found[1] == ESCAPE else chr(0xDC00 + int(found[1], 16)), stored)
 
 
 def _text(data: bytes) -> str:
@@ -100,8 +125,6 @@ class Store:
                 if existing and existing[0]:
                     row["imported_at"] = existing[0]
             self.db.table("clips").upsert_all(rows, pk="id")
-            if any(isinstance(row["location"], bytes) for row in rows):
-                self.db.execute("UPDATE clips SET location = CAST(location AS TEXT) WHERE typeof(location) = 'blob'")
 
     def set_missing(self, clip_ids: Iterable[str], missing: bool = True) -> None:
         """Mark clips as missing (hidden from the feed, history kept) or present again."""
@@ -401,7 +424,7 @@ def _row_clip(row: dict[str, Any]) -> Clip:
     embedding = row.get("embedding")
     return Clip(
         id=row["id"],
-        location=row["location"],
+        location=path_of(row["location"]),
         title=row["title"] or "",
         creator=row["creator"],
         description=row["description"] or "",
