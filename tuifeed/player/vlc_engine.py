@@ -111,6 +111,8 @@ class _Deck:
         """The first frame of a pre-rolled clip, painted the moment it becomes active."""
         self.failure: str | None = None
         self.ended = False
+        self.released = False
+        """Freed by `release` (control thread): later control jobs of this deck must not touch libvlc."""
         self._buffers: list[Frame] = []
         self._lock_index = 0
         self.player = engine._instance.media_player_new()
@@ -187,13 +189,30 @@ class _Deck:
 
     def _hold(self) -> None:
         """Pause a pre-rolled clip on its first frame, unless it became active meanwhile."""
-        if not self.active:
+        # The first frame can arrive while the deck is being stopped, and this job then runs after its release.
+        if not self.active and not self.released:
             self.player.set_pause(1)
 
     def release(self) -> None:
-        """Stop and free the libvlc player (blocking; control thread only)."""
+        """Stop and free the libvlc player (blocking; control thread only).
+
+        python-vlc memoizes `event_manager()` per player for the life of the process, and the manager
+        holds our event callbacks, so without the detach every deck (its frame buffers and still) stayed
+        alive: RSS grew by ~0.25 MB a swipe (benchmarks/reliability.py, soak). Dropping the memo entry
+        frees the wrappers too.
+        """
+        vlc = self.engine._vlc
         self.player.stop()
+        events = self.player.event_manager()
+        events.event_detach(vlc.EventType.MediaPlayerEndReached)
+        events.event_detach(vlc.EventType.MediaPlayerEncounteredError)
+        memo = getattr(type(self.player).__dict__.get("event_manager"), "_cache", None)
+        if isinstance(memo, dict):
+            memo.pop(self.player, None)
         self.player.release()
+        self.released = True
+        self._buffers = []
+        self.still = None
 
 
 class VlcPlayer:
@@ -271,6 +290,8 @@ class VlcPlayer:
         deck.ended = False
 
         def restart() -> None:
+            if deck.released:
+                return
             deck.player.stop()
             if deck is self._current:
                 deck.player.play()
