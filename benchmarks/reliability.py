@@ -157,7 +157,10 @@ def kills(scratch: Path, count: int) -> list[str]:
             time.sleep(2.5)  # a checkpoint of the clip on screen
             os.kill(terminal.app_pid(), 9)
             wait(lambda: exited(terminal) is not None, "the shell")
-            terminal.type_line("stty sane; clear")
+            # The killed app left the tty raw (Enter is a bare CR): end the line with Ctrl-J.
+            terminal.tmux("send-keys", "-l", "stty sane; clear")
+            terminal.tmux("send-keys", "C-j")
+            wait(lambda: exited(terminal) is None, "the shell to clear the screen")
             after = stays(home)
             lost += before + 2 - after
             survived += int(after == before + 2)
