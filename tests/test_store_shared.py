@@ -201,3 +201,38 @@ def test_stays_from_before_owners_were_recorded_are_closed(store: Store) -> None
     store.db.execute("UPDATE impressions SET owner_pid = NULL, owner_started = NULL, owner_run = NULL")
     store.db.conn.commit()
     assert store.recover_open_impressions() == 1
+
+
+def test_a_session_swipes_likes_mutes_and_unmutes_under_a_held_lock(store: Store, holder: sqlite3.Connection) -> None:
+    """The feed's own calls never raise on a lock: the status says so, and once it is released all is there."""
+    from ranker_stub import InOrder
+
+    from tuifeed.feed import Feeds
+    from tuifeed.models import MuteKind
+    from tuifeed.player.fake import FakePlayer
+
+    clips = [Clip(id=f"c{i}", location=f"/clips/c{i}.mp4", creator=f"cr{i}", duration_ms=10_000) for i in range(4)]
+    store.upsert_clips(clips)
+    feeds = Feeds(store, FakePlayer(), InOrder(clips), clips)
+    session = feeds.for_you
+    session.start()
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE counters SET value = value WHERE name = 'seq'")
+    session.next()
+    session.toggle_like()
+    feeds.mute(session, MuteKind.CREATOR, "cr3")
+    assert feeds.unmute(MuteKind.CREATOR, "cr3")
+    session.next()
+    assert session.status().trouble == LOCKED
+    feeds.quit()
+    holder.commit()
+    assert feeds.journal.flush(10.0)
+    assert session.status().trouble is None
+    exits = [row[0] for row in _rows(Path(store.path), "SELECT exit FROM impressions ORDER BY seq")]
+    assert exits == ["next", "next", "quit"]
+    assert _rows(Path(store.path), "SELECT kind, subject, active FROM events ORDER BY seq") == [
+        ("mute_creator", "cr3", 1),
+        ("mute_creator", "cr3", 0),
+    ]
+    assert store.active(EventKind.MUTE_CREATOR) == set()
+    feeds.journal.close()

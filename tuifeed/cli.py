@@ -288,6 +288,8 @@ def _play(
         finally:
             feeds.quit()
             player.close()
+            if feeds.journal.pending:
+                console.print(Text(f"Saving your last activity: {feeds.journal.trouble or 'a moment'}…"))
             feeds.journal.close()
     if app.crash is not None:
         log = display_path(_log_path(config))

@@ -187,7 +187,7 @@ class Feeds:
         return self._unmute(kind, value)
 
     def _unmute(self, kind: MuteKind, value: str) -> bool:
-        spellings = record_unmute(self.store, self.person, kind, value)
+        spellings = record_unmute(self.journal, self.person, kind, value)
         for spelling in spellings:
             self.ranker.unmute(kind, spelling)
         self._sync()
