@@ -34,6 +34,7 @@ bench: setup-test
 	$(PY) benchmarks/import.py
 	$(PY) benchmarks/recommend.py
 	$(PY) benchmarks/store_open.py
+	$(PY) benchmarks/reliability.py
 
 media: setup
 	$(PY) media/make_media.py

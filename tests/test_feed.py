@@ -176,10 +176,13 @@ def test_checkpoint_saves_dwell_of_the_open_impression(session: FeedSession, sto
     session.start()
     advance(session, 4)
     session.tick()
-    assert store.recover_open_impressions() == 1
-    [impression] = store.impressions()
+    assert store.recover_open_impressions() == 0, "the running session's own stay is left open"
+    restarted = Store(store.path)  # the next start, after this run was killed
+    assert restarted.recover_open_impressions() == 1
+    [impression] = restarted.impressions()
     assert impression.dwell_ms == 4000
     assert impression.exit is ImpressionExit.KILLED
+    restarted.close()
 
 
 def test_stored_stays_give_the_feedback_the_live_session_gave(session: FeedSession, store: Store) -> None:

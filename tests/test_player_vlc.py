@@ -148,3 +148,33 @@ def _aspect(path: Path) -> float:
 
     info = json.loads(path.with_suffix(".info.json").read_text())
     return float(info["width"]) / float(info["height"])
+
+
+def test_a_file_named_in_bytes_that_are_not_utf8_imports_and_plays(
+    engine: tuple[VlcPlayer, Recorder], media_clips: list[Path], tmp_path: Path
+) -> None:
+    """Imported, stored as valid text, read back, and handed to libvlc as its exact bytes: the picture moves."""
+    import os
+    import shutil
+    import sqlite3
+
+    from tuifeed.library import import_paths
+    from tuifeed.store import Store
+
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    folder.mkdir()
+    name = folder / os.fsdecode(b"clip \xff\xfe.mp4")
+    shutil.copy(media_clips[0], name)
+    store = Store(tmp_path / "t.db")
+    import_paths(store, [folder])
+    [clip] = store.clips()
+    store.close()
+    assert os.fsencode(clip.location) == os.fsencode(name)
+    with sqlite3.connect(tmp_path / "t.db") as plain:
+        assert plain.execute("SELECT location FROM clips").fetchone()[0].endswith("clip \u241bff\u241bfe.mp4")
+    player, recorder = engine
+    token = player.play(clip.location)
+    assert wait_for(lambda: len(recorder.frames.get(token, [])) >= 15)
+    assert recorder.errors == []
+    frames = recorder.frames[token]
+    assert any(not np.array_equal(frames[0], later) for later in frames[1:])

@@ -233,8 +233,9 @@ def test_migration_fills_stays_and_sequence_from_older_rows(tmp_path: Path) -> N
     assert store.last_seq(EventKind.SAVE) == 8  # seven old rows, then this one
 
 
-def test_names_that_are_not_utf8_are_stored_as_their_bytes(tmp_path: Path) -> None:
-    """A path read with surrogate escapes goes in and comes back the same, in files, roots and clips."""
+def test_names_that_are_not_utf8_are_stored_as_text_that_reads_back(tmp_path: Path) -> None:
+    """A path read with surrogate escapes goes in as valid UTF-8 text and comes back the same, in files,
+    roots and clips."""
     from tuifeed.store.files import FileIndex, FileRow
 
     folder = os.fsdecode(str(tmp_path).encode() + b"/caf\xe9")  # Latin-1, as an old camera might write
@@ -252,8 +253,62 @@ def test_names_that_are_not_utf8_are_stored_as_their_bytes(tmp_path: Path) -> No
     assert [clip.location for clip in store.clips()] == [path]
     assert index.get(path) is not None and list(index.stamps(folder)) == [path]
     assert [root.path for root in index.roots()] == [folder]
-    raw = store.db.execute("SELECT CAST(location AS BLOB), typeof(location) FROM clips").fetchone()
-    assert raw == (os.fsencode(path), "text")
+    with sqlite3.connect(database) as plain:  # as sqlite-utils and Datasette read it: strict UTF-8
+        [(location, kind)] = plain.execute("SELECT location, typeof(location) FROM clips").fetchall()
+        names = plain.execute("SELECT path, root FROM files UNION ALL SELECT path, '' FROM library_roots").fetchall()
+    assert kind == "text"
+    assert location == str(tmp_path) + "/caf\u241be9/clip \u241bff.mp4"
+    assert all("\u241b" in name for name, _ in names)
     assert index.remove_root(folder) == 1
     assert store.clips() == []
     store.close()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        os.fsdecode(b"/v/caf\xe9.mp4"),
+        "/v/\u241b.mp4",
+        "/v/\u241b\u241bff and \u241bzz.mp4",
+        os.fsdecode(b"/v/\xe2\x90\x9b\xff.mp4"),  # a real escape character, then a byte that is not UTF-8
+        "/v/plain ascii.mp4",
+        "/v/café 東京.mp4",
+    ],
+)
+def test_every_name_reads_back_exactly(name: str) -> None:
+    """db_text then path_of is the identity, escape characters and bytes that are not UTF-8 included."""
+    from tuifeed.store.store import db_text, path_of
+
+    stored = db_text(name)
+    stored.encode("utf-8")  # valid text: no surrogate left
+    assert path_of(stored) == name
+    assert os.fsencode(path_of(stored)) == os.fsencode(name)
+
+
+def test_raw_byte_names_of_older_databases_become_text(tmp_path: Path) -> None:
+    """A database from before (names as raw bytes in TEXT) is migrated to the text form, losslessly."""
+    from tuifeed.store.files import FileIndex
+
+    database = tmp_path / "t.db"
+    db = Database(database)
+    migrations.apply(db, stop_before="m009_file_names_as_text")
+    raw = str(tmp_path).encode() + b"/caf\xe9/clip \xff.mp4"
+    db.execute("INSERT INTO clips (id, location, title) VALUES ('c1', CAST(? AS TEXT), 'x')", [raw])
+    db.execute(
+        "INSERT INTO files (path, root, clip_id, content_hash, size, mtime_ns) "
+        "VALUES (CAST(? AS TEXT), CAST(? AS TEXT), 'c1', 'h', 1, 2)",
+        [raw, raw.rsplit(b"/", 1)[0]],
+    )
+    db.execute("INSERT INTO library_roots (path, added_at) VALUES (CAST(? AS TEXT), 't')", [raw.rsplit(b"/", 1)[0]])
+    db.conn.commit()
+    db.close()
+
+    store = Store(database)
+    [clip] = store.clips()
+    assert os.fsencode(clip.location) == raw
+    index = FileIndex(store)
+    assert [os.fsencode(root.path) for root in index.roots()] == [raw.rsplit(b"/", 1)[0]]
+    assert index.get(clip.location) is not None
+    store.close()
+    with sqlite3.connect(database) as plain:
+        assert plain.execute("SELECT count(*) FROM clips WHERE location LIKE '%\u241bff.mp4'").fetchone() == (1,)

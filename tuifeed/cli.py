@@ -263,19 +263,23 @@ def _play(
     from tuifeed.display import choose_display
     from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
     from tuifeed.feed.wellbeing import Wellbeing
-    from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas
+    from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas, load_vlc
     from tuifeed.recommend import ClipFeatures, Recommender
     from tuifeed.store.stats import watched_today
     from tuifeed.ui.app import TuifeedApp, local_now
 
-    store.recover_open_impressions()
     root: Path | None = args.path
+    if root is not None and not root.exists():
+        console.print(error_line("error", f"{display_path(root)}: no such folder"))
+        return 1
+    load_vlc()  # a missing libvlc is said first: it is what the person must fix, terminal or not
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        console.print(error_line("error", "tuifeed play needs a terminal: stdin or stdout is not one"))
+        return 1
+    store.recover_open_impressions()
     if root is None and only is None:
         root = _samples_unless_own_clips(store, console)
     if root is not None:
-        if not root.exists():
-            console.print(error_line("error", f"{display_path(root)}: no such folder"))
-            return 1
         from tuifeed.library import import_paths  # PyAV loads only when there is something to import
 
         with console.status(Text(f"Reading {display_path(root)}…")):
@@ -305,19 +309,27 @@ def _play(
         )
         filters = Filters(config.feed.only_vertical, config.feed.max_seconds, config.feed.hide_watched)
         feeds = Feeds(store, player, recommender, clips, playback=playback, filters=filters, clock=time.monotonic)
+        app = TuifeedApp(
+            feeds,
+            config=config,
+            render=replace(display.plan, sink=terminal),
+            search=search,
+            play=search is not None,
+            wellbeing=Wellbeing(config.wellbeing, watched_today_ms=watched_today(store, local_now())),
+        )
         try:
-            TuifeedApp(
-                feeds,
-                config=config,
-                render=replace(display.plan, sink=terminal),
-                search=search,
-                play=search is not None,
-                wellbeing=Wellbeing(config.wellbeing, watched_today_ms=watched_today(store, local_now())),
-            ).run()
+            app.run()
         finally:
             feeds.quit()
             player.close()
-    return 0
+            if feeds.journal.pending:
+                console.print(Text(f"Saving your last activity: {feeds.journal.trouble or 'a moment'}…"))
+            feeds.journal.close()
+    if app.crash is not None:
+        log = display_path(_log_path(config))
+        console.print(error_line("error", f"tuifeed stopped: {app.crash!r}; the traceback is in {log}"))
+        return 1
+    return app.return_code or 0
 
 
 def _samples_unless_own_clips(store: Store, console: Console) -> Path | None:

@@ -107,6 +107,7 @@ def run_mutes(store: Store, args: argparse.Namespace, console: Console) -> int:
     """List the mutes in force, or lift one with `remove KIND VALUE`; exit status 1 if it was not muted."""
     from tuifeed.feed.feeds import describe
     from tuifeed.feed.person import Person, record_unmute
+    from tuifeed.store.journal import Journal
 
     if args.action != "remove":
         if args.kind is not None:
@@ -121,7 +122,12 @@ def run_mutes(store: Store, args: argparse.Namespace, console: Console) -> int:
     value = args.value
     if kind is MuteKind.CREATOR and not person.muted_as(kind, value) and value.startswith("@"):
         value = value[1:]
-    if not record_unmute(store, person, kind, value):
+    journal = Journal(store)
+    try:
+        lifted = record_unmute(journal, person, kind, value)
+    finally:
+        journal.close()
+    if not lifted:
         console.print(Text(f"{describe(kind, value)} is not muted; `tuifeed mutes` lists what is."))
         return 1
     console.print(Text(f"Unmuted {describe(kind, value)}: its clips come back to your feeds."))

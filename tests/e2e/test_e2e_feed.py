@@ -71,7 +71,7 @@ def test_watch_swipe_like_quit(clip_library: ClipLibrary, home: Home, tmux: Call
     _check_terminal_restored(pane, stty)
 
     with sqlite3.connect(home.db) as db:
-        stays = db.execute("SELECT id, clip_id, dwell_ms, exit FROM impressions ORDER BY seq").fetchall()
+        stays = db.execute("SELECT key, clip_id, dwell_ms, exit FROM impressions ORDER BY seq").fetchall()
         likes = db.execute("SELECT clip_id, liked FROM likes").fetchall()
     impressions = [row[1:] for row in stays]
     assert [row[2] for row in impressions] == ["next", "next", "previous", "quit"]

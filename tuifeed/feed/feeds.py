@@ -27,6 +27,7 @@ from tuifeed.feed.session import FeedSession
 from tuifeed.models import Clip, EventKind, MuteKind
 from tuifeed.player import Player
 from tuifeed.store import Marked, Mute, Store, Watch, lists
+from tuifeed.store.journal import Journal
 from tuifeed.store.search import search_clips
 from tuifeed.store.stats import Stats, stats
 from tuifeed.store.store import utc_now
@@ -75,6 +76,8 @@ class Feeds:
         self.person = Person.load(store)
         self.playback = playback or Playback()
         self.filters = filters or Filters()
+        self.journal = Journal(store)
+        """The writes of every feed, in the order they were made (see `tuifeed.store.journal`)."""
         self.library: dict[str, Clip] = {clip.id: clip for clip in clips}
         """Every clip this run may play, by id."""
         self.for_you = self._session(self.library.values(), filters=self.filters)
@@ -102,6 +105,7 @@ class Feeds:
             clips,
             person=self.person,
             playback=self.playback,
+            journal=self.journal,
             clock=self.clock,
             **options,
         )
@@ -192,7 +196,7 @@ class Feeds:
         return self._unmute(kind, value)
 
     def _unmute(self, kind: MuteKind, value: str) -> bool:
-        spellings = record_unmute(self.store, self.person, kind, value)
+        spellings = record_unmute(self.journal, self.person, kind, value)
         for spelling in spellings:
             self.ranker.unmute(kind, spelling)
         self._sync()

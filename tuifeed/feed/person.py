@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from tuifeed.models import Clip, EventKind, MuteKind, normalise_tag
 from tuifeed.store import Store
+from tuifeed.store.journal import Event, Journal, new_key
 from tuifeed.store.lists import watched_ids
 from tuifeed.store.store import utc_now
 
@@ -79,10 +80,10 @@ class Person:
         return {muted for muted in self.mutes[kind] if normalise_tag(muted) == wanted}
 
 
-def record_unmute(store: Store, person: Person, kind: MuteKind, value: str) -> set[str]:
-    """Lift a mute in the store and for `person`, every spelling of it; returns the spellings lifted."""
+def record_unmute(journal: Journal, person: Person, kind: MuteKind, value: str) -> set[str]:
+    """Lift a mute in the store (through `journal`) and for `person`, every spelling of it; returns those lifted."""
     spellings = person.muted_as(kind, value)
     for spelling in sorted(spellings):
-        store.record_event(EventKind.mute(kind), spelling, False, utc_now())
+        journal.write(Event(new_key(), EventKind.mute(kind), spelling, False, utc_now(), None))
         person.unmute(kind, spelling)
     return spellings

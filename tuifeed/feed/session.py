@@ -26,6 +26,7 @@ from tuifeed.models import WATCHED_RATIO, Clip, EventKind, Impression, Impressio
 from tuifeed.player import FrameSizer, Player, PlayerListener
 from tuifeed.recommend import ClipFeatures
 from tuifeed.store import Store
+from tuifeed.store.journal import Checkpoint, CloseStay, Event, Journal, Like, OpenStay, new_key
 from tuifeed.store.store import utc_now
 
 CHECKPOINT_SECONDS = 2.0
@@ -42,7 +43,8 @@ class _Stay:
     """The clip on screen and what has happened since it appeared."""
 
     clip: Clip
-    impression_id: int
+    key: str
+    """The stay's key: its impression row is found by it, wherever the journal has got to."""
     started_at: str
     token: int
     came_back: bool
@@ -74,6 +76,7 @@ class FeedSession:
         person: Person | None = None,
         playback: Playback | None = None,
         filters: Filters | None = None,
+        journal: Journal | None = None,
         title: str = "For You",
         reason: str | None = None,
         empty: str = EMPTY_LIBRARY,
@@ -85,11 +88,13 @@ class FeedSession:
         `source`, when given, is asked for the feed's clips again at each `sync` (For You reads the
         library, Following the followed creators' clips). `person` and `playback` are shared by the
         feeds of a run; a lone session reads its own person from the store. `filters` apply only to
-        the feeds the person does not choose clip by clip. `reason` says why a clip is in this feed
-        ("it is in your Liked list"); `empty` is what to say when the feed has no clip, `replay_notice` when
-        it begins again after showing every clip. Nothing plays until `start`.
+        the feeds the person does not choose clip by clip. Writes go through `journal` (shared by the feeds
+        of a run, so they land in order), which never lets a locked database hold the UI. `reason` says why
+        a clip is in this feed ("it is in your Liked list"); `empty` is what to say when the feed has no
+        clip, `replay_notice` when it begins again after showing every clip. Nothing plays until `start`.
         """
         self.store = store
+        self.journal = journal or Journal(store)
         self.player = player
         self.ranker = ranker
         self.clock = clock
@@ -146,12 +151,19 @@ class FeedSession:
         stay = self._stay
         filters = self.filters.describe() if self.filters else ""
         if stay is None:
-            return FeedStatus(None, total=len(self.clips), title=self.title, filters=filters, empty=self._emptiness())
+            return FeedStatus(
+                None,
+                total=len(self.clips),
+                title=self.title,
+                filters=filters,
+                empty=self._emptiness(),
+                trouble=self.journal.trouble,
+            )
         clip = stay.clip
         playing = self.plays
         return FeedStatus(
             clip,
-            stay=stay.impression_id,
+            stay=stay.key,
             liked=clip.id in self.person.liked,
             saved=clip.id in self.person.saved,
             followed=clip.creator in self.person.followed,
@@ -168,6 +180,7 @@ class FeedSession:
             auto_advance=self.playback.auto_advance,
             title=self.title,
             filters=filters,
+            trouble=self.journal.trouble,
         )
 
     def _emptiness(self) -> str:
@@ -388,7 +401,7 @@ class FeedSession:
         if stay is None:
             return False
         stay.liked = _toggle(self.person.liked, stay.clip.id)
-        self.store.record_like(stay.clip.id, stay.liked, utc_now(), during=stay.impression_id)
+        self.journal.write(Like(new_key(), stay.clip.id, stay.liked, utc_now(), stay.key))
         return stay.liked
 
     def toggle_save(self) -> bool:
@@ -397,7 +410,7 @@ class FeedSession:
         if stay is None:
             return False
         stay.saved = _toggle(self.person.saved, stay.clip.id)
-        self.store.record_event(EventKind.SAVE, stay.clip.id, stay.saved, utc_now(), during=stay.impression_id)
+        self.journal.write(Event(new_key(), EventKind.SAVE, stay.clip.id, stay.saved, utc_now(), stay.key))
         return stay.saved
 
     def toggle_follow(self) -> bool:
@@ -407,7 +420,7 @@ class FeedSession:
             return False
         creator = stay.clip.creator
         stay.followed = _toggle(self.person.followed, creator)
-        self.store.record_event(EventKind.FOLLOW, creator, stay.followed, utc_now(), during=stay.impression_id)
+        self.journal.write(Event(new_key(), EventKind.FOLLOW, creator, stay.followed, utc_now(), stay.key))
         if stay.followed:
             self.ranker.follow(creator)
         else:
@@ -421,7 +434,7 @@ class FeedSession:
         if stay is None:
             return None
         stay.not_interested = True
-        self.store.record_event(EventKind.NOT_INTERESTED, stay.clip.id, True, utc_now(), during=stay.impression_id)
+        self.journal.write(Event(new_key(), EventKind.NOT_INTERESTED, stay.clip.id, True, utc_now(), stay.key))
         self.person.hidden.add(stay.clip.id)
         self._finish(ImpressionExit.NEXT)
         self.sync()
@@ -430,7 +443,7 @@ class FeedSession:
 
     def mute(self, kind: MuteKind, value: str) -> Clip | None:
         """Never show clips with this creator, tag or sound again; moves on if the clip on screen has it."""
-        self.store.record_event(EventKind.mute(kind), value, True, utc_now())
+        self.journal.write(Event(new_key(), EventKind.mute(kind), value, True, utc_now(), None))
         self.person.mute(kind, value)
         self.ranker.mute(kind, value)
         current = self.current
@@ -474,7 +487,7 @@ class FeedSession:
         if stay is None:
             return
         stay.last_checkpoint = self.clock()
-        self.store.checkpoint_impression(stay.impression_id, round(self.dwell_seconds() * 1000), stay.loops, utc_now())
+        self.journal.write(Checkpoint(stay.key, round(self.dwell_seconds() * 1000), stay.loops, utc_now()))
 
     def _forward(self) -> Clip | None:
         """Show the queue's next clip; None when there is nothing left to show."""
@@ -491,9 +504,9 @@ class FeedSession:
         token = self.player.play(clip.location, _aspect(clip))
         if self._paused:
             self.player.set_paused(True)
-        started_at = utc_now()
-        impression_id = self.store.open_impression(clip.id, started_at, clip.duration_ms, came_back=came_back)
-        self._stay = _Stay(clip, impression_id, started_at, token, came_back, replay, last_checkpoint=self.clock())
+        started_at, key = utc_now(), new_key()
+        self.journal.write(OpenStay(key, clip.id, started_at, clip.duration_ms, came_back))
+        self._stay = _Stay(clip, key, started_at, token, came_back, replay, last_checkpoint=self.clock())
         self._resume_ms = 0
         self._run_clock(not self._paused)
         self.ranker.shown(clip.id)
@@ -542,7 +555,7 @@ class FeedSession:
             not_interested=stay.not_interested,
             came_back=stay.came_back,
         )
-        self.store.close_impression(stay.impression_id, impression)
+        self.journal.write(CloseStay(stay.key, impression))
         if teaches(impression):
             self.ranker.observe(feedback(impression))
         if impression.loops or (impression.watch_ratio or 0.0) >= WATCHED_RATIO:

@@ -19,8 +19,8 @@ class FeedStatus:
 
     clip: Clip | None
     """The clip on screen; None before the first clip, or when there is nothing to play."""
-    stay: int = 0
-    """Which stay this is (its impression id): a new value means a new clip appeared, even the same one."""
+    stay: str = ""
+    """Which stay this is (its key): a new value means a new clip appeared, even the same one."""
     liked: bool = False
     saved: bool = False
     followed: bool = False
@@ -45,6 +45,8 @@ class FeedStatus:
     """The filters on, in a few words, or "" when none is."""
     empty: str = ""
     """What to say when there is no clip on screen."""
+    trouble: str | None = None
+    """Why the feed's writes are waiting (a lock, a full disk), in one calm line; None while they land."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """Library roots and file locations: which file on disk holds which clip, and how it looked last time.
 
-Paths are bound as `CAST(? AS TEXT)` of `db_text(path)`, so any bytes a file name holds are stored as they are.
+Paths go in through `db_text` and come out through `path_of`: any bytes a file name holds survive, stored as
+valid UTF-8 text (see `tuifeed.store.store`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import astuple, dataclass
 from typing import Any
 
-from tuifeed.store.store import Store, db_text, utc_now
+from tuifeed.store.store import Store, db_text, path_of, utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,7 @@ class FileIndex:
             "SELECT r.path, r.added_at, count(f.path), coalesce(sum(f.missing), 0) FROM library_roots r "
             "LEFT JOIN files f ON f.root = r.path GROUP BY r.path ORDER BY r.path"
         )
-        return [RootInfo(*row) for row in self.db.execute(sql).fetchall()]
+        return [RootInfo(path_of(path), *rest) for path, *rest in self.db.execute(sql).fetchall()]
 
     def remove_root(self, path: str) -> int | None:
         """Forget a root and its file locations (clips and history stay); None when it is not a root.
@@ -107,7 +108,8 @@ class FileIndex:
         bounds = [prefix, prefix.rstrip("/") + "/", prefix.rstrip("/") + "0"]
         rows = self.db.execute(sql, [db_text(bound) for bound in bounds])
         return {
-            path: (size, mtime_ns, meta_stamp or 0, bool(missing)) for path, size, mtime_ns, meta_stamp, missing in rows
+            path_of(path): (size, mtime_ns, meta_stamp or 0, bool(missing))
+            for path, size, mtime_ns, meta_stamp, missing in rows
         }
 
     def get(self, path: str) -> FileRow | None:
@@ -160,7 +162,7 @@ class FileIndex:
                 present = self.db.execute(
                     "SELECT path FROM files WHERE clip_id = ? AND missing = 0 ORDER BY path", [clip_id]
                 ).fetchall()
-                paths = [row[0] for row in present]
+                paths = [path_of(row[0]) for row in present]
                 if not paths:
                     self.db.execute("UPDATE clips SET missing = 1 WHERE id = ?", [clip_id])
                     continue
@@ -175,8 +177,8 @@ class FileIndex:
 def _file_row(row: tuple[Any, ...]) -> FileRow:
     path, root, clip_id, content_hash, size, mtime_ns, meta_stamp, missing, video, audio, rotation = row
     return FileRow(
-        path=str(path),
-        root=str(root),
+        path=path_of(str(path)),
+        root=path_of(str(root)),
         clip_id=str(clip_id),
         content_hash=str(content_hash),
         size=int(size),

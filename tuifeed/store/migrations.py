@@ -212,3 +212,46 @@ def m007_clip_search(db: Database) -> None:
     db.execute(f"CREATE TRIGGER clips_fts_insert AFTER INSERT ON clips BEGIN {add} END")
     db.execute(f"CREATE TRIGGER clips_fts_delete AFTER DELETE ON clips BEGIN {remove} END")
     db.execute(f"CREATE TRIGGER clips_fts_update AFTER UPDATE OF {_SEARCHED} ON clips BEGIN {remove} {add} END")
+
+
+@migrations()
+def m008_impression_owners(db: Database) -> None:
+    """Who holds each open impression (pid, process start, run id), and a key per feed write so a retry is one row.
+
+    Start-up closes only the open impressions whose owner is no longer running; a second player on the
+    same database leaves the first one's alone. Rows from before have no owner and count as left behind.
+    """
+    impressions = db.table("impressions")
+    impressions.add_column("owner_pid", int)
+    impressions.add_column("owner_started", str)
+    impressions.add_column("owner_run", str)
+    for name in ("impressions", "likes", "events"):
+        db.table(name).add_column("key", str)
+        db.table(name).create_index(["key"], unique=True)
+
+
+_PATH_COLUMNS = (
+    ("clips", "location", "id"),
+    ("files", "path", "path"),
+    ("files", "root", "path"),
+    ("library_roots", "path", "path"),
+)
+"""(table, column holding a file name, the column that finds its row)."""
+
+
+@migrations()
+def m009_file_names_as_text(db: Database) -> None:
+    """File names that are not UTF-8, stored as their raw bytes before, become valid text (see `db_text`).
+
+    So do names holding the escape character itself, which must now be written doubled to read back.
+    """
+    from tuifeed.store.store import db_text
+
+    for table, column, key in _PATH_COLUMNS:
+        rows = db.execute(f"SELECT CAST({key} AS BLOB), CAST({column} AS BLOB) FROM {table}").fetchall()
+        for row_key, raw in rows:
+            if raw is None or raw.isascii():
+                continue
+            stored = db_text(bytes(raw).decode("utf-8", "surrogateescape"))
+            if stored.encode("utf-8") != raw:
+                db.execute(f"UPDATE {table} SET {column} = ? WHERE CAST({key} AS BLOB) = ?", [stored, row_key])

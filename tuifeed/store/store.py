@@ -3,16 +3,19 @@
 Threading: a Store holds one SQLite connection and must be used from the thread that opened it.
 A worker thread (an import, say) opens its own Store on the same path; WAL mode lets them share.
 
-File names are stored as their bytes: a name that is not UTF-8 (read with surrogateescape) goes in
-through `db_text` and comes back as the same str, so the file can be opened again.
+File names are stored as valid UTF-8 text that turns back into the exact name: a byte that is not
+UTF-8 (read with surrogateescape) is written ␛ and two hex digits, a ␛ itself ␛␛ (`db_text`, `path_of`).
+Every other name is stored as it is, so sqlite-utils and Datasette read every row as text, and a name
+and the folder it is in still share their beginning (the importer finds a folder's files by range).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,15 +26,41 @@ from sqlite_utils import Database
 from tuifeed.errors import StoreError
 from tuifeed.models import Clip, EventKind, Impression, ImpressionExit
 from tuifeed.store.migrations import migrations
+from tuifeed.store.owner import Owner
+
+BUSY_MS = 5000
+"""How long a statement waits for another connection's write lock before failing as locked."""
 
 
-def db_text(value: str) -> str | bytes:
-    """`value` ready to bind as `CAST(? AS TEXT)`: its bytes when it holds surrogate escapes, else itself."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return value.encode("utf-8", "surrogateescape")
-    return value
+ESCAPE = "\u241b"
+"""␛ (SYMBOL FOR ESCAPE): starts an escaped byte of a file name in the database; rare in real names."""
+_ESCAPED = re.compile(ESCAPE + "(" + ESCAPE + "|[89a-f][0-9a-f])")
+
+
+def db_text(value: str) -> str:
+    """A file name (maybe with surrogate escapes) as the valid UTF-8 text stored for it; `path_of` undoes it."""
+    if ESCAPE not in value:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return value
+    return "".join(_escape(char) for char in value)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"{ESCAPE}{code - 0xDC00:02x}"
+    return ESCAPE * 2 if char == ESCAPE else char
+
+
+def path_of(stored: str) -> str:
+    """The file name `db_text` stored as `stored`, as Python names files (os.fsencode gives its bytes)."""
+    if ESCAPE not in stored:
+        return stored
+    return _ESCAPED.sub(lambda found: ESCAPE if found[1] == ESCAPE else chr(0xDC00 + int(found[1], 16)), stored)
 
 
 def _text(data: bytes) -> str:
@@ -47,20 +76,22 @@ def utc_now() -> str:
 class Store:
     """The person's clips and everything they did with them, in one SQLite file."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, owner: Owner | None = None) -> None:
         """Open (creating if needed) the database at `path`, or ":memory:", and migrate it.
 
         An existing file is checked read-only first: a damaged one raises StoreError and is left
-        exactly as it was.
+        exactly as it was. `owner` is the run recorded on the impressions this store opens (default:
+        this process, as a new run).
         """
         self.path = str(path)
+        self.owner = owner or Owner.current()
         try:
             if self.path != ":memory:":
                 _check_intact(Path(self.path))
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.db = Database(self.path, execute_plugins=False)
             self.db.conn.text_factory = _text
-            self.db.execute("PRAGMA busy_timeout = 5000")
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
             if self.path != ":memory:":
                 self.db.enable_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -74,6 +105,15 @@ class Store:
         """Close the connection; the Store must not be used afterwards."""
         self.db.close()
 
+    @contextmanager
+    def waiting(self, milliseconds: int) -> Iterator[None]:
+        """Within the block, a locked database fails after `milliseconds` (0: at once) rather than BUSY_MS."""
+        self.db.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+
     # -- clips -------------------------------------------------------------------------------------
 
     def upsert_clips(self, clips: Iterable[Clip]) -> None:
@@ -85,8 +125,6 @@ class Store:
                 if existing and existing[0]:
                     row["imported_at"] = existing[0]
             self.db.table("clips").upsert_all(rows, pk="id")
-            if any(isinstance(row["location"], bytes) for row in rows):
-                self.db.execute("UPDATE clips SET location = CAST(location AS TEXT) WHERE typeof(location) = 'blob'")
 
     def set_missing(self, clip_ids: Iterable[str], missing: bool = True) -> None:
         """Mark clips as missing (hidden from the feed, history kept) or present again."""
@@ -114,15 +152,41 @@ class Store:
     # -- impressions -------------------------------------------------------------------------------
 
     def open_impression(
-        self, clip_id: str, started_at: str, duration_ms: int | None, *, came_back: bool = False
+        self,
+        clip_id: str,
+        started_at: str,
+        duration_ms: int | None,
+        *,
+        came_back: bool = False,
+        key: str | None = None,
     ) -> int:
-        """Record that a clip appeared on screen (`came_back`: by swiping back to it); returns the impression's id."""
+        """Record that a clip appeared on screen (`came_back`: by swiping back to it); returns the impression's id.
+
+        The impression is owned by this store's run. With `key`, opening again with the same key returns the
+        first one's id instead of a second row (a retried write).
+        """
         with self.db.atomic():
+            if key is not None and (known := self.stay_id(key)) is not None:
+                return known
             table = self.db.table("impressions")
             table.insert(
-                {"clip_id": clip_id, "started_at": started_at, "duration_ms": duration_ms, "came_back": int(came_back)}
+                {
+                    "clip_id": clip_id,
+                    "started_at": started_at,
+                    "duration_ms": duration_ms,
+                    "came_back": int(came_back),
+                    "owner_pid": self.owner.pid,
+                    "owner_started": self.owner.started,
+                    "owner_run": self.owner.run,
+                    "key": key,
+                }
             )
             return int(table.last_rowid or 0)
+
+    def stay_id(self, key: str) -> int | None:
+        """The id of the impression opened with `key`, or None."""
+        row = self.db.execute("SELECT id FROM impressions WHERE key = ?", [key]).fetchone()
+        return None if row is None else int(row[0])
 
     def checkpoint_impression(self, impression_id: int, dwell_ms: int, loops: int, at: str) -> None:
         """Save the dwell so far of an open impression, so a killed run loses only seconds."""
@@ -158,10 +222,17 @@ class Store:
             )
 
     def recover_open_impressions(self) -> int:
-        """Close impressions a killed run left open, with their last checkpoint; returns how many."""
+        """Close impressions a killed run left open, with their last checkpoint; returns how many.
+
+        An impression whose owner still runs (another player on this database) is left open.
+        """
         with self.db.atomic():
-            rows = self.db.execute("SELECT id FROM impressions WHERE ended_at IS NULL ORDER BY id").fetchall()
-            open_ids = [row[0] for row in rows]
+            rows = self.db.execute(
+                "SELECT id, owner_pid, owner_started, owner_run FROM impressions WHERE ended_at IS NULL ORDER BY id"
+            ).fetchall()
+            open_ids = [
+                row[0] for row in rows if row[1] is None or not Owner(row[1], row[2], row[3]).running(self.owner)
+            ]
             for impression_id in open_ids:
                 self.db.execute(
                     "UPDATE impressions SET ended_at = coalesce(checkpoint_at, started_at), exit = ?, seq = ?, "
@@ -203,10 +274,18 @@ class Store:
 
     # -- likes -------------------------------------------------------------------------------------
 
-    def record_like(self, clip_id: str, liked: bool, at: str, *, during: int | None = None) -> None:
-        """Record a like or an unlike of a clip; `during` names the open impression it happened in, if any."""
+    def record_like(
+        self, clip_id: str, liked: bool, at: str, *, during: int | None = None, key: str | None = None
+    ) -> None:
+        """Record a like or an unlike of a clip; `during` names the open impression it happened in, if any.
+
+        With `key`, recording again with the same key changes nothing (a retried write).
+        """
         with self.db.atomic():
-            self.db.table("likes").insert({"clip_id": clip_id, "liked": int(liked), "at": at, "seq": self._next_seq()})
+            if key is not None and self._has_key("likes", key):
+                return
+            row = {"clip_id": clip_id, "liked": int(liked), "at": at, "seq": self._next_seq(), "key": key}
+            self.db.table("likes").insert(row)
             if during is not None:
                 self._flag_stay(during, "liked", liked)
 
@@ -224,14 +303,32 @@ class Store:
 
     # -- saves, follows, mutes, not interested, resets ---------------------------------------------
 
-    def record_event(self, kind: EventKind, subject: str, active: bool, at: str, *, during: int | None = None) -> None:
+    def record_event(
+        self,
+        kind: EventKind,
+        subject: str,
+        active: bool,
+        at: str,
+        *,
+        during: int | None = None,
+        key: str | None = None,
+    ) -> None:
         """Record a toggle such as (SAVE, clip_id, True) or (MUTE_TAG, "ocean", False).
 
         `during` names the open impression a save, follow or not-interested was made in: its flag is set in
-        the same transaction, so a killed run keeps it.
+        the same transaction, so a killed run keeps it. With `key`, recording again changes nothing.
         """
         with self.db.atomic():
-            row = {"kind": kind.value, "subject": subject, "active": int(active), "at": at, "seq": self._next_seq()}
+            if key is not None and self._has_key("events", key):
+                return
+            row = {
+                "kind": kind.value,
+                "subject": subject,
+                "active": int(active),
+                "at": at,
+                "seq": self._next_seq(),
+                "key": key,
+            }
             self.db.table("events").insert(row)
             if during is not None:
                 self._flag_stay(during, _STAY_FLAGS[kind], active)
@@ -260,6 +357,9 @@ class Store:
         """The next number of the sequence that orders stays, likes and events; call inside a transaction."""
         self.db.execute("UPDATE counters SET value = value + 1 WHERE name = 'seq'")
         return int(self.db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0])
+
+    def _has_key(self, table: str, key: str) -> bool:
+        return self.db.execute(f"SELECT 1 FROM {table} WHERE key = ?", [key]).fetchone() is not None
 
     def _is_open(self, impression_id: int) -> bool:
         row = self.db.execute("SELECT ended_at IS NULL FROM impressions WHERE id = ?", [impression_id]).fetchone()
@@ -324,7 +424,7 @@ def _row_clip(row: dict[str, Any]) -> Clip:
     embedding = row.get("embedding")
     return Clip(
         id=row["id"],
-        location=row["location"],
+        location=path_of(row["location"]),
         title=row["title"] or "",
         creator=row["creator"],
         description=row["description"] or "",

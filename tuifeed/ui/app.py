@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 from collections.abc import Callable
 from datetime import datetime
@@ -85,6 +86,7 @@ class TuifeedApp(App[None]):
         Binding("slash", "search", "Search", id="search"),
         Binding("question_mark", "help", "This help", id="help"),
         Binding("q,ctrl+c", "quit_feeds", "Quit", id="quit"),
+        Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", id="suspend"),
     ]
 
     def __init__(
@@ -123,6 +125,8 @@ class TuifeedApp(App[None]):
         self.add_mode(STATS, lambda: self.stats_screen)
         self._start_mode = SEARCH if search else FOR_YOU
         self._previous_mode = FOR_YOU
+        self.crash: BaseException | None = None
+        """The error that stopped the app, if one did; its traceback is in the log."""
         if config.keys:
             self.set_keymap(config.keys)
 
@@ -138,8 +142,37 @@ class TuifeedApp(App[None]):
         stats.attach(self)
         if self.wellbeing is not None:
             self.set_interval(WELLBEING_SECONDS, self.check_wellbeing)
+        self.app_suspend_signal.subscribe(self, self._suspending)
+        self.app_resume_signal.subscribe(self, self._resumed)
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.action_quit_feeds)
+            loop = asyncio.get_running_loop()
+            # SIGHUP is a closed terminal or SSH session: leave as on SIGTERM, terminal restored, stay recorded.
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(signum, self.action_quit_feeds)
+
+    def _suspending(self, _app: App[None]) -> None:
+        """Ctrl-Z: the feed on screen pauses (its dwell clock too) before the process stops."""
+        if isinstance(self.screen, FeedScreen):
+            self.screen.on_screen_suspend()
+
+    def _resumed(self, _app: App[None]) -> None:
+        """Back from `fg`: the whole screen is painted again and the feed on it plays on."""
+        self.refresh(repaint=True, layout=True)
+        if isinstance(self.screen, FeedScreen):
+            self.screen.on_screen_resume()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash: its traceback goes to the log, the CLI says one line and exits non-zero."""
+        self.crash = error
+        logging.getLogger(__name__).error("tuifeed stopped on an error", exc_info=error)
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        """Textual would print the whole traceback over the shell; it is in the log instead."""
+        if self.crash is None:
+            super()._print_error_renderables()
+        else:
+            self._exit_renderables.clear()
 
     # -- modes -------------------------------------------------------------------------------------
 

@@ -36,8 +36,8 @@ class Recorder:
         """(monotonic time, bytes written so far, quality step) at each frame shown."""
         self.swipes: list[tuple[float, int]] = []
         """(monotonic time, frames painted so far) at each swipe to the next clip."""
-        self.pictures: list[tuple[float, int]] = []
-        """(monotonic time, impression id) when each stay's first picture was shown and its dwell clock started."""
+        self.pictures: list[tuple[float, str]] = []
+        """(monotonic time, stay key) when each stay's first picture was shown and its dwell clock started."""
         self.bytes_written = 0
         self.dropped = 0
         self.mounted_at = time.monotonic()
@@ -56,8 +56,8 @@ class Recorder:
         """The person swiped to the next clip."""
         self.swipes.append((time.monotonic(), len(self.frames)))
 
-    def pictured(self, stay: int) -> None:
-        """The first picture of the stay with impression id `stay` was shown."""
+    def pictured(self, stay: str) -> None:
+        """The first picture of the stay with key `stay` was shown."""
         if not self.pictures or self.pictures[-1][1] != stay:
             self.pictures.append((time.monotonic(), stay))
 

@@ -76,7 +76,7 @@ def describe(status: FeedStatus, width: int) -> Text:
     """The panel's text for `status`, `width` cells wide; every outside string is plain text, never markup."""
     clip = status.clip
     if clip is None:
-        return Text(status.empty)
+        return Text(status.empty + (f"\n{status.trouble}" if status.trouble else ""))
     text = Text()
     if clip.creator:
         text.append(f"@{clip.creator}", link(MuteKind.CREATOR, clip.creator, "bold"))
@@ -101,7 +101,10 @@ def describe(status: FeedStatus, width: int) -> Text:
         text.append("  ★ saved", "bold yellow")
     text.append(f"   {playback_flags(status)}", "yellow")
     text.append("\n")
-    text.append_text(time_bar(status.position_ms, status.length_ms, width))
+    if status.trouble:  # in the time bar's place while it lasts: the panel's height is fixed
+        text.append(status.trouble, "yellow")
+    else:
+        text.append_text(time_bar(status.position_ms, status.length_ms, width))
     return text
 
 
