@@ -22,6 +22,7 @@ from tuifeed.feed.person import Person, record_unmute
 from tuifeed.feed.pickers import Following, Ordered, newest_first
 from tuifeed.feed.playback import Playback
 from tuifeed.feed.ranker import Ranker
+from tuifeed.feed.remote import Locator, RemotePlay
 from tuifeed.feed.session import FeedSession
 from tuifeed.models import Clip, EventKind, MuteKind
 from tuifeed.player import Player
@@ -63,9 +64,13 @@ class Feeds:
         *,
         playback: Playback | None = None,
         filters: Filters | None = None,
+        remote: Locator | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """Feeds over `clips` (the playable library of this run), learning through `ranker`."""
+        """Feeds over `clips` (the playable library of this run), learning through `ranker`.
+
+        `remote` (the library service) places remote clips: cached file or URL, downloads ahead, offline.
+        """
         self.store = store
         self.player = player
         self.ranker = ranker
@@ -73,6 +78,7 @@ class Feeds:
         self.person = Person.load(store)
         self.playback = playback or Playback()
         self.filters = filters or Filters()
+        self.remote = RemotePlay(remote) if remote is not None else None
         self.library: dict[str, Clip] = {clip.id: clip for clip in clips}
         """Every clip this run may play, by id."""
         self.for_you = self._session(self.library.values(), filters=self.filters)
@@ -98,6 +104,7 @@ class Feeds:
             clips,
             person=self.person,
             playback=self.playback,
+            remote=self.remote,
             clock=self.clock,
             **options,
         )
@@ -230,6 +237,15 @@ class Feeds:
         added = self.for_you.add_clips(new)
         self._sync()
         return added
+
+    def remote_changed(self) -> None:
+        """A download ahead finished or failed, or a refresh ran: clips skipped offline may be back, and the
+        next clip is pre-rolled from where it is now (the cache, once downloaded)."""
+        if self.remote is not None and self.remote.back_online():
+            self._sync()
+        owner = self.playback.owner
+        if owner is not None:
+            owner.preroll()
 
     def quit(self) -> None:
         """Close the stay on screen in every feed; call once as the app exits."""

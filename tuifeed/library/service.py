@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("tuifeed.library")
 
-OFFLINE_NOTICE = "Offline: only clips already downloaded can play; the rest are skipped until the network is back."
-
 
 @dataclass(frozen=True, slots=True)
 class PrefetchReport:
@@ -186,7 +184,7 @@ class Library:
     def playable_location(self, clip: Clip) -> str | None:
         """What the player should open: the cached file when complete, else the URL to stream.
 
-        None when the network is gone and the clip is not cached: skip it and show OFFLINE_NOTICE once.
+        None when the network is gone and the clip is not cached: skip it (the feeds tell the person once).
         A local clip is its own location.
         """
         if not is_remote(clip.location):
