@@ -235,6 +235,7 @@ def _play(
     """Play the feeds: the library, or just `only` (the clips of a remote URL); with `search`, open on its results."""
     from tuifeed.display import choose_display
     from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
+    from tuifeed.library.service import Library
     from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas
     from tuifeed.recommend import ClipFeatures, Recommender
     from tuifeed.ui.app import TuifeedApp
@@ -269,23 +270,35 @@ def _play(
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     restore_recommender(store, recommender)
     limit_malloc_arenas()
+    library = Library.from_config(config, store.path)
     with _stderr_to_log(_log_path(config)) as terminal:
         player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
         playback = Playback(
             volume=config.player.volume, muted=config.player.muted, auto_advance=config.player.auto_advance
         )
         filters = Filters(config.feed.only_vertical, config.feed.max_seconds, config.feed.hide_watched)
-        feeds = Feeds(store, player, recommender, clips, playback=playback, filters=filters, clock=time.monotonic)
+        feeds = Feeds(
+            store,
+            player,
+            recommender,
+            clips,
+            playback=playback,
+            filters=filters,
+            remote=library,
+            clock=time.monotonic,
+        )
         try:
             TuifeedApp(
                 feeds,
                 config=config,
                 render=replace(display.plan, sink=terminal),
+                library=library,
                 search=search,
                 play=search is not None,
             ).run()
         finally:
             feeds.quit()
+            library.close()
             player.close()
     return 0
 

@@ -4,6 +4,8 @@ Threading: a Store is one SQLite connection per thread, so the Library keeps onl
 and opens a Store for each call, on the calling thread. Refreshes may run on any worker thread;
 prefetching runs on one background thread of its own, with its own Store, and reports through the
 listener (the UI turns reports into messages). The HTTP client is shared: httpx's pool is thread-safe.
+It is made on first use, and the remote readers are loaded then too: a run that plays local clips
+only never loads httpx or feedparser (about 0.1 s of start-up).
 """
 
 from __future__ import annotations
@@ -20,10 +22,7 @@ from typing import TYPE_CHECKING
 from tuifeed import locations
 from tuifeed.config import Config
 from tuifeed.errors import RemoteError, RemoteUnreachable
-from tuifeed.library.manifest import write_manifest
 from tuifeed.library.remote.cache import PrefetchCache
-from tuifeed.library.remote.client import MB, RemoteClient
-from tuifeed.library.remote.refresh import RefreshResult, add_source, refresh_source
 from tuifeed.library.remote.urls import is_remote
 from tuifeed.models import Clip, SourceKind
 from tuifeed.store import Store
@@ -31,6 +30,8 @@ from tuifeed.store.sources import SourceIndex, SourceRow
 
 if TYPE_CHECKING:
     from tuifeed.library.importer import ImportSummary, ProgressCallback
+    from tuifeed.library.remote.client import RemoteClient
+    from tuifeed.library.remote.refresh import RefreshResult
 
 log = logging.getLogger("tuifeed.library")
 
@@ -63,8 +64,9 @@ class Library:
     ) -> None:
         """A library on the SQLite file `database`; `client` defaults to a RemoteClient with default limits."""
         self.database = str(database)
-        self.client = client or RemoteClient()
-        self.cache = PrefetchCache(cache_dir, cache_bytes, self.client)
+        self._client = client
+        self._client_lock = threading.Lock()
+        self.cache = PrefetchCache(cache_dir, cache_bytes, lambda: self.client)
         self.prefetch_count = prefetch_count if cache_bytes > 0 else 0
         self.refresh_after = refresh_after
         self.listener: PrefetchListener | None = None
@@ -82,10 +84,20 @@ class Library:
         return cls(
             database,
             cache_dir=locations.cache_dir() / "clips",
-            cache_bytes=config.remote.cache_mb * MB,
+            cache_bytes=config.remote.cache_mb * 2**20,
             prefetch_count=config.remote.prefetch,
             refresh_after=timedelta(minutes=minutes) if minutes else None,
         )
+
+    @property
+    def client(self) -> RemoteClient:
+        """The one HTTP client, made on first use (from any thread)."""
+        with self._client_lock:
+            if self._client is None:
+                from tuifeed.library.remote.client import RemoteClient
+
+                self._client = RemoteClient()
+            return self._client
 
     def close(self) -> None:
         """Stop prefetching (a download in progress keeps its `.part` to resume) and close the HTTP client."""
@@ -94,7 +106,9 @@ class Library:
             self._changed.notify_all()
         if self._worker is not None:
             self._worker.join(timeout=5)
-        self.client.close()
+        with self._client_lock:
+            if self._client is not None:
+                self._client.close()
 
     # -- local folders -----------------------------------------------------------------------------
 
@@ -114,6 +128,8 @@ class Library:
 
     def export_manifest(self, folder: Path) -> tuple[Path, int]:
         """Write `tuifeed-library.json` beside the imported clips of `folder`; its path and clip count."""
+        from tuifeed.library.manifest import write_manifest
+
         with self._store() as store:
             return write_manifest(store.clips(), folder)
 
@@ -121,6 +137,8 @@ class Library:
 
     def add_remote(self, url: str, kind: SourceKind | None = None) -> RefreshResult:
         """Add a remote source (its kind found from the document unless given) and store its clips."""
+        from tuifeed.library.remote.refresh import add_source
+
         with self._store() as store:
             return self._note(add_source(store, self.client, url, kind))
 
@@ -154,6 +172,8 @@ class Library:
 
         With `due_only`, only sources last refreshed longer ago than `refresh_after` (the start-up refresh).
         """
+        from tuifeed.library.remote.refresh import refresh_source
+
         wanted = None if urls is None else set(urls)
         results = []
         with self._store() as store:
