@@ -259,6 +259,9 @@ class Library:
         def unwanted() -> bool:
             return self._closing or all(c.id != clip.id for c in self._wanted)
 
+        cached = self.cache.cached(store, clip)
+        if cached is not None:  # no request made: says nothing about the network
+            return PrefetchReport(clip.id, path=cached)
         try:
             path = self.cache.fetch(store, clip, keep=keep, should_stop=unwanted)
         except RemoteError as error:
