@@ -3,7 +3,7 @@ comes back. (The real library over real HTTP is in tests/remote/test_remote_app.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ranker_stub import InOrder
 
@@ -20,7 +20,7 @@ LOCAL = [Clip(id=f"l{i}", location=f"/clips/l{i}.mp4", creator=f"local{i}") for 
 class Shelf:
     """A stand-in library: some clips cached, the network up or down, and every wish list kept."""
 
-    def __init__(self, cached: set[str] = frozenset(), offline: bool = False) -> None:  # type: ignore[assignment]
+    def __init__(self, cached: Iterable[str] = (), offline: bool = False) -> None:
         self.cached = set(cached)
         self.offline = offline
         self.prefetch_count = 3

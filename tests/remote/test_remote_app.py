@@ -4,6 +4,7 @@ over real HTTP, and with the network gone the cached clips play while the others
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -57,9 +58,9 @@ def _cached(library: Library, clips: list[Clip]) -> set[str]:
         store.close()
 
 
-async def _until(pilot: Pilot[None], done: object, seconds: float = 30.0) -> None:
+async def _until(pilot: Pilot[None], done: Callable[[], bool], seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
-    while not done() and time.monotonic() < deadline:  # type: ignore[operator]
+    while not done() and time.monotonic() < deadline:
         await pilot.pause(0.05)
 
 
