@@ -177,7 +177,7 @@ class Library:
         wanted = None if urls is None else set(urls)
         results = []
         with self._store() as store:
-            for source in SourceIndex(store).all():
+            for source in SourceIndex(store).all(counts=False):
                 if wanted is not None and source.url not in wanted:
                     continue
                 if due_only and not self._due(source):
