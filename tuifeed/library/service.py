@@ -1,7 +1,8 @@
 """The Library service: local import, remote sources and the prefetch cache, behind one object the CLI builds.
 
-Threading: a Store is one SQLite connection per thread, so the Library keeps only the database path
-and opens a Store for each call, on the calling thread. Refreshes may run on any worker thread;
+Threading: a Store is one SQLite connection per thread, so the Library keeps the database path and
+opens a Store for each call on the calling thread, except on the thread that built it (the UI's), where
+one Store is kept: `playable_location` runs there at every swipe, and opening a Store costs ~5 ms. Refreshes may run on any worker thread;
 prefetching runs on one background thread of its own, with its own Store, and reports through the
 listener (the UI turns reports into messages). The HTTP client is shared: httpx's pool is thread-safe.
 It is made on first use, and the remote readers are loaded then too: a run that plays local clips
@@ -66,6 +67,8 @@ class Library:
         self.database = str(database)
         self._client = client
         self._client_lock = threading.Lock()
+        self._home = threading.get_ident()
+        self._home_store: Store | None = None
         self.cache = PrefetchCache(cache_dir, cache_bytes, lambda: self.client)
         self.prefetch_count = prefetch_count if cache_bytes > 0 else 0
         self.refresh_after = refresh_after
@@ -109,6 +112,9 @@ class Library:
         with self._client_lock:
             if self._client is not None:
                 self._client.close()
+        if self._home_store is not None and threading.get_ident() == self._home:
+            self._home_store.close()
+            self._home_store = None
 
     # -- local folders -----------------------------------------------------------------------------
 
@@ -279,6 +285,11 @@ class Library:
 
     @contextmanager
     def _store(self) -> Iterator[Store]:
+        if threading.get_ident() == self._home:
+            if self._home_store is None:
+                self._home_store = Store(self.database)
+            yield self._home_store
+            return
         store = Store(self.database)
         try:
             yield store
