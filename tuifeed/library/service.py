@@ -1,12 +1,13 @@
 """The Library service: local import, remote sources and the prefetch cache, behind one object the CLI builds.
 
 Threading: a Store is one SQLite connection per thread, so the Library keeps the database path and
-opens a Store for each call on the calling thread, except on the thread that built it (the UI's), where
-one Store is kept: `playable_location` runs there at every swipe, and opening a Store costs ~5 ms. Refreshes may run on any worker thread;
-prefetching runs on one background thread of its own, with its own Store, and reports through the
-listener (the UI turns reports into messages). The HTTP client is shared: httpx's pool is thread-safe.
-It is made on first use, and the remote readers are loaded then too: a run that plays local clips
-only never loads httpx or feedparser (about 0.1 s of start-up).
+opens a Store for each call on the calling thread, except on the thread that built it (the UI's),
+where one Store is kept: `playable_location` runs there at every swipe, and opening a Store costs
+~5 ms; it only reads there, and the prefetch thread records which cached clip was used (a write).
+Refreshes may run on any worker thread; prefetching runs on one background thread of its own, with its
+own Store, and reports through the listener (the UI turns reports into messages). The HTTP client is
+shared (httpx's pool is thread-safe); it is made on first use, and the remote readers are loaded then
+too: a run that plays local clips only never loads httpx or feedparser (about 0.1 s of start-up).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tuifeed.library.remote.cache import PrefetchCache
 from tuifeed.library.remote.urls import is_remote
 from tuifeed.models import Clip, SourceKind
 from tuifeed.store import Store
+from tuifeed.store.cache import CacheIndex
 from tuifeed.store.sources import SourceIndex, SourceRow
 
 if TYPE_CHECKING:
@@ -76,6 +78,8 @@ class Library:
         self.offline = False
         """True after the network failed and until a request works again: uncached remote clips are skipped."""
         self._wanted: list[Clip] = []
+        self._used: list[str] = []
+        """Cached clips about to play, whose use the prefetch thread records (a write; none on the UI thread)."""
         self._changed = threading.Condition()
         self._closing = False
         self._worker: threading.Thread | None = None
@@ -216,10 +220,13 @@ class Library:
         if not is_remote(clip.location):
             return clip.location
         with self._store() as store:
-            cached = self.cache.cached(store, clip)
-        if cached is not None:
-            return str(cached)
-        return None if self.offline else clip.location
+            cached = self.cache.cached(store, clip, touch=False)
+        if cached is None:
+            return None if self.offline else clip.location
+        with self._changed:
+            self._used.append(clip.id)
+            self._wake()
+        return str(cached)
 
     def prefetch(self, clips: Sequence[Clip]) -> None:
         """Download the first `prefetch_count` remote clips of `clips` (the queue's next ones) in the background.
@@ -230,10 +237,14 @@ class Library:
         wanted = [clip for clip in clips if is_remote(clip.location)][: self.prefetch_count]
         with self._changed:
             self._wanted = wanted
-            self._changed.notify_all()
-            if wanted and self._worker is None and not self._closing:
-                self._worker = threading.Thread(target=self._prefetch_loop, name="tuifeed-prefetch", daemon=True)
-                self._worker.start()
+            self._wake()
+
+    def _wake(self) -> None:
+        """Tell the prefetch thread there is work (starting it the first time); hold `_changed`."""
+        self._changed.notify_all()
+        if (self._wanted or self._used) and self._worker is None and not self._closing:
+            self._worker = threading.Thread(target=self._prefetch_loop, name="tuifeed-prefetch", daemon=True)
+            self._worker.start()
 
     def wait_for_prefetch(self, timeout: float) -> bool:
         """Block until every wanted clip is cached or has failed (tests, benchmarks); False on timeout."""
@@ -245,10 +256,17 @@ class Library:
         try:
             while True:
                 with self._changed:
-                    self._changed.wait_for(lambda: self._closing or bool(self._wanted))
+                    self._changed.wait_for(lambda: self._closing or bool(self._wanted) or bool(self._used))
                     if self._closing:
                         return
-                    clip, keep = self._wanted[0], [wanted.id for wanted in self._wanted]
+                    used, self._used = self._used, []
+                    clip = self._wanted[0] if self._wanted else None
+                    keep = [wanted.id for wanted in self._wanted]
+                index = CacheIndex(store)
+                for clip_id in used:
+                    index.touch(clip_id)
+                if clip is None:
+                    continue
                 report = self._download(store, clip, keep)
                 if report is not None and self.listener is not None:
                     self.listener(report)

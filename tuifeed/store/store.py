@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import closing
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,34 @@ from sqlite_utils import Database
 from tuifeed.errors import StoreError
 from tuifeed.models import Clip, EventKind, Impression, ImpressionExit
 from tuifeed.store.migrations import migrations
+
+
+class _Database(Database):
+    """sqlite-utils' Database whose outermost `atomic()` begins IMMEDIATE: it takes the write lock first.
+
+    With WAL and a deferred BEGIN, a transaction that reads (sqlite-utils' insert reads the table's
+    columns) and then writes fails at once with "database is locked" when another connection (the
+    prefetch or refresh thread) committed in between; waiting for the lock at BEGIN avoids that.
+    """
+
+    @contextmanager
+    def atomic(self) -> Generator[Database, None, None]:
+        """A transaction (a savepoint when nested) that holds the write lock from its start."""
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
 
 
 def db_text(value: str) -> str | bytes:
@@ -58,7 +86,7 @@ class Store:
             if self.path != ":memory:":
                 _check_intact(Path(self.path))
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = Database(self.path, execute_plugins=False)
+            self.db = _Database(self.path, execute_plugins=False)
             self.db.conn.text_factory = _text
             self.db.execute("PRAGMA busy_timeout = 5000")
             if self.path != ":memory:":

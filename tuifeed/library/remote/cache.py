@@ -40,8 +40,8 @@ class PrefetchCache:
         """The HTTP client downloads go through."""
         return self._client() if callable(self._client) else self._client
 
-    def cached(self, store: Store, clip: Clip) -> Path | None:
-        """The complete cached file of `clip`, marked as just used; None when it is not (all) there."""
+    def cached(self, store: Store, clip: Clip, *, touch: bool = True) -> Path | None:
+        """The complete cached file of `clip`, marked as just used (with `touch`); None when it is not (all) there."""
         index = CacheIndex(store)
         entry = index.get(clip.id)
         if entry is None or not entry.complete:
@@ -50,7 +50,8 @@ class PrefetchCache:
         if not path.is_file():
             index.remove([clip.id])
             return None
-        index.touch(clip.id)
+        if touch:
+            index.touch(clip.id)
         return path
 
     def fetch(
