@@ -123,6 +123,8 @@ class FeedSession:
         self._paused_before_suspend = False
         self._resume_ms = 0
         self._has_remote = False
+        self.watched = 0.0
+        """Seconds watched in the stays this session has closed (the one on screen: `dwell_seconds`)."""
         self.sync()
 
     # -- what is on screen -------------------------------------------------------------------------
@@ -594,6 +596,7 @@ class FeedSession:
             return
         self._run_clock(False)
         self._stay = None
+        self.watched += stay.dwell
         impression = Impression(
             clip_id=stay.clip.id,
             started_at=stay.started_at,

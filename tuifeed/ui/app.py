@@ -3,7 +3,9 @@ as screen modes.
 
 Each mode keeps its own stack of screens, so switching keeps each one's place: For You and Following
 are feeds; Library holds the person's lists and Search the search field, each with whatever feed the
-person opened from them on top. Only the feed on screen plays (see `tuifeed.feed.feeds`).
+person opened from them on top; Stats sums up what was watched. Only the feed on screen plays (see
+`tuifeed.feed.feeds`). While a feed plays, the wellbeing reminders (if any) are checked every second; one
+covers the feed, which pauses, until the person carries on.
 
 The library service's threads reach the app only through messages: the prefetch thread posts
 `Prefetched`, the refresh worker (`r`, and at start for sources older than `[remote] refresh_after_minutes`)
@@ -15,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -25,6 +29,7 @@ from textual.screen import Screen
 
 from tuifeed.config import Config
 from tuifeed.feed import Feeds, FeedSession
+from tuifeed.feed.wellbeing import Reminder, Wellbeing
 from tuifeed.render.plan import RenderPlan
 from tuifeed.ui import stats
 from tuifeed.ui.messages import OpenFeed, Prefetched, RemotesRefreshed
@@ -32,6 +37,8 @@ from tuifeed.ui.screens.feed import FeedScreen
 from tuifeed.ui.screens.help import HelpScreen, describe_bindings
 from tuifeed.ui.screens.library import LibraryScreen
 from tuifeed.ui.screens.search import SearchScreen
+from tuifeed.ui.screens.stats import StatsScreen
+from tuifeed.ui.screens.wellbeing import ReminderScreen
 
 if TYPE_CHECKING:
     from tuifeed.library.service import Library, PrefetchReport
@@ -41,6 +48,14 @@ FOR_YOU = "for_you"
 FOLLOWING = "following"
 LIBRARY = "library"
 SEARCH = "search"
+STATS = "stats"
+WELLBEING_SECONDS = 1.0
+"""How often the wellbeing reminders are checked while a feed plays."""
+
+
+def local_now() -> datetime:
+    """The time now, aware of the local offset (where the person's days begin)."""
+    return datetime.now().astimezone()
 
 
 def binding_ids() -> list[str]:
@@ -58,7 +73,7 @@ def binding_scopes() -> list[dict[str, str]]:
         return {binding.id: binding.key for binding in kind.BINDINGS if isinstance(binding, Binding) and binding.id}
 
     everywhere = defaults(TuifeedApp)
-    return [{**defaults(place), **everywhere} for place in (FeedScreen, LibraryScreen, SearchScreen)]
+    return [{**defaults(place), **everywhere} for place in (FeedScreen, LibraryScreen, SearchScreen, StatsScreen)]
 
 
 class TuifeedApp(App[None]):
@@ -74,6 +89,7 @@ class TuifeedApp(App[None]):
         Binding("1", "mode('for_you')", "For You", id="for_you"),
         Binding("2", "mode('following')", "Following: clips of creators you follow", id="following"),
         Binding("3", "mode('library')", "Library: Liked, Saved, History, Mutes", id="library"),
+        Binding("4", "mode('stats')", "Stats: what you watched, today and this week", id="stats"),
         Binding("slash", "search", "Search", id="search"),
         Binding("r", "refresh_remotes", "Refresh remote libraries: fetch their new clips", id="refresh_remotes"),
         Binding("question_mark", "help", "This help", id="help"),
@@ -89,12 +105,17 @@ class TuifeedApp(App[None]):
         library: Library | None = None,
         search: str | None = None,
         play: bool = False,
+        wellbeing: Wellbeing | None = None,
+        now: Callable[[], datetime] = local_now,
     ) -> None:
         """Show `feeds` (built by the CLI, or a test); with `search`, open on the search for it (`play`: playing).
 
         `library` is the library service the feeds were built over: importing and refreshing go through it.
+        `wellbeing` decides when to remind the person to take a break (none without it); `now` is the
+        wall clock the Stats screen counts days by.
         """
         super().__init__()
+        self.wellbeing = wellbeing
         self.config = config
         self.library = library
         self.feeds = feeds
@@ -106,10 +127,12 @@ class TuifeedApp(App[None]):
         self.following_screen = self.feed_screen(feeds.following)
         self.library_screen = LibraryScreen(feeds)
         self.search_screen = SearchScreen(feeds, search or "", play=play)
+        self.stats_screen = StatsScreen(feeds, now)
         self.add_mode(FOR_YOU, lambda: self.feed)
         self.add_mode(FOLLOWING, lambda: self.following_screen)
         self.add_mode(LIBRARY, lambda: self.library_screen)
         self.add_mode(SEARCH, lambda: self.search_screen)
+        self.add_mode(STATS, lambda: self.stats_screen)
         self._start_mode = SEARCH if search else FOR_YOU
         self._previous_mode = FOR_YOU
         if config.keys:
@@ -131,6 +154,8 @@ class TuifeedApp(App[None]):
     def on_mount(self) -> None:
         self.switch_mode(self._start_mode)
         stats.attach(self)
+        if self.wellbeing is not None:
+            self.set_interval(WELLBEING_SECONDS, self.check_wellbeing)
         with contextlib.suppress(NotImplementedError, RuntimeError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.action_quit_feeds)
         if self.library is not None:
@@ -203,6 +228,17 @@ class TuifeedApp(App[None]):
     @on(OpenFeed)
     def _open_feed(self, message: OpenFeed) -> None:
         self.push_screen(self.feed_screen(message.session, closable=True))
+
+    # -- wellbeing -------------------------------------------------------------------------------------
+
+    def check_wellbeing(self) -> Reminder | None:
+        """While a feed is on screen, show the reminder that is due, if any (the feed pauses under it)."""
+        if self.wellbeing is None or not isinstance(self.screen, FeedScreen):
+            return None
+        reminder = self.wellbeing.due(round(self.feeds.watched_seconds() * 1000))
+        if reminder is not None:
+            self.push_screen(ReminderScreen(reminder))
+        return reminder
 
     # -- help and quitting -------------------------------------------------------------------------
 
