@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,56 @@ async def test_offline_the_cached_clips_play_and_the_others_are_skipped_with_one
             assert all(Path(location).is_file() for location in player.played)
             assert len(player.played) == 4
             assert toasts(app).count(OFFLINE_NOTICE) == 1, toasts(app)
+            await pilot.press("q")
+    finally:
+        store.close()
+
+
+async def test_r_refreshes_remote_libraries_and_new_clips_join_the_feed(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """A source not due is left alone at start; `r` fetches it again and its new clip joins the feed."""
+    clips = _serve(server, library, media_clips, 2)
+    store = Store(library.database)
+    feeds = Feeds(store, FakePlayer(), InOrder(clips), clips, remote=library)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
+    items = [{"title": f"clip {number}", "url": f"/c/{number}.mp4"} for number in range(3)]
+    server.add_file("/c/2.mp4", media_clips[2])
+    server.add("/feed.xml", rss(items), "application/rss+xml")
+    try:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.1)
+            assert len(app.session.clips) == 2, "refreshed an hour ago at most: not due at start"
+            assert len(server.requests("/feed.xml")) == 1, "only the add asked for the feed"
+            await pilot.press("r")
+            await app.workers.wait_for_complete()
+            await _until(pilot, lambda: len(app.session.clips) == 3, 5)
+            assert len(app.session.clips) == 3
+            assert any("Remote libraries: 1 new clip" in toast for toast in toasts(app)), toasts(app)
+            await pilot.press("q")
+    finally:
+        store.close()
+
+
+async def test_a_source_older_than_refresh_after_is_refreshed_as_the_app_starts(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """With the source due, the start-up refresh runs in a worker and its new clip joins the feed."""
+    clips = _serve(server, library, media_clips, 2)
+    library.refresh_after = timedelta(0)
+    items = [{"title": f"clip {number}", "url": f"/c/{number}.mp4"} for number in range(3)]
+    server.add_file("/c/2.mp4", media_clips[2])
+    server.add("/feed.xml", rss(items), "application/rss+xml")
+    store = Store(library.database)
+    feeds = Feeds(store, FakePlayer(), InOrder(clips), clips, remote=library)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await _until(pilot, lambda: len(app.session.clips) == 3, 5)
+            assert len(app.session.clips) == 3
+            assert len(server.requests("/feed.xml")) == 2, "the add, then the start-up refresh"
             await pilot.press("q")
     finally:
         store.close()
