@@ -181,18 +181,20 @@ class Library:
         """Refresh the sources `urls` (default: all), one after another; a failing one never stops the rest.
 
         With `due_only`, only sources last refreshed longer ago than `refresh_after` (the start-up refresh).
+        The remote readers load only when a source is to be fetched: a start with none due loads no HTTP.
         """
-        from tuifeed.library.remote.refresh import refresh_source
-
         wanted = None if urls is None else set(urls)
         results = []
         with self._store() as store:
-            for source in SourceIndex(store).all(counts=False):
-                if wanted is not None and source.url not in wanted:
-                    continue
-                if due_only and not self._due(source):
-                    continue
-                results.append(self._note(refresh_source(store, self.client, source)))
+            sources = [
+                source
+                for source in SourceIndex(store).all(counts=False)
+                if (wanted is None or source.url in wanted) and (not due_only or self._due(source))
+            ]
+            if sources:
+                from tuifeed.library.remote.refresh import refresh_source
+
+                results = [self._note(refresh_source(store, self.client, source)) for source in sources]
         return results
 
     def _due(self, source: SourceRow) -> bool:
