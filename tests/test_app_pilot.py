@@ -16,6 +16,7 @@ from toasts import toasts, toasts_with
 from tuifeed.config import Config, PlayerConfig
 from tuifeed.feed import Feeds, Playback
 from tuifeed.feed.session import REPLAY_NOTICE
+from tuifeed.library.service import Library
 from tuifeed.models import Clip, EventKind, ImpressionExit
 from tuifeed.player.fake import FakePlayer
 from tuifeed.player.vlc_engine import VlcPlayer
@@ -55,8 +56,10 @@ def make_app(
     config = config or Config()
     player = FakePlayer()
     playback = Playback(volume=config.player.volume, muted=config.player.muted, auto_advance=config.player.auto_advance)
-    feeds = Feeds(store, player, InOrder(clips), clips, playback=playback)
-    return TuifeedApp(feeds, config=config, render=RenderPlan(color=color or ColorMode())), player
+    library = Library(store.path, cache_dir=Path(store.path).parent / "cache", cache_bytes=0)
+    feeds = Feeds(store, player, InOrder(clips), clips, playback=playback, remote=library)
+    app = TuifeedApp(feeds, config=config, render=RenderPlan(color=color or ColorMode()), library=library)
+    return app, player
 
 
 def info_text(app: TuifeedApp) -> str:

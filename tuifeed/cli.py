@@ -263,6 +263,7 @@ def _play(
     from tuifeed.display import choose_display
     from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
     from tuifeed.feed.wellbeing import Wellbeing
+    from tuifeed.library.service import Library
     from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas, load_vlc
     from tuifeed.recommend import ClipFeatures, Recommender
     from tuifeed.store.stats import watched_today
@@ -302,17 +303,28 @@ def _play(
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     restore_recommender(store, recommender)
     limit_malloc_arenas()
+    library = Library.from_config(config, store.path)
     with _stderr_to_log(_log_path(config)) as terminal:
         player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
         playback = Playback(
             volume=config.player.volume, muted=config.player.muted, auto_advance=config.player.auto_advance
         )
         filters = Filters(config.feed.only_vertical, config.feed.max_seconds, config.feed.hide_watched)
-        feeds = Feeds(store, player, recommender, clips, playback=playback, filters=filters, clock=time.monotonic)
+        feeds = Feeds(
+            store,
+            player,
+            recommender,
+            clips,
+            playback=playback,
+            filters=filters,
+            remote=library,
+            clock=time.monotonic,
+        )
         app = TuifeedApp(
             feeds,
             config=config,
             render=replace(display.plan, sink=terminal),
+            library=library,
             search=search,
             play=search is not None,
             wellbeing=Wellbeing(config.wellbeing, watched_today_ms=watched_today(store, local_now())),
@@ -321,6 +333,7 @@ def _play(
             app.run()
         finally:
             feeds.quit()
+            library.close()
             player.close()
             if feeds.journal.pending:
                 console.print(Text(f"Saving your last activity: {feeds.journal.trouble or 'a moment'}…"))

@@ -143,6 +143,7 @@ class Home:
             "TUIFEED_CONFIG": str(self.config),
             "TUIFEED_DATA_DIR": str(self.data),
             "TUIFEED_LOG": str(self.log),
+            "TUIFEED_CACHE_DIR": str(self.root / "cache"),
             "COLORTERM": "truecolor",
         }
 

@@ -19,6 +19,7 @@ from textual.pilot import Pilot
 
 from tuifeed.config import Config
 from tuifeed.feed import Feeds
+from tuifeed.library.service import Library
 from tuifeed.models import Clip
 from tuifeed.player.fake import FakePlayer
 from tuifeed.render.plan import RenderPlan
@@ -95,7 +96,9 @@ def screen_text(app: TuifeedApp) -> str:
 async def shoot(store: Store, steps: Steps, size: tuple[int, int]) -> tuple[str, str]:
     store.upsert_clips(CLIPS)
     player = FakePlayer(length_ms=12_000)
-    app = TuifeedApp(Feeds(store, player, InOrder(CLIPS), CLIPS), config=Config(), render=RenderPlan())
+    library = Library(store.path, cache_dir=Path(store.path).parent / "cache", cache_bytes=0)
+    feeds = Feeds(store, player, InOrder(CLIPS), CLIPS, remote=library)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         player.emit_frame((360, 640))

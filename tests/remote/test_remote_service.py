@@ -119,3 +119,18 @@ def test_from_config_uses_the_cache_dir_and_caps(isolated_home: Path, tmp_path: 
         assert (library.cache.cap_bytes, library.prefetch_count, library.refresh_after) == (10 * 1024**2, 2, None)
     finally:
         library.close()
+
+
+def test_a_start_with_nothing_due_loads_no_http(tmp_path: Path) -> None:
+    """Building the library and the start-up refresh with no source due never import httpx or feedparser."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from tuifeed.library.service import Library; "
+        f"library = Library(Path({str(tmp_path / 'db.sqlite')!r}), cache_dir=Path({str(tmp_path)!r}), "
+        "cache_bytes=1); assert library.refresh(due_only=True) == []; library.close(); "
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('httpx', 'feedparser')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -23,6 +23,7 @@ from tuifeed.feed.person import Person, record_unmute
 from tuifeed.feed.pickers import Following, Ordered, newest_first
 from tuifeed.feed.playback import Playback
 from tuifeed.feed.ranker import Ranker
+from tuifeed.feed.remote import Locator, RemotePlay
 from tuifeed.feed.session import FeedSession
 from tuifeed.models import Clip, EventKind, MuteKind
 from tuifeed.player import Player
@@ -66,9 +67,13 @@ class Feeds:
         *,
         playback: Playback | None = None,
         filters: Filters | None = None,
+        remote: Locator | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """Feeds over `clips` (the playable library of this run), learning through `ranker`."""
+        """Feeds over `clips` (the playable library of this run), learning through `ranker`.
+
+        `remote` (the library service) places remote clips: cached file or URL, downloads ahead, offline.
+        """
         self.store = store
         self.player = player
         self.ranker = ranker
@@ -78,6 +83,7 @@ class Feeds:
         self.filters = filters or Filters()
         self.journal = Journal(store)
         """The writes of every feed, in the order they were made (see `tuifeed.store.journal`)."""
+        self.remote = RemotePlay(remote) if remote is not None else None
         self.library: dict[str, Clip] = {clip.id: clip for clip in clips}
         """Every clip this run may play, by id."""
         self.for_you = self._session(self.library.values(), filters=self.filters)
@@ -106,6 +112,7 @@ class Feeds:
             person=self.person,
             playback=self.playback,
             journal=self.journal,
+            remote=self.remote,
             clock=self.clock,
             **options,
         )
@@ -243,6 +250,15 @@ class Feeds:
         added = self.for_you.add_clips(new)
         self._sync()
         return added
+
+    def remote_changed(self) -> None:
+        """A download ahead finished or failed, or a refresh ran: clips skipped offline may be back, and the
+        next clip is pre-rolled from where it is now (the cache, once downloaded)."""
+        if self.remote is not None and self.remote.back_online():
+            self._sync()
+        owner = self.playback.owner
+        if owner is not None:
+            owner.preroll()
 
     def watched_seconds(self) -> float:
         """Seconds watched in this run, in every feed, the stay on screen included (pauses not counted)."""

@@ -89,6 +89,28 @@ class Queue:
         self._upcoming = self._pick()
         return self._upcoming.clip_id if self._upcoming else None
 
+    def planned(self) -> str | None:
+        """The clip `upcoming` chose last, without choosing again (None when nothing is planned)."""
+        ahead = self._step(1)
+        if ahead is not None:
+            return self.history[ahead]
+        pick = self._upcoming
+        return pick.clip_id if pick is not None and pick.clip_id in self._clips else None
+
+    def ahead(self, count: int) -> list[str]:
+        """The `count` clips most likely shown next: history ahead, the upcoming pick, then the ranker's next guesses.
+
+        Guesses ask the ranker (its exploration draws included), so only feeds that prefetch call this.
+        """
+        found = list(dict.fromkeys(clip_id for clip_id in self.history[self.index + 1 :] if clip_id in self._clips))
+        planned = self.planned()
+        if planned is not None and planned not in found:
+            found.append(planned)
+        on_screen = {self.current} if self.current is not None else set()
+        while len(found) < count and (guess := self._ask(self._in_round | on_screen | set(found))) is not None:
+            found.append(guess)
+        return found[:count]
+
     def _visit(self) -> str:
         self._upcoming = None
         clip_id = self.history[self.index]

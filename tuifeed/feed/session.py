@@ -21,7 +21,9 @@ from tuifeed.feed.person import Person
 from tuifeed.feed.playback import Playback
 from tuifeed.feed.queue import Queue
 from tuifeed.feed.ranker import Picker, Ranker
+from tuifeed.feed.remote import RemotePlay
 from tuifeed.feed.status import FeedStatus, Why, explain
+from tuifeed.library.remote.urls import is_remote
 from tuifeed.models import WATCHED_RATIO, Clip, EventKind, Impression, ImpressionExit, MuteKind
 from tuifeed.player import FrameSizer, Player, PlayerListener
 from tuifeed.recommend import ClipFeatures
@@ -36,6 +38,7 @@ VOLUME_STEP = 10
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 EMPTY_LIBRARY = "No clips to play. Import some with: tuifeed import ~/Videos"
 REPLAY_NOTICE = "You have seen everything: replaying your favourites"
+OFFLINE_EMPTY = "Offline, and nothing here is downloaded yet: the clips come back with the network"
 
 
 @dataclass
@@ -77,6 +80,7 @@ class FeedSession:
         playback: Playback | None = None,
         filters: Filters | None = None,
         journal: Journal | None = None,
+        remote: RemotePlay | None = None,
         title: str = "For You",
         reason: str | None = None,
         empty: str = EMPTY_LIBRARY,
@@ -89,9 +93,11 @@ class FeedSession:
         library, Following the followed creators' clips). `person` and `playback` are shared by the
         feeds of a run; a lone session reads its own person from the store. `filters` apply only to
         the feeds the person does not choose clip by clip. Writes go through `journal` (shared by the feeds
-        of a run, so they land in order), which never lets a locked database hold the UI. `reason` says why
-        a clip is in this feed ("it is in your Liked list"); `empty` is what to say when the feed has no
-        clip, `replay_notice` when it begins again after showing every clip. Nothing plays until `start`.
+        of a run, so they land in order), which never lets a locked database hold the UI. `remote` says
+        where remote clips play from (the cache or the URL) and takes the wishes of what to download ahead;
+        without it a clip's location is played as it is. `reason` says why a clip is in this feed ("it is in
+        your Liked list"); `empty` is what to say when the feed has no clip, `replay_notice` when it begins
+        again after showing every clip. Nothing plays until `start`.
         """
         self.store = store
         self.journal = journal or Journal(store)
@@ -101,6 +107,7 @@ class FeedSession:
         self.person = person or Person.load(store)
         self.playback = playback or Playback()
         self.filters = filters
+        self.remote = remote
         self.title = title
         self.reason = reason
         self.empty = empty
@@ -120,6 +127,7 @@ class FeedSession:
         self._suspended = False
         self._paused_before_suspend = False
         self._resume_ms = 0
+        self._has_remote = False
         self.watched = 0.0
         """Seconds watched in the stays this session has closed (the one on screen: `dwell_seconds`)."""
         self.sync()
@@ -187,6 +195,8 @@ class FeedSession:
         """Why there is nothing on screen, in one line."""
         if not self.clips and self.members and self.filters and self.filters.describe():
             return "Your filters leave no clip here: F changes them"
+        if not self.clips and self.remote is not None and self.remote.skipped & self.members.keys():
+            return OFFLINE_EMPTY
         if not self.clips:
             return self.empty
         return "Nothing more to show here"
@@ -239,11 +249,14 @@ class FeedSession:
         """
         if self._source is not None:
             self.members = {clip.id: clip for clip in self._source()}
+        if self.remote is not None:
+            self.remote.back_online()
         allowed = {clip_id: clip for clip_id, clip in self.members.items() if self._allowed(clip)}
         if allowed.keys() == self.clips.keys():
             return
         self.clips.clear()
         self.clips.update(allowed)
+        self._has_remote = self.remote is not None and any(is_remote(clip.location) for clip in allowed.values())
         self._replan()
 
     # -- moving through the feed -------------------------------------------------------------------
@@ -264,7 +277,13 @@ class FeedSession:
         if clip_id is None:
             return self.current
         self._finish(ImpressionExit.PREVIOUS)
-        return self._show(clip_id, came_back=True, replay=False)
+        while clip_id is not None:
+            location = self._location(self.clips[clip_id])
+            if location is not None:
+                return self._show(clip_id, location, came_back=True, replay=False)
+            self._skip(clip_id)
+            clip_id = self.queue.backward()
+        return self._forward()
 
     def clip_ended(self, token: int) -> Clip | None:
         """The player reached the end: loop the clip, or advance when auto-advance is on."""
@@ -282,11 +301,27 @@ class FeedSession:
         """The clip could not play: record that, forget it for this session, and move on."""
         if not self.is_current(token) or self._stay is None:
             return self.current
-        failed = self._stay.clip.id
+        failed = self._stay.clip
         self._finish(ImpressionExit.ERROR)
-        self.queue.failed.add(failed)
-        self.clips.pop(failed, None)
+        if self.offline_miss(failed):
+            self._skip(failed.id)  # the network went: it comes back with the network
+        else:
+            self.queue.failed.add(failed.id)
+            self.clips.pop(failed.id, None)
         return self._forward()
+
+    def offline_miss(self, clip: Clip) -> bool:
+        """Whether `clip` is a remote clip that streamed (it was not cached) while the network is gone."""
+        return (
+            self.remote is not None
+            and self.remote.offline
+            and is_remote(clip.location)
+            and self.remote.location(clip) is None
+        )
+
+    def offline_notice(self) -> str | None:
+        """The one calm line to show after clips were skipped for the network being gone; then None."""
+        return self.remote.notice() if self.remote is not None else None
 
     def quit(self) -> None:
         """Close the impression on screen; call once as the app exits."""
@@ -327,8 +362,14 @@ class FeedSession:
                 self._paused = self._paused_before_suspend
                 self._finish(ImpressionExit.NEXT)
                 return self._forward()
+            location = self._location(stay.clip)
+            if location is None:
+                self._paused = self._paused_before_suspend
+                self._finish(ImpressionExit.NEXT)
+                self._skip(stay.clip.id)
+                return self._forward()
             self._take_player()
-            stay.token = self.player.play(stay.clip.location, _aspect(stay.clip))
+            stay.token = self.player.play(location, _aspect(stay.clip))
             self.player.set_paused(True)
             if self._resume_ms:
                 self.player.seek(self._resume_ms)
@@ -480,6 +521,8 @@ class FeedSession:
         """Whether the person's hides and mutes, and this feed's filters, let `clip` in; failed clips stay out."""
         if clip.id in self.queue.failed or not self.person.allows(clip):
             return False
+        if self.remote is not None and clip.id in self.remote.skipped:
+            return False
         return self.filters is None or self.filters.allows(clip, self.person.watched)
 
     def _checkpoint(self) -> None:
@@ -491,17 +534,30 @@ class FeedSession:
 
     def _forward(self) -> Clip | None:
         """Show the queue's next clip; None when there is nothing left to show."""
-        clip_id = self.queue.forward()
-        if clip_id is None:
-            return None
-        # The newest clip of a later round is a replay; one reached by walking history forward may not be.
-        return self._show(clip_id, came_back=False, replay=self.queue.round > 1 and self.queue.back() == 0)
+        while (clip_id := self.queue.forward()) is not None:
+            location = self._location(self.clips[clip_id])
+            if location is not None:
+                # The newest clip of a later round is a replay; one reached by walking history forward may not be.
+                replay = self.queue.round > 1 and self.queue.back() == 0
+                return self._show(clip_id, location, came_back=False, replay=replay)
+            self._skip(clip_id)
+        return None
 
-    def _show(self, clip_id: str, *, came_back: bool, replay: bool) -> Clip:
+    def _location(self, clip: Clip) -> str | None:
+        """Where the player opens `clip`: the cached file or the URL of a remote clip; None to skip it (offline)."""
+        return clip.location if self.remote is None else self.remote.location(clip)
+
+    def _skip(self, clip_id: str) -> None:
+        """Leave out a remote clip the network cannot bring now; it comes back with the network."""
+        assert self.remote is not None
+        self.remote.skipped.add(clip_id)
+        self.clips.pop(clip_id, None)
+
+    def _show(self, clip_id: str, location: str, *, came_back: bool, replay: bool) -> Clip:
         clip = self.clips[clip_id]
         if not self.plays:
             self._take_player()
-        token = self.player.play(clip.location, _aspect(clip))
+        token = self.player.play(location, _aspect(clip))
         if self._paused:
             self.player.set_paused(True)
         started_at, key = utc_now(), new_key()
@@ -514,13 +570,26 @@ class FeedSession:
         return clip
 
     def _replan(self) -> None:
-        """Choose the clip that comes next again (after a show, a mute, a follow, a reset) and pre-roll it."""
+        """Choose the clip that comes next again (after a show, a mute, a follow, a reset), pre-roll it, and
+        ask for the next few remote clips to be downloaded ahead."""
         if self._stay is None or not self.plays:
             return
-        upcoming = self.queue.upcoming()
-        if upcoming is not None:
-            clip = self.clips[upcoming]
-            self.player.preroll(clip.location, _aspect(clip))
+        self._preroll(self.queue.upcoming())
+        if self.remote is not None and self.remote.ahead and self._has_remote:
+            self.remote.prefetch([self.clips[clip_id] for clip_id in self.queue.ahead(self.remote.ahead)])
+
+    def preroll(self) -> None:
+        """Pre-roll the clip that comes next from where it is now (a download may have just finished)."""
+        if self._stay is not None and self.plays:
+            self._preroll(self.queue.planned())
+
+    def _preroll(self, upcoming: str | None) -> None:
+        if upcoming is None:
+            return
+        clip = self.clips[upcoming]
+        location = self._location(clip)
+        if location is not None:
+            self.player.preroll(location, _aspect(clip))
 
     def _run_clock(self, running: bool) -> None:
         stay = self._stay

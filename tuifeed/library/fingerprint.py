@@ -84,4 +84,4 @@ def embedding(
 ) -> tuple[float, ...]:
     """The full EMBEDDING_DIMS-float fingerprint stored in `Clip.embedding`."""
     vector = np.concatenate([visual_signature(thumbnails), text_signature(title, description, tags)])
-    return tuple(float(value) for value in vector)
+    return tuple(vector.tolist())  # exact float32 values as Python floats, without a float() call per value

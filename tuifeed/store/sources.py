@@ -68,8 +68,11 @@ class SourceIndex:
         """The source with this id, or None."""
         return self._one("id = ?", source_id)
 
-    def all(self) -> list[SourceRow]:
-        """Every source, in the order they were added, with clip counts."""
+    def all(self, *, counts: bool = True) -> list[SourceRow]:
+        """Every source, in the order they were added, with clip counts (left at 0 without `counts`, which a
+        refresh does not need: counting reads every row of a large source)."""
+        if not counts:
+            return [SourceRow(*row) for row in self.db.execute(f"SELECT {_COLUMNS} FROM remote_sources ORDER BY id")]
         sql = (
             f"SELECT {', '.join('s.' + name.strip() for name in _COLUMNS.split(','))}, "
             "count(r.clip_id), coalesce(sum(r.missing), 0) FROM remote_sources s "

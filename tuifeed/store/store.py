@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,34 @@ from tuifeed.store.owner import Owner
 
 BUSY_MS = 5000
 """How long a statement waits for another connection's write lock before failing as locked."""
+
+
+class _Database(Database):
+    """sqlite-utils' Database whose outermost `atomic()` begins IMMEDIATE: it takes the write lock first.
+
+    With WAL and a deferred BEGIN, a transaction that reads (sqlite-utils' insert reads the table's
+    columns) and then writes fails at once with "database is locked" when another connection (the
+    prefetch or refresh thread) committed in between; waiting for the lock at BEGIN avoids that.
+    """
+
+    @contextmanager
+    def atomic(self) -> Generator[Database, None, None]:
+        """A transaction (a savepoint when nested) that holds the write lock from its start."""
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
 
 
 ESCAPE = "\u241b"
@@ -89,7 +117,7 @@ class Store:
             if self.path != ":memory:":
                 _check_intact(Path(self.path))
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = Database(self.path, execute_plugins=False)
+            self.db = _Database(self.path, execute_plugins=False)
             self.db.conn.text_factory = _text
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
             if self.path != ":memory:":
@@ -119,19 +147,30 @@ class Store:
     def upsert_clips(self, clips: Iterable[Clip]) -> None:
         """Insert or update clips by id, in one transaction; a clip seen again is no longer missing."""
         rows = [_clip_row(clip) for clip in clips]
+        if not rows:
+            return
+        # One statement run over every row (a 5,000-clip feed refresh): the first import time is kept.
+        columns = list(rows[0])
+        updates = ", ".join(
+            "imported_at = coalesce(nullif(clips.imported_at, ''), excluded.imported_at)"
+            if column == "imported_at"
+            else f"{column} = excluded.{column}"
+            for column in columns
+            if column != "id"
+        )
+        sql = (
+            f"INSERT INTO clips ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}"
+        )
         with self.db.atomic():
-            for row in rows:
-                existing = self.db.execute("SELECT imported_at FROM clips WHERE id = ?", [row["id"]]).fetchone()
-                if existing and existing[0]:
-                    row["imported_at"] = existing[0]
-            self.db.table("clips").upsert_all(rows, pk="id")
+            self.db.conn.executemany(sql, [tuple(row.values()) for row in rows])
 
     def set_missing(self, clip_ids: Iterable[str], missing: bool = True) -> None:
         """Mark clips as missing (hidden from the feed, history kept) or present again."""
-        ids = list(clip_ids)
         with self.db.atomic():
-            for clip_id in ids:
-                self.db.execute("UPDATE clips SET missing = ? WHERE id = ?", [int(missing), clip_id])
+            self.db.conn.executemany(
+                "UPDATE clips SET missing = ? WHERE id = ?", [(int(missing), clip_id) for clip_id in clip_ids]
+            )
 
     def clips(self, include_missing: bool = False) -> list[Clip]:
         """Every clip in the library, oldest import first; missing ones only when asked."""

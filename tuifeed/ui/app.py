@@ -1,10 +1,15 @@
-"""TuifeedApp: receives its collaborators (the feeds, config, colour mode) and shows them as screen modes.
+"""TuifeedApp: receives its collaborators (the feeds, the library service, config, colour mode) and shows them
+as screen modes.
 
 Each mode keeps its own stack of screens, so switching keeps each one's place: For You and Following
 are feeds; Library holds the person's lists and Search the search field, each with whatever feed the
 person opened from them on top; Stats sums up what was watched. Only the feed on screen plays (see
 `tuifeed.feed.feeds`). While a feed plays, the wellbeing reminders (if any) are checked every second; one
 covers the feed, which pauses, until the person carries on.
+
+The library service's threads reach the app only through messages: the prefetch thread posts
+`Prefetched`, the refresh worker (`r`, and at start for sources older than `[remote] refresh_after_minutes`)
+posts `RemotesRefreshed`; the handlers, on the main loop, let the feeds take in what changed.
 """
 
 from __future__ import annotations
@@ -15,9 +20,9 @@ import logging
 import signal
 from collections.abc import Callable
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -28,13 +33,16 @@ from tuifeed.feed import Feeds, FeedSession
 from tuifeed.feed.wellbeing import Reminder, Wellbeing
 from tuifeed.render.plan import RenderPlan
 from tuifeed.ui import stats
-from tuifeed.ui.messages import OpenFeed
+from tuifeed.ui.messages import OpenFeed, Prefetched, RemotesRefreshed
 from tuifeed.ui.screens.feed import FeedScreen
 from tuifeed.ui.screens.help import HelpScreen, describe_bindings
 from tuifeed.ui.screens.library import LibraryScreen
 from tuifeed.ui.screens.search import SearchScreen
 from tuifeed.ui.screens.stats import StatsScreen
 from tuifeed.ui.screens.wellbeing import ReminderScreen
+
+if TYPE_CHECKING:
+    from tuifeed.library.service import Library, PrefetchReport
 
 TOAST_SECONDS = 4.0
 FOR_YOU = "for_you"
@@ -84,6 +92,7 @@ class TuifeedApp(App[None]):
         Binding("3", "mode('library')", "Library: Liked, Saved, History, Mutes", id="library"),
         Binding("4", "mode('stats')", "Stats: what you watched, today and this week", id="stats"),
         Binding("slash", "search", "Search", id="search"),
+        Binding("r", "refresh_remotes", "Refresh remote libraries: fetch their new clips", id="refresh_remotes"),
         Binding("question_mark", "help", "This help", id="help"),
         Binding("q,ctrl+c", "quit_feeds", "Quit", id="quit"),
         Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", id="suspend"),
@@ -95,6 +104,7 @@ class TuifeedApp(App[None]):
         *,
         config: Config,
         render: RenderPlan,
+        library: Library | None = None,
         search: str | None = None,
         play: bool = False,
         wellbeing: Wellbeing | None = None,
@@ -102,12 +112,14 @@ class TuifeedApp(App[None]):
     ) -> None:
         """Show `feeds` (built by the CLI, or a test); with `search`, open on the search for it (`play`: playing).
 
+        `library` is the library service the feeds were built over: importing and refreshing go through it.
         `wellbeing` decides when to remind the person to take a break (none without it); `now` is the
         wall clock the Stats screen counts days by.
         """
         super().__init__()
         self.wellbeing = wellbeing
         self.config = config
+        self.library = library
         self.feeds = feeds
         self.render_plan = render
         self.session = feeds.for_you
@@ -134,7 +146,13 @@ class TuifeedApp(App[None]):
         """A screen for one of the feeds."""
         display = self.config.display
         return FeedScreen(
-            self.feeds, session, self.render_plan, display.fps, info_panel=display.info_panel, closable=closable
+            self.feeds,
+            session,
+            self.render_plan,
+            display.fps,
+            info_panel=display.info_panel,
+            closable=closable,
+            library=self.library,
         )
 
     def on_mount(self) -> None:
@@ -149,6 +167,54 @@ class TuifeedApp(App[None]):
             # SIGHUP is a closed terminal or SSH session: leave as on SIGTERM, terminal restored, stay recorded.
             for signum in (signal.SIGTERM, signal.SIGHUP):
                 loop.add_signal_handler(signum, self.action_quit_feeds)
+        if self.library is not None:
+            self.library.listener = self._post_prefetched
+            self._refresh_remotes(asked=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Refreshing remote libraries needs the library service."""
+        return self.library is not None if action == "refresh_remotes" else True
+
+    # -- remote libraries --------------------------------------------------------------------------
+
+    def action_refresh_remotes(self) -> None:
+        """Fetch every remote library again in the background; new clips join the feeds."""
+        self.notify("Refreshing remote libraries…", timeout=1.5)
+        self._refresh_remotes(asked=True)
+
+    @work(thread=True, exclusive=True, group="remote", exit_on_error=False)
+    def _refresh_remotes(self, asked: bool) -> None:
+        """Refresh on the worker's thread (the library opens its own connection there); at start, only what is due."""
+        assert self.library is not None
+        try:
+            results = self.library.refresh(due_only=not asked)
+        except Exception as error:  # one line in the app, whatever went wrong (the database, the disk)
+            self.post_message(RemotesRefreshed([], asked, error=str(error)))
+        else:
+            self.post_message(RemotesRefreshed(results, asked))
+
+    @on(RemotesRefreshed)
+    def _remotes_refreshed(self, message: RemotesRefreshed) -> None:
+        added = self.feeds.reload_library() if any(result.changes for result in message.results) else 0
+        self.feeds.remote_changed()
+        failed = [result.error for result in message.results if result.error]
+        if message.error is not None:
+            self.notify(f"Cannot refresh remote libraries: {message.error}", severity="error", timeout=6)
+        elif message.asked and not message.results:
+            self.notify("No remote libraries yet: add one with tuifeed remote add URL", timeout=4)
+        elif message.asked or added:
+            line = f"Remote libraries: {added} new clip{'' if added == 1 else 's'}"
+            if failed:
+                line += f"; {len(failed)} failed: {failed[0]}"
+            self.notify(line, severity="warning" if failed else "information", timeout=6 if failed else 3)
+
+    def _post_prefetched(self, report: PrefetchReport) -> None:
+        """On the prefetch thread: hand the report to the main loop (post_message is thread-safe)."""
+        self.post_message(Prefetched(report))
+
+    @on(Prefetched)
+    def _prefetched(self) -> None:
+        self.feeds.remote_changed()
 
     def _suspending(self, _app: App[None]) -> None:
         """Ctrl-Z: the feed on screen pauses (its dwell clock too) before the process stops."""

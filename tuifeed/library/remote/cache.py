@@ -11,26 +11,37 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tuifeed.library.remote.client import RemoteClient
 from tuifeed.library.scan import VIDEO_EXTENSIONS
 from tuifeed.models import Clip, EventKind
 from tuifeed.store import Store
 from tuifeed.store.cache import CacheIndex
 
+if TYPE_CHECKING:
+    from tuifeed.library.remote.client import RemoteClient
+
 
 class PrefetchCache:
     """A folder of downloaded clips with a size cap; each call takes the calling thread's Store."""
 
-    def __init__(self, folder: Path, cap_bytes: int, client: RemoteClient) -> None:
-        """Keep at most `cap_bytes` of clips in `folder` (created when first needed)."""
+    def __init__(self, folder: Path, cap_bytes: int, client: RemoteClient | Callable[[], RemoteClient]) -> None:
+        """Keep at most `cap_bytes` of clips in `folder` (created when first needed), downloading with `client`.
+
+        `client` may be a function giving it, so that it is made only when the first download starts.
+        """
         self.folder = folder
         self.cap_bytes = cap_bytes
-        self.client = client
+        self._client = client
 
-    def cached(self, store: Store, clip: Clip) -> Path | None:
-        """The complete cached file of `clip`, marked as just used; None when it is not (all) there."""
+    @property
+    def client(self) -> RemoteClient:
+        """The HTTP client downloads go through."""
+        return self._client() if callable(self._client) else self._client
+
+    def cached(self, store: Store, clip: Clip, *, touch: bool = True) -> Path | None:
+        """The complete cached file of `clip`, marked as just used (with `touch`); None when it is not (all) there."""
         index = CacheIndex(store)
         entry = index.get(clip.id)
         if entry is None or not entry.complete:
@@ -39,7 +50,8 @@ class PrefetchCache:
         if not path.is_file():
             index.remove([clip.id])
             return None
-        index.touch(clip.id)
+        if touch:
+            index.touch(clip.id)
         return path
 
     def fetch(

@@ -9,7 +9,7 @@ screen covers it, its session is suspended, and resumed where it was when the sc
 from __future__ import annotations
 
 import time
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tuifeed.feed import UNDO_SECONDS, Feeds, FeedSession, FeedStatus, Filters, describe
+from tuifeed.library.remote.urls import redact
 from tuifeed.models import MuteKind
 from tuifeed.render.plan import RenderPlan
 from tuifeed.ui.layout import Layout, plan
@@ -34,6 +35,9 @@ from tuifeed.ui.screens.why import WhyScreen
 from tuifeed.ui.widgets.import_panel import ImportPanel
 from tuifeed.ui.widgets.info import InfoPanel
 from tuifeed.ui.widgets.video import VideoView
+
+if TYPE_CHECKING:
+    from tuifeed.library.service import Library
 
 WHEEL_QUIET_SECONDS = 0.35
 """A wheel burst counts as one swipe: events closer together than this belong to the same burst."""
@@ -125,11 +129,20 @@ class FeedScreen(Screen[None]):
     ]
 
     def __init__(
-        self, feeds: Feeds, session: FeedSession, render: RenderPlan, fps: int, *, info_panel: bool, closable: bool
+        self,
+        feeds: Feeds,
+        session: FeedSession,
+        render: RenderPlan,
+        fps: int,
+        *,
+        info_panel: bool,
+        closable: bool,
+        library: Library | None = None,
     ) -> None:
         """Show `session`, one of `feeds`, drawn as `render` says at most `fps` frames a second.
 
         A `closable` feed (a page, a list) closes with Esc and hands the screen back to the one below.
+        `library` is the library service the import panel imports through (no panel without it).
         """
         super().__init__()
         self.feeds = feeds
@@ -140,7 +153,7 @@ class FeedScreen(Screen[None]):
         self.caption = Container(id="caption")
         self.notice = Static(id="notice")
         self.glyph = Static("❚❚", id="paused")
-        self.importer = ImportPanel(session.database, id="import")
+        self.importer = ImportPanel(library, id="import") if library is not None else None
         self._last_wheel = 0.0
         self._told_replay = False
         self._layout: Layout | None = None
@@ -152,7 +165,8 @@ class FeedScreen(Screen[None]):
         self.set_class(not info_panel, "clear")
 
     def compose(self) -> ComposeResult:
-        yield self.importer
+        if self.importer is not None:
+            yield self.importer
         with self.caption:
             yield self.info.data_bind(FeedScreen.status)
         yield self.notice
@@ -173,8 +187,10 @@ class FeedScreen(Screen[None]):
         self._refresh_status()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Esc closes only a page or a list's feed; For You and Following stay."""
-        return self.closable if action == "close_feed" else True
+        """Esc closes only a page or a list's feed; For You and Following stay. Importing needs the library."""
+        if action == "close_feed":
+            return self.closable
+        return self.importer is not None if action == "import_folder" else True
 
     # -- actions -----------------------------------------------------------------------------------
 
@@ -329,7 +345,8 @@ class FeedScreen(Screen[None]):
 
     def action_import_folder(self) -> None:
         """Open the import panel above the video."""
-        self.importer.open()
+        if self.importer is not None:
+            self.importer.open()
 
     def action_close_feed(self) -> None:
         """Close this page or list feed and go back to where the person was."""
@@ -382,7 +399,8 @@ class FeedScreen(Screen[None]):
         clip = self.session.current
         if clip is None or not self.session.is_current(message.token):
             return
-        self.notify(f"Cannot play {clip.location}: {message.reason}", severity="error", timeout=6)
+        if not self.session.offline_miss(clip):  # offline, the one calm notice says it for every such clip
+            self.notify(f"Cannot play {redact(clip.location)}: {message.reason}", severity="error", timeout=6)
         self.session.clip_failed(message.token)
         self._refresh_status()
 
@@ -424,6 +442,9 @@ class FeedScreen(Screen[None]):
 
     def _refresh_status(self) -> None:
         self.status = self.session.status()
+        notice = self.session.offline_notice()
+        if notice is not None:
+            self.notify(notice, timeout=5)
 
     def watch_status(self, old: FeedStatus, new: FeedStatus) -> None:
         if new.stay != old.stay or new.empty != old.empty:
@@ -440,7 +461,7 @@ class FeedScreen(Screen[None]):
         status = self.status
         clip = status.clip
         width, height = self.size
-        top = self.importer.outer_size.height if self.importer.display else 0
+        top = self._panel_height()
         height -= top
         size = (clip.width, clip.height) if clip and clip.width and clip.height else None
         layout = plan(width, height, size, panel=not self.has_class("clear"))
@@ -474,13 +495,18 @@ class FeedScreen(Screen[None]):
         shown = bool(self.status.paused and self.status.clip and layout and not layout.too_small)
         if layout is not None and shown:
             picture = layout.picture
-            top = self.importer.outer_size.height if self.importer.display else 0
+            top = self._panel_height()
             self.glyph.styles.offset = (
                 picture.x + picture.cols // 2 - 4,
                 top + picture.y + picture.rows // 2 - 1,
             )
         self.set_class(shown, "paused")
         self.update_cover()
+
+    def _panel_height(self) -> int:
+        """Rows the import panel takes above the video (0 when hidden)."""
+        importer = self.importer
+        return importer.outer_size.height if importer is not None and importer.display else 0
 
     def on_resize(self) -> None:
         self._relayout()

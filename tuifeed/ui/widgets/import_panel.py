@@ -1,7 +1,8 @@
 """ImportPanel: import a folder from inside the app, in a worker thread, while the feed keeps playing.
 
-The panel is docked above the video (it never overlaps it). The worker opens its own Store on the same
-file (one SQLite connection per thread) and reports through messages, which are thread-safe.
+The panel is docked above the video (it never overlaps it). The worker imports through the library
+service (which opens the worker thread's own SQLite connection) and reports through messages, which are
+thread-safe.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from textual.message import Message
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from tuifeed.store import Store
-
 if TYPE_CHECKING:
     from tuifeed.library import ImportProgress, ImportSummary
+    from tuifeed.library.service import Library
 
 
 class ImportPanel(Vertical):
@@ -53,10 +53,10 @@ class ImportPanel(Vertical):
         summary: ImportSummary | None
         error: str | None = None
 
-    def __init__(self, database: str, *, id: str | None = None) -> None:
-        """Import into the SQLite file at `database`."""
+    def __init__(self, library: Library, *, id: str | None = None) -> None:
+        """Import into `library`."""
         super().__init__(id=id)
-        self._database = database
+        self._library = library
         self.running = False
 
     def compose(self) -> ComposeResult:
@@ -92,23 +92,13 @@ class ImportPanel(Vertical):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _import(self, path: Path) -> None:
-        from tuifeed.library import import_paths  # PyAV loads on the first import, not at start-up
-
         worker = get_current_worker()
-        store = Store(self._database)
         try:
-            summary = import_paths(
-                store,
-                [path],
-                progress=self._report,
-                should_stop=lambda: worker.is_cancelled,
-            )
+            summary = self._library.import_paths([path], progress=self._report, should_stop=lambda: worker.is_cancelled)
         except Exception as error:  # one clear line in the app, whatever went wrong
             self.post_message(self.Finished(None, f"{path}: {error}"))
         else:
             self.post_message(self.Finished(summary))
-        finally:
-            store.close()
 
     def _report(self, progress: ImportProgress) -> None:
         """Forward progress from the worker thread (post_message is thread-safe)."""

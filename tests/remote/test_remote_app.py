@@ -1,0 +1,186 @@
+"""Remote clips in the app (Pilot): real libvlc streams or plays from the cache, swipes fill the cache ahead
+over real HTTP, and with the network gone the cached clips play while the others are skipped with one notice."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from loopback import LoopbackServer
+from ranker_stub import InOrder
+from remote_support import rss
+from textual.pilot import Pilot
+from toasts import toasts
+
+from tuifeed.config import Config
+from tuifeed.feed import Feeds
+from tuifeed.feed.remote import OFFLINE_NOTICE
+from tuifeed.library.service import Library
+from tuifeed.models import Clip
+from tuifeed.player.fake import FakePlayer
+from tuifeed.player.vlc_engine import VlcPlayer
+from tuifeed.render.plan import RenderPlan
+from tuifeed.store import Store
+from tuifeed.store.cache import CacheIndex
+from tuifeed.ui.app import TuifeedApp
+
+
+class RecordingPlayer(VlcPlayer):
+    """The real player, noting what each play() opened."""
+
+    def __init__(self) -> None:
+        super().__init__(audio_output="adummy")
+        self.played: list[str] = []
+
+    def play(self, location: str, aspect: tuple[int, int] | None = None) -> int:
+        self.played.append(location)
+        return super().play(location, aspect)
+
+
+def _serve(server: LoopbackServer, library: Library, media_clips: list[Path], count: int) -> list[Clip]:
+    items = []
+    for number in range(count):
+        server.add_file(f"/c/{number}.mp4", media_clips[number % len(media_clips)])
+        items.append({"title": f"clip {number}", "url": f"/c/{number}.mp4"})
+    server.add("/feed.xml", rss(items), "application/rss+xml")
+    library.add_remote(server.url("/feed.xml"))
+    return library.remote_clips(server.url("/feed.xml"))
+
+
+def _cached(library: Library, clips: list[Clip]) -> set[str]:
+    store = Store(library.database)
+    try:
+        index = CacheIndex(store)
+        return {clip.id for clip in clips if (entry := index.get(clip.id)) is not None and entry.complete}
+    finally:
+        store.close()
+
+
+async def _until(pilot: Pilot[None], done: Callable[[], bool], seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+
+
+def _vlc_requests(server: LoopbackServer, path: str) -> int:
+    """Requests for `path` made by libvlc (streaming), not by tuifeed's own client (downloading ahead)."""
+    return sum(not seen.headers.get("user-agent", "").startswith("tuifeed/") for seen in server.requests(path))
+
+
+@pytest.mark.vlc
+async def test_remote_clips_play_and_swipes_fill_the_cache_ahead(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """The first clip streams through libvlc; the next three download while it plays, and the swiped-to
+    clip plays from the cache while the swipe asks for the one after them."""
+    clips = _serve(server, library, media_clips, 5)
+    store = Store(library.database)
+    player = RecordingPlayer()
+    feeds = Feeds(store, player, InOrder(clips), clips, remote=library)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await _until(pilot, lambda: app.feed.video.frames_painted > 5)
+            assert app.session.current == clips[0] and app.feed.video.frames_painted > 5
+            assert player.played == [clips[0].location]
+            assert _vlc_requests(server, "/c/0.mp4") >= 1
+            await _until(pilot, lambda: _cached(library, clips) == {clip.id for clip in clips[1:4]})
+            assert _cached(library, clips) == {clip.id for clip in clips[1:4]}
+
+            painted = app.feed.video.frames_painted
+            await pilot.press("j")
+            await _until(pilot, lambda: len(_cached(library, clips)) == 4)
+            assert app.session.current == clips[1]
+            assert Path(player.played[-1]).read_bytes() == media_clips[1].read_bytes()
+            assert _cached(library, clips) == {clip.id for clip in clips[1:5]}, "the swipe asked for clip 4"
+            await _until(pilot, lambda: app.feed.video.frames_painted > painted + 5)
+            assert app.feed.video.frames_painted > painted + 5
+            await pilot.press("q")
+    finally:
+        player.close()
+        store.close()
+
+
+async def test_offline_the_cached_clips_play_and_the_others_are_skipped_with_one_notice(
+    library: Library, media_clips: list[Path]
+) -> None:
+    """With the server gone, the uncached clips are passed over and one calm toast says why, however many."""
+    with LoopbackServer() as server:
+        clips = _serve(server, library, media_clips, 5)
+        library.prefetch([clips[1], clips[3]])
+        assert library.wait_for_prefetch(30)
+    [result] = library.refresh()
+    assert result.unreachable and library.offline
+    store = Store(library.database)
+    player = FakePlayer()
+    feeds = Feeds(store, player, InOrder(clips), clips, remote=library)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
+    try:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await pilot.pause(0.2)
+            assert app.session.current == clips[1]
+            await pilot.press("j")
+            await pilot.pause(0.1)
+            assert app.session.current == clips[3]
+            await pilot.press("j", "j")
+            await pilot.pause(0.3)
+            assert app.session.current in (clips[1], clips[3])
+            assert all(Path(location).is_file() for location in player.played)
+            assert len(player.played) == 4
+            assert toasts(app).count(OFFLINE_NOTICE) == 1, toasts(app)
+            await pilot.press("q")
+    finally:
+        store.close()
+
+
+async def test_r_refreshes_remote_libraries_and_new_clips_join_the_feed(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """A source not due is left alone at start; `r` fetches it again and its new clip joins the feed."""
+    clips = _serve(server, library, media_clips, 2)
+    store = Store(library.database)
+    feeds = Feeds(store, FakePlayer(), InOrder(clips), clips, remote=library)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
+    items = [{"title": f"clip {number}", "url": f"/c/{number}.mp4"} for number in range(3)]
+    server.add_file("/c/2.mp4", media_clips[2])
+    server.add("/feed.xml", rss(items), "application/rss+xml")
+    try:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.1)
+            assert len(app.session.clips) == 2, "refreshed an hour ago at most: not due at start"
+            assert len(server.requests("/feed.xml")) == 1, "only the add asked for the feed"
+            await pilot.press("r")
+            await app.workers.wait_for_complete()
+            await _until(pilot, lambda: len(app.session.clips) == 3, 5)
+            assert len(app.session.clips) == 3
+            assert any("Remote libraries: 1 new clip" in toast for toast in toasts(app)), toasts(app)
+            await pilot.press("q")
+    finally:
+        store.close()
+
+
+async def test_a_source_older_than_refresh_after_is_refreshed_as_the_app_starts(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """With the source due, the start-up refresh runs in a worker and its new clip joins the feed."""
+    clips = _serve(server, library, media_clips, 2)
+    library.refresh_after = timedelta(0)
+    items = [{"title": f"clip {number}", "url": f"/c/{number}.mp4"} for number in range(3)]
+    server.add_file("/c/2.mp4", media_clips[2])
+    server.add("/feed.xml", rss(items), "application/rss+xml")
+    store = Store(library.database)
+    feeds = Feeds(store, FakePlayer(), InOrder(clips), clips, remote=library)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await _until(pilot, lambda: len(app.session.clips) == 3, 5)
+            assert len(app.session.clips) == 3
+            assert len(server.requests("/feed.xml")) == 2, "the add, then the start-up refresh"
+            await pilot.press("q")
+    finally:
+        store.close()
