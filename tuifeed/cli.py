@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -89,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         store = Store(_database_path(args.db, config))
         try:
             return _dispatch(args, config, store, console)
+        except sqlite3.DatabaseError as error:
+            raise store.damaged(error) from error
         finally:
             store.close()
     except ConfigError as error:
