@@ -29,7 +29,9 @@ from tuifeed.terminal import TerminalOutput
 from tuifeed.text import clean, display_path
 
 if TYPE_CHECKING:
+    from tuifeed.player import FrameSizer
     from tuifeed.recommend import RecommenderSettings
+    from tuifeed.render.plan import RenderPlan
 
 COMMANDS = ("play", "import", "library", "remote", "export-manifest", "search", "mutes", "doctor")
 VALUE_OPTIONS = ("--db", "--config", "--seed", "--render")
@@ -240,7 +242,6 @@ def _play(
     from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
     from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas
     from tuifeed.recommend import ClipFeatures, Recommender
-    from tuifeed.ui.app import TuifeedApp
 
     store.recover_open_impressions()
     root: Path | None = args.path
@@ -280,6 +281,10 @@ def _play(
         filters = Filters(config.feed.only_vertical, config.feed.max_seconds, config.feed.hide_watched)
         feeds = Feeds(store, player, recommender, clips, playback=playback, filters=filters, clock=time.monotonic)
         try:
+            if search is None:
+                feeds.for_you.warm(_screen_sizer(display.plan, terminal))
+            from tuifeed.ui.app import TuifeedApp  # loads Textual while libvlc decodes the first frame
+
             TuifeedApp(
                 feeds,
                 config=config,
@@ -291,6 +296,16 @@ def _play(
             feeds.quit()
             player.close()
     return 0
+
+
+def _screen_sizer(plan: RenderPlan, terminal: TerminalOutput) -> FrameSizer:
+    """Decode sizes for a picture filling the whole terminal: the video view is not laid out yet, and is no larger."""
+    try:
+        cols, rows = os.get_terminal_size(terminal.fileno())
+    except OSError:
+        cols, rows = 80, 24
+    encoder = plan.encoder()
+    return lambda width, height: encoder.fit(width, height, cols, rows).pixel_size
 
 
 def _samples_unless_own_clips(store: Store, console: Console) -> Path | None:

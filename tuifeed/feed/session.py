@@ -23,7 +23,7 @@ from tuifeed.feed.queue import Queue
 from tuifeed.feed.ranker import Picker, Ranker
 from tuifeed.feed.status import FeedStatus, Why, explain
 from tuifeed.models import WATCHED_RATIO, Clip, EventKind, Impression, ImpressionExit, MuteKind
-from tuifeed.player import FrameSizer, Player, PlayerListener
+from tuifeed.player import Frame, FrameSizer, Player, PlayerListener
 from tuifeed.recommend import ClipFeatures
 from tuifeed.store import Store
 from tuifeed.store.store import utc_now
@@ -238,18 +238,40 @@ class FeedSession:
         self.sync()
         return self._forward()
 
+    def warm(self, sizer: FrameSizer) -> None:
+        """Pre-roll the clip `start` will show, before any view exists, decoding at `sizer`'s size.
+
+        The CLI calls this before loading the UI, so libvlc decodes the first frame on its own threads while
+        Python imports Textual, and `start` shows it at once. The view's own sizer replaces `sizer` at `attach`
+        (a first clip decoded larger than its view is scaled down by the encoder).
+        """
+        if self._stay is not None or (self.playback.owner not in (None, self)):
+            return
+        clip_id = self.queue.upcoming()
+        if clip_id is None:
+            return
+        self.player.attach(_UNHEARD, sizer)
+        clip = self.clips[clip_id]
+        self.player.preroll(clip.location, _aspect(clip))
+
     def next(self) -> Clip | None:
-        """Swipe to the next clip: forward through history first, then the ranker's pick."""
-        self._finish(ImpressionExit.NEXT)
-        return self._forward()
+        """Swipe to the next clip: forward through history first, then the ranker's pick.
+
+        The next clip is on screen before the stay that ends is written and taught: a swipe waits on neither.
+        """
+        self._run_clock(False)
+        shown = self._forward(ending=ImpressionExit.NEXT)
+        if shown is None:
+            self._finish(ImpressionExit.NEXT)
+        return shown
 
     def previous(self) -> Clip | None:
         """Swipe back to the clip before; stays put on the first clip."""
         clip_id = self.queue.backward()
         if clip_id is None:
             return self.current
-        self._finish(ImpressionExit.PREVIOUS)
-        return self._show(clip_id, came_back=True, replay=False)
+        self._run_clock(False)
+        return self._show(clip_id, came_back=True, replay=False, ending=ImpressionExit.PREVIOUS)
 
     def clip_ended(self, token: int) -> Clip | None:
         """The player reached the end: loop the clip, or advance when auto-advance is on."""
@@ -474,21 +496,25 @@ class FeedSession:
         stay.last_checkpoint = self.clock()
         self.store.checkpoint_impression(stay.impression_id, round(self.dwell_seconds() * 1000), stay.loops, utc_now())
 
-    def _forward(self) -> Clip | None:
-        """Show the queue's next clip; None when there is nothing left to show."""
+    def _forward(self, ending: ImpressionExit | None = None) -> Clip | None:
+        """Show the queue's next clip (closing the stay on screen with `ending`); None when there is none."""
         clip_id = self.queue.forward()
         if clip_id is None:
             return None
         # The newest clip of a later round is a replay; one reached by walking history forward may not be.
-        return self._show(clip_id, came_back=False, replay=self.queue.round > 1 and self.queue.back() == 0)
+        replay = self.queue.round > 1 and self.queue.back() == 0
+        return self._show(clip_id, came_back=False, replay=replay, ending=ending)
 
-    def _show(self, clip_id: str, *, came_back: bool, replay: bool) -> Clip:
+    def _show(self, clip_id: str, *, came_back: bool, replay: bool, ending: ImpressionExit | None = None) -> Clip:
+        """Put `clip_id` on screen; with `ending`, the stay it replaces is closed once the player has switched."""
         clip = self.clips[clip_id]
         if not self.plays:
             self._take_player()
         token = self.player.play(clip.location, _aspect(clip))
         if self._paused:
             self.player.set_paused(True)
+        if ending is not None:
+            self._finish(ending)
         started_at = utc_now()
         impression_id = self.store.open_impression(clip.id, started_at, clip.duration_ms, came_back=came_back)
         self._stay = _Stay(clip, impression_id, started_at, token, came_back, replay, last_checkpoint=self.clock())
@@ -546,6 +572,22 @@ class FeedSession:
             self.person.watched.add(stay.clip.id)
             if self.filters is not None and self.filters.hide_watched:
                 self.clips.pop(stay.clip.id, None)
+
+
+class _Unheard:
+    """The listener of a player warmed before any view exists: a pre-rolled clip reports nothing until played."""
+
+    def player_frame(self, token: int, frame: Frame) -> None:
+        """Frames of a clip not yet on screen go nowhere."""
+
+    def player_ended(self, token: int) -> None:
+        """Nothing is on screen to end."""
+
+    def player_error(self, token: int, message: str) -> None:
+        """Nothing is on screen to fail; `play` reports a pre-rolled clip's failure again."""
+
+
+_UNHEARD = _Unheard()
 
 
 def _toggle(members: set[str], member: str) -> bool:
