@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import struct
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from datetime import UTC, datetime
@@ -110,9 +111,11 @@ class Store:
 
     def clips(self, include_missing: bool = False) -> list[Clip]:
         """Every clip in the library, oldest import first; missing ones only when asked."""
-        where = None if include_missing else "missing = 0"
-        rows = self.db.table("clips").rows_where(where, order_by="imported_at, id")
-        return [_row_clip(row) for row in rows]
+        where = "" if include_missing else " WHERE missing = 0"
+        # sqlite3.Row rather than sqlite-utils' dicts: at 50,000 clips this is most of the start-up.
+        cursor = self.db.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return [_row_clip(row) for row in cursor.execute(f"SELECT * FROM clips{where} ORDER BY imported_at, id")]
 
     def clip(self, clip_id: str) -> Clip | None:
         """One clip by id, or None."""
@@ -362,15 +365,16 @@ def _clip_row(clip: Clip) -> dict[str, Any]:
     }
 
 
-def _row_clip(row: dict[str, Any]) -> Clip:
-    embedding = row.get("embedding")
+def _row_clip(row: sqlite3.Row | dict[str, Any]) -> Clip:
+    embedding = row["embedding"]
+    tags = row["tags"]
     return Clip(
         id=row["id"],
         location=row["location"],
         title=row["title"] or "",
         creator=row["creator"],
         description=row["description"] or "",
-        tags=tuple(json.loads(row["tags"] or "[]")),
+        tags=tuple(json.loads(tags)) if tags and tags != "[]" else (),
         sound=row["sound"],
         duration_ms=row["duration_ms"],
         width=row["width"],
@@ -380,5 +384,5 @@ def _row_clip(row: dict[str, Any]) -> Clip:
         published_at=row["published_at"],
         source_id=row["source_id"],
         source_url=row["source_url"],
-        embedding=None if embedding is None else tuple(np.frombuffer(embedding, np.float32).tolist()),
+        embedding=None if embedding is None else struct.unpack(f"={len(embedding) // 4}f", embedding),
     )
