@@ -33,14 +33,27 @@ if TYPE_CHECKING:
     from tuifeed.recommend import RecommenderSettings
     from tuifeed.render.plan import RenderPlan
 
-COMMANDS = ("play", "import", "library", "remote", "export-manifest", "search", "mutes", "doctor")
+COMMANDS = (
+    "play",
+    "import",
+    "library",
+    "remote",
+    "export-manifest",
+    "search",
+    "mutes",
+    "stats",
+    "export",
+    "forget",
+    "doctor",
+)
 VALUE_OPTIONS = ("--db", "--config", "--seed", "--render")
 EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: `tuifeed [play] [PATH|URL]`, `import`, `library`, `remote`, `export-manifest`, `search`,
-    `mutes`, `doctor`."""
+    `mutes`, `stats`, `export`, `forget`, `doctor`."""
+    from tuifeed.cli_data import add_parsers as add_data_parsers
     from tuifeed.cli_pages import add_parsers as add_page_parsers
 
     common = argparse.ArgumentParser(add_help=False)
@@ -71,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     library.add_argument("path", nargs="?", type=Path)
     add_remote_parsers(commands, common)
     add_page_parsers(commands, common, playing)
+    add_data_parsers(commands, common)
     commands.add_parser("doctor", parents=[common], help="check libvlc, the terminal and the data directory")
     return parser
 
@@ -168,6 +182,8 @@ def _dispatch(args: argparse.Namespace, config: Config, store: Store, console: C
         return _library_command(args, store, console)
     if args.command in ("search", "mutes"):
         return _pages_command(args, config, store, console)
+    if args.command in ("stats", "export", "forget"):
+        return _data_command(args, store, console)
     if args.command in ("remote", "export-manifest") or isinstance(getattr(args, "path", None), str):
         return _remote_command(args, config, store, console)
     return _play(args, config, store, console)
@@ -185,6 +201,17 @@ def _pages_command(args: argparse.Namespace, config: Config, store: Store, conso
         return run_search(store, args.words, limit=args.limit, as_json=False, console=out)
     args.path = None
     return _play(args, config, store, console, search=" ".join(args.words))
+
+
+def _data_command(args: argparse.Namespace, store: Store, console: Console) -> int:
+    from tuifeed.cli_data import run_export, run_forget, run_stats
+
+    out = Console(highlight=False, soft_wrap=False)
+    if args.command == "stats":
+        return run_stats(store, out, days=args.days, as_json=args.json)
+    if args.command == "export":
+        return run_export(store, args.format, args.out, console)
+    return run_forget(store, out, yes=args.yes, interactive=sys.stdin.isatty())
 
 
 def _remote_command(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
@@ -240,8 +267,10 @@ def _play(
     """Play the feeds: the library, or just `only` (the clips of a remote URL); with `search`, open on its results."""
     from tuifeed.display import choose_display
     from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
+    from tuifeed.feed.wellbeing import Wellbeing
     from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas
     from tuifeed.recommend import ClipFeatures, Recommender
+    from tuifeed.store.stats import watched_today
 
     store.recover_open_impressions()
     root: Path | None = args.path
@@ -283,7 +312,7 @@ def _play(
         try:
             if search is None:
                 feeds.for_you.warm(_screen_sizer(display.plan, terminal))
-            from tuifeed.ui.app import TuifeedApp  # loads Textual while libvlc decodes the first frame
+            from tuifeed.ui.app import TuifeedApp, local_now  # loads Textual while libvlc decodes the first frame
 
             TuifeedApp(
                 feeds,
@@ -291,6 +320,7 @@ def _play(
                 render=replace(display.plan, sink=terminal),
                 search=search,
                 play=search is not None,
+                wellbeing=Wellbeing(config.wellbeing, watched_today_ms=watched_today(store, local_now())),
             ).run()
         finally:
             feeds.quit()

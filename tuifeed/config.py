@@ -88,6 +88,19 @@ class RemoteConfig:
 
 
 @dataclass(frozen=True)
+class WellbeingConfig:
+    """[wellbeing]: calm pauses that stop the clip and ask; minutes count time watched, not time paused."""
+
+    daily_minutes: int = _option(
+        0, "a daily screen-time budget: say so once today's watching reaches it; 0 is off", low=0
+    )
+    break_minutes: int = _option(20, "suggest a break after this many minutes of watching in a row; 0 is off", low=0)
+    session_minutes: int = _option(
+        0, "ask whether to keep going after this many minutes of watching in one run; 0 is off", low=0
+    )
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything config.toml can say; every field has a default."""
 
@@ -96,6 +109,7 @@ class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     feed: FeedConfig = field(default_factory=FeedConfig)
     remote: RemoteConfig = field(default_factory=RemoteConfig)
+    wellbeing: WellbeingConfig = field(default_factory=WellbeingConfig)
     keys: dict[str, str] = field(default_factory=dict)
     """Key overrides: binding id = "key1,key2" (see `?` in the app for the ids)."""
     recommender: dict[str, float] = field(default_factory=dict)
@@ -114,6 +128,7 @@ _SECTIONS: dict[str, type] = {
     "paths": PathsConfig,
     "feed": FeedConfig,
     "remote": RemoteConfig,
+    "wellbeing": WellbeingConfig,
 }
 
 

@@ -38,3 +38,19 @@ def length(ms: int | None) -> str:
         return ""
     seconds = max(0, ms) // 1000
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def watched(ms: int) -> str:
+    """A time spent watching in words: "45 s", "12 min", "1 h 05 min"."""
+    seconds = max(0, ms) // 1000
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def counted(number: int, noun: str) -> str:
+    """A count with its noun: "1 clip", "2 clips"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -1,4 +1,4 @@
-"""'Why this clip?': explanations name the real terms, in words, largest first."""
+"""'Why this clip?': explanations name the real terms, in words: why it was chosen first, then what counts against."""
 
 from __future__ import annotations
 
@@ -55,16 +55,31 @@ def test_popularity_is_explained_both_ways() -> None:
     assert texts(rec, "flop")["little known on its platform"] < 0
 
 
-def test_terms_come_largest_first_and_negligible_ones_are_dropped() -> None:
-    """Weights are sorted by magnitude and none is near zero."""
+def test_reasons_for_lead_then_reasons_against_each_largest_first() -> None:
+    """Positive terms come first, largest first, then negative ones by magnitude; none is near zero."""
     rec = make(ocean_library())
     for i in range(4):
         rec.observe(watched(f"o{i}", 1.0, liked=i == 0))
     rec.observe(Feedback(clip_id="bob0", dwell=0.3, duration=20.0))
-    for clip_id in ("target", "bob1", "hit"):
-        weights = [abs(term.weight) for term in rec.explain(clip_id)]
-        assert weights == sorted(weights, reverse=True)
-        assert all(weight >= 0.01 for weight in weights)
+    for clip_id in ("target", "bob1", "hit", "flop", "o1"):
+        weights = [term.weight for term in rec.explain(clip_id)]
+        positive = [weight for weight in weights if weight > 0]
+        negative = [weight for weight in weights if weight < 0]
+        assert weights == sorted(positive, reverse=True) + sorted(negative)
+        assert all(abs(weight) >= 0.01 for weight in weights)
+
+
+def test_a_clip_with_a_small_reason_for_and_a_large_one_against_leads_with_the_reason_for() -> None:
+    """The popular clip by a skipped creator opens with its popularity, however large the skips weigh."""
+    clips = [ClipFeatures(id=f"bob{i}", creator="bob", duration=20.0, popularity=1e3 * (i + 1)) for i in range(4)]
+    clips += [ClipFeatures(id=f"x{i}", creator=f"x{i}", duration=20.0, popularity=10.0) for i in range(4)]
+    rec = make(clips)
+    for i in range(3):
+        rec.observe(Feedback(clip_id=f"bob{i}", dwell=0.3, duration=20.0))
+    terms = rec.explain("bob3")
+    assert terms[0].text == "popular on its platform"
+    assert terms[0].weight > 0 > terms[-1].weight
+    assert abs(terms[-1].weight) > terms[0].weight
 
 
 def test_similarity_names_its_neighbours() -> None:

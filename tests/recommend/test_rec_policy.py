@@ -49,7 +49,7 @@ def test_explored_clip_says_so() -> None:
     """A clip given an exploration slot is explained as exploring a new creator."""
     rec = learned_library(0.5)
     explored = next(clip_id for clip_id in rec.rank(40) if clip_id.startswith("new"))
-    assert "new creator: exploring" in [term.text for term in rec.explain(explored)]
+    assert "exploring a creator you have not seen" in [term.text for term in rec.explain(explored)]
 
 
 def test_same_seed_same_feed() -> None:

@@ -9,6 +9,7 @@ from tuifeed.feed.ranker import Picker, Ranker
 from tuifeed.feed.session import FeedSession
 from tuifeed.feed.status import FeedStatus, Why
 from tuifeed.store import Marked, Mute, Watch
+from tuifeed.store.stats import Ranked, Stats
 
 __all__ = [
     "REBUILD_IMPRESSIONS",
@@ -22,7 +23,9 @@ __all__ = [
     "Person",
     "Picker",
     "Playback",
+    "Ranked",
     "Ranker",
+    "Stats",
     "Watch",
     "Why",
     "describe",

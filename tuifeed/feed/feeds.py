@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from tuifeed.feed.feedback import restore_recommender
@@ -27,6 +28,7 @@ from tuifeed.models import Clip, EventKind, MuteKind
 from tuifeed.player import Player
 from tuifeed.store import Marked, Mute, Store, Watch, lists
 from tuifeed.store.search import search_clips
+from tuifeed.store.stats import Stats, stats
 from tuifeed.store.store import utc_now
 
 UNDO_SECONDS = 6.0
@@ -89,6 +91,8 @@ class Feeds:
         self.opened: list[FeedSession] = []
         """Pages and lists played as feeds that are still open."""
         self._undo: Undo | None = None
+        self._closed_watched = 0.0
+        """Seconds watched in feeds the person has closed."""
 
     def _session(self, clips: Iterable[Clip], **options: Any) -> FeedSession:
         return FeedSession(
@@ -140,6 +144,7 @@ class Feeds:
         session.leave()
         if session in self.opened:
             self.opened.remove(session)
+            self._closed_watched += session.watched
         if self.playback.owner is session:
             self.playback.owner = None
 
@@ -163,6 +168,10 @@ class Feeds:
     def mutes(self) -> list[Mute]:
         """Every mute in force, newest first."""
         return lists.mutes(self.store)
+
+    def stats(self, now: datetime) -> Stats:
+        """What the person watched as of `now` (aware; local days begin at its midnight): the Stats screen's figures."""
+        return stats(self.store, now)
 
     def search(self, query: str) -> list[Clip]:
         """Clips of this run's library matching every word of `query`, best first, less what is hidden or muted."""
@@ -230,6 +239,11 @@ class Feeds:
         added = self.for_you.add_clips(new)
         self._sync()
         return added
+
+    def watched_seconds(self) -> float:
+        """Seconds watched in this run, in every feed, the stay on screen included (pauses not counted)."""
+        live = sum(session.watched + session.dwell_seconds() for session in self.sessions)
+        return self._closed_watched + live
 
     def quit(self) -> None:
         """Close the stay on screen in every feed; call once as the app exits."""

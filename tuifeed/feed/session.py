@@ -115,6 +115,8 @@ class FeedSession:
         self._suspended = False
         self._paused_before_suspend = False
         self._resume_ms = 0
+        self.watched = 0.0
+        """Seconds watched in the stays this session has closed (the one on screen: `dwell_seconds`)."""
         self.sync()
 
     # -- what is on screen -------------------------------------------------------------------------
@@ -551,6 +553,7 @@ class FeedSession:
             return
         self._run_clock(False)
         self._stay = None
+        self.watched += stay.dwell
         impression = Impression(
             clip_id=stay.clip.id,
             started_at=stay.started_at,

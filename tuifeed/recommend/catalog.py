@@ -95,8 +95,14 @@ class CatalogArrays:
     tag_starts: Ints
     """Pairs of row `r` are `tag_starts[r]:tag_starts[r + 1]` (pairs are in row order)."""
     embedding: npt.NDArray[np.float32]
-    """One column per row (dimension x rows, for a fast product with a taste direction): centred on
-    the catalogue mean and scaled to unit length; zero where missing."""
+    """One column per row (dimension x rows): centred on the catalogue mean and scaled to unit length, so
+    a dot product is a cosine (how alike two clips are); zero where missing."""
+    raw: npt.NDArray[np.float32]
+    """The embeddings as given (dimension x rows), zero where missing: a collaborative embedding's dot
+    products and lengths carry preference and popularity, which centring would throw away."""
+    gram: Floats
+    """`raw @ raw.T` over the clips in the library: every clip the person has not reacted to, as weak
+    evidence that a random clip is not for them (implicit-feedback ALS)."""
     by_creator: RowIndex
     by_sound: RowIndex
     by_tag: RowIndex
@@ -199,30 +205,38 @@ class Catalog:
         tag_rows = np.repeat(rows, lengths)
         creator = np.array(self._creator, dtype=np.int64)
         sound = np.array(self._sound, dtype=np.int64)
+        available = np.array(self._available, dtype=np.bool_)
+        raw, unit = self._embedding_matrices()
+        present = raw[:, available].astype(np.float64)
+        gram = present @ present.T
         return CatalogArrays(
             creator=creator,
             sound=sound,
             popularity=np.array(self._popularity, dtype=np.float64),
             imported_at=np.array(self._imported_at, dtype=np.float64),
-            available=np.array(self._available, dtype=np.bool_),
+            available=available,
             tag_rows=tag_rows,
             tag_codes=codes,
             tag_count=lengths.astype(np.float64),
             tag_starts=np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
-            embedding=self._embedding_matrix(),
+            embedding=unit,
+            raw=raw,
+            gram=gram,
             by_creator=RowIndex.build(creator, rows, len(self.creators)),
             by_sound=RowIndex.build(sound, rows, len(self.sounds)),
             by_tag=RowIndex.build(codes, tag_rows, len(self.tags)),
         )
 
-    def _embedding_matrix(self) -> npt.NDArray[np.float32]:
-        """Centred, unit-length embeddings so that similarity means 'alike', not 'has a signature'."""
-        matrix = np.zeros((self._dimension or 0, len(self.ids)), dtype=np.float32)
+    def _embedding_matrices(self) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """The raw embeddings, and centred unit-length ones so that cosine means 'alike', not 'has a signature'."""
+        raw = np.zeros((self._dimension or 0, len(self.ids)), dtype=np.float32)
+        unit = raw.copy()
         if not self._embeddings:
-            return matrix
+            return raw, unit
         rows = np.fromiter(self._embeddings, dtype=np.int64, count=len(self._embeddings))
         vectors: npt.NDArray[Any] = np.stack(list(self._embeddings.values()))
+        raw[:, rows] = vectors.T
         vectors = vectors - vectors.mean(axis=0)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        matrix[:, rows] = (vectors / np.maximum(norms, 1e-12)).T
-        return matrix
+        unit[:, rows] = (vectors / np.maximum(norms, 1e-12)).T
+        return raw, unit

@@ -26,8 +26,11 @@ class Term:
         return self.text
 
 
+EXPLORING = "exploring a creator you have not seen"
+
+
 def terms_for(row: int, catalog: Catalog, context: Context, explored: float | None) -> list[Term]:
-    """The non-negligible terms of one row's score, largest magnitude first.
+    """The non-negligible terms of one row's score: why it was chosen (largest first), then what counts against.
 
     `explored` is the score the row lacked to win its slot, when an exploration slot gave it one.
     """
@@ -43,7 +46,7 @@ def terms_for(row: int, catalog: Catalog, context: Context, explored: float | No
         label = f"with the sound {catalog.sounds.names[sound_code]}"
         found.append(_learned(taste.sounds, sound_code, label, float(terms.sound[0])))
     tags = catalog.row_tags[row]
-    per_tag = tag_weights(context)
+    per_tag = tag_weights(context, taste.trust)
     for tag in tags:
         weight = float(per_tag[tag]) / len(tags)
         found.append(_learned(taste.tags, tag, f"#{catalog.tags.names[tag]}", weight, tagged=True))
@@ -59,9 +62,9 @@ def terms_for(row: int, catalog: Catalog, context: Context, explored: float | No
     )
     found.append(Term(f"you follow {creator}", float(terms.follow[0])))
     if explored is not None:
-        found.append(Term("new creator: exploring" if creator_code != UNKNOWN else "new clip: exploring", explored))
+        found.append(Term(EXPLORING, explored))
     kept = [term for term in found if abs(term.weight) >= _NEGLIGIBLE]
-    return sorted(kept, key=lambda term: -abs(term.weight))
+    return sorted(kept, key=lambda term: (term.weight < 0, -abs(term.weight)))
 
 
 def _learned(stats: FeatureStats, code: int, label: str, weight: float, *, tagged: bool = False) -> Term:

@@ -10,7 +10,11 @@ _DAY = 86_400.0
 
 
 def popularity(arrays: CatalogArrays) -> Floats:
-    """Log platform counts standardised over the clips that have one, in -1..1; 0 where unknown."""
+    """Log platform counts standardised over the clips that have one, squashed into -1..1; 0 where unknown.
+
+    The squash keeps the order (the most popular clips are what a popularity feed shows first) where a
+    clip at the edge would have tied every clip beyond it.
+    """
     counts = arrays.popularity
     known = np.isfinite(counts)
     prior = np.zeros(arrays.size)
@@ -19,7 +23,7 @@ def popularity(arrays: CatalogArrays) -> Floats:
     logs = np.log1p(np.maximum(counts[known], 0.0))
     spread = logs.std()
     if spread > 0:
-        prior[known] = np.clip((logs - logs.mean()) / spread, -2.0, 2.0) / 2.0
+        prior[known] = np.tanh((logs - logs.mean()) / spread / 2.0)
     return prior
 
 

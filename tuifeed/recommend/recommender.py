@@ -21,8 +21,8 @@ from tuifeed.recommend.catalog import (
 from tuifeed.recommend.diversity import Strictness, Window
 from tuifeed.recommend.explain import Term, terms_for
 from tuifeed.recommend.inputs import ClipFeatures, Feedback
-from tuifeed.recommend.reward import LengthBaseline, Reward, assess
-from tuifeed.recommend.scoring import Context, Priors, ScoreBoard
+from tuifeed.recommend.reward import LengthBaseline, assess
+from tuifeed.recommend.scoring import Context, Priors, evidence, totals
 from tuifeed.recommend.settings import RecommenderSettings
 from tuifeed.recommend.taste import Stat, Taste
 
@@ -51,11 +51,9 @@ class Recommender:
         self._baseline = LengthBaseline()
         self._recent: deque[int] = deque(maxlen=self.settings.diversity_window)
         self._hidden: set[int] = set()
-        self._seen: set[int] = set()
         self._explored: dict[int, float] = {}
         self._muted: dict[MuteKind, set[str]] = {kind: set() for kind in MuteKind}
         self._followed: set[str] = set()
-        self._board = ScoreBoard()
         self._filter_version = 0
         self._blocked_cache: tuple[tuple[int, int], Bools] | None = None
         self._priors: tuple[int, Priors] | None = None
@@ -101,20 +99,16 @@ class Recommender:
     def follow(self, creator: str) -> None:
         """Boost every clip by this creator by `settings.follow_boost`."""
         self._followed.add(creator)
-        self._board.touch(creators=np.array([self._catalog.creators.find(creator)]))
 
     def unfollow(self, creator: str) -> None:
         """Undo `follow`."""
         self._followed.discard(creator)
-        self._board.touch(creators=np.array([self._catalog.creators.find(creator)]))
 
     def reset(self) -> None:
         """Refresh For You: forget affinities and length habits; keep clips, mutes, follows, hidden clips."""
         self._taste = Taste()
         self._baseline.reset()
-        self._seen.clear()
         self._explored.clear()
-        self._board.invalidate()
 
     def rebuild(self, feedbacks: Iterable[Feedback], *, reset_at: int | None = None) -> None:
         """Forget everything learned and replay stored showings, oldest first.
@@ -157,7 +151,7 @@ class Recommender:
         fresh[list(self._recent)] = False
         if fresh.any():  # else every allowed clip was shown lately: replay the best of them
             valid = fresh
-        scores = np.where(valid, self._board.totals(context, self._catalog.version), -np.inf)
+        scores = np.where(valid, totals(context), -np.inf)
         remaining = int(valid.sum())
         window = Window(list(self._recent), arrays, self._catalog.row_tags, self.settings)
         unseen: Bools | None = None
@@ -191,9 +185,9 @@ class Recommender:
     # --- internals -----------------------------------------------------------------------------
 
     def _learn(self, feedbacks: Sequence[Feedback]) -> None:
-        """Score showings in order (each against the habits before it), then learn from them at once."""
-        rewards: list[Reward] = []
-        rows: list[int] = []
+        """Learn from showings in order, each scored against the habits and taste before it."""
+        arrays = self._catalog.arrays()
+        context = self._context()
         for feedback in feedbacks:
             row = self._catalog.rows.get(feedback.clip_id)
             duration = feedback.duration or (self._catalog.duration[row] if row is not None else None)
@@ -203,18 +197,11 @@ class Recommender:
             if row is None:
                 continue
             self._note_shown(row)
-            self._seen.add(row)
             if feedback.not_interested:
                 self._hidden.add(row)
                 self._filter_version += 1
-            rewards.append(reward)
-            rows.append(row)
-        if not rows:
-            return
-        arrays = self._catalog.arrays()
-        shown = np.array(rows, dtype=np.int64)
-        self._taste.learn(rewards, shown, arrays)
-        self._board.touch(arrays.creator[shown], arrays.sound[shown], arrays.pairs_of(shown)[1])
+            tags = self._catalog.row_tags[row]
+            self._taste.learn(reward, row, arrays, tags, evidence(row, tags, context))
 
     def _note_shown(self, row: int) -> None:
         """Append a row to the shown sequence unless it is already the latest entry."""
@@ -261,11 +248,10 @@ class Recommender:
         return flags
 
     def _unseen(self, arrays: CatalogArrays) -> Bools:
-        """Rows whose creator was never shown (for creator-less rows: the row itself was never shown)."""
+        """Rows whose creator was never shown; a clip without a creator is no unknown worth exploring."""
         shown = self._taste.creators.column(Stat.SHOWN, len(self._catalog.creators)) > 0
-        shown[UNKNOWN] = False
-        unseen = ~shown[arrays.creator]
-        unseen[list(self._seen)] = False
+        shown[UNKNOWN] = True
+        unseen: Bools = ~shown[arrays.creator]
         return unseen
 
     def _explore(self, scores: Floats, unseen: Bools, window: Window) -> int | None:

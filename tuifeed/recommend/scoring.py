@@ -1,4 +1,4 @@
-"""Every clip's score as separate terms, and a board that rescores only the rows a showing touched."""
+"""Every clip's score as separate terms: priors, what was learned about its features, and the taste vector."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tuifeed.recommend.catalog import UNKNOWN, CatalogArrays, Floats, Ints, sum_by
+from tuifeed.recommend.catalog import CatalogArrays, Floats, Ints, sum_by
 from tuifeed.recommend.settings import RecommenderSettings
-from tuifeed.recommend.taste import Taste
+from tuifeed.recommend.taste import Evidence, Taste
 
-_NONE = np.zeros(0, dtype=np.int64)
-_FULL_RESCORE = 0.25
-"""Share of rows touched beyond which rescoring everything is cheaper than patching."""
+TASTE_SCALE = 1.0
+"""Score per unit of predicted enjoyment from the taste vector (1 is a clip like those enjoyed), against
+priors of at most +-0.5: once the person's evidence points somewhere it outweighs popularity."""
+ALIKE_SCALE = 1.0
+"""Score per unit of reward-weighted cosine to shown clips (content likeness, for and against)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,95 +69,82 @@ class Terms:
 
 
 def terms_at(rows: Ints, context: Context) -> Terms:
-    """The score terms of `rows`; the one formula behind ranking and explanations."""
-    arrays, taste, settings = context.arrays, context.taste, context.settings
+    """The score terms of `rows`; the one formula behind ranking and explanations.
+
+    Each kind of evidence is weighted by the person's trust in it (`Taste.trust`).
+    """
+    arrays, taste = context.arrays, context.taste
     creator = arrays.creator[rows]
     sound = arrays.sound[rows]
     owners, codes = arrays.pairs_of(rows)
-    tag_affinity = tag_weights(context)
+    similarity = TASTE_SCALE * taste.similarity(arrays, rows) + ALIKE_SCALE * taste.alike(arrays, rows)
+    return _terms(rows, creator, sound, owners, codes, context, similarity, taste.trust)
+
+
+def _terms(
+    rows: Ints,
+    creator: Ints,
+    sound: Ints,
+    owners: Ints,
+    codes: Ints,
+    context: Context,
+    similarity: Floats,
+    trust: Floats,
+) -> Terms:
+    """The score terms of `rows`, given their codes, tag pairs (owner positions in `rows`) and similarity."""
+    arrays, taste, settings = context.arrays, context.taste, context.settings
+    base = taste.base
+    tag_affinity = tag_weights(context, trust)
     tags = sum_by(owners, tag_affinity[codes], rows.size) / np.maximum(arrays.tag_count[rows], 1.0)
-    similarity = taste.similarity(arrays.embedding[:, rows])
+    prior = float(trust[Evidence.PRIOR]) * context.fade
+    creators = taste.creators.affinity(context.followed.size, base)
     return Terms(
-        creator=settings.creator_weight * taste.creators.affinity(context.followed.size)[creator],
-        sound=settings.sound_weight * taste.sounds.affinity(context.sound_codes)[sound],
+        creator=trust[Evidence.CREATOR] * settings.creator_weight * creators[creator],
+        sound=trust[Evidence.SOUND] * settings.sound_weight * taste.sounds.affinity(context.sound_codes, base)[sound],
         tags=tags,
         follow=settings.follow_boost * context.followed[creator],
-        embedding=settings.embedding_weight * similarity,
-        popularity=settings.popularity_weight * context.fade * context.priors.popularity[rows],
-        zeitgeist=settings.freshness_weight * context.fade * context.priors.zeitgeist[rows],
+        embedding=trust[Evidence.EMBEDDING] * settings.embedding_weight * similarity,
+        popularity=prior * settings.popularity_weight * context.priors.popularity[rows],
+        zeitgeist=prior * settings.freshness_weight * context.priors.zeitgeist[rows],
     )
 
 
-def tag_weights(context: Context) -> Floats:
-    """Weighted affinity per tag code."""
-    return context.settings.tag_weight * context.taste.tags.affinity(context.tag_codes)
-
-
-class ScoreBoard:
-    """Every row's total score, patched after each showing instead of recomputed.
-
-    Creator, sound, tag and follow terms are rescored for the rows carrying a touched code; the
-    embedding term is recomputed only when the taste direction moved; priors are scaled by the fade.
-    """
-
-    def __init__(self) -> None:
-        self._stamp: int | None = None
-        self._features = np.zeros(0)
-        self._embedding = np.zeros(0)
-        self._embedded_showings = -1
-        self._creators: set[int] = set()
-        self._sounds: set[int] = set()
-        self._tags: set[int] = set()
-
-    def touch(self, creators: Ints = _NONE, sounds: Ints = _NONE, tags: Ints = _NONE) -> None:
-        """Mark codes whose affinity or follow state changed."""
-        self._creators.update(creators.tolist())
-        self._sounds.update(sounds.tolist())
-        self._tags.update(tags.tolist())
-
-    def invalidate(self) -> None:
-        """Force a full rescore (after a reset or rebuild)."""
-        self._stamp = None
-
-    def totals(self, context: Context, catalog_version: int) -> Floats:
-        """The current total score of every row."""
-        stamp = catalog_version
-        every = np.arange(context.arrays.size, dtype=np.int64)
-        if self._stamp != stamp:
-            self._features = _feature_sum(terms_at(every, context))
-            self._embedded_showings = -1
-            self._stamp = stamp
-        else:
-            self._patch(context)
-        self._creators.clear()
-        self._sounds.clear()
-        self._tags.clear()
-        if self._embedded_showings != context.taste.embedded_showings:
-            weight = context.settings.embedding_weight
-            self._embedding = weight * context.taste.similarity(context.arrays.embedding)
-            self._embedded_showings = context.taste.embedded_showings
-        return self._features + self._embedding + context.fade * context.priors.weighted
-
-    def _patch(self, context: Context) -> None:
-        """Rescore the rows carrying a touched code."""
-        arrays = context.arrays
-        self._creators.discard(UNKNOWN)
-        self._sounds.discard(UNKNOWN)
-        rows = np.unique(
-            np.concatenate(
-                (
-                    arrays.by_creator.rows(self._creators),
-                    arrays.by_sound.rows(self._sounds),
-                    arrays.by_tag.rows(self._tags),
-                )
-            )
+def evidence(row: int, tags: tuple[int, ...], context: Context) -> Floats:
+    """What each kind of evidence predicts for one row (its terms as the settings weigh them, untrusted),
+    for `Taste.learn`; the same numbers `terms_at` gives with a trust of 1."""
+    arrays, taste, settings = context.arrays, context.taste, context.settings
+    base = taste.base
+    one = np.array([row])
+    similarity = TASTE_SCALE * taste.similarity(arrays, one)[0] + ALIKE_SCALE * taste.alike(arrays, one)[0]
+    tag_sum = sum(taste.tags.affinity_of(tag, base) for tag in tags)
+    return np.array(
+        (
+            context.fade * context.priors.weighted[row],
+            settings.creator_weight * taste.creators.affinity_of(int(arrays.creator[row]), base),
+            settings.sound_weight * taste.sounds.affinity_of(int(arrays.sound[row]), base),
+            settings.tag_weight * tag_sum / max(len(tags), 1),
+            settings.embedding_weight * similarity,
         )
-        if rows.size > _FULL_RESCORE * arrays.size:
-            rows = np.arange(arrays.size, dtype=np.int64)
-        if rows.size:
-            self._features[rows] = _feature_sum(terms_at(rows, context))
+    )
 
 
-def _feature_sum(terms: Terms) -> Floats:
-    """The creator, sound, tag and follow terms added up."""
-    return terms.creator + terms.sound + terms.tags + terms.follow
+def tag_weights(context: Context, trust: Floats | None = None) -> Floats:
+    """Weighted affinity per tag code."""
+    taste = context.taste
+    weight = float((taste.trust)[Evidence.TAGS]) * context.settings.tag_weight
+    affinity: Floats = weight * taste.tags.affinity(context.tag_codes, taste.base)
+    return affinity
+
+
+def totals(context: Context) -> Floats:
+    """The total score of every row at once (the tag pairs of all rows are the catalogue's own)."""
+    arrays = context.arrays
+    every = np.arange(arrays.size, dtype=np.int64)
+    taste = context.taste
+    similarity = TASTE_SCALE * taste.similarity(arrays) + ALIKE_SCALE * taste.alike(arrays)
+    terms = _terms(
+        every, arrays.creator, arrays.sound, arrays.tag_rows, arrays.tag_codes, context, similarity, taste.trust
+    )
+    prior = float(taste.trust[Evidence.PRIOR]) * context.fade * context.priors.weighted
+    total: Floats = terms.creator + terms.sound + terms.tags + terms.follow + terms.embedding + prior
+    return total

@@ -25,8 +25,9 @@ class RecommenderSettings:
     """Weight of the zeitgeist prior: recently imported clips and what they are about."""
     freshness_half_life_days: float = 7.0
     """Age of an import, relative to the newest one, at which its freshness halves."""
-    prior_fade: float = 100.0
-    """Impressions after which the popularity and zeitgeist priors count half as much."""
+    prior_fade: float = 1000.0
+    """Impressions after which the popularity and zeitgeist priors count half as much (besides how well
+    they have predicted this person, which the recommender measures)."""
     quick_skip_seconds: float = 1.0
     """A swipe within this many seconds counts as a clear 'not for me'."""
     follow_boost: float = 2.0

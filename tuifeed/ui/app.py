@@ -2,7 +2,9 @@
 
 Each mode keeps its own stack of screens, so switching keeps each one's place: For You and Following
 are feeds; Library holds the person's lists and Search the search field, each with whatever feed the
-person opened from them on top. Only the feed on screen plays (see `tuifeed.feed.feeds`).
+person opened from them on top; Stats sums up what was watched. Only the feed on screen plays (see
+`tuifeed.feed.feeds`). While a feed plays, the wellbeing reminders (if any) are checked every second; one
+covers the feed, which pauses, until the person carries on.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Callable
+from datetime import datetime
 from typing import ClassVar
 
 from textual import on
@@ -20,6 +24,7 @@ from textual.screen import Screen
 
 from tuifeed.config import Config
 from tuifeed.feed import Feeds, FeedSession
+from tuifeed.feed.wellbeing import Reminder, Wellbeing
 from tuifeed.render.plan import RenderPlan
 from tuifeed.ui import stats
 from tuifeed.ui.messages import OpenFeed
@@ -27,12 +32,22 @@ from tuifeed.ui.screens.feed import FeedScreen
 from tuifeed.ui.screens.help import HelpScreen, describe_bindings
 from tuifeed.ui.screens.library import LibraryScreen
 from tuifeed.ui.screens.search import SearchScreen
+from tuifeed.ui.screens.stats import StatsScreen
+from tuifeed.ui.screens.wellbeing import ReminderScreen
 
 TOAST_SECONDS = 4.0
 FOR_YOU = "for_you"
 FOLLOWING = "following"
 LIBRARY = "library"
 SEARCH = "search"
+STATS = "stats"
+WELLBEING_SECONDS = 1.0
+"""How often the wellbeing reminders are checked while a feed plays."""
+
+
+def local_now() -> datetime:
+    """The time now, aware of the local offset (where the person's days begin)."""
+    return datetime.now().astimezone()
 
 
 def binding_ids() -> list[str]:
@@ -50,7 +65,7 @@ def binding_scopes() -> list[dict[str, str]]:
         return {binding.id: binding.key for binding in kind.BINDINGS if isinstance(binding, Binding) and binding.id}
 
     everywhere = defaults(TuifeedApp)
-    return [{**defaults(place), **everywhere} for place in (FeedScreen, LibraryScreen, SearchScreen)]
+    return [{**defaults(place), **everywhere} for place in (FeedScreen, LibraryScreen, SearchScreen, StatsScreen)]
 
 
 class TuifeedApp(App[None]):
@@ -66,16 +81,30 @@ class TuifeedApp(App[None]):
         Binding("1", "mode('for_you')", "For You", id="for_you"),
         Binding("2", "mode('following')", "Following: clips of creators you follow", id="following"),
         Binding("3", "mode('library')", "Library: Liked, Saved, History, Mutes", id="library"),
+        Binding("4", "mode('stats')", "Stats: what you watched, today and this week", id="stats"),
         Binding("slash", "search", "Search", id="search"),
         Binding("question_mark", "help", "This help", id="help"),
         Binding("q,ctrl+c", "quit_feeds", "Quit", id="quit"),
     ]
 
     def __init__(
-        self, feeds: Feeds, *, config: Config, render: RenderPlan, search: str | None = None, play: bool = False
+        self,
+        feeds: Feeds,
+        *,
+        config: Config,
+        render: RenderPlan,
+        search: str | None = None,
+        play: bool = False,
+        wellbeing: Wellbeing | None = None,
+        now: Callable[[], datetime] = local_now,
     ) -> None:
-        """Show `feeds` (built by the CLI, or a test); with `search`, open on the search for it (`play`: playing)."""
+        """Show `feeds` (built by the CLI, or a test); with `search`, open on the search for it (`play`: playing).
+
+        `wellbeing` decides when to remind the person to take a break (none without it); `now` is the
+        wall clock the Stats screen counts days by.
+        """
         super().__init__()
+        self.wellbeing = wellbeing
         self.config = config
         self.feeds = feeds
         self.render_plan = render
@@ -86,10 +115,12 @@ class TuifeedApp(App[None]):
         self.following_screen = self.feed_screen(feeds.following)
         self.library_screen = LibraryScreen(feeds)
         self.search_screen = SearchScreen(feeds, search or "", play=play)
+        self.stats_screen = StatsScreen(feeds, now)
         self.add_mode(FOR_YOU, lambda: self.feed)
         self.add_mode(FOLLOWING, lambda: self.following_screen)
         self.add_mode(LIBRARY, lambda: self.library_screen)
         self.add_mode(SEARCH, lambda: self.search_screen)
+        self.add_mode(STATS, lambda: self.stats_screen)
         self._start_mode = SEARCH if search else FOR_YOU
         self._previous_mode = FOR_YOU
         if config.keys:
@@ -105,6 +136,8 @@ class TuifeedApp(App[None]):
     def on_mount(self) -> None:
         self.switch_mode(self._start_mode)
         stats.attach(self)
+        if self.wellbeing is not None:
+            self.set_interval(WELLBEING_SECONDS, self.check_wellbeing)
         with contextlib.suppress(NotImplementedError, RuntimeError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.action_quit_feeds)
 
@@ -129,6 +162,17 @@ class TuifeedApp(App[None]):
     @on(OpenFeed)
     def _open_feed(self, message: OpenFeed) -> None:
         self.push_screen(self.feed_screen(message.session, closable=True))
+
+    # -- wellbeing -------------------------------------------------------------------------------------
+
+    def check_wellbeing(self) -> Reminder | None:
+        """While a feed is on screen, show the reminder that is due, if any (the feed pauses under it)."""
+        if self.wellbeing is None or not isinstance(self.screen, FeedScreen):
+            return None
+        reminder = self.wellbeing.due(round(self.feeds.watched_seconds() * 1000))
+        if reminder is not None:
+            self.push_screen(ReminderScreen(reminder))
+        return reminder
 
     # -- help and quitting -------------------------------------------------------------------------
 

@@ -25,7 +25,13 @@ PROMPT = "Search titles, descriptions, tags, creators and sounds"
 TYPING_PAUSE = 0.15
 """Seconds without a keystroke before the words typed are searched: a fast typist waits for one search, not five
 (a one-letter prefix over 10,000 clips takes tens of milliseconds; see benchmarks/pages.py)."""
-HINTS = [("leave_search", "back"), ("for_you", "For You"), ("following", "Following"), ("library", "Library")]
+HINTS = [
+    ("leave_search", "back"),
+    ("for_you", "For You"),
+    ("following", "Following"),
+    ("library", "Library"),
+    ("stats", "Stats"),
+]
 
 
 class SearchScreen(Screen[None]):

@@ -1,0 +1,54 @@
+"""The Stats screen at 80x24, compared as text with the stored snapshot that was looked at as a picture.
+
+With TUIFEED_UPDATE_SNAPSHOTS=1 the test writes the text and an SVG instead of comparing; render the SVG
+(`rsvg-convert x.svg -o x.png`), look at it, then commit both (see tests/pages/test_pages_snapshots.py).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from data_support import CLIPS, NOW, fill
+from ranker_stub import InOrder
+from rich.console import Console
+
+from tuifeed.config import Config
+from tuifeed.feed import Feeds
+from tuifeed.player.fake import FakePlayer
+from tuifeed.render.plan import RenderPlan
+from tuifeed.store import Store
+from tuifeed.ui.app import TuifeedApp
+
+SNAPSHOTS = Path(__file__).resolve().parent.parent / "snapshots"
+UPDATE = os.environ.get("TUIFEED_UPDATE_SNAPSHOTS") == "1"
+
+
+def screen_text(app: TuifeedApp) -> str:
+    """The characters on screen, as `export_screenshot` composes them, one line per row."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
+
+
+async def test_stats_screen_looks_as_stored(store: Store) -> None:
+    """Stats at 80x24 over a small history matches the stored snapshot."""
+    fill(store)
+    playable = [clip for clip in CLIPS if clip.id != "drive"]
+    feeds = Feeds(store, FakePlayer(), InOrder(playable), playable)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.pause(0.2)
+        text, svg = screen_text(app), app.export_screenshot()
+    stem = SNAPSHOTS / "stats-80x24"
+    if UPDATE:
+        stem.with_suffix(".txt").write_text(text, encoding="utf-8")
+        stem.with_suffix(".svg").write_text(svg, encoding="utf-8")
+        return
+    expected = stem.with_suffix(".txt")
+    assert expected.exists(), f"no snapshot {expected.name}: run with TUIFEED_UPDATE_SNAPSHOTS=1 and look at it"
+    assert text == expected.read_text(encoding="utf-8")
