@@ -128,6 +128,17 @@ def test_corrupt_database_is_one_clear_error(tmp_path: Path) -> None:
         Store(path)
 
 
+def test_a_failed_query_on_a_sound_file_is_not_called_damage(tmp_path: Path) -> None:
+    """`damaged` runs the full check: a sound file gets "a query failed", not "damaged"."""
+    store = Store(tmp_path / "t.db")
+    try:
+        error = store.damaged(sqlite3.OperationalError("no such column: x"))
+    finally:
+        store.close()
+    assert "a query failed (no such column: x)" in str(error)
+    assert "damaged" not in str(error)
+
+
 def test_schema_is_queryable_with_plain_sqlite(store: Store) -> None:
     """The documented tables exist for people querying their own data."""
     store.upsert_clips([clip()])

@@ -51,8 +51,8 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         """Open (creating if needed) the database at `path`, or ":memory:", and migrate it.
 
-        An existing file is checked read-only first: a damaged one raises StoreError and is left
-        exactly as it was.
+        An existing file is checked read-only first (cheaply unless this open writes: see `_check_intact`):
+        a damaged one raises StoreError and is left exactly as it was.
         """
         self.path = str(path)
         try:
