@@ -261,10 +261,10 @@ class FeedSession:
 
         The next clip is on screen before the stay that ends is written and taught: a swipe waits on neither.
         """
-        self._run_clock(False)
-        shown = self._forward(ending=ImpressionExit.NEXT)
+        ended = self._end(ImpressionExit.NEXT)
+        shown = self._forward(ended)
         if shown is None:
-            self._finish(ImpressionExit.NEXT)
+            self._record(ended)
         return shown
 
     def previous(self) -> Clip | None:
@@ -272,8 +272,7 @@ class FeedSession:
         clip_id = self.queue.backward()
         if clip_id is None:
             return self.current
-        self._run_clock(False)
-        return self._show(clip_id, came_back=True, replay=False, ending=ImpressionExit.PREVIOUS)
+        return self._show(clip_id, came_back=True, replay=False, ended=self._end(ImpressionExit.PREVIOUS))
 
     def clip_ended(self, token: int) -> Clip | None:
         """The player reached the end: loop the clip, or advance when auto-advance is on."""
@@ -498,25 +497,24 @@ class FeedSession:
         stay.last_checkpoint = self.clock()
         self.store.checkpoint_impression(stay.impression_id, round(self.dwell_seconds() * 1000), stay.loops, utc_now())
 
-    def _forward(self, ending: ImpressionExit | None = None) -> Clip | None:
-        """Show the queue's next clip (closing the stay on screen with `ending`); None when there is none."""
+    def _forward(self, ended: _Ended | None = None) -> Clip | None:
+        """Show the queue's next clip (then recording the `ended` stay); None when there is none."""
         clip_id = self.queue.forward()
         if clip_id is None:
             return None
         # The newest clip of a later round is a replay; one reached by walking history forward may not be.
         replay = self.queue.round > 1 and self.queue.back() == 0
-        return self._show(clip_id, came_back=False, replay=replay, ending=ending)
+        return self._show(clip_id, came_back=False, replay=replay, ended=ended)
 
-    def _show(self, clip_id: str, *, came_back: bool, replay: bool, ending: ImpressionExit | None = None) -> Clip:
-        """Put `clip_id` on screen; with `ending`, the stay it replaces is closed once the player has switched."""
+    def _show(self, clip_id: str, *, came_back: bool, replay: bool, ended: _Ended | None = None) -> Clip:
+        """Put `clip_id` on screen; the `ended` stay it replaces is recorded once the player has switched."""
         clip = self.clips[clip_id]
         if not self.plays:
             self._take_player()
         token = self.player.play(clip.location, _aspect(clip))
         if self._paused:
             self.player.set_paused(True)
-        if ending is not None:
-            self._finish(ending)
+        self._record(ended)
         started_at = utc_now()
         impression_id = self.store.open_impression(clip.id, started_at, clip.duration_ms, came_back=came_back)
         self._stay = _Stay(clip, impression_id, started_at, token, came_back, replay, last_checkpoint=self.clock())
@@ -548,9 +546,13 @@ class FeedSession:
 
     def _finish(self, exit: ImpressionExit) -> None:
         """Close the stay on screen in the store and teach the ranker from it (one path: see `feedback`)."""
+        self._record(self._end(exit))
+
+    def _end(self, exit: ImpressionExit) -> _Ended | None:
+        """End the stay on screen in memory (its clock stopped, the clip watched or hidden); `_record` stores it."""
         stay = self._stay
         if stay is None:
-            return
+            return None
         self._run_clock(False)
         self._stay = None
         self.watched += stay.dwell
@@ -568,13 +570,27 @@ class FeedSession:
             not_interested=stay.not_interested,
             came_back=stay.came_back,
         )
-        self.store.close_impression(stay.impression_id, impression)
-        if teaches(impression):
-            self.ranker.observe(feedback(impression))
         if impression.loops or (impression.watch_ratio or 0.0) >= WATCHED_RATIO:
             self.person.watched.add(stay.clip.id)
             if self.filters is not None and self.filters.hide_watched:
                 self.clips.pop(stay.clip.id, None)
+        return _Ended(stay.impression_id, impression)
+
+    def _record(self, ended: _Ended | None) -> None:
+        """Write an ended stay to the store and teach the ranker from it."""
+        if ended is None:
+            return
+        self.store.close_impression(ended.impression_id, ended.impression)
+        if teaches(ended.impression):
+            self.ranker.observe(feedback(ended.impression))
+
+
+@dataclass(frozen=True)
+class _Ended:
+    """A stay ended in memory, waiting to be written and taught."""
+
+    impression_id: int
+    impression: Impression
 
 
 class _Unheard:
