@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import struct
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from datetime import UTC, datetime
@@ -111,11 +110,9 @@ class Store:
 
     def clips(self, include_missing: bool = False) -> list[Clip]:
         """Every clip in the library, oldest import first; missing ones only when asked."""
-        where = "" if include_missing else " WHERE missing = 0"
-        # sqlite3.Row rather than sqlite-utils' dicts: at 50,000 clips this is most of the start-up.
-        cursor = self.db.conn.cursor()
-        cursor.row_factory = sqlite3.Row
-        return [_row_clip(row) for row in cursor.execute(f"SELECT * FROM clips{where} ORDER BY imported_at, id")]
+        where = None if include_missing else "missing = 0"
+        rows = self.db.table("clips").rows_where(where, order_by="imported_at, id")
+        return [_row_clip(row) for row in rows]
 
     def clip(self, clip_id: str) -> Clip | None:
         """One clip by id, or None."""
@@ -365,16 +362,15 @@ def _clip_row(clip: Clip) -> dict[str, Any]:
     }
 
 
-def _row_clip(row: sqlite3.Row | dict[str, Any]) -> Clip:
-    embedding = row["embedding"]
-    tags = row["tags"]
+def _row_clip(row: dict[str, Any]) -> Clip:
+    embedding = row.get("embedding")
     return Clip(
         id=row["id"],
         location=row["location"],
         title=row["title"] or "",
         creator=row["creator"],
         description=row["description"] or "",
-        tags=tuple(json.loads(tags)) if tags and tags != "[]" else (),
+        tags=tuple(json.loads(row["tags"] or "[]")),
         sound=row["sound"],
         duration_ms=row["duration_ms"],
         width=row["width"],
@@ -384,5 +380,5 @@ def _row_clip(row: sqlite3.Row | dict[str, Any]) -> Clip:
         published_at=row["published_at"],
         source_id=row["source_id"],
         source_url=row["source_url"],
-        embedding=None if embedding is None else struct.unpack(f"={len(embedding) // 4}f", embedding),
+        embedding=None if embedding is None else tuple(np.frombuffer(embedding, np.float32).tolist()),
     )
