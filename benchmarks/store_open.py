@@ -3,9 +3,10 @@
 Usage: python benchmarks/store_open.py [N ...]   (default: 1000 10000 50000)
 
 For a library of N clips (each with a 64-float embedding and a file row) it prints the database
-size, the time of `Store(path)` (which runs `PRAGMA quick_check` read-only first), of the check
-alone, and of `store.clips()` with the store's surrogate-escape text factory against SQLite's
-plain str, as ratios measured in this one run.
+size, the time of `Store(path)` (a cheap read-only check: header, schema, pending migrations), of the
+full `PRAGMA quick_check` it skips (run only before an open that writes, or after a failed query),
+and of `store.clips()` with the store's surrogate-escape text factory against SQLite's plain str, as
+ratios measured in this one run.
 """
 
 from __future__ import annotations

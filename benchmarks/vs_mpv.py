@@ -52,6 +52,13 @@ PSNR_SPAN = 3.0
 """Seconds of the counted window whose frames are rebuilt for PSNR (pyte is slow: about 0.4 MB/s)."""
 THROTTLE = 2_000_000
 """Bytes per second the throttled pty drains."""
+SWIPES = 12
+SWIPE_GAP = 0.8
+"""Seconds between two swipes of the swipe part."""
+LAUNCHES = 5
+"""Launches timed by the launch part."""
+PARTS = ("launch", "rss", "swipe")
+"""The tuifeed-only parts `--only` can pick; they need neither mpv nor PSNR and run in seconds."""
 TICK = os.sysconf("SC_CLK_TCK")
 MPV_ROW = re.compile(rb"\x1b\[(\d+);(\d+)f")
 """mpv's tct output moves to the start of each picture row; a frame starts at the first row."""
@@ -67,6 +74,7 @@ TARGETS = {
     "fps at 2 MB/s 120x40": (24.0, ">="),
     "launch s (median, bare pty)": (0.3, "<="),
     "peak RSS MB 200x60": (110.0, "<="),
+    "swipe median ms": (20.0, "<="),
 }
 
 
@@ -102,6 +110,8 @@ class Capture:
     cpu: tuple[float, float] = (0.0, 0.0)
     rss_kib: int = 0
     window: tuple[float, float] = (0.0, 0.0)
+    keys: list[float] = field(default_factory=list)
+    """When each swipe key was written to the program."""
 
 
 # -- clips ----------------------------------------------------------------------------------------------
@@ -153,7 +163,7 @@ class Programs:
         self.config = scratch / "config.toml"
         self.config.write_text('[player]\naudio_output = "adummy"\n[display]\ninfo_panel = false\n', encoding="utf-8")
         self.tuifeed = shutil.which("tuifeed", path=str(Path(sys.executable).parent)) or "tuifeed"
-        self._dbs: dict[Path, Path] = {}
+        self._dbs: dict[tuple[Path, ...], Path] = {}
         self._runs = 0
 
     def env(self, stats: Path) -> dict[str, str]:
@@ -170,12 +180,14 @@ class Programs:
             "TUIFEED_STATS": str(stats),
         }
 
-    def database(self, clip: Clip) -> Path:
-        """A library holding just ``clip``, imported before any timing."""
-        if clip.path not in self._dbs:
+    def database(self, clips: Sequence[Clip]) -> Path:
+        """A library holding just ``clips``, imported before any timing."""
+        key = tuple(clip.path for clip in clips)
+        if key not in self._dbs:
             folder = self.scratch / f"library{len(self._dbs)}"
             folder.mkdir()
-            (folder / clip.path.name).symlink_to(clip.path)
+            for clip in clips:
+                (folder / clip.path.name).symlink_to(clip.path)
             db = self.scratch / f"library{len(self._dbs)}.db"
             subprocess.run(
                 [self.tuifeed, "import", "--follow-links", "--db", str(db), str(folder)],
@@ -183,15 +195,17 @@ class Programs:
                 capture_output=True,
                 check=True,
             )
-            self._dbs[clip.path] = db
-        return self._dbs[clip.path]
+            self._dbs[key] = db
+        return self._dbs[key]
 
-    def command(self, program: str, clip: Clip) -> tuple[list[str], Path]:
-        """The command line for ``program`` playing ``clip``, and where tuifeed writes its stats."""
+    def command(self, program: str, clip: Clip, library: Sequence[Clip] = ()) -> tuple[list[str], Path]:
+        """The command line for ``program`` playing ``clip`` (tuifeed: a feed of ``library`` when given), and
+        where tuifeed writes its stats."""
         self._runs += 1
         stats = self.scratch / f"stats{self._runs}.json"
         if program == "tuifeed":
-            return [self.tuifeed, "play", "--db", str(self.database(clip)), "--render", "halfblock"], stats
+            db = self.database(library or [clip])
+            return [self.tuifeed, "play", "--db", str(db), "--render", "halfblock"], stats
         return [
             "mpv",
             "--no-config",
@@ -221,12 +235,19 @@ def peak_rss_kib(pid: int) -> int:
 
 
 def run_pty(
-    argv: Sequence[str], env: dict[str, str], size: tuple[int, int], seconds: float, rate: float | None
+    argv: Sequence[str],
+    env: dict[str, str],
+    size: tuple[int, int],
+    seconds: float,
+    rate: float | None,
+    *,
+    swipes: int = 0,
 ) -> Capture:
     """Run ``argv`` in a new pty of ``size``, reading (at most ``rate`` bytes/s) and answering like a terminal.
 
     The counted window starts ``SETTLE`` after the first output that looks like a picture and lasts
-    ``seconds``; then tuifeed gets `q` and mpv SIGTERM.
+    ``seconds``, during which tuifeed gets `j` (next clip) ``swipes`` times, ``SWIPE_GAP`` apart; then
+    tuifeed gets `q` and mpv SIGTERM.
     """
     cols, rows = size
     spawned = time.monotonic()
@@ -241,11 +262,16 @@ def run_pty(
     budget = 0.0
     last = time.monotonic()
     quit_at: float | None = None
+    swiped = 0
     try:
         while True:
             now = time.monotonic()
             if first is not None and not start and now >= first + SETTLE:
                 start, cpu_start = now, cpu_seconds(pid)
+            if start and not end and swiped < swipes and now >= start + SWIPE_GAP * (swiped + 1):
+                os.write(fd, b"j")
+                capture.keys.append(time.monotonic())
+                swiped += 1
             if start and not end and now >= start + seconds:
                 end = now
                 capture.cpu = (cpu_start, cpu_seconds(pid))
@@ -505,11 +531,17 @@ def score(clip: Clip, shots: list[Snapshot]) -> float | None:
 
 
 def measure_pty(
-    programs: Programs, program: str, clip: Clip, size: tuple[int, int], rate: float | None, psnr: bool
+    programs: Programs,
+    program: str,
+    clip: Clip,
+    size: tuple[int, int],
+    rate: float | None,
+    psnr: bool,
+    seconds: float = WINDOW,
 ) -> Result:
-    """One bare-pty run of ``program``."""
+    """One bare-pty run of ``program``, counting ``seconds``."""
     argv, stats = programs.command(program, clip)
-    capture = run_pty(argv, programs.env(stats), size, WINDOW, rate)
+    capture = run_pty(argv, programs.env(stats), size, seconds, rate)
     recorded: dict[str, Any] = {}
     if program == "tuifeed":
         recorded = _stats(stats)
@@ -586,11 +618,51 @@ def print_table(rows: list[tuple[str, str, str, Result, Result]]) -> None:
         )
 
 
+def print_verdicts(summary: dict[str, float]) -> None:
+    """Each measured target's figure and verdict, as a table."""
+    print("| target | tuifeed | verdict |")
+    print("|---|---|---|")
+    for name, value in summary.items():
+        print(f"| {name} | {value:.2f} | {verdict(name, value)} |")
+
+
 def verdict(name: str, value: float) -> str:
     """PASS or MISS against the target, with the target."""
     target, op = TARGETS[name]
     ok = value >= target if op == ">=" else value <= target
     return f"{'PASS' if ok else 'MISS'} ({op} {target:g})"
+
+
+def measure_parts(programs: Programs, natural: Clip, parts: Sequence[str]) -> dict[str, float]:
+    """The tuifeed-only parts in a bare pty: launch (``LAUNCHES`` runs at 200x60), peak RSS while playing the
+    natural clip at 200x60, and swipe to the next clip's first painted frame at 120x40; prints each as it goes."""
+    summary: dict[str, float] = {}
+    if "launch" in parts:
+        runs = [
+            measure_pty(programs, "tuifeed", natural, (200, 60), None, psnr=False, seconds=0.2) for _ in range(LAUNCHES)
+        ]
+        launches = sorted(run.launch for run in runs)
+        mounts = sorted(run.mounted for run in runs if run.mounted is not None)
+        mounted = f", {statistics.median(mounts):.2f} s of it to the app's mount" if mounts else ""
+        print(f"launch to first frame, 200x60: {', '.join(f'{t:.2f}' for t in launches)} s{mounted}")
+        summary["launch s (median, bare pty)"] = statistics.median(launches)
+    if "rss" in parts:
+        run = measure_pty(programs, "tuifeed", natural, (200, 60), None, psnr=False)
+        print(f"peak RSS playing the natural clip at 200x60: {run.rss_mb:.0f} MB ({run.fps:.1f} fps)")
+        summary["peak RSS MB 200x60"] = run.rss_mb
+    if "swipe" in parts:
+        argv, stats = programs.command("tuifeed", natural, library=[natural, *bundled_clips()])
+        capture = run_pty(argv, programs.env(stats), (120, 40), SWIPES * SWIPE_GAP + 0.5, None, swipes=SWIPES)
+        recorded = _stats(stats)
+        # From the key's write (input latency included) to the first frame painted after the app's swipe.
+        swipes = sorted(
+            1000 * (s["first_frame"] - key)
+            for key, s in zip(capture.keys, recorded["swipes"], strict=False)
+            if s["first_frame"]
+        )
+        print(f"key to the next clip's first painted frame, 120x40, ms: {', '.join(f'{t:.0f}' for t in swipes)}")
+        summary["swipe median ms"] = statistics.median(swipes) if swipes else float("inf")
+    return summary
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -599,7 +671,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(f"{c}x{r}" for c, r in SIZES), help="e.g. 120x40,200x60")
     parser.add_argument("--no-tmux", action="store_true", help="bare pty only")
     parser.add_argument("--natural-only", action="store_true", help="only the generated natural-image clip")
+    parser.add_argument(
+        "--only",
+        help=f"only these tuifeed parts, comma-separated, without mpv: {','.join(PARTS)} (seconds, not minutes)",
+    )
     args = parser.parse_args(argv)
+    parts = args.only.split(",") if args.only else []
+    if unknown := sorted(set(parts) - set(PARTS)):
+        parser.error(f"unknown part {', '.join(unknown)}: choose from {','.join(PARTS)}")
+    if parts:
+        with tempfile.TemporaryDirectory(prefix="tuifeed-vs-mpv-") as scratch_name:
+            summary = measure_parts(Programs(Path(scratch_name)), natural_clip(Path(scratch_name)), parts)
+        print_verdicts(summary)
+        return 0
     for tool in ("mpv", "tmux", "ffmpeg"):
         if shutil.which(tool) is None:
             print(f"{tool} is needed: sudo apt-get install {tool} (or make bench)")
@@ -652,10 +736,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"(imports, store, probe, libvlc), then {statistics.median(launches) - statistics.median(mounts):.2f} s "
             "to the first frame"
         )
-    print("| target | tuifeed | verdict |")
-    print("|---|---|---|")
-    for name, value in summary.items():
-        print(f"| {name} | {value:.2f} | {verdict(name, value)} |")
+    print_verdicts(summary)
     if throttled[0].psnr is not None:
         print(f"| PSNR at 2 MB/s 120x40 (recognisable picture) | {throttled[0].psnr:.2f} dB | - |")
     return 0

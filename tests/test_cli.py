@@ -159,8 +159,12 @@ def test_doctor_runs_every_check_when_the_config_is_bad(tmp_path: Path) -> None:
     assert any("bundled sample clips in" in line for line in lines)
 
 
-def _damaged_database(path: Path) -> bytes:
-    """A real tuifeed database whose clips pages are overwritten: the header is sound, the b-tree is not."""
+def _damaged_database(path: Path, *, wal: bool = False) -> bytes:
+    """A real tuifeed database whose clips pages are overwritten: the header is sound, the b-tree is not.
+
+    With `wal`, it stays in WAL mode at the current schema, so opening it needs no write and only the
+    cheap check runs at open: the damage is found when a query reaches it.
+    """
     import sqlite3
 
     from tuifeed.models import Clip
@@ -169,8 +173,9 @@ def _damaged_database(path: Path) -> bytes:
     store = Store(path)
     store.upsert_clips(Clip(id=f"{n:032x}", location=f"/v/{n}.mp4", title="t" * 200) for n in range(400))
     store.close()
-    with sqlite3.connect(path) as connection:
-        connection.execute("PRAGMA journal_mode = DELETE")
+    if not wal:
+        with sqlite3.connect(path) as connection:
+            connection.execute("PRAGMA journal_mode = DELETE")
     data = bytearray(path.read_bytes())
     page = 4096
     data[page * 3 : page * 6] = bytes(range(256)) * (page * 3 // 256)
@@ -190,6 +195,19 @@ def test_damaged_database_is_reported_and_left_byte_for_byte(tmp_path: Path) -> 
         assert line.startswith(f"error: {database}: ") and "left untouched" in line
         assert database.read_bytes() == before
         assert sorted(path.name for path in tmp_path.iterdir()) == listing
+
+
+def test_damage_past_the_cheap_check_is_reported_when_a_query_reaches_it(tmp_path: Path) -> None:
+    """A WAL database at the current schema opens on the cheap check; the failed query then reports the damage."""
+    database = tmp_path / "t.db"
+    before = _damaged_database(database, wal=True)
+    for command in (["library"], ["stats"]):  # play without a terminal stops before it reads the library
+        result = tuifeed("--db", str(database), *command)
+        assert result.returncode == 1
+        assert f"error: {database}: the database is damaged" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert database.read_bytes() == before
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["t.db"]
 
 
 def test_database_killed_mid_write_still_opens(tmp_path: Path) -> None:

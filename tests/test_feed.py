@@ -163,6 +163,50 @@ def test_next_clip_is_prerolled(session: FeedSession) -> None:
     assert player.prerolled == "/clips/c2.mp4"
 
 
+def test_warm_prerolls_the_clip_start_shows_at_the_given_size(session: FeedSession) -> None:
+    """Before any view exists, warm pre-rolls the first clip with the CLI's sizer; start then plays that clip."""
+    player = session.player
+    assert isinstance(player, FakePlayer)
+    session.warm(lambda width, height: (40, 20))
+    assert player.prerolled == "/clips/c0.mp4"
+    assert player.sizer(16, 9) == (40, 20)
+    assert session.current is None and not player.played
+    assert session.start() == CLIPS[0]
+    assert player.played == ["/clips/c0.mp4"]
+
+
+class OpenAtSwitch(FakePlayer):
+    """A fake player that notes, at each switch, which stays the store still holds open."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.open_at_play: list[list[str]] = []
+
+    def play(self, location: str, aspect: tuple[int, int] | None = None) -> int:
+        rows = self.store.rows("SELECT clip_id FROM impressions WHERE ended_at IS NULL ORDER BY id")
+        self.open_at_play.append([row["clip_id"] for row in rows])
+        return super().play(location, aspect)
+
+
+def test_a_swipe_switches_the_player_before_writing_the_stay_it_ends(store: Store) -> None:
+    """Next and previous put the new clip on screen first; the stay they end is closed right after."""
+    store.upsert_clips(CLIPS)
+    player = OpenAtSwitch(store)
+    session = FeedSession(store, player, InOrder(CLIPS), CLIPS, clock=Clock())
+    session.start()
+    advance(session, 2.0)
+    session.next()
+    advance(session, 1.0)
+    session.previous()
+    assert player.open_at_play == [[], ["c0"], ["c1"]]
+    closed = store.impressions()
+    assert [(i.clip_id, i.exit, i.dwell_ms) for i in closed] == [
+        ("c0", ImpressionExit.NEXT, 2000),
+        ("c1", ImpressionExit.PREVIOUS, 1000),
+    ]
+
+
 def test_feed_never_runs_dry(session: FeedSession) -> None:
     """After every clip was shown a new round starts, without repeating the clip on screen."""
     session.start()

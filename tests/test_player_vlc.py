@@ -104,6 +104,25 @@ def test_preroll_gives_an_instant_first_frame(engine: tuple[VlcPlayer, Recorder]
     assert wait_for(lambda: len(recorder.frames[token]) > 10)
 
 
+def test_a_clip_prerolled_before_the_view_exists_plays_from_its_own_frames(media_clips: list[Path]) -> None:
+    """Pre-rolled before any listener (the CLI warming the first clip), a clip keeps the size it was decoded at."""
+    player = VlcPlayer(audio_output="adummy")
+    try:
+        unheard = Recorder()
+        player.attach(unheard, lambda width, height: (48, round(48 * height / width)))
+        player.preroll(str(media_clips[0]))
+        time.sleep(1.0)
+        recorder = Recorder()
+        player.attach(recorder, lambda width, height: (60, round(60 * height / width)))
+        token = player.play(str(media_clips[0]))
+        assert token in recorder.first_at, "the pre-rolled first frame is shown inside play()"
+        assert wait_for(lambda: len(recorder.frames[token]) > 10)
+        assert {frame.shape[1] for frame in recorder.frames[token]} == {48}
+        assert not unheard.frames and not unheard.errors
+    finally:
+        player.close()
+
+
 def test_pause_freezes_the_picture_and_resume_moves_it(
     engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]
 ) -> None:

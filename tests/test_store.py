@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -126,6 +128,30 @@ def test_corrupt_database_is_one_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match=r"bad\.db: cannot open the database"):
         Store(path)
+
+
+def test_opening_again_keeps_the_wal_of_live_connections(tmp_path: Path) -> None:
+    """A second open in this process must not drop its locks: another process closing last would delete the WAL."""
+    path = tmp_path / "t.db"
+    store = Store(path)
+    Store(path).close()  # the check on open reads the file: only through SQLite, which keeps this process's locks
+    # Another process reads and closes: were our locks gone, its close would look like the last and delete the WAL.
+    code = "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute('SELECT 1 FROM clips').fetchall()"
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True, timeout=30)
+    assert path.with_name("t.db-wal").exists(), "the WAL was deleted under a live connection"
+    assert store.clip_count() == 0
+    store.close()
+
+
+def test_a_failed_query_on_a_sound_file_is_not_called_damage(tmp_path: Path) -> None:
+    """`damaged` runs the full check: a sound file gets "a query failed", not "damaged"."""
+    store = Store(tmp_path / "t.db")
+    try:
+        error = store.damaged(sqlite3.OperationalError("no such column: x"))
+    finally:
+        store.close()
+    assert "a query failed (no such column: x)" in str(error)
+    assert "damaged" not in str(error)
 
 
 def test_schema_is_queryable_with_plain_sqlite(store: Store) -> None:

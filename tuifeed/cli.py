@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -28,7 +29,9 @@ from tuifeed.terminal import TerminalOutput
 from tuifeed.text import clean, display_path
 
 if TYPE_CHECKING:
+    from tuifeed.player import FrameSizer
     from tuifeed.recommend import RecommenderSettings
+    from tuifeed.render.plan import RenderPlan
 
 COMMANDS = (
     "play",
@@ -103,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         store = Store(_database_path(args.db, config))
         try:
             return _dispatch(args, config, store, console)
+        except sqlite3.DatabaseError as error:
+            raise store.damaged(error) from error
         finally:
             store.close()
     except ConfigError as error:
@@ -267,7 +272,6 @@ def _play(
     from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas, load_vlc
     from tuifeed.recommend import ClipFeatures, Recommender
     from tuifeed.store.stats import watched_today
-    from tuifeed.ui.app import TuifeedApp, local_now
 
     root: Path | None = args.path
     if root is not None and not root.exists():
@@ -320,6 +324,10 @@ def _play(
             remote=library,
             clock=time.monotonic,
         )
+        if search is None:
+            feeds.for_you.warm(_screen_sizer(display.plan, terminal))
+        from tuifeed.ui.app import TuifeedApp, local_now  # loads Textual while libvlc decodes the first frame
+
         app = TuifeedApp(
             feeds,
             config=config,
@@ -343,6 +351,16 @@ def _play(
         console.print(error_line("error", f"tuifeed stopped: {app.crash!r}; the traceback is in {log}"))
         return 1
     return app.return_code or 0
+
+
+def _screen_sizer(plan: RenderPlan, terminal: TerminalOutput) -> FrameSizer:
+    """Decode sizes for a picture filling the whole terminal: the video view is not laid out yet, and is no larger."""
+    try:
+        cols, rows = os.get_terminal_size(terminal.fileno())
+    except OSError:
+        cols, rows = 80, 24
+    encoder = plan.encoder()
+    return lambda width, height: encoder.fit(width, height, cols, rows).pixel_size
 
 
 def _samples_unless_own_clips(store: Store, console: Console) -> Path | None:

@@ -25,7 +25,7 @@ from tuifeed.feed.remote import RemotePlay
 from tuifeed.feed.status import FeedStatus, Why, explain
 from tuifeed.library.remote.urls import is_remote
 from tuifeed.models import WATCHED_RATIO, Clip, EventKind, Impression, ImpressionExit, MuteKind
-from tuifeed.player import FrameSizer, Player, PlayerListener
+from tuifeed.player import Frame, FrameSizer, Player, PlayerListener
 from tuifeed.recommend import ClipFeatures
 from tuifeed.store import Store
 from tuifeed.store.journal import Checkpoint, CloseStay, Event, Journal, Like, OpenStay, new_key
@@ -266,24 +266,45 @@ class FeedSession:
         self.sync()
         return self._forward()
 
+    def warm(self, sizer: FrameSizer) -> None:
+        """Pre-roll the clip `start` will show, before any view exists, decoding at `sizer`'s size.
+
+        The CLI calls this before loading the UI, so libvlc decodes the first frame on its own threads while
+        Python imports Textual, and `start` shows it at once. The view's own sizer replaces `sizer` at `attach`
+        (a first clip decoded larger than its view is scaled down by the encoder).
+        """
+        if self._stay is not None or (self.playback.owner not in (None, self)):
+            return
+        clip_id = self.queue.upcoming()
+        if clip_id is None:
+            return
+        clip = self.clips[clip_id]
+        location = self._location(clip)
+        if location is None:
+            return
+        self.player.attach(_UNHEARD, sizer)
+        self.player.preroll(location, _aspect(clip))
+
     def next(self) -> Clip | None:
-        """Swipe to the next clip: forward through history first, then the ranker's pick."""
-        self._finish(ImpressionExit.NEXT)
-        return self._forward()
+        """Swipe to the next clip: forward through history first, then the ranker's pick.
+
+        The next clip is on screen before the stay that ends is written and taught: a swipe waits on neither.
+        """
+        return self._forward_or_record(self._end(ImpressionExit.NEXT))
 
     def previous(self) -> Clip | None:
         """Swipe back to the clip before; stays put on the first clip."""
         clip_id = self.queue.backward()
         if clip_id is None:
             return self.current
-        self._finish(ImpressionExit.PREVIOUS)
+        ended = self._end(ImpressionExit.PREVIOUS)
         while clip_id is not None:
             location = self._location(self.clips[clip_id])
             if location is not None:
-                return self._show(clip_id, location, came_back=True, replay=False)
+                return self._show(clip_id, location, came_back=True, replay=False, ended=ended)
             self._skip(clip_id)
             clip_id = self.queue.backward()
-        return self._forward()
+        return self._forward_or_record(ended)
 
     def clip_ended(self, token: int) -> Clip | None:
         """The player reached the end: loop the clip, or advance when auto-advance is on."""
@@ -532,14 +553,21 @@ class FeedSession:
         stay.last_checkpoint = self.clock()
         self.journal.write(Checkpoint(stay.key, round(self.dwell_seconds() * 1000), stay.loops, utc_now()))
 
-    def _forward(self) -> Clip | None:
-        """Show the queue's next clip; None when there is nothing left to show."""
+    def _forward_or_record(self, ended: _Ended | None) -> Clip | None:
+        """Show the queue's next clip, then record the `ended` stay; with no clip left, just record it."""
+        shown = self._forward(ended)
+        if shown is None:
+            self._record(ended)
+        return shown
+
+    def _forward(self, ended: _Ended | None = None) -> Clip | None:
+        """Show the queue's next clip (then recording the `ended` stay); None when there is none."""
         while (clip_id := self.queue.forward()) is not None:
             location = self._location(self.clips[clip_id])
             if location is not None:
                 # The newest clip of a later round is a replay; one reached by walking history forward may not be.
                 replay = self.queue.round > 1 and self.queue.back() == 0
-                return self._show(clip_id, location, came_back=False, replay=replay)
+                return self._show(clip_id, location, came_back=False, replay=replay, ended=ended)
             self._skip(clip_id)
         return None
 
@@ -553,13 +581,15 @@ class FeedSession:
         self.remote.skipped.add(clip_id)
         self.clips.pop(clip_id, None)
 
-    def _show(self, clip_id: str, location: str, *, came_back: bool, replay: bool) -> Clip:
+    def _show(self, clip_id: str, location: str, *, came_back: bool, replay: bool, ended: _Ended | None = None) -> Clip:
+        """Put `clip_id` on screen from `location`; the `ended` stay it replaces is recorded once it has switched."""
         clip = self.clips[clip_id]
         if not self.plays:
             self._take_player()
         token = self.player.play(location, _aspect(clip))
         if self._paused:
             self.player.set_paused(True)
+        self._record(ended)
         started_at, key = utc_now(), new_key()
         self.journal.write(OpenStay(key, clip.id, started_at, clip.duration_ms, came_back))
         self._stay = _Stay(clip, key, started_at, token, came_back, replay, last_checkpoint=self.clock())
@@ -604,9 +634,13 @@ class FeedSession:
 
     def _finish(self, exit: ImpressionExit) -> None:
         """Close the stay on screen in the store and teach the ranker from it (one path: see `feedback`)."""
+        self._record(self._end(exit))
+
+    def _end(self, exit: ImpressionExit) -> _Ended | None:
+        """End the stay on screen in memory (its clock stopped, the clip watched or hidden); `_record` stores it."""
         stay = self._stay
         if stay is None:
-            return
+            return None
         self._run_clock(False)
         self._stay = None
         self.watched += stay.dwell
@@ -624,13 +658,43 @@ class FeedSession:
             not_interested=stay.not_interested,
             came_back=stay.came_back,
         )
-        self.journal.write(CloseStay(stay.key, impression))
-        if teaches(impression):
-            self.ranker.observe(feedback(impression))
         if impression.loops or (impression.watch_ratio or 0.0) >= WATCHED_RATIO:
             self.person.watched.add(stay.clip.id)
             if self.filters is not None and self.filters.hide_watched:
                 self.clips.pop(stay.clip.id, None)
+        return _Ended(stay.key, impression)
+
+    def _record(self, ended: _Ended | None) -> None:
+        """Write an ended stay to the store and teach the ranker from it."""
+        if ended is None:
+            return
+        self.journal.write(CloseStay(ended.key, ended.impression))
+        if teaches(ended.impression):
+            self.ranker.observe(feedback(ended.impression))
+
+
+@dataclass(frozen=True)
+class _Ended:
+    """A stay ended in memory, waiting to be written and taught."""
+
+    key: str
+    impression: Impression
+
+
+class _Unheard:
+    """The listener of a player warmed before any view exists: a pre-rolled clip reports nothing until played."""
+
+    def player_frame(self, token: int, frame: Frame) -> None:
+        """Frames of a clip not yet on screen go nowhere."""
+
+    def player_ended(self, token: int) -> None:
+        """Nothing is on screen to end."""
+
+    def player_error(self, token: int, message: str) -> None:
+        """Nothing is on screen to fail; `play` reports a pre-rolled clip's failure again."""
+
+
+_UNHEARD = _Unheard()
 
 
 def _toggle(members: set[str], member: str) -> bool:
