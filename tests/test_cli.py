@@ -292,3 +292,17 @@ def test_samples_play_only_without_own_clips(tmp_path: Path, media_clips: list[P
         assert [clip.location for clip in store.clips()] == [str(own / "mine.mp4")]
     finally:
         store.close()
+
+
+def test_remote_urls_may_follow_options() -> None:
+    """`remote add --db x URL` and `remote refresh URL --kind feed URL` keep every URL; a stray option still fails."""
+    from tuifeed.cli import _parse, _with_command, build_parser
+
+    parsed = _parse(build_parser(), _with_command(["remote", "add", "--db", "x.db", "http://h/feed.xml"]))
+    assert (parsed.action, parsed.targets, str(parsed.db)) == ("add", ["http://h/feed.xml"], "x.db")
+    parsed = _parse(build_parser(), ["remote", "refresh", "http://h/a", "--kind", "feed", "http://h/b"])
+    assert parsed.targets == ["http://h/a", "http://h/b"]
+    with pytest.raises(SystemExit):
+        _parse(build_parser(), ["remote", "add", "http://h/a", "--bogus"])
+    with pytest.raises(SystemExit):
+        _parse(build_parser(), ["library", "--db", "x.db", "remove", "a", "b"])

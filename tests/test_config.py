@@ -137,6 +137,14 @@ def test_keys_bound_twice_name_both_actions(tmp_path: Path) -> None:
         check_bindings(config, defaults)
 
 
+def test_a_huge_key_name_is_one_line_error(tmp_path: Path) -> None:
+    """A 100,000-character key in [keys] is no key: one line naming the file, line and binding, cut short."""
+    with pytest.raises(ConfigError, match=r":2: .*is not a key name \(at most 32 characters") as raised:
+        load_config(write(tmp_path, f'[keys]\nlike = "z,{"a" * 100_000}"\n'))
+    assert len(str(raised.value)) < 300
+    assert load_config(write(tmp_path, '[keys]\nlike = "ctrl+shift+question_mark"\n')).keys["like"]
+
+
 _SECTION_NAMES = st.sampled_from(["player", "display", "paths", "feed", "keys", "recommender", "sound", "player.x"])
 _KEYS = st.sampled_from(
     ["volume", "muted", "color", "fps", "seed", "database", "like", "next_clip", "exploration_share", "x y", "é"]

@@ -236,3 +236,29 @@ def test_a_session_swipes_likes_mutes_and_unmutes_under_a_held_lock(store: Store
     ]
     assert store.active(EventKind.MUTE_CREATOR) == set()
     feeds.journal.close()
+
+
+def test_refresh_for_you_and_its_undo_never_wait_on_a_held_lock(store: Store, holder: sqlite3.Connection) -> None:
+    """Refresh For You under another program's write lock: no error, no wait; the undo holds once it lands."""
+    from ranker_stub import InOrder
+
+    from tuifeed.feed import Feeds
+    from tuifeed.player.fake import FakePlayer
+
+    clips = [Clip(id=f"c{i}", location=f"/clips/c{i}.mp4", creator=f"cr{i}", duration_ms=10_000) for i in range(3)]
+    store.upsert_clips(clips)
+    feeds = Feeds(store, FakePlayer(), InOrder(clips), clips)
+    feeds.for_you.start()
+    feeds.refresh_for_you()  # lands at once: the database is free
+    assert store.last_seq(EventKind.RESET) is not None
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE counters SET value = value WHERE name = 'seq'")
+    assert feeds.undo() == "refresh"  # its removal waits for the lock, and the rebuild already leaves it out
+    feeds.refresh_for_you()
+    assert feeds.journal.pending == 2
+    assert feeds.undo() == "refresh"
+    holder.commit()
+    assert feeds.journal.flush(10.0)
+    assert _rows(Path(store.path), "SELECT count(*) FROM events WHERE kind = 'reset'") == [(0,)]
+    feeds.quit()
+    feeds.journal.close()

@@ -96,7 +96,7 @@ def _path_or_url(value: str) -> Path | str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run tuifeed; returns the exit code."""
-    args = build_parser().parse_args(_with_command(list(sys.argv[1:] if argv is None else argv)))
+    args = _parse(build_parser(), _with_command(list(sys.argv[1:] if argv is None else argv)))
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         if args.command == "doctor":
@@ -157,6 +157,20 @@ def _doctor(args: argparse.Namespace) -> int:
         Console(highlight=False, soft_wrap=True),
         config_error=problem,
     )
+
+
+def _parse(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespace:
+    """Parse `args`; URLs after an option (`remote add --db x URL`) still count as the remote command's targets.
+
+    argparse takes a list positional in one run of positionals, so without this any words after an option
+    in the middle would be "unrecognized arguments".
+    """
+    parsed, extras = parser.parse_known_args(args)
+    if parsed.command == "remote" and not any(extra.startswith("-") for extra in extras):
+        parsed.targets = [*parsed.targets, *extras]
+    elif extras:
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    return parsed
 
 
 def _with_command(args: list[str]) -> list[str]:

@@ -16,6 +16,8 @@ from tuifeed.text import clean
 
 MAX_SHOWN = 40
 """Characters of a bad value quoted in an error; a huge or nested value is cut to this."""
+MAX_KEY_NAME = 32
+"""The longest key name in [keys]: Textual's names with modifiers (ctrl+shift+question_mark) fit."""
 
 
 def _option(
@@ -196,6 +198,9 @@ def _keys(path: Path, text: str, values: Any) -> dict[str, str]:
             raise _error(
                 path, text, "keys", key, f'{shown(key, quote=False)} must be a string of keys such as "j,down"'
             )
+        if too_long := next((part.strip() for part in value.split(",") if len(part.strip()) > MAX_KEY_NAME), None):
+            message = f"{shown(too_long)} is not a key name (at most {MAX_KEY_NAME} characters, such as ctrl+j)"
+            raise _error(path, text, "keys", key, message)
     return dict(values)
 
 

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from tuifeed.models import Clip, EventKind, Impression, ImpressionExit, MuteKind
 from tuifeed.store import Store
-from tuifeed.store.lists import drop_last_reset, history, liked, mutes, saved, watched_ids
+from tuifeed.store.lists import history, liked, mutes, saved, watched_ids
 from tuifeed.store.migrations import migrations
 from tuifeed.store.search import match_expression, search_clips
 
@@ -165,12 +165,15 @@ def test_mutes_in_force_newest_first(store: Store) -> None:
     ]
 
 
-def test_dropping_the_last_reset_leaves_the_one_before(store: Store) -> None:
-    """Undoing a refresh removes only the newest reset."""
-    store.record_event(EventKind.RESET, "for_you", True, AT)
+def test_dropping_a_reset_by_its_key_leaves_the_one_before(store: Store) -> None:
+    """Undoing a refresh removes only its own reset, and the last reset can be read as if it were gone already."""
+    store.record_event(EventKind.RESET, "for_you", True, AT, key="first")
     first = store.last_seq(EventKind.RESET)
-    store.record_event(EventKind.RESET, "for_you", True, AT)
-    assert drop_last_reset(store)
+    store.record_event(EventKind.RESET, "for_you", True, AT, key="second")
+    assert store.last_seq(EventKind.RESET, excluding="second") == first
+    store.drop_event("second")
     assert store.last_seq(EventKind.RESET) == first
-    assert drop_last_reset(store) and not drop_last_reset(store)
+    store.drop_event("second")  # again: nothing more goes
+    assert store.last_seq(EventKind.RESET) == first
+    store.drop_event("first")
     assert store.last_seq(EventKind.RESET) is None

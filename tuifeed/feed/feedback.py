@@ -28,11 +28,14 @@ def teaches(impression: Impression) -> bool:
     return impression.exit is not ImpressionExit.ERROR
 
 
-def restore_recommender(store: Store, recommender: Ranker, limit: int = REBUILD_IMPRESSIONS) -> None:
+def restore_recommender(
+    store: Store, recommender: Ranker, limit: int = REBUILD_IMPRESSIONS, *, dropped_reset: str | None = None
+) -> None:
     """Rebuild the recommender from the store: mutes, follows, then the newest stays since the last reset.
 
     Stays are replayed in the order they ended, and the reset falls between them by the stored sequence
     (never by timestamps, which two rows can share), so the rebuilt recommender learns what the live one did.
+    `dropped_reset` is the key of a reset just taken back, left out even while its removal waits to land.
     """
     for kind in MuteKind:
         for value in store.active(EventKind.mute(kind)):
@@ -40,7 +43,7 @@ def restore_recommender(store: Store, recommender: Ranker, limit: int = REBUILD_
     for creator in store.active(EventKind.FOLLOW):
         recommender.follow(creator)
     stays = [impression for impression in store.impressions(limit) if teaches(impression)]
-    reset = store.last_seq(EventKind.RESET)
+    reset = store.last_seq(EventKind.RESET, excluding=dropped_reset)
     reset_at = None
     if reset is not None:
         reset_at = next((index for index, stay in enumerate(stays) if (stay.seq or 0) > reset), len(stays))

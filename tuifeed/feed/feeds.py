@@ -28,7 +28,7 @@ from tuifeed.feed.session import FeedSession
 from tuifeed.models import Clip, EventKind, MuteKind
 from tuifeed.player import Player
 from tuifeed.store import Marked, Mute, Store, Watch, lists
-from tuifeed.store.journal import Journal
+from tuifeed.store.journal import DropEvent, Event, Journal, new_key
 from tuifeed.store.search import search_clips
 from tuifeed.store.stats import Stats, stats
 from tuifeed.store.store import utc_now
@@ -217,16 +217,23 @@ class Feeds:
             session.sync()
 
     def refresh_for_you(self) -> None:
-        """Forget what the feed learned (history, likes, follows and mutes are kept); undoable for a few seconds."""
-        self.store.record_event(EventKind.RESET, "for_you", True, utc_now())
+        """Forget what the feed learned (history, likes, follows and mutes are kept); undoable for a few seconds.
+
+        The mark goes through the journal like every other write, so a locked database never holds the UI.
+        """
+        key = new_key()
+        self.journal.write(Event(key, EventKind.RESET, "for_you", True, utc_now(), None))
         self.ranker.reset()
         self._replan()
-        self._offer("refresh", self._undo_refresh)
+        self._offer("refresh", lambda: self._undo_refresh(key))
 
-    def _undo_refresh(self) -> None:
-        """Rebuild the recommender from the store without the reset: what it learned, as if never refreshed."""
-        lists.drop_last_reset(self.store)
-        restore_recommender(self.store, self.ranker)
+    def _undo_refresh(self, key: str) -> None:
+        """Rebuild the recommender from the store without the reset `key`: what it learned, as if never refreshed.
+
+        The mark is taken back through the journal; the rebuild ignores it whether or not that has landed.
+        """
+        self.journal.write(DropEvent(key))
+        restore_recommender(self.store, self.ranker, dropped_reset=key)
         owner = self.playback.owner
         if owner is not None and owner.current is not None:
             self.ranker.shown(owner.current.id)

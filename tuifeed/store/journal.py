@@ -94,7 +94,14 @@ class Event:
     during: str | None
 
 
-Write = OpenStay | Checkpoint | CloseStay | Like | Event
+@dataclass(frozen=True)
+class DropEvent:
+    """Take back the event written with `key` (the undo of a Refresh For You), whether or not it has landed."""
+
+    key: str
+
+
+Write = OpenStay | Checkpoint | CloseStay | Like | Event | DropEvent
 
 
 def apply(store: Store, write: Write) -> None:
@@ -112,6 +119,8 @@ def apply(store: Store, write: Write) -> None:
     elif isinstance(write, Like):
         during = None if write.during is None else store.stay_id(write.during)
         store.record_like(write.clip_id, write.liked, write.at, during=during, key=write.key)
+    elif isinstance(write, DropEvent):
+        store.drop_event(write.key)
     else:
         during = None if write.during is None else store.stay_id(write.during)
         store.record_event(write.kind, write.subject, write.active, write.at, during=during, key=write.key)

@@ -92,13 +92,3 @@ def mutes(store: Store) -> list[Mute]:
         "ORDER BY e.seq DESC, e.id DESC"
     )
     return [Mute(kinds[row["kind"]], row["subject"], row["at"]) for row in store.rows(sql, list(kinds))]
-
-
-def drop_last_reset(store: Store) -> bool:
-    """Remove the newest "Refresh For You" (an undo), so a rebuild replays as if it never happened."""
-    with store.db.atomic():
-        cursor = store.db.execute(
-            "DELETE FROM events WHERE id = (SELECT id FROM events WHERE kind = ? ORDER BY seq DESC, id DESC LIMIT 1)",
-            [EventKind.RESET.value],
-        )
-        return cursor.rowcount > 0

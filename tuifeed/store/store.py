@@ -385,10 +385,20 @@ class Store:
             if during is not None:
                 self._flag_stay(during, _STAY_FLAGS[kind], active)
 
-    def last_seq(self, kind: EventKind) -> int | None:
-        """The sequence number of the newest event of this kind (the last reset, say), or None."""
-        row = self.db.execute("SELECT max(seq) FROM events WHERE kind = ?", [kind.value]).fetchone()
+    def last_seq(self, kind: EventKind, *, excluding: str | None = None) -> int | None:
+        """The sequence number of the newest event of this kind (the last reset, say), or None.
+
+        `excluding` leaves out the event with that key (one taken back whose removal may not have landed).
+        """
+        row = self.db.execute(
+            "SELECT max(seq) FROM events WHERE kind = ? AND key IS NOT ?", [kind.value, excluding]
+        ).fetchone()
         return None if row[0] is None else int(row[0])
+
+    def drop_event(self, key: str) -> None:
+        """Delete the event recorded with `key`; nothing happens when there is none (so doing it again is safe)."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM events WHERE key = ?", [key])
 
     def active(self, kind: EventKind) -> set[str]:
         """Subjects whose latest event of this kind is on (saved clips, followed creators, muted tags...)."""
