@@ -19,6 +19,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from tuifeed.arguments import whole_number
 from tuifeed.charts import bar
 from tuifeed.errors import TuifeedError
 from tuifeed.store import Store
@@ -37,6 +38,8 @@ JSON_NAMES = {
     "not_interested": "not_interested",
 }
 """The array of each kind of record in `--format json`."""
+MAX_DAYS = 3_660
+"""The longest per-day chart `--days` asks for: ten years, a line a day."""
 BAR_WIDTH = 40
 """Cells of the longest day's bar: with the date and the total it fits 80 columns."""
 CSV_COLUMNS = (
@@ -69,7 +72,12 @@ CSV_COLUMNS = (
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add `stats`, `export` and `forget` to the command line."""
     summary = commands.add_parser("stats", parents=[common], help="what you watched: time per day, top creators")
-    summary.add_argument("--days", type=int, default=14, help="days of the per-day chart (default 14)")
+    summary.add_argument(
+        "--days",
+        type=whole_number(1, MAX_DAYS),
+        default=14,
+        help=f"days of the per-day chart, 1 to {MAX_DAYS} (default 14)",
+    )
     summary.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     export = commands.add_parser("export", parents=[common], help="write your history (stays, likes, saves...)")
     export.add_argument("--format", choices=FORMATS, default="jsonl", help="json, jsonl (default) or csv")
@@ -83,7 +91,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], c
 
 def run_stats(store: Store, console: Console, *, days: int, as_json: bool, now: datetime | None = None) -> int:
     """Print today's and this week's watching, time per day, completion and skips, and the top names."""
-    figures = stats(store, now or datetime.now().astimezone(), days=max(1, days))
+    figures = stats(store, now or datetime.now().astimezone(), days=days)
     if as_json:
         console.print_json(json.dumps(asdict(figures), default=str))
         return 0
