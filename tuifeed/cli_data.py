@@ -25,7 +25,7 @@ from tuifeed.errors import TuifeedError
 from tuifeed.store import Store
 from tuifeed.store.export import CLIP_FIELDS, KINDS, all_records, forget, history_size, records
 from tuifeed.store.stats import Ranked, Stats, stats
-from tuifeed.text import display_path
+from tuifeed.text import display_path, valid_utf8
 from tuifeed.when import counted, watched
 
 FORMATS = ("json", "jsonl", "csv")
@@ -189,18 +189,8 @@ def _valid_all(value: Any) -> Any:
 
 
 def _valid(value: Any) -> Any:
-    """Text as valid UTF-8: a file name that is not UTF-8 (kept with surrogate escapes) gets U+FFFD for its bytes."""
-    if not isinstance(value, str):
-        return value
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        try:
-            raw = value.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:
-            raw = value.encode("utf-8", "surrogatepass")
-        return raw.decode("utf-8", "replace")
-    return value
+    """Text as valid UTF-8 (see `valid_utf8`); anything else as it is."""
+    return valid_utf8(value) if isinstance(value, str) else value
 
 
 @contextmanager

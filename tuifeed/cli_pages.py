@@ -14,6 +14,7 @@ from tuifeed.models import Clip, MuteKind
 from tuifeed.store import Store
 from tuifeed.store.lists import mutes
 from tuifeed.store.search import search_clips
+from tuifeed.text import display_path, valid_utf8
 from tuifeed.when import ago, length
 
 SEARCH_LIMIT = 50
@@ -91,7 +92,7 @@ def run_search(store: Store, words: list[str], *, limit: int, as_json: bool, con
 
 
 def _title(clip: Clip) -> str:
-    return clip.title or clip.location.rsplit("/", 1)[-1]
+    return clip.title or display_path(clip.location.rsplit("/", 1)[-1])
 
 
 def _tags(clip: Clip) -> str:
@@ -107,7 +108,7 @@ def _clip_json(clip: Clip) -> dict[str, object]:
         "tags": list(clip.tags),
         "sound": clip.sound,
         "duration_ms": clip.duration_ms,
-        "location": clip.location,
+        "location": valid_utf8(clip.location),
     }
 
 

@@ -35,3 +35,19 @@ def clean(value: str, *, multiline: bool = False) -> str:
 def display_path(path: str | os.PathLike[str]) -> str:
     """A path as a person should see it: bytes that are not UTF-8 as U+FFFD, controls made visible."""
     return clean(os.fsencode(path).decode("utf-8", "replace"))
+
+
+def valid_utf8(value: str) -> str:
+    """`value` as text any UTF-8 reader takes: a name that is not UTF-8 (surrogate escapes) gets U+FFFD for its bytes.
+
+    Unlike `clean`, controls stay: JSON and CSV writers quote them, and exported data keeps what was stored.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = value.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = value.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "replace")
+    return value

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +53,34 @@ def test_a_count_out_of_range_is_a_usage_error(db: Path, args: tuple[str, ...], 
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     assert f"argument {option}" in result.stderr and "from 1 to" in result.stderr
+
+
+@pytest.fixture
+def odd_name(tmp_path: Path, media_clips: list[Path]) -> Path:
+    """A database holding one bundled clip imported under a file name that is not UTF-8."""
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xff \x1b[2J.mp4")
+    shutil.copy(media_clips[0], folder / name)
+    db = tmp_path / "odd.db"
+    result = tuifeed("import", str(folder), db=db)
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+@pytest.mark.parametrize("errors", ["strict", "surrogateescape"])
+def test_search_json_is_valid_utf8_for_a_name_that_is_not(odd_name: Path, errors: str) -> None:
+    """`search --json`, UTF-8 locale (strict) or C locale (surrogateescape): UTF-8 out, U+FFFD for the byte."""
+    with sqlite3.connect(odd_name) as connection:
+        (title,) = connection.execute("SELECT title FROM clips").fetchone()
+    result = subprocess.run(
+        [sys.executable, "-m", "tuifeed", "search", *title.split()[:1], "--json", "--db", str(odd_name)],
+        capture_output=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        env={**ENV, "PYTHONIOENCODING": f"utf-8:{errors}", "TUIFEED_CONFIG": str(odd_name.with_suffix(".toml"))},
+    )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    (clip,) = json.loads(result.stdout.decode("utf-8"))
+    assert clip["location"].endswith("/caf\ufffd \x1b[2J.mp4")
+    clip["location"].encode("utf-8")
