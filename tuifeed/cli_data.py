@@ -235,6 +235,16 @@ def run_forget(
         f"{counted(size.events, 'other mark')} (saves, follows, mutes)"
     )
     if not yes:
+        if size.open_stays:
+            # A running app keeps the follows, mutes and learning it read at start and goes on recording:
+            # deleting under it would leave it undoing marks that are gone, and the feed would not start fresh.
+            console.print(
+                Text(
+                    "A tuifeed looks to be playing on this database (a stay is open; a killed run leaves one too). "
+                    "Quit it first, or run `tuifeed forget --yes`. Nothing was deleted."
+                )
+            )
+            return 2
         if not interactive:
             console.print(Text(f"This would delete {what}; run `tuifeed forget --yes` to do it without asking."))
             return 2
