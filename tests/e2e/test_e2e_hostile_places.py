@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -56,15 +57,8 @@ def still_running(pane: Pane, where: str) -> None:
     assert pane.exit_code() is None, f"tuifeed exited during {where}:\n{pane.screen().text}"
 
 
-@pytest.mark.parametrize(("width", "height"), [(120, 40), (40, 12), (20, 6)])
-def test_hostile_metadata_never_reaches_the_terminal_in_any_place(
-    home: Home, tmux: Callable[..., Pane], tmp_path: Path, width: int, height: int
-) -> None:
-    """Like, save, follow, pages, Why, the menu, Library lists, Stats and Search over hostile text: no escape out."""
-    library = hostile_library(home.root / "library")
-    assert home.run("import", str(library)).returncode == 0
-    stream = tmp_path / "stream.bin"
-    pane = tmux(width, height, env=home.env)
+def walk_every_place(pane: Pane, home: Home, stream: Path) -> bytes:
+    """Play, then visit every place and act in it while tmux pipes every byte tuifeed sends to `stream`."""
     pane.tmux("pipe-pane", "-o", f"cat > {stream}")
     pane.run(home.tuifeed("play", "--seed", "3"))
     time.sleep(3)
@@ -82,8 +76,42 @@ def test_hostile_metadata_never_reaches_the_terminal_in_any_place(
     pane.tmux("pipe-pane")
     time.sleep(0.5)
     data = stream.read_bytes()
+    data.decode("utf-8")
+    return data
+
+
+def reached(data: bytes) -> list[str]:
+    return [what for what, raw in FORBIDDEN.items() if raw in data]
+
+
+@pytest.mark.parametrize(("width", "height"), [(120, 40), (40, 12), (20, 6)])
+def test_hostile_metadata_never_reaches_the_terminal_in_any_place(
+    home: Home, tmux: Callable[..., Pane], tmp_path: Path, width: int, height: int
+) -> None:
+    """Like, save, follow, pages, Why, the menu, Library lists, Stats and Search over hostile text: no escape out."""
+    library = hostile_library(home.root / "library")
+    assert home.run("import", str(library)).returncode == 0
+    data = walk_every_place(tmux(width, height, env=home.env), home, tmp_path / "stream.bin")
     if width >= 80:  # smaller, the text is cut or the picture says it is too small
         assert b"hostileword" in data and "漢字".encode() in data, "the hostile clips were not shown at all"
-    data.decode("utf-8")
-    reached = [what for what, raw in FORBIDDEN.items() if raw in data]
-    assert reached == [], f"reached the terminal: {', '.join(reached)}"
+    assert reached(data) == [], f"reached the terminal: {', '.join(reached(data))}"
+
+
+def test_text_written_raw_into_the_database_never_reaches_the_terminal(
+    home: Home, tmux: Callable[..., Pane], tmp_path: Path
+) -> None:
+    """The same walk after another program rewrote every clip's text raw in the database (sqlite3, not tuifeed)."""
+    library = hostile_library(home.root / "library")
+    assert home.run("import", str(library)).returncode == 0
+    with sqlite3.connect(home.db) as db:
+        db.execute(
+            "UPDATE clips SET title = ? || ' hostileword', creator = ? || rowid % 2, description = ?, "
+            "sound = ?, tags = json_array(?, 'plain')",
+            [NASTY, NASTY, f"{NASTY}\n{NASTY}", NASTY, NASTY],
+        )
+    db.close()
+    data = walk_every_place(tmux(120, 40, env=home.env), home, tmp_path / "stream.bin")
+    assert b"hostileword" in data
+    assert reached(data) == [], f"reached the terminal: {', '.join(reached(data))}"
+    stats = home.run("stats")
+    assert stats.returncode == 0 and reached(stats.stdout.encode()) == [], stats.stdout
