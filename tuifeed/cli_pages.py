@@ -14,7 +14,7 @@ from tuifeed.models import Clip, MuteKind
 from tuifeed.store import Store
 from tuifeed.store.lists import mutes
 from tuifeed.store.search import search_clips
-from tuifeed.text import display_path, valid_utf8
+from tuifeed.text import clean, display_path, valid_utf8
 from tuifeed.when import ago, length
 
 SEARCH_LIMIT = 50
@@ -59,11 +59,12 @@ def found(store: Store, words: list[str], limit: int = SEARCH_LIMIT) -> list[Cli
 def run_search(store: Store, words: list[str], *, limit: int, as_json: bool, console: Console) -> int:
     """Print the clips matching every word; exit status 0 with results, 1 with none."""
     clips = found(store, words, limit)
+    query = clean(" ".join(words))  # a pasted title is outside text like any other
     if as_json:
         console.print_json(json.dumps([_clip_json(clip) for clip in clips]))
         return 0 if clips else 1
     if not clips:
-        console.print(Text(f"No clip matches “{' '.join(words)}”."))
+        console.print(Text(f"No clip matches “{query}”."))
         return 1
     if not console.is_terminal:  # a pipe gets one clip a line, tab-separated, for cut, grep and friends
         for clip in clips:
@@ -84,7 +85,7 @@ def run_search(store: Store, words: list[str], *, limit: int, as_json: bool, con
     console.print(table)
     console.print(
         Text(
-            f"{len(clips)} clip{'s' if len(clips) != 1 else ''}; play them: tuifeed search {' '.join(words)} --play",
+            f"{len(clips)} clip{'s' if len(clips) != 1 else ''}; play them: tuifeed search {query} --play",
             "dim",
         )
     )
@@ -127,7 +128,7 @@ def run_mutes(store: Store, args: argparse.Namespace, console: Console) -> int:
         return 2
     kind = MuteKind(args.kind)
     person = Person.load(store)
-    value = args.value
+    value = clean(args.value)  # as the value was stored: cleaned where it entered
     if kind is MuteKind.CREATOR and not person.muted_as(kind, value) and value.startswith("@"):
         value = value[1:]
     if not record_unmute(store, person, kind, value):

@@ -17,6 +17,7 @@ import pytest
 from tuifeed.models import Clip, EventKind
 from tuifeed.store import Store
 
+OSC52 = "\x1b]52;c;aG9zdGlsZQ==\x07"
 ENV = {"COLUMNS": "80", "PATH": "/usr/bin:/bin", "LANG": "C"}
 
 
@@ -103,3 +104,15 @@ def test_csv_keeps_formula_looking_cells_exactly(tmp_path: Path) -> None:
     like, follow = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
     assert (like["clip_title"], like["clip_creator"], like["clip_location"]) == (title, creator, "/v/+f.mp4")
     assert json.loads(like["clip_tags"]) == ["-1+2"] and follow["creator"] == creator
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("search", f"{OSC52}ocean\x1b[2J"), ("mutes", "remove", "creator", f"[/]{OSC52}ana\x9b1m")],
+    ids=["search", "mutes remove"],
+)
+def test_words_given_on_the_command_line_are_echoed_cleaned(db: Path, args: tuple[str, ...]) -> None:
+    """A pasted title (or anything a script passes) is text too: "No clip matches" and "not muted" echo it cleaned."""
+    result = tuifeed(*args, db=db)
+    assert result.returncode == 1, result.stderr
+    assert "␛]52" in result.stdout and not [char for char in ("\x1b", "\x07", "\x9b") if char in result.stdout]
