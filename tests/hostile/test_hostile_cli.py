@@ -116,3 +116,11 @@ def test_words_given_on_the_command_line_are_echoed_cleaned(db: Path, args: tupl
     result = tuifeed(*args, db=db)
     assert result.returncode == 1, result.stderr
     assert "␛]52" in result.stdout and not [char for char in ("\x1b", "\x07", "\x9b") if char in result.stdout]
+
+
+@pytest.mark.parametrize("command", [("play",), ("search", "ocean", "--play")])
+def test_a_negative_seed_is_a_usage_error(db: Path, command: tuple[str, ...]) -> None:
+    """`--seed -1` was a numpy traceback once the feed was built; now argparse says what a seed is."""
+    result = tuifeed(*command, "--seed", "-1", db=db)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "argument --seed" in result.stderr and "from 0 to" in result.stderr
