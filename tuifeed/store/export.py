@@ -124,7 +124,8 @@ def history_size(store: Store) -> History:
     """Counts of the rows `forget` deletes."""
     counts = [int(store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) for table in _HISTORY]
     open_stays = store.db.execute("SELECT count(*) FROM impressions WHERE ended_at IS NULL").fetchone()[0]
-    return History(*counts, open_stays=int(open_stays))
+    impressions, likes, events = counts
+    return History(impressions, likes, events, int(open_stays))
 
 
 def forget(store: Store) -> History:
