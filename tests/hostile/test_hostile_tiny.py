@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 from ranker_stub import InOrder
 
-from tuifeed.config import Config
+from tuifeed.config import Config, WellbeingConfig
 from tuifeed.feed import Feeds
+from tuifeed.feed.wellbeing import Wellbeing
 from tuifeed.models import Clip
 from tuifeed.player.fake import FakePlayer
 from tuifeed.render.plan import RenderPlan
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
 from tuifeed.ui.screens.feed import FeedScreen
+from tuifeed.ui.screens.wellbeing import ReminderScreen
 
 CLIPS = [
     Clip(
@@ -28,6 +30,17 @@ CLIPS = [
     )
     for n in range(4)
 ]
+
+
+class Clock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
 
 PLACES = {
     "feed": (),
@@ -62,5 +75,27 @@ async def test_squeezed_to_a_sliver_and_back(store: Store, place: str) -> None:
             await pilot.pause()
         assert type(app.screen) is there and app.is_running
         await pilot.press("escape", "escape", "1")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedScreen)
+
+
+async def test_a_reminder_squeezed_to_a_sliver_and_back(store: Store) -> None:
+    """The wellbeing overlay (a break reminder after a minute of watching) survives the same squeeze and closes."""
+    store.upsert_clips(CLIPS)
+    clock = Clock()
+    feeds = Feeds(store, FakePlayer(length_ms=8_000), InOrder(CLIPS), CLIPS, clock=clock)
+    wellbeing = Wellbeing(WellbeingConfig(break_minutes=1))
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), wellbeing=wellbeing)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        clock.now += 61
+        assert app.check_wellbeing() is not None
+        await pilot.pause()
+        assert isinstance(app.screen, ReminderScreen)
+        for size in [(1, 1), (10, 2), (6, 3), (3, 40), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        assert isinstance(app.screen, ReminderScreen)
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, FeedScreen)
