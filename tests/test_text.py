@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuifeed.text import clean, display_path
+from tuifeed.text import clean, display_path, is_clean
 
 
 @pytest.mark.parametrize(
@@ -93,3 +93,10 @@ def test_any_file_name_displays_safely(name: bytes) -> None:
     shown = display_path(os.fsdecode(name))
     assert _safe(shown, multiline=False)
     shown.encode("utf-8")
+
+
+@settings(max_examples=500)
+@given(value=_ANY_TEXT, multiline=st.booleans())
+def test_is_clean_says_exactly_whether_clean_changes_the_text(value: str, multiline: bool) -> None:
+    """The quick look the store takes before cleaning a row agrees with `clean` on any text."""
+    assert is_clean(value, multiline=multiline) == (clean(value, multiline=multiline) == value)

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from tuifeed import __version__, locations
+from tuifeed.arguments import whole_number
 from tuifeed.cli_remote import add_parsers as add_remote_parsers
 from tuifeed.config import Config, check_bindings, did_you_mean, load_config, shown
 from tuifeed.errors import ConfigError, TuifeedError
@@ -60,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--db", type=Path, help="SQLite database to use (default: in the data directory)")
     common.add_argument("--config", type=Path, help="config.toml to read (default: the platform config dir)")
     playing = argparse.ArgumentParser(add_help=False)
-    playing.add_argument("--seed", type=int, help="random seed for the feed's exploration")
+    playing.add_argument(
+        "--seed", type=whole_number(0, 2**63 - 1), help="random seed for the feed's exploration (0 or more)"
+    )
     playing.add_argument(
         "--render", choices=["auto", "halfblock", "kitty"], help="how the video is drawn (default: [display] render)"
     )

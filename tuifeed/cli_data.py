@@ -19,12 +19,13 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from tuifeed.arguments import whole_number
 from tuifeed.charts import bar
 from tuifeed.errors import TuifeedError
 from tuifeed.store import Store
 from tuifeed.store.export import CLIP_FIELDS, KINDS, all_records, forget, history_size, records
 from tuifeed.store.stats import Ranked, Stats, stats
-from tuifeed.text import display_path
+from tuifeed.text import display_path, valid_utf8
 from tuifeed.when import counted, watched
 
 FORMATS = ("json", "jsonl", "csv")
@@ -37,6 +38,8 @@ JSON_NAMES = {
     "not_interested": "not_interested",
 }
 """The array of each kind of record in `--format json`."""
+MAX_DAYS = 3_660
+"""The longest per-day chart `--days` asks for: ten years, a line a day."""
 BAR_WIDTH = 40
 """Cells of the longest day's bar: with the date and the total it fits 80 columns."""
 CSV_COLUMNS = (
@@ -69,7 +72,12 @@ CSV_COLUMNS = (
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add `stats`, `export` and `forget` to the command line."""
     summary = commands.add_parser("stats", parents=[common], help="what you watched: time per day, top creators")
-    summary.add_argument("--days", type=int, default=14, help="days of the per-day chart (default 14)")
+    summary.add_argument(
+        "--days",
+        type=whole_number(1, MAX_DAYS),
+        default=14,
+        help=f"days of the per-day chart, 1 to {MAX_DAYS} (default 14)",
+    )
     summary.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     export = commands.add_parser("export", parents=[common], help="write your history (stays, likes, saves...)")
     export.add_argument("--format", choices=FORMATS, default="jsonl", help="json, jsonl (default) or csv")
@@ -83,7 +91,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], c
 
 def run_stats(store: Store, console: Console, *, days: int, as_json: bool, now: datetime | None = None) -> int:
     """Print today's and this week's watching, time per day, completion and skips, and the top names."""
-    figures = stats(store, now or datetime.now().astimezone(), days=max(1, days))
+    figures = stats(store, now or datetime.now().astimezone(), days=days)
     if as_json:
         console.print_json(json.dumps(asdict(figures), default=str))
         return 0
@@ -181,18 +189,8 @@ def _valid_all(value: Any) -> Any:
 
 
 def _valid(value: Any) -> Any:
-    """Text as valid UTF-8: a file name that is not UTF-8 (kept with surrogate escapes) gets U+FFFD for its bytes."""
-    if not isinstance(value, str):
-        return value
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        try:
-            raw = value.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:
-            raw = value.encode("utf-8", "surrogatepass")
-        return raw.decode("utf-8", "replace")
-    return value
+    """Text as valid UTF-8 (see `valid_utf8`); anything else as it is."""
+    return valid_utf8(value) if isinstance(value, str) else value
 
 
 @contextmanager
@@ -237,6 +235,16 @@ def run_forget(
         f"{counted(size.events, 'other mark')} (saves, follows, mutes)"
     )
     if not yes:
+        if size.open_stays:
+            # A running app keeps the follows, mutes and learning it read at start and goes on recording:
+            # deleting under it would leave it undoing marks that are gone, and the feed would not start fresh.
+            console.print(
+                Text(
+                    "A tuifeed looks to be playing on this database (a stay is open; a killed run leaves one too). "
+                    "Quit it first, or run `tuifeed forget --yes`. Nothing was deleted."
+                )
+            )
+            return 2
         if not interactive:
             console.print(Text(f"This would delete {what}; run `tuifeed forget --yes` to do it without asking."))
             return 2

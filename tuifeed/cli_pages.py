@@ -9,13 +9,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tuifeed.arguments import whole_number
 from tuifeed.models import Clip, MuteKind
 from tuifeed.store import Store
 from tuifeed.store.lists import mutes
 from tuifeed.store.search import search_clips
+from tuifeed.text import clean, display_path, valid_utf8
 from tuifeed.when import ago, length
 
 SEARCH_LIMIT = 50
+MAX_LIMIT = 100_000
+"""The most results `--limit` asks for."""
 
 
 def add_parsers(
@@ -32,7 +36,12 @@ def add_parsers(
     search.add_argument("words", nargs="+", metavar="WORD")
     search.add_argument("--play", action="store_true", help="play the results as a feed")
     search.add_argument("--json", action="store_true", help="print the results as one JSON array")
-    search.add_argument("--limit", type=int, default=SEARCH_LIMIT, help=f"most results (default {SEARCH_LIMIT})")
+    search.add_argument(
+        "--limit",
+        type=whole_number(1, MAX_LIMIT),
+        default=SEARCH_LIMIT,
+        help=f"most results, 1 to {MAX_LIMIT} (default {SEARCH_LIMIT})",
+    )
     muted = commands.add_parser("mutes", parents=[common], help="list mutes; `remove KIND VALUE` lifts one")
     muted.add_argument("action", nargs="?", choices=["remove"])
     muted.add_argument("kind", nargs="?", choices=[kind.value for kind in MuteKind])
@@ -50,11 +59,12 @@ def found(store: Store, words: list[str], limit: int = SEARCH_LIMIT) -> list[Cli
 def run_search(store: Store, words: list[str], *, limit: int, as_json: bool, console: Console) -> int:
     """Print the clips matching every word; exit status 0 with results, 1 with none."""
     clips = found(store, words, limit)
+    query = clean(" ".join(words))  # a pasted title is outside text like any other
     if as_json:
         console.print_json(json.dumps([_clip_json(clip) for clip in clips]))
         return 0 if clips else 1
     if not clips:
-        console.print(Text(f"No clip matches “{' '.join(words)}”."))
+        console.print(Text(f"No clip matches “{query}”."))
         return 1
     if not console.is_terminal:  # a pipe gets one clip a line, tab-separated, for cut, grep and friends
         for clip in clips:
@@ -75,7 +85,7 @@ def run_search(store: Store, words: list[str], *, limit: int, as_json: bool, con
     console.print(table)
     console.print(
         Text(
-            f"{len(clips)} clip{'s' if len(clips) != 1 else ''}; play them: tuifeed search {' '.join(words)} --play",
+            f"{len(clips)} clip{'s' if len(clips) != 1 else ''}; play them: tuifeed search {query} --play",
             "dim",
         )
     )
@@ -83,7 +93,7 @@ def run_search(store: Store, words: list[str], *, limit: int, as_json: bool, con
 
 
 def _title(clip: Clip) -> str:
-    return clip.title or clip.location.rsplit("/", 1)[-1]
+    return clip.title or display_path(clip.location.rsplit("/", 1)[-1])
 
 
 def _tags(clip: Clip) -> str:
@@ -99,7 +109,7 @@ def _clip_json(clip: Clip) -> dict[str, object]:
         "tags": list(clip.tags),
         "sound": clip.sound,
         "duration_ms": clip.duration_ms,
-        "location": clip.location,
+        "location": valid_utf8(clip.location),
     }
 
 
@@ -119,7 +129,7 @@ def run_mutes(store: Store, args: argparse.Namespace, console: Console) -> int:
         return 2
     kind = MuteKind(args.kind)
     person = Person.load(store)
-    value = args.value
+    value = clean(args.value)  # as the value was stored: cleaned where it entered
     if kind is MuteKind.CREATOR and not person.muted_as(kind, value) and value.startswith("@"):
         value = value[1:]
     journal = Journal(store)

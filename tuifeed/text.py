@@ -20,6 +20,9 @@ _SINGLE_LINE = {**_VISIBLE, ord("\t"): " ", ord("\n"): " ", ord("\r"): None}
 _MULTI_LINE = {**_VISIBLE, ord("\t"): "    ", ord("\n"): "\n", ord("\r"): None}
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}\u2028\u2029\ud800-\udfff]")
+"""Any character `clean` changes: text without one (nearly all of it) is returned as it is, without translating."""
+_UNSAFE_MULTI = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI_CONTROLS}\u2028\u2029\ud800-\udfff]")
 
 
 def clean(value: str, *, multiline: bool = False) -> str:
@@ -28,10 +31,33 @@ def clean(value: str, *, multiline: bool = False) -> str:
     Idempotent, and the identity on ordinary text. Lone surrogates (from file names that are not
     UTF-8, decoded with surrogateescape) become U+FFFD here: keep the raw name elsewhere to reopen it.
     """
+    if _UNSAFE.search(value) is None:
+        return value
     cleaned = value.translate(_MULTI_LINE if multiline else _SINGLE_LINE)
     return _SURROGATE.sub("\ufffd", cleaned)
+
+
+def is_clean(*values: str, multiline: bool = False) -> bool:
+    """Whether `clean` would leave every one of `values` as it is: one quick look before cleaning many fields."""
+    return (_UNSAFE_MULTI if multiline else _UNSAFE).search(" ".join(values)) is None
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
     """A path as a person should see it: bytes that are not UTF-8 as U+FFFD, controls made visible."""
     return clean(os.fsencode(path).decode("utf-8", "replace"))
+
+
+def valid_utf8(value: str) -> str:
+    """`value` as text any UTF-8 reader takes: a name that is not UTF-8 (surrogate escapes) gets U+FFFD for its bytes.
+
+    Unlike `clean`, controls stay: JSON and CSV writers quote them, and exported data keeps what was stored.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = value.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = value.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "replace")
+    return value

@@ -111,6 +111,8 @@ class History:
     impressions: int
     likes: int
     events: int
+    open_stays: int = 0
+    """Stays not yet closed: a tuifeed is playing on the file (or one was killed and has not been restarted)."""
 
     @property
     def empty(self) -> bool:
@@ -121,7 +123,9 @@ class History:
 def history_size(store: Store) -> History:
     """Counts of the rows `forget` deletes."""
     counts = [int(store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) for table in _HISTORY]
-    return History(*counts)
+    open_stays = store.db.execute("SELECT count(*) FROM impressions WHERE ended_at IS NULL").fetchone()[0]
+    impressions, likes, events = counts
+    return History(impressions, likes, events, int(open_stays))
 
 
 def forget(store: Store) -> History:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from tuifeed.charts import share
 from tuifeed.models import WATCHED_RATIO, ImpressionExit, normalise_tag
 from tuifeed.store.store import Store
+from tuifeed.text import clean
 from tuifeed.when import counted, watched
 
 SKIP_MS = 3_000
@@ -192,4 +193,5 @@ def _ranked(store: Store, name: str, joined: str, top: int) -> list[Ranked]:
         f"JOIN clips c ON c.id = p.clip_id{joined} WHERE coalesce({name}, '') != '' "
         "GROUP BY name ORDER BY watched DESC, name LIMIT ?"
     )
-    return [Ranked(row[0], int(row[1]), int(row[2])) for row in store.db.execute(sql, [top]).fetchall()]
+    rows = store.db.execute(sql, [top]).fetchall()
+    return [Ranked(clean(str(row[0])), int(row[1]), int(row[2])) for row in rows]  # as written, by any program

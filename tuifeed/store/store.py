@@ -27,6 +27,7 @@ from tuifeed.errors import StoreError
 from tuifeed.models import Clip, EventKind, Impression, ImpressionExit
 from tuifeed.store.migrations import migrations
 from tuifeed.store.owner import Owner
+from tuifeed.text import clean, is_clean
 
 BUSY_MS = 5000
 """How long a statement waits for another connection's write lock before failing as locked."""
@@ -506,15 +507,22 @@ def _clip_row(clip: Clip) -> dict[str, Any]:
 
 
 def _row_clip(row: dict[str, Any]) -> Clip:
+    """A clips row as a Clip, its text cleaned: another program (sqlite-utils, an older tuifeed) may have written it."""
     embedding = row.get("embedding")
+    title, creator, sound = row["title"] or "", row["creator"], row["sound"]
+    description, tags = row["description"] or "", tuple(str(tag) for tag in json.loads(row["tags"] or "[]"))
+    # One look at all the fields first: cleaning each one costs ~30% more on a 20,000-clip load.
+    if not (is_clean(title, creator or "", sound or "", *tags) and is_clean(description, multiline=True)):
+        title, description, tags = clean(title), clean(description, multiline=True), tuple(map(clean, tags))
+        creator, sound = (None if value is None else clean(value) for value in (creator, sound))
     return Clip(
         id=row["id"],
         location=path_of(row["location"]),
-        title=row["title"] or "",
-        creator=row["creator"],
-        description=row["description"] or "",
-        tags=tuple(json.loads(row["tags"] or "[]")),
-        sound=row["sound"],
+        title=title,
+        creator=creator,
+        description=description,
+        tags=tags,
+        sound=sound,
         duration_ms=row["duration_ms"],
         width=row["width"],
         height=row["height"],

@@ -21,7 +21,7 @@ class ChooseScreen(ModalScreen[str | None]):
     ChooseScreen > Vertical {
         width: 50; max-width: 100%; height: auto; border: round $accent; background: $surface; padding: 0 1;
     }
-    ChooseScreen OptionList { height: auto; max-height: 16; }
+    ChooseScreen OptionList { height: auto; max-height: 16; min-width: 16; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "cancel", "Cancel")]
 

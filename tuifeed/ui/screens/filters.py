@@ -33,7 +33,7 @@ class FiltersScreen(ModalScreen[Filters]):
     FiltersScreen > Vertical {
         width: 56; max-width: 100%; height: auto; border: round $accent; background: $surface; padding: 0 1;
     }
-    FiltersScreen OptionList { height: auto; }
+    FiltersScreen OptionList { height: auto; min-width: 16; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,F", "close", "Apply and close")]
 
