@@ -80,5 +80,8 @@ async def test_a_break_reminder_looks_as_stored(store: Store, size: tuple[int, i
         await pilot.pause()
         now[0] = started + 20 * 60
         assert app.check_wellbeing() is not None
-        await pilot.pause(0.2)
+        for _ in range(100):  # the info panel takes the paused status on its next refresh
+            await pilot.pause(0.05)
+            if "paused" in screen_text(app):
+                break
         check(app, f"reminder-{size[0]}x{size[1]}")
