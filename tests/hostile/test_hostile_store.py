@@ -85,3 +85,27 @@ def test_stats_names_cleaned_in_the_command_and_the_figures(tmp_path: Path) -> N
     )
     assert result.returncode == 0, result.stderr
     assert "@ana␛]52" in result.stdout and acted_on(result.stdout) == []
+
+
+def test_mutes_and_follows_another_program_wrote_read_back_cleaned_and_still_match(tmp_path: Path) -> None:
+    """A mute or follow whose subject was written raw shows cleaned in the Mutes list and still hits its clip."""
+    from tuifeed.models import EventKind, MuteKind
+    from tuifeed.store.lists import mutes
+
+    store = raw_store(tmp_path / "raw.db")
+    store.close()
+    with sqlite3.connect(tmp_path / "raw.db") as db:
+        for kind in ("mute_creator", "follow"):
+            db.execute(
+                "INSERT INTO events (kind, subject, active, at, seq) VALUES (?, ?, 1, ?, 99)",
+                [kind, f"ana{RAW}", "2026-03-11T20:00:01.000+00:00"],
+            )
+    db.close()
+    store = Store(tmp_path / "raw.db")
+    try:
+        creator = store.clip("a").creator  # type: ignore[union-attr]
+        assert store.active(EventKind.MUTE_CREATOR) == {creator} == store.active(EventKind.FOLLOW)
+        assert [(mute.kind, mute.value) for mute in mutes(store)] == [(MuteKind.CREATOR, creator)]
+        assert all(acted_on(subject) == [] for _, subject, _, _ in store.events([EventKind.MUTE_CREATOR]))
+    finally:
+        store.close()

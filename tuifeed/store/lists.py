@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from tuifeed.models import WATCHED_RATIO, Clip, EventKind, ImpressionExit, MuteKind
 from tuifeed.store.store import Store, _row_clip
+from tuifeed.text import clean
 
 _LATEST = "e.id = (SELECT max(id) FROM events WHERE kind = e.kind AND subject = e.subject)"
 """The newest event of its kind and subject, the one that says whether a toggle is on."""
@@ -91,4 +92,4 @@ def mutes(store: Store) -> list[Mute]:
         f"SELECT kind, subject, at FROM events e WHERE kind IN ({marks}) AND active = 1 AND {_LATEST} "
         "ORDER BY e.seq DESC, e.id DESC"
     )
-    return [Mute(kinds[row["kind"]], row["subject"], row["at"]) for row in store.rows(sql, list(kinds))]
+    return [Mute(kinds[row["kind"]], clean(row["subject"]), row["at"]) for row in store.rows(sql, list(kinds))]

@@ -391,9 +391,8 @@ class Store:
 
         `excluding` leaves out the event with that key (one taken back whose removal may not have landed).
         """
-        row = self.db.execute(
-            "SELECT max(seq) FROM events WHERE kind = ? AND key IS NOT ?", [kind.value, excluding]
-        ).fetchone()
+        sql = "SELECT max(seq) FROM events WHERE kind = ?" + ("" if excluding is None else " AND key IS NOT ?")
+        row = self.db.execute(sql, [kind.value] if excluding is None else [kind.value, excluding]).fetchone()
         return None if row[0] is None else int(row[0])
 
     def drop_event(self, key: str) -> None:
@@ -402,19 +401,23 @@ class Store:
             self.db.execute("DELETE FROM events WHERE key = ?", [key])
 
     def active(self, kind: EventKind) -> set[str]:
-        """Subjects whose latest event of this kind is on (saved clips, followed creators, muted tags...)."""
+        """Subjects whose latest event of this kind is on (saved clips, followed creators, muted tags...).
+
+        Subjects are cleaned like clips' text, so one another program wrote raw still matches the clip it names.
+        """
         sql = (
             "SELECT subject FROM events e WHERE kind = ? AND active = 1 AND id = "
             "(SELECT max(id) FROM events WHERE kind = e.kind AND subject = e.subject)"
         )
-        return {row[0] for row in self.db.execute(sql, [kind.value]).fetchall()}
+        return {clean(row[0]) for row in self.db.execute(sql, [kind.value]).fetchall()}
 
     def events(self, kinds: Iterable[EventKind]) -> list[tuple[EventKind, str, bool, str]]:
-        """Events of these kinds as (kind, subject, active, at), oldest first."""
+        """Events of these kinds as (kind, subject, active, at), oldest first; subjects cleaned as in `active`."""
         wanted = [kind.value for kind in kinds]
         marks = ", ".join("?" * len(wanted))
         sql = f"SELECT kind, subject, active, at FROM events WHERE kind IN ({marks}) ORDER BY id"
-        return [(EventKind(row[0]), row[1], bool(row[2]), row[3]) for row in self.db.execute(sql, wanted).fetchall()]
+        rows = self.db.execute(sql, wanted).fetchall()
+        return [(EventKind(row[0]), clean(row[1]), bool(row[2]), row[3]) for row in rows]
 
     def _next_seq(self) -> int:
         """The next number of the sequence that orders stays, likes and events; call inside a transaction."""
