@@ -523,3 +523,17 @@ async def test_real_libvlc_resumes_the_for_you_clip_after_a_page(store: Store, m
     exits = [(s.clip_id, s.exit) for s in store.impressions()]
     assert exits[-1] == ("m1", ImpressionExit.QUIT) and ("m0", ImpressionExit.NEXT) in exits
     assert any(exit is ImpressionExit.LEFT for _, exit in exits)
+
+
+def test_the_state_line_fits_a_narrow_panel_so_the_time_bar_stays() -> None:
+    """Liked, saved, paused and the volume: on a narrow panel the marks drop their words instead of wrapping."""
+    from tuifeed.feed.status import FeedStatus
+    from tuifeed.ui.widgets.info import describe
+
+    clip = Clip(id="a", location="/v/a.mp4", title="Big waves", creator="ana", duration_ms=10_000)
+    status = FeedStatus(clip, stay=1, liked=True, saved=True, paused=True, volume=100)
+    for width, marks in ((60, "♥ liked  ★ saved"), (30, "♥ ★")):
+        lines = describe(status, width).plain.splitlines()
+        state = next(line for line in lines if line.startswith("♥"))
+        assert state.startswith(marks) and len(state) <= width, state
+        assert lines[-1].startswith("0:00"), "the time bar is the last line"

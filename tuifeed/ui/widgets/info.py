@@ -96,10 +96,13 @@ def describe(status: FeedStatus, width: int) -> Text:
         text.append("\n")
         text.append(f"♪ {clip.sound}", link(MuteKind.SOUND, clip.sound, "italic"))
     text.append("\n")
-    text.append("♥ liked" if status.liked else "♡", "bold red" if status.liked else "dim")
+    flags = playback_flags(status)
+    # On a narrow panel the marks lose their words, so the line never wraps and pushes the time bar off.
+    words = len("♥ liked  ★ saved   ") + len(flags) <= width
+    text.append(("♥ liked" if words else "♥") if status.liked else "♡", "bold red" if status.liked else "dim")
     if status.saved:
-        text.append("  ★ saved", "bold yellow")
-    text.append(f"   {playback_flags(status)}", "yellow")
+        text.append("  ★ saved" if words else " ★", "bold yellow")
+    text.append(f"   {flags}", "yellow")
     text.append("\n")
     if status.trouble:  # in the time bar's place while it lasts: the panel's height is fixed
         text.append(status.trouble, "yellow")
