@@ -262,3 +262,46 @@ def test_refresh_for_you_and_its_undo_never_wait_on_a_held_lock(store: Store, ho
     assert _rows(Path(store.path), "SELECT count(*) FROM events WHERE kind = 'reset'") == [(0,)]
     feeds.quit()
     feeds.journal.close()
+
+
+def test_a_write_the_database_refuses_for_good_is_logged_not_raised(store: Store) -> None:
+    """A refused write (here a stay of a clip the store does not hold) never reaches the UI as an error."""
+    journal = Journal(store)
+    journal.write(OpenStay(new_key(), "no-such-clip", "2026-01-01T00:00:00.000+00:00", 1000, False))
+    assert journal.pending == 0, "a write that can never land is not retried for ever"
+    _clip(store)
+    stay = new_key()
+    for write in _stay_writes(stay):
+        journal.write(write)
+    assert _rows(Path(store.path), "SELECT key FROM impressions") == [(stay,)]
+    journal.close()
+
+
+def test_undoing_a_refresh_under_a_lock_keeps_what_was_learned_from_stays_still_waiting(
+    store: Store, holder: sqlite3.Connection
+) -> None:
+    """Stays that ended under a lock are not in the store yet: the undo's rebuild still teaches them, in order."""
+    from ranker_stub import InOrder
+
+    from tuifeed.feed import Feeds
+    from tuifeed.player.fake import FakePlayer
+
+    clips = [Clip(id=f"c{i}", location=f"/clips/c{i}.mp4", creator=f"cr{i}", duration_ms=10_000) for i in range(4)]
+    store.upsert_clips(clips)
+    ranker = InOrder(clips)
+    feeds = Feeds(store, FakePlayer(), ranker, clips)
+    session = feeds.for_you
+    session.start()
+    session.next()  # lands: c0's stay is in the store
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE counters SET value = value WHERE name = 'seq'")
+    session.next()  # c1's stay waits in the journal
+    learned = [seen.clip_id for seen in ranker.observed]
+    assert learned == ["c0", "c1"]
+    feeds.refresh_for_you()
+    assert feeds.undo() == "refresh"
+    assert [seen.clip_id for seen in ranker.observed] == learned, "the undo forgot the stay still waiting"
+    holder.commit()
+    assert feeds.journal.flush(10.0)
+    feeds.quit()
+    feeds.journal.close()

@@ -8,7 +8,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields, replace
 from pathlib import Path
@@ -30,7 +30,10 @@ from tuifeed.terminal import TerminalOutput
 from tuifeed.text import clean, display_path
 
 if TYPE_CHECKING:
+    from tuifeed.feed import Feeds
+    from tuifeed.library.service import Library
     from tuifeed.player import FrameSizer
+    from tuifeed.player.vlc_engine import VlcPlayer
     from tuifeed.recommend import RecommenderSettings
     from tuifeed.render.plan import RenderPlan
 
@@ -325,49 +328,66 @@ def _play(
     restore_recommender(store, recommender)
     limit_malloc_arenas()
     library = Library.from_config(config, store.path)
+    player: VlcPlayer | None = None
+    feeds: Feeds | None = None
+    app: TuifeedApp | None = None
     with _stderr_to_log(_log_path(config)) as terminal:
-        player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
-        playback = Playback(
-            volume=config.player.volume, muted=config.player.muted, auto_advance=config.player.auto_advance
-        )
-        filters = Filters(config.feed.only_vertical, config.feed.max_seconds, config.feed.hide_watched)
-        feeds = Feeds(
-            store,
-            player,
-            recommender,
-            clips,
-            playback=playback,
-            filters=filters,
-            remote=library,
-            clock=time.monotonic,
-        )
-        if search is None:
-            feeds.for_you.warm(_screen_sizer(display.plan, terminal))
-        from tuifeed.ui.app import TuifeedApp, local_now  # loads Textual while libvlc decodes the first frame
-
-        app = TuifeedApp(
-            feeds,
-            config=config,
-            render=replace(display.plan, sink=terminal),
-            library=library,
-            search=search,
-            play=search is not None,
-            wellbeing=Wellbeing(config.wellbeing, watched_today_ms=watched_today(store, local_now())),
-        )
         try:
+            player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
+            playback = Playback(
+                volume=config.player.volume, muted=config.player.muted, auto_advance=config.player.auto_advance
+            )
+            filters = Filters(config.feed.only_vertical, config.feed.max_seconds, config.feed.hide_watched)
+            feeds = Feeds(
+                store,
+                player,
+                recommender,
+                clips,
+                playback=playback,
+                filters=filters,
+                remote=library,
+                clock=time.monotonic,
+            )
+            if search is None:
+                feeds.for_you.warm(_screen_sizer(display.plan, terminal))
+            from tuifeed.ui.app import TuifeedApp, local_now  # loads Textual while libvlc decodes the first frame
+
+            app = TuifeedApp(
+                feeds,
+                config=config,
+                render=replace(display.plan, sink=terminal),
+                library=library,
+                search=search,
+                play=search is not None,
+                wellbeing=Wellbeing(config.wellbeing, watched_today_ms=watched_today(store, local_now())),
+            )
             app.run()
         finally:
-            feeds.quit()
-            library.close()
-            player.close()
-            if feeds.journal.pending:
-                console.print(Text(f"Saving your last activity: {feeds.journal.trouble or 'a moment'}…"))
-            feeds.journal.close()
+            _shut_down(feeds, player, library, console)
+    assert app is not None  # set, unless an error is on its way out above
     if app.crash is not None:
         log = display_path(_log_path(config))
         console.print(error_line("error", f"tuifeed stopped: {app.crash!r}; the traceback is in {log}"))
         return 1
     return app.return_code or 0
+
+
+def _shut_down(feeds: Feeds | None, player: VlcPlayer | None, library: Library, console: Console) -> None:
+    """Close what `_play` opened, each step on its own: one that fails is logged and the rest still run."""
+    steps: list[Callable[[], object]] = [library.close]
+    if feeds is not None:
+        steps.insert(0, feeds.quit)
+    if player is not None:
+        steps.append(player.close)
+    for step in steps:
+        try:
+            step()
+        except Exception:  # the person is leaving: log it, and close the rest
+            logging.getLogger(__name__).exception("closing %s failed", getattr(step, "__qualname__", step))
+    if feeds is not None:
+        if feeds.journal.pending:
+            console.print(Text(f"Saving your last activity: {feeds.journal.trouble or 'a moment'}…"))
+        feeds.journal.close()
 
 
 def _screen_sizer(plan: RenderPlan, terminal: TerminalOutput) -> FrameSizer:

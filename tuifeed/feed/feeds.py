@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tuifeed.feed.feedback import restore_recommender
+from tuifeed.feed.feedback import feedback, restore_recommender, teaches
 from tuifeed.feed.filters import Filters
 from tuifeed.feed.person import Person, record_unmute
 from tuifeed.feed.pickers import Following, Ordered, newest_first
@@ -234,6 +234,9 @@ class Feeds:
         """
         self.journal.write(DropEvent(key))
         restore_recommender(self.store, self.ranker, dropped_reset=key)
+        for impression in self.journal.waiting_stays():  # ended under a lock: not in the store yet, but learned live
+            if teaches(impression):
+                self.ranker.observe(feedback(impression))
         owner = self.playback.owner
         if owner is not None and owner.current is not None:
             self.ranker.shown(owner.current.id)

@@ -167,6 +167,11 @@ class Journal:
                         apply(self.store, write)
                 except sqlite3.OperationalError as error:
                     self._note(error)
+                except sqlite3.Error:
+                    # Refused for good (a damaged page, a broken constraint): retrying cannot help, and the UI
+                    # must not see it; the writer thread treats such a write the same way.
+                    _log.exception("a write was refused and dropped: %r", write)
+                    return
                 else:
                     return
             self._keep(write)
@@ -200,6 +205,11 @@ class Journal:
             self._thread.join(timeout=WRITER_WAIT_MS / 1000 + 1.0)
         if not landed:
             _log.error("%d writes could not be saved (%s): %r", len(lost), self.trouble, lost)
+
+    def waiting_stays(self) -> list[Impression]:
+        """The ended stays whose records have not landed yet, oldest first (a rebuild from the store lacks them)."""
+        with self._lock:
+            return [write.impression for write in self._pending if isinstance(write, CloseStay)]
 
     def _keep(self, write: Write) -> None:
         """Queue `write`; a checkpoint replaces the stay's previous one still waiting (only the newest counts)."""

@@ -289,6 +289,10 @@ class TuifeedApp(App[None]):
     def action_quit_feeds(self) -> None:
         """Record the clip on screen in every feed, and leave."""
         self.feeds.quit()
+        if self.library is not None:
+            # A refresh in flight runs in asyncio's executor, which the app waits for as it exits: closing
+            # the library's HTTP client ends it now instead of after its timeouts, clip still playing.
+            self.library.close()
         self.exit()
 
     def notify(
