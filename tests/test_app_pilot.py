@@ -552,3 +552,15 @@ async def test_a_clip_that_fails_in_a_folder_named_like_markup(
     finally:
         player.close()
     assert store.impressions()[0].exit is ImpressionExit.ERROR
+
+
+async def test_a_toast_shows_terminal_controls_as_text(store: Store) -> None:
+    """An error line quoting outside text (a URL, a server's reply) never carries an escape to the terminal."""
+    store.upsert_clips(CLIPS)
+    feeds = Feeds(store, FakePlayer(), Recommender(seed=0), CLIPS)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan())
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        app.notify("Cannot play http://h/\x1b]52;c;eA==\x07x.mp4: [b]gone", severity="error")
+        shown = await toasts_with(pilot, "gone")
+        assert any("[b]gone" in toast and "\x1b" not in toast and "\x07" not in toast for toast in shown), shown

@@ -32,6 +32,7 @@ from tuifeed.config import Config
 from tuifeed.feed import Feeds, FeedSession
 from tuifeed.feed.wellbeing import Reminder, Wellbeing
 from tuifeed.render.plan import RenderPlan
+from tuifeed.text import clean
 from tuifeed.ui import stats
 from tuifeed.ui.messages import OpenFeed, Prefetched, RemotesRefreshed
 from tuifeed.ui.screens.feed import FeedScreen
@@ -306,11 +307,12 @@ class TuifeedApp(App[None]):
     ) -> None:
         """Show a toast; the video paints on its safe path while the toast covers it.
 
-        Toasts carry outside text (titles, names, paths, error messages), so they are never parsed as
-        markup, whatever `markup` says: `Widget.notify` passes True by default.
+        Toasts carry outside text (titles, names, paths, URLs, error messages), so they are never parsed as
+        markup, whatever `markup` says (`Widget.notify` passes True by default), and their terminal controls
+        are made visible here, once for every caller.
         """
         timeout = TOAST_SECONDS if timeout is None else timeout
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        super().notify(clean(message, multiline=True), title=title, severity=severity, timeout=timeout, markup=False)
         for screen in self.screen_stack:
             if isinstance(screen, FeedScreen):
                 screen.cover_for(timeout)
