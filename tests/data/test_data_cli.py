@@ -13,25 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_run import ENV, tuifeed
 from data_support import fill, stay
 from export_check import exported, read_export, stored
 
 from tuifeed.models import ImpressionExit
 from tuifeed.store import Store
-
-ENV = {"COLUMNS": "80", "PATH": "/usr/bin:/bin", "LANG": "C"}
-
-
-def tuifeed(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tuifeed", *args, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        env={**ENV, "TUIFEED_CONFIG": str(db.with_suffix(".toml"))},
-    )
 
 
 @pytest.fixture

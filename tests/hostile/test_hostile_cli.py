@@ -13,25 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_run import ENV, tuifeed
 
 from tuifeed.models import Clip, EventKind
 from tuifeed.store import Store
 
 OSC52 = "\x1b]52;c;aG9zdGlsZQ==\x07"
-ENV = {"COLUMNS": "80", "PATH": "/usr/bin:/bin", "LANG": "C"}
-
-
-def tuifeed(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tuifeed", *args, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="strict",
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        env={**ENV, "TUIFEED_CONFIG": str(db.with_suffix(".toml"))},
-    )
 
 
 @pytest.fixture
