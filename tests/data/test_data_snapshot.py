@@ -6,15 +6,12 @@ With TUIFEED_UPDATE_SNAPSHOTS=1 the test writes the text and an SVG instead of c
 
 from __future__ import annotations
 
-import io
-import os
 import time
-from pathlib import Path
 
 import pytest
 from data_support import CLIPS, NOW, fill
 from ranker_stub import InOrder
-from rich.console import Console
+from snapshot_check import matches_stored, screen_text
 
 from tuifeed.config import Config, WellbeingConfig
 from tuifeed.feed import Feeds
@@ -24,32 +21,12 @@ from tuifeed.render.plan import RenderPlan
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
 
-SNAPSHOTS = Path(__file__).resolve().parent.parent / "snapshots"
-UPDATE = os.environ.get("TUIFEED_UPDATE_SNAPSHOTS") == "1"
-
-
-def screen_text(app: TuifeedApp) -> str:
-    """The characters on screen, as `export_screenshot` composes them, one line per row."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
-
-
 SIZES = [(80, 24), (160, 48)]
 
 
 def check(app: TuifeedApp, name: str) -> None:
-    """Compare the screen with the stored snapshot `name`, or store it (text and SVG) when updating."""
-    text, svg = screen_text(app), app.export_screenshot()
-    stem = SNAPSHOTS / name
-    if UPDATE:
-        stem.with_suffix(".txt").write_text(text, encoding="utf-8")
-        stem.with_suffix(".svg").write_text(svg, encoding="utf-8")
-        return
-    expected = stem.with_suffix(".txt")
-    assert expected.exists(), f"no snapshot {expected.name}: run with TUIFEED_UPDATE_SNAPSHOTS=1 and look at it"
-    assert text == expected.read_text(encoding="utf-8")
+    """Compare the screen with the stored snapshot `name` (or store it when updating)."""
+    matches_stored(name, screen_text(app), app.export_screenshot())
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")

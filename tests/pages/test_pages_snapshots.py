@@ -7,14 +7,12 @@ SVG (`rsvg-convert x.svg -o x.png`), look, then commit both.
 
 from __future__ import annotations
 
-import io
-import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from ranker_stub import InOrder
-from rich.console import Console
+from snapshot_check import matches_stored, screen_text
 from textual.pilot import Pilot
 
 from tuifeed.config import Config
@@ -27,9 +25,6 @@ from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
 from tuifeed.ui.screens.feed import FeedScreen
 from tuifeed.ui.screens.search import TYPING_PAUSE
-
-SNAPSHOTS = Path(__file__).resolve().parent.parent / "snapshots"
-UPDATE = os.environ.get("TUIFEED_UPDATE_SNAPSHOTS") == "1"
 
 CLIPS = [
     Clip(
@@ -85,14 +80,6 @@ SCREENS: dict[str, Steps] = {
 }
 
 
-def screen_text(app: TuifeedApp) -> str:
-    """The characters on screen, as `export_screenshot` composes them, one line per row."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
-
-
 async def shoot(store: Store, steps: Steps, size: tuple[int, int]) -> tuple[str, str]:
     store.upsert_clips(CLIPS)
     player = FakePlayer(length_ms=12_000)
@@ -116,15 +103,7 @@ async def shoot(store: Store, steps: Steps, size: tuple[int, int]) -> tuple[str,
 async def test_main_screens_look_as_stored(store: Store, name: str, size: tuple[int, int]) -> None:
     """The screen's text matches the stored snapshot that was looked at."""
     text, svg = await shoot(store, SCREENS[name], size)
-    stem = SNAPSHOTS / f"{name}-{size[0]}x{size[1]}"
-    if UPDATE:
-        SNAPSHOTS.mkdir(exist_ok=True)
-        stem.with_suffix(".txt").write_text(text, encoding="utf-8")
-        stem.with_suffix(".svg").write_text(svg, encoding="utf-8")
-        return
-    expected = stem.with_suffix(".txt")
-    assert expected.exists(), f"no snapshot {expected.name}: run with TUIFEED_UPDATE_SNAPSHOTS=1 and look at it"
-    assert text == expected.read_text(encoding="utf-8")
+    matches_stored(f"{name}-{size[0]}x{size[1]}", text, svg)
 
 
 async def test_a_tiny_terminal_is_one_line(store: Store) -> None:
