@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-KINDS = ("impression", "like", "save", "follow", "not_interested", "mute")
+KINDS = ("impression", "like", "save", "follow", "not_interested", "mute", "refresh")
 
 
 def read_export(path: Path, form: str) -> tuple[str, list[dict[str, Any]]]:
@@ -19,7 +19,15 @@ def read_export(path: Path, form: str) -> tuple[str, list[dict[str, Any]]]:
         return content, [json.loads(line) for line in content.splitlines()]
     if form == "json":
         document = json.loads(content)
-        assert list(document) == ["impressions", "likes", "saves", "follows", "mutes", "not_interested"]
+        assert list(document) == [
+            "impressions",
+            "likes",
+            "saves",
+            "follows",
+            "mutes",
+            "not_interested",
+            "refreshes",
+        ]
         return content, [record for rows in document.values() for record in rows]
     return content, list(csv.DictReader(io.StringIO(content)))
 
@@ -41,14 +49,14 @@ def stored(db: Path) -> dict[str, list[tuple[str, ...]]]:
                 "SELECT clip_id FROM likes UNION SELECT subject FROM events WHERE kind IN ('save', 'not_interested'))"
             ).fetchall()
         )
-    kinds = {"save": "save", "follow": "follow", "not_interested": "not_interested"}
+    kinds = {"save": "save", "follow": "follow", "not_interested": "not_interested", "reset": "refresh"}
     rows: dict[str, list[tuple[str, ...]]] = {"impression": [text(row) for row in impressions]}
     rows["like"] = [text(row) for row in likes]
     for kind, *row in events:
-        if kind == "reset":
-            continue  # Refresh For You marks are not part of the export
         name = kinds.get(kind, "mute")
-        rows.setdefault(name, []).append(text([kind, *row] if name == "mute" else row))
+        seq, row_id, subject, active, at = row
+        fields = [kind, *row] if name == "mute" else [seq, row_id, at] if name == "refresh" else row
+        rows.setdefault(name, []).append(text(fields))
     rows["titles"] = [tuple(item) for item in sorted(titles.items())]
     return {kind: rows.get(kind, []) for kind in (*KINDS, "titles")}
 
@@ -75,6 +83,7 @@ COLUMNS = {
     "save": ("seq", "id", "clip_id", "active", "at"),
     "not_interested": ("seq", "id", "clip_id", "active", "at"),
     "follow": ("seq", "id", "creator", "active", "at"),
+    "refresh": ("seq", "id", "at"),
 }  # fmt: skip
 
 

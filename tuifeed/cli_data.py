@@ -36,6 +36,7 @@ JSON_NAMES = {
     "follow": "follows",
     "mute": "mutes",
     "not_interested": "not_interested",
+    "refresh": "refreshes",
 }
 """The array of each kind of record in `--format json`."""
 MAX_DAYS = 3_660

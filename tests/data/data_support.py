@@ -50,7 +50,7 @@ def stay(store: Store, clip: str, dwell_ms: int, exit: ImpressionExit, ended: st
 
 
 def fill(store: Store) -> None:
-    """Stays today, yesterday and a week ago, likes, a save, a follow, a mute and a not-interested."""
+    """Stays today, yesterday and a week ago, likes, a save, a follow, a mute, a not-interested, a Refresh For You."""
     store.upsert_clips(CLIPS)
     stay(store, "waves", 9_500, ImpressionExit.NEXT, at(0, -30))  # completed
     stay(store, "arcade", 1_000, ImpressionExit.NEXT, at(0, -20))  # skipped
@@ -65,3 +65,4 @@ def fill(store: Store) -> None:
     store.record_event(EventKind.FOLLOW, "ana", True, at(0, -27))
     store.record_event(EventKind.MUTE_TAG, "neon", True, at(1, 3))
     store.record_event(EventKind.NOT_INTERESTED, "drive", True, at(9, 1))
+    store.record_event(EventKind.RESET, "for_you", True, at(0, -8))

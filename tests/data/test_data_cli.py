@@ -32,13 +32,13 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("form", ["jsonl", "json", "csv"])
 def test_export_holds_exactly_what_the_database_holds(db: Path, tmp_path: Path, form: str) -> None:
-    """Every stay (with how it ended), like, save, follow, mute and not-interested, row by row, in valid UTF-8."""
+    """Every stay (with how it ended), like, save, follow, mute, not-interested and refresh, row by row, in UTF-8."""
     out = tmp_path / f"history.{form}"
     result = tuifeed("export", "--format", form, "--out", str(out), db=db)
     assert result.returncode == 0, result.stderr
     content, records = read_export(out, form)
     want = stored(db)
-    assert want["impression"] and want["mute"]
+    assert want["impression"] and want["mute"] and want["refresh"]
     assert exported(records, flat=form == "csv") == want
     # A name that is not UTF-8 is kept as the store keeps it: each such byte as ␛ and two hex digits, lossless.
     assert "/v/dr\u241bffive.mp4" in content and "[b]Neon arcade" in content
@@ -49,8 +49,8 @@ def test_export_to_standard_output_streams_jsonl_by_default(db: Path) -> None:
     result = tuifeed("export", db=db)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 6 + 3 + 1 + 1 + 1 + 1
-    assert json.loads(lines[0])["kind"] == "impression" and json.loads(lines[-1])["kind"] == "not_interested"
+    assert len(lines) == 6 + 3 + 1 + 1 + 1 + 1 + 1
+    assert json.loads(lines[0])["kind"] == "impression" and json.loads(lines[-1])["kind"] == "refresh"
 
 
 def test_stats_prints_the_summary_at_80_columns(db: Path) -> None:
@@ -84,7 +84,7 @@ def test_forget_refuses_without_a_terminal_unless_yes(db: Path) -> None:
     """Standard input not a terminal: nothing is deleted without --yes; with it, the history goes, the clips stay."""
     refused = tuifeed("forget", db=db)
     assert refused.returncode == 2 and "--yes" in refused.stdout
-    assert counts(db) == (6, 3, 4, 3)
+    assert counts(db) == (6, 3, 5, 3)
     done = tuifeed("forget", "--yes", db=db)
     assert done.returncode == 0, done.stderr
     assert counts(db) == (0, 0, 0, 3)
@@ -128,7 +128,7 @@ def test_forget_asks_on_a_terminal(db: Path) -> None:
     """On a terminal it asks first: anything but yes keeps everything; yes forgets."""
     status, screen = on_a_terminal(db, b"n\n")
     assert status == 1 and "Delete 6 stays, 3 likes" in screen and "Nothing was deleted" in screen
-    assert counts(db) == (6, 3, 4, 3)
+    assert counts(db) == (6, 3, 5, 3)
     status, screen = on_a_terminal(db, b"yes\n")
     assert status == 0 and "Forgot" in screen
     assert counts(db) == (0, 0, 0, 3)

@@ -94,7 +94,7 @@ def test_forget_deletes_the_history_and_keeps_the_library(store: Store) -> None:
     fill(store)
     before = store.clips(include_missing=True)
     size = forget(store)
-    assert (size.impressions, size.likes, size.events) == (6, 3, 4)
+    assert (size.impressions, size.likes, size.events) == (6, 3, 5)
     assert history_size(store).empty
     assert store.clips(include_missing=True) == before
     stay(store, "waves", 1_000, ImpressionExit.NEXT, "2026-03-12T00:00:00.000+00:00")

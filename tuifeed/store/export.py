@@ -1,7 +1,8 @@
 """The person's history as records, read a row at a time, and `forget`, which deletes it and keeps the library.
 
 Records come in stored order (sequence, then row id) for each kind in turn: impressions, likes, saves,
-follows, mutes, not-interested. Each toggle row is one record, so the history of on and off is kept.
+follows, mutes, not-interested, Refresh For You. Each toggle row is one record, so the history of on and off
+is kept.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from tuifeed.models import EventKind, MuteKind
 from tuifeed.store.store import Store
 
-KINDS = ("impression", "like", "save", "follow", "mute", "not_interested")
+KINDS = ("impression", "like", "save", "follow", "mute", "not_interested", "refresh")
 """Every kind of record, in the order they are exported."""
 CLIP_FIELDS = (
     "title",
@@ -74,6 +75,9 @@ def records(store: Store, kind: str) -> Iterator[dict[str, Any]]:
             f"WHERE e.kind IN ({marks}) {_ORDER.format(t='e')}"
         )
         rows = store.rows(sql, list(_MUTES))
+    elif kind == "refresh":
+        sql = f"SELECT e.seq, e.id, e.at FROM events e WHERE e.kind = ? {_ORDER.format(t='e')}"
+        rows = store.rows(sql, [EventKind.RESET.value])
     else:
         raise ValueError(f"no such kind of record: {kind!r}")
     for row in rows:
