@@ -54,8 +54,10 @@ def stored(db: Path) -> dict[str, list[tuple[str, ...]]]:
     rows["like"] = [text(row) for row in likes]
     for kind, *row in events:
         name = kinds.get(kind, "mute")
-        seq, row_id, subject, active, at = row
-        fields = [kind, *row] if name == "mute" else [seq, row_id, at] if name == "refresh" else row
+        if name == "refresh":  # a mark has no subject or state of its own: seq, id, at
+            fields = [row[0], row[1], row[4]]
+        else:
+            fields = [kind, *row] if name == "mute" else row
         rows.setdefault(name, []).append(text(fields))
     rows["titles"] = [tuple(item) for item in sorted(titles.items())]
     return {kind: rows.get(kind, []) for kind in (*KINDS, "titles")}
