@@ -54,11 +54,11 @@ def stored(db: Path) -> dict[str, list[tuple[str, ...]]]:
     rows["like"] = [text(row) for row in likes]
     for kind, *row in events:
         name = kinds.get(kind, "mute")
-        if name == "refresh":  # a mark has no subject or state of its own: seq, id, at
-            fields = [row[0], row[1], row[4]]
-        else:
-            fields = [kind, *row] if name == "mute" else row
-        rows.setdefault(name, []).append(text(fields))
+        if name == "mute":
+            row = [kind, *row]
+        elif name == "refresh":  # a mark has no subject or state of its own: seq, id, at
+            row = [row[0], row[1], row[4]]
+        rows.setdefault(name, []).append(text(row))
     rows["titles"] = [tuple(item) for item in sorted(titles.items())]
     return {kind: rows.get(kind, []) for kind in (*KINDS, "titles")}
 
