@@ -31,10 +31,11 @@ EMPTY = {
 
 HINTS = [
     ("choose_row", "play"),
-    ("next_list", "next list"),
+    ("next_list", "lists"),
     ("unmute", "unmute"),
     ("for_you", "For You"),
     ("following", "Following"),
+    ("stats", "Stats"),
     ("search", "search"),
     ("help", "keys"),
 ]
