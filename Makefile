@@ -33,8 +33,12 @@ bench: setup-test
 	$(PY) benchmarks/render.py
 	$(PY) benchmarks/import.py
 	$(PY) benchmarks/recommend.py
+	$(PY) benchmarks/recommend_real.py
 	$(PY) benchmarks/store_open.py
 	$(PY) benchmarks/reliability.py
+	$(PY) benchmarks/remote.py
+	$(PY) benchmarks/data.py
+	$(PY) benchmarks/pages.py
 
 media: setup
 	$(PY) media/make_media.py
