@@ -28,6 +28,7 @@ from tuifeed.store import Store
 from tuifeed.store.files import FileIndex
 from tuifeed.terminal import TerminalOutput
 from tuifeed.text import clean, display_path
+from tuifeed.when import local_now
 
 if TYPE_CHECKING:
     from tuifeed.feed import Feeds
@@ -350,7 +351,7 @@ def _play(
             )
             if search is None:
                 feeds.for_you.warm(_screen_sizer(display.plan, terminal))
-            from tuifeed.ui.app import TuifeedApp, local_now  # loads Textual while libvlc decodes the first frame
+            from tuifeed.ui.app import TuifeedApp  # loads Textual while libvlc decodes the first frame
 
             app = TuifeedApp(
                 feeds,

@@ -26,7 +26,7 @@ from tuifeed.store import Store
 from tuifeed.store.export import CLIP_FIELDS, KINDS, all_records, forget, history_size, records
 from tuifeed.store.stats import Ranked, Stats, stats
 from tuifeed.text import display_path, valid_utf8
-from tuifeed.when import counted, watched
+from tuifeed.when import counted, local_now, watched
 
 FORMATS = ("json", "jsonl", "csv")
 JSON_NAMES = {
@@ -92,7 +92,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], c
 
 def run_stats(store: Store, console: Console, *, days: int, as_json: bool, now: datetime | None = None) -> int:
     """Print today's and this week's watching, time per day, completion and skips, and the top names."""
-    figures = stats(store, now or datetime.now().astimezone(), days=days)
+    figures = stats(store, now or local_now(), days=days)
     if as_json:
         console.print_json(json.dumps(asdict(figures), default=str))
         return 0

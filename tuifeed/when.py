@@ -2,7 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import os
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+LOCALTIME = "/etc/localtime"
+"""Where Linux and macOS keep the system's time zone (its rules, daylight saving included)."""
+
+
+def local_zone() -> tzinfo:
+    """The person's time zone with its rules: $TZ when it names a zone, else the system's, else today's offset.
+
+    A fixed offset (what `datetime.now().astimezone()` gives) would put local midnight an hour off on every
+    day across a daylight-saving change; a zone knows each day's own offset.
+    """
+    name = os.environ.get("TZ", "").removeprefix(":")
+    try:
+        if name:
+            return ZoneInfo(name)
+        with open(LOCALTIME, "rb") as file:
+            return ZoneInfo.from_file(file)
+    except (OSError, ValueError, ZoneInfoNotFoundError):
+        return datetime.now().astimezone().tzinfo or UTC
+
+
+def local_now() -> datetime:
+    """The time now in the person's time zone (see `local_zone`): where their days begin."""
+    return datetime.now(local_zone())
 
 
 def ago(at: str, now: datetime | None = None) -> str:

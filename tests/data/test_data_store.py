@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 from data_support import CLIPS, NOW, fill, stay
 
 from tuifeed.models import ImpressionExit
 from tuifeed.store import Store
 from tuifeed.store.export import KINDS, all_records, forget, history_size, records
 from tuifeed.store.stats import stats, watched_today
+from tuifeed.when import local_now, local_zone
 
 
 def test_stats_sum_today_the_week_and_each_day(store: Store) -> None:
@@ -33,6 +37,56 @@ def test_local_days_begin_at_local_midnight(store: Store) -> None:
         ("2026-03-11", 12_000),
         ("2026-03-12", 35_500),
     ]
+
+
+def test_each_local_day_keeps_its_own_offset_across_a_daylight_saving_change(store: Store) -> None:
+    """Paris moved from UTC+1 to UTC+2 on 29 March 2026: 22:30 UTC was 23:30 on the 27th, 00:30 on the 31st."""
+    store.upsert_clips(CLIPS)
+    stay(store, "drive", 3_000, ImpressionExit.NEXT, "2026-03-26T22:30:00.000+00:00")  # 23:30 on the 26th
+    stay(store, "waves", 5_000, ImpressionExit.NEXT, "2026-03-27T22:30:00.000+00:00")
+    stay(store, "arcade", 7_000, ImpressionExit.NEXT, "2026-03-30T22:30:00.000+00:00")
+    now = datetime(2026, 4, 2, 12, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    figures = stats(store, now, days=7)
+    assert [(day.day.isoformat(), day.watched_ms) for day in figures.days if day.watched_ms] == [
+        ("2026-03-27", 5_000),
+        ("2026-03-31", 7_000),
+    ]
+    assert figures.week.watched_ms == 12_000  # the week began at midnight of the 27th, still winter: 23:00 UTC
+
+
+def test_a_zone_half_an_hour_off_the_hour_puts_each_minute_on_its_day(store: Store) -> None:
+    """India is UTC+5:30: 18:29 UTC is 23:59 there, 18:30 UTC is midnight."""
+    store.upsert_clips(CLIPS)
+    stay(store, "waves", 5_000, ImpressionExit.NEXT, "2026-03-10T18:29:00.000+00:00")
+    stay(store, "arcade", 7_000, ImpressionExit.NEXT, "2026-03-10T18:30:00.000+00:00")
+    now = datetime(2026, 3, 11, 12, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
+    figures = stats(store, now, days=2)
+    assert [(day.day.isoformat(), day.watched_ms) for day in figures.days] == [
+        ("2026-03-10", 5_000),
+        ("2026-03-11", 7_000),
+    ]
+
+
+def test_the_local_zone_is_the_one_tz_names_with_its_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """$TZ names a zone, so the offset is each day's own; a name that is no zone falls back to an offset."""
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    zone = local_zone()
+    assert datetime(2026, 1, 15, tzinfo=zone).utcoffset() == timedelta(hours=1)
+    assert datetime(2026, 7, 15, tzinfo=zone).utcoffset() == timedelta(hours=2)
+    assert local_now().tzinfo == zone
+    monkeypatch.setenv("TZ", "no/such/zone")
+    assert datetime.now(local_zone()).utcoffset() is not None
+
+
+def test_without_tz_the_local_zone_is_the_system_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No $TZ: the zone file the system keeps; none there: today's offset rather than a crash."""
+    monkeypatch.delenv("TZ", raising=False)
+    monkeypatch.setattr("tuifeed.when.LOCALTIME", "/usr/share/zoneinfo/America/New_York")
+    zone = local_zone()
+    assert datetime(2026, 1, 15, tzinfo=zone).utcoffset() == timedelta(hours=-5)
+    assert datetime(2026, 7, 15, tzinfo=zone).utcoffset() == timedelta(hours=-4)
+    monkeypatch.setattr("tuifeed.when.LOCALTIME", str(tmp_path / "absent"))
+    assert datetime.now(local_zone()).astimezone(UTC).tzinfo == UTC
 
 
 def test_completion_skips_and_top_names(store: Store) -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
 from tuifeed.config import WellbeingConfig
-from tuifeed.when import watched
+from tuifeed.when import local_now, watched
 
 MINUTE_MS = 60_000
 BUDGET_AGAIN_MINUTES = 15
@@ -40,7 +40,7 @@ class Reminder:
 
 def local_today() -> date:
     """Today's date where the person is."""
-    return datetime.now().astimezone().date()
+    return local_now().date()
 
 
 class Wellbeing:

@@ -106,15 +106,9 @@ def stats(store: Store, now: datetime, *, days: int = 14, top: int = 5) -> Stats
 
 
 def start_of_day(now: datetime, days_back: int) -> str:
-    """The stored (UTC) form of local midnight `days_back` days before `now`'s day."""
+    """The stored (UTC) form of local midnight `days_back` days before `now`'s day, in `now`'s zone."""
     local = datetime.combine(now.date() - timedelta(days=days_back), time(), tzinfo=now.tzinfo)
     return local.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-def _local_day(now: datetime) -> str:
-    """The SQLite modifier that turns a stored UTC time into `now`'s local time."""
-    offset = now.utcoffset() or timedelta()
-    return f"{int(offset.total_seconds() // 60):+d} minutes"
 
 
 def watched_since(store: Store, since: str) -> int:
@@ -131,18 +125,26 @@ def watched_today(store: Store, now: datetime) -> int:
 
 
 def watched_per_day(store: Store, now: datetime, days: int) -> list[Day]:
-    """Time watched on each of the last `days` local days, oldest first, days without watching as 0."""
+    """Time watched on each of the last `days` local days, oldest first, days without watching as 0.
+
+    Summed per UTC minute in SQL, then each minute is put on its local day in `now`'s zone: across a
+    daylight-saving change each day keeps its own offset, and a zone 30 or 45 minutes off the hour is exact.
+    """
     sql = (
-        "SELECT date(i.ended_at, ?) AS day, sum(i.dwell_ms), count(*) FROM impressions i "
-        f"WHERE {_COUNTED} AND i.ended_at >= ? GROUP BY day"
+        "SELECT substr(i.ended_at, 1, 16) AS minute, sum(i.dwell_ms), count(*) FROM impressions i "
+        f"WHERE {_COUNTED} AND i.ended_at >= ? GROUP BY minute"
     )
-    found = {
-        row[0]: (int(row[1]), int(row[2]))
-        for row in store.db.execute(sql, [_local_day(now), start_of_day(now, days - 1)]).fetchall()
-    }
+    found: dict[date, tuple[int, int]] = {}
+    for minute, watched_ms, stays in store.db.execute(sql, [start_of_day(now, days - 1)]).fetchall():
+        try:
+            day = datetime.fromisoformat(minute).replace(tzinfo=UTC).astimezone(now.tzinfo).date()
+        except ValueError:
+            continue  # a time another program wrote in some other form
+        total, count = found.get(day, (0, 0))
+        found[day] = (total + int(watched_ms), count + int(stays))
     first = now.date() - timedelta(days=days - 1)
     spans = [first + timedelta(days=n) for n in range(days)]
-    return [Day(day, *found.get(day.isoformat(), (0, 0))) for day in spans]
+    return [Day(day, *found.get(day, (0, 0))) for day in spans]
 
 
 def period(store: Store, since: str) -> Period:

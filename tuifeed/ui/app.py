@@ -41,6 +41,7 @@ from tuifeed.ui.screens.library import LibraryScreen
 from tuifeed.ui.screens.search import SearchScreen
 from tuifeed.ui.screens.stats import StatsScreen
 from tuifeed.ui.screens.wellbeing import ReminderScreen
+from tuifeed.when import local_now
 
 if TYPE_CHECKING:
     from tuifeed.library.service import Library, PrefetchReport
@@ -53,11 +54,6 @@ SEARCH = "search"
 STATS = "stats"
 WELLBEING_SECONDS = 1.0
 """How often the wellbeing reminders are checked while a feed plays."""
-
-
-def local_now() -> datetime:
-    """The time now, aware of the local offset (where the person's days begin)."""
-    return datetime.now().astimezone()
 
 
 def binding_ids() -> list[str]:
