@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import BLOCK, Pane, Screen
+from e2e_support import BLOCK, Pane, Screen
 
 MENU = "Not interested in this clip"
 _OPTION = re.compile(r"▊ (Not interested in this clip|Mute .+?) *▎")

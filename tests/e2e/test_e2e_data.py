@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Callable
 
 import pytest
-from conftest import Home, Pane, Screen
+from e2e_support import Home, Pane, Screen
 from export_check import exported, read_export, stored
 from panel import Shown, choose, settled
 

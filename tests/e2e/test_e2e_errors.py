@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ClipLibrary, Home, Pane, Screen
+from e2e_support import ClipLibrary, Home, Pane, Screen
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ClipLibrary, Home, Pane, Screen
+from e2e_support import ClipLibrary, Home, Pane, Screen
 
 WIDTH, HEIGHT = 120, 40
 KEY_GAP = 2.0

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MEDIA, Home, Pane
+from e2e_support import MEDIA, Home, Pane
 
 pytestmark = pytest.mark.e2e
 

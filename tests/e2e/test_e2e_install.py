@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Home, Pane, clean_environment
+from e2e_support import REPO, Home, Pane, clean_environment
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conftest import ClipLibrary, Home, Pane
+from e2e_support import ClipLibrary, Home, Pane
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from itertools import pairwise
 
 import pytest
-from conftest import MEDIA, Home, Pane
+from e2e_support import MEDIA, Home, Pane
 from panel import choose, settled
 
 WIDTH, HEIGHT = 120, 40

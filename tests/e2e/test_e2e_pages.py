@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MEDIA, Home, Pane, Screen
+from e2e_support import MEDIA, Home, Pane, Screen
 from panel import Shown, choose, on_screen, settled
 
 WIDTH, HEIGHT = 120, 40

@@ -16,7 +16,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from conftest import ClipLibrary, Home, Pane
+from e2e_support import ClipLibrary, Home, Pane
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pyte_screen import halves, new_screen

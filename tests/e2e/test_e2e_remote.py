@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conftest import ClipLibrary, Home, Pane
+from e2e_support import ClipLibrary, Home, Pane
 from remote.servers import python_http_server
 
 pytestmark = pytest.mark.e2e

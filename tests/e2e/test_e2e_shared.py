@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conftest import ClipLibrary, Home, Pane, Screen, clean_environment
+from e2e_support import ClipLibrary, Home, Pane, Screen, clean_environment
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 
 import pytest
-from conftest import ClipLibrary, Home, Pane
+from e2e_support import ClipLibrary, Home, Pane
 
 pytestmark = pytest.mark.e2e
 

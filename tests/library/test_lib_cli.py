@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import BAD, GOOD, make_clip
+from library_support import BAD, GOOD, make_clip
 from rich.console import Console
 
 from tuifeed.cli_import import run_import

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_clip
+from library_support import make_clip
 
 from tuifeed.store import Store
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import BAD, GOOD, UNICODE_NAME, clips_by_path, make_clip
+from library_support import BAD, GOOD, UNICODE_NAME, clips_by_path, make_clip
 
 from tuifeed.library import ImportProgress, import_paths
 from tuifeed.library.fingerprint import EMBEDDING_DIMS

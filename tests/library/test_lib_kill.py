@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import make_clip
+from library_support import make_clip
 
 
 def _children(pid: int) -> set[int]:

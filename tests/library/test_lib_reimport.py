@@ -7,7 +7,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from conftest import GOOD, make_clip
+from library_support import GOOD, make_clip
 
 from tuifeed.library import import_paths
 from tuifeed.models import Impression, ImpressionExit
