@@ -481,6 +481,7 @@ class FeedScreen(Screen[None]):
             # and the video view must have its size when the first clip starts (libvlc sizes the decode then).
             self._arrangement = arrangement
             self.set_class(layout.side, "side")
+            self.info.one_row_each = not layout.side
             self.video.styles.width = layout.video_width if layout.side else None
             self.video.styles.margin = (0, 0, 0, layout.video_left)
             self.caption.styles.offset = (layout.caption_x, top) if layout.side else (0, 0)
