@@ -120,3 +120,10 @@ def test_only_http_sources(library: Library) -> None:
     """A path or file: URL is not a remote source."""
     result = library.add_remote("file:///etc/passwd")
     assert result.error == "file:///etc/passwd: only http:// and https:// sources can be added"
+
+
+def test_an_http_url_that_cannot_be_read_says_so(library: Library) -> None:
+    """A broken IPv6 host is an http URL, but not a valid one: the line says that, not "only http"."""
+    result = library.add_remote("http://[::1/feed.xml")
+    assert result.error == "http://[::1/feed.xml: not a valid URL (check the host and its brackets)"
+    assert library.remotes() == []
