@@ -1,6 +1,6 @@
 """A threaded HTTP/1.1 server on 127.0.0.1 for remote-library tests: static routes with Range, ETag and
-Last-Modified, a request log, faults on demand (slow, 5xx, cut, redirect loop, huge length, gzip bomb)
-and optional throttling (latency and a byte rate) for the benchmark."""
+Last-Modified, a request log, a count of connections accepted, faults on demand (slow, 5xx, cut, redirect
+loop, huge length, gzip bomb) and optional throttling (latency and a byte rate) for the benchmark."""
 
 from __future__ import annotations
 
@@ -66,6 +66,8 @@ class LoopbackServer:
         self.rate = rate
         self.lock = threading.Lock()
         self.connections: set[socket.socket] = set()
+        self.accepted = 0
+        """TCP connections accepted so far: a client that reuses its connection makes one for many requests."""
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -78,6 +80,7 @@ class LoopbackServer:
                 super().setup()
                 with server.lock:
                     server.connections.add(self.connection)
+                    server.accepted += 1
 
             def finish(self) -> None:
                 with server.lock:
