@@ -59,7 +59,9 @@ class LoopbackServer:
         latency: float = 0.0,
         rate: float | None = None,
         certificate: tuple[Path, Path] | None = None,
+        port: int = 0,
     ) -> None:
+        """A server on `port` (0: a free one; give an earlier server's to stand in for it coming back)."""
         self.routes: dict[str, Route | Handler] = {}
         self.log: list[Seen] = []
         self.latency = latency
@@ -93,7 +95,7 @@ class LoopbackServer:
             def do_HEAD(self) -> None:
                 server._handle(self)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self.httpd.daemon_threads = True
         self.scheme = "http"
         if certificate is not None:

@@ -137,6 +137,20 @@ class RemoteClient:
 
         return self._tries(url, headers, read)
 
+    def probe(self, url: str) -> None:
+        """Ask once for the first byte of `url` (a Range GET, no retries): returns when the server answers.
+
+        The cheap question after a stream failed: is the server there, and does it have the clip?
+        Raises RemoteUnreachable when it cannot be reached, RemoteError when it answers with an error.
+        """
+        shown = redact(url)
+        try:
+            with self._open(url, {"Range": "bytes=0-0", "Accept-Encoding": "identity"}, shown) as response:
+                if response.status_code != 416:  # 416: there, but the file is empty; playing it will say so
+                    _raise_for_status(response, shown)
+        except _Retry as failure:
+            raise failure.error from None
+
     def download(self, url: str, part: Path, *, should_stop: Callable[[], bool] = lambda: False) -> int | None:
         """Stream `url` into the file `part`, resuming from what it holds with a Range request.
 
