@@ -63,20 +63,41 @@ def _feeds(store: Store, clips: list[Clip], shelf: Shelf) -> tuple[Feeds, FakePl
     return Feeds(store, player, InOrder(clips), clips, remote=shelf), player
 
 
-def test_each_swipe_asks_for_the_next_three(store: Store) -> None:
-    """After each swipe the next three clips of the queue are wished for, the upcoming (pre-rolled) one first."""
+def test_each_swipe_asks_for_the_next_three_once_its_picture_is_shown(store: Store) -> None:
+    """After each swipe the next three clips of the queue are wished for, the upcoming (pre-rolled) one first,
+    but only once the swiped-to clip's picture is on screen: nothing competes with its first frame."""
     shelf = Shelf()
     feeds, player = _feeds(store, REMOTE, shelf)
     session = feeds.for_you
     session.start()
-    assert shelf.wishes[-1] == ["r1", "r2", "r3"]
+    assert shelf.wishes == []
+    session.picture_shown()
+    assert shelf.wishes == [["r1", "r2", "r3"]]
     assert player.played == ["http://host/c0.mp4"] and player.prerolled == "http://host/c1.mp4"
     shelf.cached.add("r1")
     feeds.remote_changed()  # the download finished: the next clip is pre-rolled from the cache
     assert player.prerolled == "/cache/r1.mp4"
     session.next()
     assert player.played[-1] == "/cache/r1.mp4"
+    assert len(shelf.wishes) == 1, "not at the swipe"
+    session.picture_shown()
     assert shelf.wishes[-1] == ["r2", "r3", "r4"]
+
+
+def test_a_clip_with_no_picture_asks_ahead_after_a_second(store: Store) -> None:
+    """A clip whose picture does not come (sound only, slow to start) still gets the next ones downloaded."""
+    shelf = Shelf()
+    now = [0.0]
+    store.upsert_clips(REMOTE)
+    feeds = Feeds(store, FakePlayer(), InOrder(REMOTE), REMOTE, remote=shelf, clock=lambda: now[0])
+    feeds.for_you.start()
+    now[0] = 0.5
+    feeds.for_you.tick()
+    assert shelf.wishes == []
+    now[0] = 1.0
+    feeds.for_you.tick()
+    feeds.for_you.tick()
+    assert shelf.wishes == [["r1", "r2", "r3"]]
 
 
 def test_a_local_library_asks_for_nothing(store: Store) -> None:

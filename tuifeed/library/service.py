@@ -259,8 +259,9 @@ class Library:
         if cached is None:
             return None if self.offline else clip.location
         with self._changed:
+            # Noted, not written: the prefetch thread records it when next woken (after the swipe's picture),
+            # so a swipe wakes no thread.
             self._used.append(clip.id)
-            self._wake()
         return str(cached)
 
     def prefetch(self, clips: Sequence[Clip]) -> None:
