@@ -185,6 +185,38 @@ async def test_server_down_at_start_a_failed_stream_is_probed_and_the_clips_come
         store.close()
 
 
+async def test_offline_r_finds_the_server_back_and_the_skipped_clips_return(
+    library: Library, media_clips: list[Path]
+) -> None:
+    """Offline with clips skipped, the server comes back: `r` refreshes, and the refresh working is the network
+    back, so the skipped clips return to the feed without a swipe."""
+    with LoopbackServer() as server:
+        port = server.port
+        clips = _serve(server, library, media_clips, 4)
+        feed_xml = server.routes["/feed.xml"]
+        library.prefetch([clips[1]])
+        assert library.wait_for_prefetch(30)
+    [result] = library.refresh()
+    assert result.unreachable and library.offline
+    store = Store(library.database)
+    feeds = Feeds(store, FakePlayer(), InOrder(clips), clips, remote=library)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
+    try:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await pilot.pause(0.2)
+            assert app.session.current == clips[1] and clips[0].id not in app.session.clips
+            with LoopbackServer(port=port) as back:
+                back.routes["/feed.xml"] = feed_xml
+                await pilot.press("r")
+                await app.workers.wait_for_complete()
+                await _until(pilot, lambda: len(app.session.clips) == 4, 5)
+                assert len(app.session.clips) == 4 and not library.offline
+                assert len(back.requests("/feed.xml")) == 1
+                await pilot.press("q")
+    finally:
+        store.close()
+
+
 @pytest.mark.vlc
 async def test_a_clip_the_server_no_longer_has_is_one_clear_line(
     server: LoopbackServer, library: Library, media_clips: list[Path]

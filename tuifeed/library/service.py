@@ -6,9 +6,10 @@ where one Store is kept: `playable_location` runs there at every swipe, and open
 ~5 ms; it only reads there, and the prefetch thread records which cached clip was used (a write).
 Refreshes may run on any worker thread; prefetching runs on one background thread of its own, with its
 own Store, and reports through the listener (the UI turns reports into messages). Probes (is a clip's
-server there?) run on another, so that one never waits behind a download; it needs no Store. The HTTP client is
-shared (httpx's pool is thread-safe); it is made on first use, and the remote readers are loaded then
-too: a run that plays local clips only never loads httpx or feedparser (about 0.1 s of start-up).
+server there?) run on a thread of their own, which needs no Store, so that a probe never waits behind a
+download. The HTTP client is shared (httpx's pool is thread-safe); it is made on first use, and the
+remote readers are loaded then too: a run that plays local clips only never loads httpx or feedparser
+(about 0.1 s of start-up).
 """
 
 from __future__ import annotations
