@@ -136,9 +136,7 @@ def test_a_start_with_nothing_due_loads_no_http(tmp_path: Path) -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_probes_ask_for_one_byte_off_thread_and_say_what_they_found(
-    library: Library, media_clips: list[Path]
-) -> None:
+def test_probes_ask_for_one_byte_off_thread_and_say_what_they_found(library: Library, media_clips: list[Path]) -> None:
     """A probe is one Range request for the first byte, on the probe thread: the clip there answers, a missing
     one fails with its line (the server is there: not offline), and with the server gone nothing answers."""
     reports: list[ProbeReport] = []
