@@ -399,7 +399,7 @@ class FeedScreen(Screen[None]):
         clip = self.session.current
         if clip is None or not self.session.is_current(message.token):
             return
-        if not self.session.offline_miss(clip):  # offline, the one calm notice says it for every such clip
+        if not self.session.quiet_failure():  # the offline notice or the probe's verdict says it instead
             self.notify(f"Cannot play {redact(clip.location)}: {message.reason}", severity="error", timeout=6)
         self.session.clip_failed(message.token)
         self._refresh_status()
