@@ -71,3 +71,49 @@ def test_priors_fade_as_the_person_is_learned() -> None:
     for i in range(10):
         rec.observe(watched(f"ana-{i}", 0.5))
     assert 0 < popularity_weight() < before
+
+
+def lengths_library(lengths: list[float], dimension: int = 4) -> list[ClipFeatures]:
+    """Clips without platform counts whose embeddings share a direction and differ only in length."""
+    direction = np.ones(dimension) / np.sqrt(dimension)
+    return [
+        ClipFeatures(id=f"e{i}", creator=f"creator{i}", embedding=(length * direction).astype(np.float32))
+        for i, length in enumerate(lengths)
+    ]
+
+
+def test_without_counts_the_embedding_length_stands_in_for_popularity() -> None:
+    """A bare library with a collaborative embedding starts from its longest vectors, most reached first."""
+    rng = np.random.default_rng(5)
+    lengths = [float(length) for length in rng.uniform(0.1, 3.0, size=12)]
+    ranked = make(lengths_library(lengths)).rank(12)
+    assert ranked == [f"e{i}" for i in np.argsort(lengths)[::-1]]
+
+
+def test_unit_length_embeddings_give_no_prior() -> None:
+    """Content vectors normalised to length 1 say nothing about popularity: every clip's prior is 0."""
+    rng = np.random.default_rng(6)
+    vectors = rng.normal(size=(10, 8))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    rec = make(
+        [ClipFeatures(id=f"u{i}", creator=f"c{i}", embedding=v.astype(np.float32)) for i, v in enumerate(vectors)]
+    )
+    assert not any("watched, judging by its embedding" in term.text for i in range(10) for term in rec.explain(f"u{i}"))
+
+
+def test_a_platform_count_outranks_the_embedding_length_of_the_same_clip() -> None:
+    """Where counts are known they decide; the embedding length only fills in the clips without one."""
+    direction = np.ones(4, dtype=np.float32) / 2
+    clips = [
+        ClipFeatures(id="counted-hit", creator="a", popularity=1e6, embedding=0.1 * direction),
+        ClipFeatures(id="counted-flop", creator="b", popularity=3, embedding=5.0 * direction),
+        ClipFeatures(id="long", creator="c", embedding=5.0 * direction),
+        ClipFeatures(id="short", creator="d", embedding=0.1 * direction),
+    ]
+    rec = make(clips)
+    ranked = rec.rank(4)
+    assert ranked.index("counted-hit") < ranked.index("counted-flop")
+    assert ranked.index("long") < ranked.index("short")
+    assert {term.text for term in rec.explain("long")} >= {"widely watched, judging by its embedding"}
+    assert {term.text for term in rec.explain("short")} >= {"rarely watched, judging by its embedding"}
+    assert {term.text for term in rec.explain("counted-flop")} >= {"little known on its platform"}
