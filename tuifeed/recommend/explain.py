@@ -52,10 +52,7 @@ def terms_for(row: int, catalog: Catalog, context: Context, explored: float | No
         found.append(_learned(taste.tags, tag, f"#{catalog.tags.names[tag]}", weight, tagged=True))
     found.append(_similarity(row, catalog, taste, float(terms.embedding[0])))
     popularity = float(terms.popularity[0])
-    if np.isfinite(context.arrays.popularity[row]):
-        found.append(Term("popular on its platform" if popularity > 0 else "little known on its platform", popularity))
-    else:
-        found.append(Term(f"{'widely' if popularity > 0 else 'rarely'} watched, judging by its embedding", popularity))
+    found.append(Term("popular on its platform" if popularity > 0 else "little known on its platform", popularity))
     zeitgeist = float(terms.zeitgeist[0])
     found.append(
         Term(

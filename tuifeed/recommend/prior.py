@@ -1,4 +1,4 @@
-"""What to believe before the person has said anything: platform popularity (or its stand-in) and the zeitgeist."""
+"""What to believe before the person has said anything: platform popularity and the import zeitgeist."""
 
 from __future__ import annotations
 
@@ -9,51 +9,22 @@ from tuifeed.recommend.catalog import UNKNOWN, CatalogArrays, Floats, sum_by
 _DAY = 86_400.0
 
 
-_FLAT_LENGTHS = 1e-3
-"""Spread of the log embedding lengths below which they say nothing (unit-length content vectors)."""
-
-
 def popularity(arrays: CatalogArrays) -> Floats:
-    """Log platform counts standardised over the clips that have one, squashed into -1..1; where a clip
-    has no count, its `reach` stands in; 0 where neither is known.
+    """Log platform counts standardised over the clips that have one, squashed into -1..1; 0 where unknown.
 
     The squash keeps the order (the most popular clips are what a popularity feed shows first) where a
     clip at the edge would have tied every clip beyond it.
     """
     counts = arrays.popularity
     known = np.isfinite(counts)
-    prior = reach(arrays)
-    prior[known] = 0.0
-    if known.sum() >= 2:
-        prior[known] = _squashed(np.log1p(np.maximum(counts[known], 0.0)))
-    return prior
-
-
-def reach(arrays: CatalogArrays) -> Floats:
-    """How long each clip's raw embedding is, as log lengths standardised and squashed into -1..1; 0 without one.
-
-    In a collaborative embedding (implicit ALS, a two-tower model) a clip's vector grows with how many
-    people took to it, so its length is a popularity count for a library that has none (measured on
-    KuaiRec by `benchmarks/recommend_real.py`). Unit-length content embeddings all score 0.
-    """
-    lengths = np.linalg.norm(arrays.raw.astype(np.float64), axis=0)
-    present = lengths > 0
     prior = np.zeros(arrays.size)
-    if present.sum() < 2:
+    if known.sum() < 2:
         return prior
-    logs = np.log(lengths[present])
-    if logs.std() >= _FLAT_LENGTHS:
-        prior[present] = _squashed(logs)
+    logs = np.log1p(np.maximum(counts[known], 0.0))
+    spread = logs.std()
+    if spread > 0:
+        prior[known] = np.tanh((logs - logs.mean()) / spread / 2.0)
     return prior
-
-
-def _squashed(values: Floats) -> Floats:
-    """Standardise, then squash into -1..1 (all 0 when the values do not vary)."""
-    spread = values.std()
-    if spread <= 0:
-        return np.zeros(values.size)
-    squashed: Floats = np.tanh((values - values.mean()) / spread / 2.0)
-    return squashed
 
 
 def zeitgeist(arrays: CatalogArrays, half_life_days: float) -> Floats:
