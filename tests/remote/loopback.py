@@ -66,6 +66,8 @@ class LoopbackServer:
         self.rate = rate
         self.lock = threading.Lock()
         self.connections: set[socket.socket] = set()
+        self.threads: list[threading.Thread] = []
+        """The threads that served a connection, one each: a test can wait for them to end."""
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -78,6 +80,14 @@ class LoopbackServer:
                 super().setup()
                 with server.lock:
                     server.connections.add(self.connection)
+                    server.threads.append(threading.current_thread())
+
+            def handle(self) -> None:
+                # A client may hang up at any moment (tuifeed's closes on an error status without reading
+                # the body, and an unread body makes its kernel reset the connection): take it quietly, as
+                # a server does; socketserver would print a traceback into the captured stderr of a test.
+                with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+                    super().handle()
 
             def finish(self) -> None:
                 with server.lock:
