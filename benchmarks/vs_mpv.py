@@ -99,6 +99,8 @@ class Result:
     frames: int = 0
     mounted: float | None = None
     """Seconds from launch to the app's mount (tuifeed): the part of launch spent before the UI runs."""
+    launch_cpu: float | None = None
+    """CPU seconds (all threads) to the first picture: steadier than ``launch`` on a machine others share."""
 
 
 @dataclass
@@ -112,6 +114,8 @@ class Capture:
     window: tuple[float, float] = (0.0, 0.0)
     keys: list[float] = field(default_factory=list)
     """When each swipe key was written to the program."""
+    first_cpu: float | None = None
+    """CPU seconds (all threads) the program had used when its first picture arrived."""
 
 
 # -- clips ----------------------------------------------------------------------------------------------
@@ -306,6 +310,7 @@ def run_pty(
             capture.chunks.append((stamp, data))
             if first is None and (b"\xe2\x96\x80" in data or b"\xe2\x96\x84" in data):
                 first = stamp
+                capture.first_cpu = cpu_seconds(pid)
             answers = b"\x1b[?62;22c" * len(DA1_QUERY.findall(data))
             answers += b"".join(b"\x1b[?%s;2$y" % mode for mode in DECRQM_QUERY.findall(data))
             if answers:
@@ -551,6 +556,7 @@ def measure_pty(
         frames = mpv_frames(capture)
         first = frames[0] if frames else capture.spawned
     result = result_from(capture, frames, first - capture.spawned)
+    result.launch_cpu = capture.first_cpu
     if program == "tuifeed" and "mounted_at" in recorded:
         result.mounted = float(recorded["mounted_at"]) - capture.spawned
     if psnr:
@@ -645,6 +651,9 @@ def measure_parts(programs: Programs, natural: Clip, parts: Sequence[str]) -> di
         mounts = sorted(run.mounted for run in runs if run.mounted is not None)
         mounted = f", {statistics.median(mounts):.2f} s of it to the app's mount" if mounts else ""
         print(f"launch to first frame, 200x60: {', '.join(f'{t:.2f}' for t in launches)} s{mounted}")
+        cpu = sorted(run.launch_cpu for run in runs if run.launch_cpu is not None)
+        if cpu:
+            print(f"CPU to first frame (all threads), 200x60: {', '.join(f'{t:.2f}' for t in cpu)} s")
         summary["launch s (median, bare pty)"] = statistics.median(launches)
     if "rss" in parts:
         run = measure_pty(programs, "tuifeed", natural, (200, 60), None, psnr=False)

