@@ -29,6 +29,7 @@ class Sink:
 
     def __init__(self) -> None:
         self.frames: list[bytes] = []
+        self.final: list[bytes] = []
 
     def write_frame(self, data: bytes, wanted: Callable[[], bool]) -> float | None:
         if not wanted():
@@ -38,6 +39,9 @@ class Sink:
 
     def hold_frames(self) -> None:
         """Textual paints nothing to a real terminal here: no update to wait for."""
+
+    def write_final(self, data: bytes) -> None:
+        self.final.append(data)
 
 
 def make_app(store: Store, plan: RenderPlan) -> tuple[TuifeedApp, FakePlayer]:
@@ -126,3 +130,19 @@ async def test_kitty_pictures_are_placeholders_and_half_blocks_under_a_modal(sto
         assert video.covered
         under = video.render_line(row)
         assert PLACEHOLDER not in under.text and "▀" in under.text
+
+
+async def test_leaving_the_app_deletes_the_kitty_images(store: Store) -> None:
+    """On exit the video's images are deleted (a=d,d=I for each id sent), so the terminal keeps none."""
+    sink = Sink()
+    plan = RenderPlan(RenderKind.KITTY, kitty=KittyOptions(cell_width=10, cell_height=20), sink=sink)
+    app, player = make_app(store, plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        for _ in range(2):
+            player.emit_frame((360, 640))
+            await pilot.pause(0.1)
+        assert sink.frames and not sink.final
+    sent = {match[1] for data in sink.frames for match in re.finditer(rb"\x1b_Ga=T[^\x1b]*?,i=(\d+)", data)}
+    deleted = set(re.findall(rb"\x1b_Ga=d,d=I,i=(\d+),q=2\x1b\\", b"".join(sink.final)))
+    assert sent and deleted == sent
