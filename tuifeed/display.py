@@ -53,5 +53,7 @@ def choose_display(
     transport = Transport.SHM if caps.replies.shm and not caps.ssh else Transport.DIRECT
     options = KittyOptions(transport, width, height, passthrough=caps.tmux and caps.passthrough)
     reason = verdict.reason if verdict.usable else f"kitty graphics (asked for; the probe said: {verdict.reason})"
-    plan = RenderPlan(RenderKind.KITTY, ColorMode(ColorSystem.TRUECOLOR, color.bits), caps.replies.sync, options)
+    # Kitty frames never go in synchronized output, even where the terminal has it: a real kitty
+    # blanked the image of frames sent inside DEC 2026 brackets.
+    plan = RenderPlan(RenderKind.KITTY, ColorMode(ColorSystem.TRUECOLOR, color.bits), sync=False, kitty=options)
     return DisplayChoice(plan, caps, f"{reason}, sent by {transport.value}")
