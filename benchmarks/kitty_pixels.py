@@ -260,7 +260,9 @@ def shm_objects() -> set[str]:
     return {name for name in os.listdir("/dev/shm") if name.startswith("tuifeed-")}
 
 
-def play(kitty: str, display: str, scratch: Path, run: Run, home: dict[str, str], scenes: list[Picture]) -> None:
+def play(
+    kitty: str, display: str, scratch: Path, run: Run, home: dict[str, str], scenes: list[Picture], shots: int
+) -> None:
     """One session: shots while playing, the Why dialog, quitting; what was seen goes into ``run``."""
     before = shm_objects()
     log = Path(home["TUIFEED_LOG"])
@@ -279,7 +281,7 @@ def play(kitty: str, display: str, scratch: Path, run: Run, home: dict[str, str]
             run.problems.append("no picture within 60 s")
             return
         time.sleep(1.5)  # past the first frames, when the feed settles
-        for index in range(SHOTS):
+        for index in range(shots):
             shot = screenshot(display)
             if keep:
                 Image.fromarray(shot.astype(np.uint8)).save(Path(keep) / f"{run.name.replace(' ', '-')}-{index}.png")
@@ -349,6 +351,7 @@ def main() -> int:
     """Build the clip, play it in kitty four ways, print the figures and a verdict per check."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kitty", help="the kitty to run (default: Debian 13's, from benchmarks/kitty_prefix.sh)")
+    parser.add_argument("--shots", type=int, default=SHOTS, help=f"screenshots while playing, per run ({SHOTS})")
     parser.add_argument("--only", help="comma-separated runs: auto, shm, chunked, halfblock (default: all)")
     args = parser.parse_args()
     missing = [tool for tool in ("Xvfb", "import", "ffmpeg") if shutil.which(tool) is None]
@@ -385,16 +388,16 @@ def main() -> int:
         try:
             for run in runs:
                 if run.name.split()[-1] in only:
-                    play(kitty, display, scratch, run, home, scenes)
+                    play(kitty, display, scratch, run, home, scenes, args.shots)
         finally:
             xvfb.terminate()
             xvfb.wait(timeout=10)
-    return report(version, runs, only)
+    return report(version, runs, only, args.shots)
 
 
-def report(version: str, runs: list[Run], only: set[str]) -> int:
+def report(version: str, runs: list[Run], only: set[str], shots: int) -> int:
     """Print the figures and the verdicts of the runs made; 0 when every check passed."""
-    print(f"{version}, under Xvfb (software GL); {SHOTS} shots a run, PSNR of the picture against its scene")
+    print(f"{version}, under Xvfb (software GL); {shots} shots a run, PSNR of the picture against its scene")
     made = [run for run in runs if run.name.split()[-1] in only]
     for run in made:
         figures = ", ".join(f"{value:.1f}" for value in run.psnr) or "none"
@@ -411,12 +414,12 @@ def report(version: str, runs: list[Run], only: set[str]) -> int:
     for run in made:
         if run is halfblock:
             continue
-        real = bool(run.psnr) and len(run.psnr) == SHOTS and min(run.psnr) >= REAL_PIXELS_DB
+        real = bool(run.psnr) and len(run.psnr) == shots and min(run.psnr) >= REAL_PIXELS_DB
         checks.append((real and min(run.psnr) > halfblock_best + 5, f"{run.name}: real pixels in every shot"))
         back = run.after_why is not None and run.after_why >= max(REAL_PIXELS_DB, halfblock_best + 5)
         checks.append((back, f"{run.name}: real pixels again once the dialog closed"))
     for run in made:
-        checks.append((run.torn == 0 and len(run.psnr) == SHOTS, f"{run.name}: no half-replaced frame"))
+        checks.append((run.torn == 0 and len(run.psnr) == shots, f"{run.name}: no half-replaced frame"))
         checks.append((run.dimmed, f"{run.name}: the Why dialog over the dimmed picture"))
         checks.append((run.dimmed_whole, f"{run.name}: the dimmed picture is one frame (two shots)"))
         checks.append((run.exit_code == 0 and not run.problems, f"{run.name}: clean exit {run.problems or ''}"))
