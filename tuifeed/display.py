@@ -51,7 +51,7 @@ def choose_display(
         return DisplayChoice(RenderPlan(RenderKind.HALFBLOCK, color, caps.replies.sync), caps, reason)
     width, height = caps.replies.cell_size or (8, 16)
     transport = Transport.SHM if caps.replies.shm and not caps.ssh else Transport.DIRECT
-    options = KittyOptions(transport, width, height, passthrough=caps.tmux and caps.passthrough)
+    options = KittyOptions(transport, width, height, passthrough=caps.tmux and caps.passthrough, sync=caps.replies.sync)
     reason = verdict.reason if verdict.usable else f"kitty graphics (asked for; the probe said: {verdict.reason})"
     # Kitty frames never go in synchronized output, even where the terminal has it: a real kitty
     # blanked the image of frames sent inside DEC 2026 brackets.

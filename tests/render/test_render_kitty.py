@@ -246,3 +246,18 @@ def test_farewell_deletes_every_image_the_encoder_made() -> None:
     ids = sorted({int(codes(data)[0][0]["i"]) for data in sent})
     expected = b"".join(wrap_passthrough(graphics(f"a=d,d=I,i={image_id},q=2")) for image_id in ids)
     assert len(ids) == 2 and encoder.farewell() == expected
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_the_placeholder_rewrite_alone_goes_in_synchronized_output(sync: bool) -> None:
+    """With DEC 2026 the rows naming the new id switch at once; the image codes stay outside the brackets."""
+    encoder = KittyEncoder(KittyOptions(Transport.DIRECT, sync=sync), ColorMode())
+    fit = encoder.fit(640, 360, 24, 8)
+    data = encoder.encode(bgrx(fit.pixel_size[1], fit.pixel_size[0]), fit, 0, 0, direct=True)
+    last_image = data.rindex(b"\x1b\\") + 2
+    images, cells = data[:last_image], data[last_image:]
+    assert b"\x1b[?2026" not in images and PLACEHOLDER.encode() in cells
+    if sync:
+        assert cells.startswith(b"\x1b[?2026h") and cells.endswith(b"\x1b[?2026l")
+    else:
+        assert b"\x1b[?2026" not in cells

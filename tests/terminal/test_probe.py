@@ -177,7 +177,7 @@ def test_no_terminal_asks_nothing() -> None:
     [("auto", RenderKind.KITTY, False), ("kitty", RenderKind.KITTY, False), ("halfblock", RenderKind.HALFBLOCK, True)],
 )
 def test_the_plan_from_a_kitty_that_has_synchronized_output(requested: str, kind: RenderKind, sync: bool) -> None:
-    """kitty 0.41 with shared memory and DEC 2026: kitty frames by shm, never in sync brackets; half-blocks in them."""
+    """kitty 0.41 with shared memory and DEC 2026: kitty frames by shm, not in sync brackets; half-blocks in them."""
     master, slave = pty.openpty()
     stop = threading.Event()
     answer = GFX_OK + SHM_OK + version("kitty(0.41.1)") + SYNC + CELL + DA1
@@ -193,3 +193,4 @@ def test_the_plan_from_a_kitty_that_has_synchronized_output(requested: str, kind
     assert choice.plan.kind is kind and choice.plan.sync is sync
     if kind is RenderKind.KITTY:
         assert choice.plan.kitty is not None and choice.plan.kitty.transport is Transport.SHM
+        assert choice.plan.kitty.sync, "the placeholder rewrite alone goes in synchronized output"

@@ -54,6 +54,8 @@ MAX_CELLS: Final = len(_DIACRITICS)
 """The most rows or columns a placeholder can address."""
 CHUNK: Final = 4096
 """Largest base64 payload of one escape code (a multiple of 4, as the protocol requires)."""
+SYNC_START: Final = "\x1b[?2026h"
+SYNC_END: Final = "\x1b[?2026l"
 APC_START: Final = b"\x1b_G"
 APC_END: Final = b"\x1b\\"
 SHM_DIR: Final = "/dev/shm"
@@ -84,6 +86,8 @@ class KittyOptions:
     """Widest image sent; the terminal scales it to the placement."""
     direct_pixels_per_cell: int = 4
     """Horizontal pixels per cell for DIRECT transport (bytes cross the tty), vertical is twice that."""
+    sync: bool = False
+    """The terminal has synchronized output (DEC 2026): the placeholder rewrite goes in it, never the image."""
 
 
 def graphics(control: str, payload: bytes = b"", passthrough: bool = False) -> bytes:
@@ -276,6 +280,10 @@ class KittyEncoder:
             cells.append(placeholder_row(row, fit.cols, explicit=False))
         cells.append("\x1b[0m")
         self._shown = (image_id, fit, left, top)
+        if self._options.sync:
+            # Rows rewritten one by one showed the new image above the old one in a real kitty; the image
+            # itself stays outside: a whole chunked frame inside the brackets blanked the screen there.
+            cells = [SYNC_START, *cells, SYNC_END]
         return data + "".join(cells).encode()
 
     def _transmit(self, image_id: int, rgb: bytes, width: int, height: int, cols: int, rows: int) -> bytes:
