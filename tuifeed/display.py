@@ -53,7 +53,7 @@ def choose_display(
     transport = Transport.SHM if caps.replies.shm and not caps.ssh else Transport.DIRECT
     options = KittyOptions(transport, width, height, passthrough=caps.tmux and caps.passthrough, sync=caps.replies.sync)
     reason = verdict.reason if verdict.usable else f"kitty graphics (asked for; the probe said: {verdict.reason})"
-    # Kitty frames never go in synchronized output, even where the terminal has it: a real kitty
-    # blanked the image of frames sent inside DEC 2026 brackets.
+    # The pump never wraps kitty frames in synchronized output: a chunked image inside DEC 2026 blanked a
+    # real kitty's screen. The encoder brackets only its placeholder rewrite (KittyOptions.sync).
     plan = RenderPlan(RenderKind.KITTY, ColorMode(ColorSystem.TRUECOLOR, color.bits), sync=False, kitty=options)
     return DisplayChoice(plan, caps, f"{reason}, sent by {transport.value}")

@@ -7,9 +7,10 @@ ordinary text, so Textual's compositor can cut and cover them at cell boundaries
 
 Sent directly (chunked), frames alternate between two image ids and the placeholders are rewritten to
 name the new one: kitty frees an image the moment a new transmission for its id begins, so one id would
-blank the picture while a chunked frame is still arriving. Through shared memory or a file the whole frame
-is one escape code, so every frame reuses one id and the placeholders stay as they are: alternating there
-tore in a real kitty (the image switched before the cells naming it had been redrawn).
+blank the picture while a chunked frame is still arriving; where the terminal has synchronized output the
+rewrite goes in it, since rows rewritten one by one showed two frames at once in a real kitty. Through
+shared memory or a file the whole frame is one escape code, so every frame reuses one id and the
+placeholders stay as they are: nothing to rewrite, nothing to tear.
 """
 
 from __future__ import annotations
