@@ -35,6 +35,7 @@ bench: setup-test
 	$(PY) benchmarks/import.py
 	$(PY) benchmarks/recommend.py
 	$(PY) benchmarks/recommend_real.py
+	$(PY) benchmarks/recommend_ceiling.py --no-replay
 	$(PY) benchmarks/store_open.py
 	$(PY) benchmarks/reliability.py
 	$(PY) benchmarks/remote.py

@@ -11,6 +11,7 @@ import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # small mat-vecs: threads only add contention
 
+import argparse
 import statistics
 import sys
 import time
@@ -165,8 +166,8 @@ def max_per_creator(world: World, feedbacks: Sequence[Feedback], window: int = 1
     return max(max(Counter(creators[i : i + window]).values()) for i in range(max(len(creators) - window + 1, 1)))
 
 
-def quality_report() -> None:
-    """Mean watch ratio and like rate per policy and horizon, averaged over the people."""
+def quality_report(people: int = PEOPLE) -> None:
+    """Mean watch ratio and like rate per policy and horizon, averaged over `people` simulated people."""
     policies: dict[str, Policy] = {
         "random": random_order,
         "popularity": popularity_order,
@@ -174,7 +175,7 @@ def quality_report() -> None:
     }
     results: dict[str, list[list[Feedback]]] = {name: [] for name in policies}
     worst_run = 0
-    for person_seed in range(PEOPLE):
+    for person_seed in range(people):
         world = make_world(3000, np.random.default_rng(1000 + person_seed))
         person = make_person(world, np.random.default_rng(2000 + person_seed))
         for name, policy in policies.items():
@@ -189,7 +190,7 @@ def quality_report() -> None:
         likes = statistics.fmean(f.liked for run in runs for f in run)
         return ratio, likes
 
-    print(f"Simulated people: {PEOPLE}, 3,000 clips each")
+    print(f"Simulated people: {people}, 3,000 clips each")
     header = f"{'policy':<12}" + "".join(f"{f'first {h}: watch':>18}{'like rate':>11}" for h in HORIZONS)
     print(header)
     for name in policies:
@@ -267,9 +268,15 @@ def memory_report(world: World) -> None:
     print(f"\nMemory at {clips:,} clips: {current / 2**20:.0f} MB held, {peak / 2**20:.0f} MB peak   (target < 200)")
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     """Print the quality table, then latency and memory."""
-    quality_report()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--people", type=int, default=PEOPLE, help="simulated people (12 is quick; judge with 60+)")
+    parser.add_argument("--quality-only", action="store_true", help="skip the latency and memory reports")
+    args = parser.parse_args(argv)
+    quality_report(args.people)
+    if args.quality_only:
+        return
     small = make_world(3_000, np.random.default_rng(7))
     large = make_world(100_000, np.random.default_rng(7))
     latency_report(small, large)

@@ -129,6 +129,16 @@ def one_user(user: int) -> dict[str, tuple[Bools, float]]:
     return {condition.name: replay(_FEATURES[condition.name], liked) for condition in CONDITIONS}
 
 
+def replay_users(folder: Path, users: Sequence[int]) -> tuple[dict[str, npt.NDArray[np.float64]], dict[str, float]]:
+    """Every condition's hits per user and step for `users` (in `PROCESSES` processes), and ms per pick."""
+    with multiprocessing.Pool(PROCESSES, initializer=_init, initargs=(folder,)) as pool:
+        runs = pool.map(one_user, users, chunksize=4)
+    picks = len(users) * STEPS
+    hits = {c.name: np.stack([run[c.name][0] for run in runs]).astype(np.float64) for c in CONDITIONS}
+    spent = {c.name: 1000 * sum(run[c.name][1] for run in runs) / picks for c in CONDITIONS}
+    return hits, spent
+
+
 def baselines(data: Data, users: Sequence[int]) -> dict[str, npt.NDArray[np.float64]]:
     """Hits per user and step for random order, popularity order and the oracle."""
     liked = data.liked[list(users)].astype(np.float64)
@@ -160,15 +170,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.users:
         users = users[: args.users]
     started = time.perf_counter()
-    with multiprocessing.Pool(PROCESSES, initializer=_init, initargs=(args.data,)) as pool:
-        runs = pool.map(one_user, users, chunksize=4)
+    replayed, spent = replay_users(args.data, users)
     wall = time.perf_counter() - started
-    hits = baselines(data, users)
-    picks = len(users) * STEPS
-    spent = {}
-    for condition in CONDITIONS:
-        hits[condition.name] = np.stack([run[condition.name][0] for run in runs]).astype(np.float64)
-        spent[condition.name] = 1000 * sum(run[condition.name][1] for run in runs) / picks
+    hits = baselines(data, users) | replayed
     load_avg = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"KuaiRec replay: {len(users)} users x {data.liked.shape[1]:,} clips, {STEPS} picks each, "

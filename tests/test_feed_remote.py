@@ -1,5 +1,6 @@
 """Remote clips in the feeds, over a stand-in library: what is asked for ahead, what is skipped offline and when it
-comes back. (The real library over real HTTP is in tests/remote/test_remote_app.py.)"""
+comes back, and what a probe's verdict does with a clip that failed while streaming. (The real library over real
+HTTP is in tests/remote/test_remote_app.py.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from ranker_stub import InOrder
 
 from tuifeed.feed import Feeds
 from tuifeed.feed.remote import OFFLINE_NOTICE
+from tuifeed.library.service import ProbeReport, Reach
 from tuifeed.models import Clip
+from tuifeed.player import Frame
 from tuifeed.player.fake import FakePlayer
 from tuifeed.store import Store
 
@@ -25,6 +28,7 @@ class Shelf:
         self.offline = offline
         self.prefetch_count = 3
         self.wishes: list[list[str]] = []
+        self.checks: list[str] = []
 
     def playable_location(self, clip: Clip) -> str | None:
         if not clip.location.startswith("http"):
@@ -36,6 +40,22 @@ class Shelf:
     def prefetch(self, clips: Sequence[Clip]) -> None:
         self.wishes.append([clip.id for clip in clips])
 
+    def check(self, clip: Clip) -> None:
+        self.checks.append(clip.id)
+
+
+class Unheard:
+    """A view's listener that hears nothing: the fake player reports no frames here."""
+
+    def player_frame(self, token: int, frame: Frame) -> None:
+        pass
+
+    def player_ended(self, token: int) -> None:
+        pass
+
+    def player_error(self, token: int, message: str) -> None:
+        pass
+
 
 def _feeds(store: Store, clips: list[Clip], shelf: Shelf) -> tuple[Feeds, FakePlayer]:
     store.upsert_clips(clips)
@@ -43,20 +63,41 @@ def _feeds(store: Store, clips: list[Clip], shelf: Shelf) -> tuple[Feeds, FakePl
     return Feeds(store, player, InOrder(clips), clips, remote=shelf), player
 
 
-def test_each_swipe_asks_for_the_next_three(store: Store) -> None:
-    """After each swipe the next three clips of the queue are wished for, the upcoming (pre-rolled) one first."""
+def test_each_swipe_asks_for_the_next_three_once_its_picture_is_shown(store: Store) -> None:
+    """After each swipe the next three clips of the queue are wished for, the upcoming (pre-rolled) one first,
+    but only once the swiped-to clip's picture is on screen: nothing competes with its first frame."""
     shelf = Shelf()
     feeds, player = _feeds(store, REMOTE, shelf)
     session = feeds.for_you
     session.start()
-    assert shelf.wishes[-1] == ["r1", "r2", "r3"]
+    assert shelf.wishes == []
+    session.picture_shown()
+    assert shelf.wishes == [["r1", "r2", "r3"]]
     assert player.played == ["http://host/c0.mp4"] and player.prerolled == "http://host/c1.mp4"
     shelf.cached.add("r1")
     feeds.remote_changed()  # the download finished: the next clip is pre-rolled from the cache
     assert player.prerolled == "/cache/r1.mp4"
     session.next()
     assert player.played[-1] == "/cache/r1.mp4"
+    assert len(shelf.wishes) == 1, "not at the swipe"
+    session.picture_shown()
     assert shelf.wishes[-1] == ["r2", "r3", "r4"]
+
+
+def test_a_clip_with_no_picture_asks_ahead_after_a_second(store: Store) -> None:
+    """A clip whose picture does not come (sound only, slow to start) still gets the next ones downloaded."""
+    shelf = Shelf()
+    now = [0.0]
+    store.upsert_clips(REMOTE)
+    feeds = Feeds(store, FakePlayer(), InOrder(REMOTE), REMOTE, remote=shelf, clock=lambda: now[0])
+    feeds.for_you.start()
+    now[0] = 0.5
+    feeds.for_you.tick()
+    assert shelf.wishes == []
+    now[0] = 1.0
+    feeds.for_you.tick()
+    feeds.for_you.tick()
+    assert shelf.wishes == [["r1", "r2", "r3"]]
 
 
 def test_a_local_library_asks_for_nothing(store: Store) -> None:
@@ -109,3 +150,80 @@ def test_an_empty_offline_feed_says_why(store: Store) -> None:
     feeds, _ = _feeds(store, REMOTE[:2], Shelf(offline=True))
     assert feeds.for_you.start() is None
     assert "Offline" in (feeds.for_you.status().empty or "")
+
+
+def test_a_stream_failing_online_is_held_until_its_server_is_probed(store: Store) -> None:
+    """Online, a streamed clip that fails is not failed at once: it is held and its server probed. No answer
+    means offline: it waits for the network with the one notice, and comes back with it."""
+    shelf = Shelf(cached={"r2"})
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    assert session.quiet_failure(), "not told as an error: the probe will say"
+    assert session.clip_failed(player.token) == REMOTE[1]
+    assert shelf.checks == ["r0"] and "r0" not in session.clips and "r0" not in session.queue.failed
+    shelf.offline = True
+    assert feeds.probed(ProbeReport("r0", Reach.UNREACHABLE, "http://host/c0.mp4: cannot connect")) is None
+    assert session.offline_notice() == OFFLINE_NOTICE
+    assert session.offline_notice() is None
+    shelf.offline = False
+    feeds.remote_changed()
+    assert "r0" in session.clips
+
+
+def test_a_probe_finding_an_error_fails_the_clip_in_every_feed_with_one_line(store: Store) -> None:
+    """A 404 for the held clip is the line to show; the clip leaves every feed for the run, no notice."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    line = feeds.probed(ProbeReport("r0", Reach.FAILS, "http://host/c0.mp4: not found (HTTP 404)"))
+    assert line == "http://host/c0.mp4: not found (HTTP 404)"
+    assert all("r0" in feed.queue.failed for feed in feeds.sessions)
+    assert "r0" not in session.clips and session.offline_notice() is None
+
+
+def test_a_server_that_answers_gives_the_clip_one_more_try(store: Store) -> None:
+    """The probe answered: the clip comes back; failing again, it is an error to show and fails for good."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:2], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    assert feeds.probed(ProbeReport("r0", Reach.ANSWERS)) is None
+    assert "r0" in session.clips
+    assert session.next() == REMOTE[0]
+    assert not session.quiet_failure(), "its one more try failed: an error to show now"
+    session.clip_failed(player.token)
+    assert "r0" in session.queue.failed and shelf.checks == ["r0"]
+
+
+def test_offline_swipes_ask_whether_the_network_is_back_one_probe_at_a_time(store: Store) -> None:
+    """While offline each swipe may probe one skipped clip's server, never two at once; when it answers, the
+    skipped clips are back."""
+    shelf = Shelf(cached={"r1", "r4"}, offline=True)
+    feeds, _ = _feeds(store, REMOTE, shelf)
+    session = feeds.for_you
+    session.start()
+    session.next()
+    session.next()
+    assert len(shelf.checks) == 1 and shelf.checks[0] in {"r0", "r2", "r3", "r5"}
+    feeds.probed(ProbeReport(shelf.checks[0], Reach.UNREACHABLE, "down"))
+    session.next()
+    assert len(shelf.checks) == 2
+    shelf.offline = False
+    feeds.probed(ProbeReport(shelf.checks[1], Reach.ANSWERS))
+    assert set(session.clips) == {clip.id for clip in REMOTE}
+
+
+def test_an_empty_feed_starts_again_when_its_clips_come_back(store: Store) -> None:
+    """Nothing could play offline; with the network back the feed on screen starts on its own."""
+    shelf = Shelf(offline=True)
+    feeds, player = _feeds(store, REMOTE[:2], shelf)
+    session = feeds.for_you
+    session.attach(Unheard(), lambda width, height: (width, height))  # as the feed's view does: it owns the player
+    assert session.start() is None
+    shelf.offline = False
+    feeds.remote_changed()
+    assert session.current == REMOTE[0] and player.played == ["http://host/c0.mp4"]

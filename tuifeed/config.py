@@ -158,6 +158,9 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
             sections["recommender"] = _numbers(path, text, value)
             continue
         if name not in _SECTIONS:
+            home = next((section for section, kind in _SECTIONS.items() if name in _field_names(kind)), None)
+            if home is not None and not isinstance(value, dict):
+                raise _error(path, text, None, name, f"{shown(name, quote=False)} belongs under [{home}]")
             allowed = [*_SECTIONS, "recommender", "keys"]
             raise _error(
                 path, text, None, name, f"unknown section [{shown(name, quote=False)}]{did_you_mean(name, allowed)}"
@@ -166,6 +169,11 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
             raise _error(path, text, None, name, f"[{name}] must be a table")
         sections[name] = _section(path, text, name, _SECTIONS[name], value)
     return Config(**sections, source=path)
+
+
+def _field_names(kind: type) -> set[str]:
+    """The keys a section's settings class takes."""
+    return {option.name for option in fields(kind)}
 
 
 def _section(path: Path, text: str, name: str, kind: type, values: dict[str, Any]) -> Any:

@@ -330,6 +330,10 @@ class Pane:
                 pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}; screen:\n{screen.text}")
             time.sleep(0.02)
 
+    def wait_for_text(self, words: str, what: str, timeout: float = 15.0) -> Screen:
+        """Poll the screen until it shows `words`; returns that screen."""
+        return self.wait_for(lambda screen: screen if words in screen.text else None, what, timeout)
+
     def wait_for_picture(self, min_cells: int, timeout: float = 20.0) -> tuple[Screen, float]:
         """Wait for a whole picture: `min_cells` picture cells, same box in two captures in a row.
 

@@ -6,17 +6,13 @@ import sqlite3
 from collections.abc import Callable
 
 import pytest
-from e2e_support import Home, Pane, Screen
+from e2e_support import Home, Pane
 from export_check import exported, read_export, stored
 from panel import Shown, choose, settled
 
 WIDTH, HEIGHT = 120, 40
 MIN_PICTURE_CELLS = 400
 pytestmark = pytest.mark.e2e
-
-
-def text_shown(pane: Pane, words: str, what: str) -> Screen:
-    return pane.wait_for(lambda screen: screen if words in screen.text else None, what)
 
 
 def test_export_after_a_short_session_holds_exactly_what_was_recorded(home: Home, tmux: Callable[..., Pane]) -> None:
@@ -29,21 +25,21 @@ def test_export_after_a_short_session_holds_exactly_what_was_recorded(home: Home
     pane.send("l")
     pane.send("b")
     pane.send("f")
-    text_shown(pane, "Following @", "the follow toast")
+    pane.wait_for_text("Following @", "the follow toast")
     for swipe in range(3):
         pane.send("j")
         shown.append(settled(pane, shown[-1], f"swipe {swipe + 1}"))
     choose(pane, "Mute #")
     shown.append(settled(pane, shown[-1], "the clip after the mute"))
     pane.send("@")
-    text_shown(pane, f"@{shown[-1][0]} · seen", "the creator page")
+    pane.wait_for_text(f"@{shown[-1][0]} · seen", "the creator page")
     pane.send("Escape")
-    text_shown(pane, "For You · seen", "For You again")
+    pane.wait_for_text("For You · seen", "For You again")
     pane.send("4")
-    stats = text_shown(pane, "Today ", "the Stats screen")
+    stats = pane.wait_for_text("Today ", "the Stats screen")
     assert "Top creators" in stats.text and "1 like" in stats.text
     pane.send("1")
-    text_shown(pane, "For You · seen", "For You after Stats")
+    pane.wait_for_text("For You · seen", "For You after Stats")
     pane.send("q")
     assert pane.wait_exit() == 0
 

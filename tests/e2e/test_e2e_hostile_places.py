@@ -61,7 +61,12 @@ def walk_every_place(pane: Pane, home: Home, stream: Path) -> bytes:
     """Play, then visit every place and act in it while tmux pipes every byte tuifeed sends to `stream`."""
     pane.tmux("pipe-pane", "-o", f"cat > {stream}")
     pane.run(home.tuifeed("play", "--seed", "3"))
-    time.sleep(3)
+    # Keys typed before the app has the screen would reach the shell or the terminal probe, not the app.
+    pane.wait_for(lambda _screen: pane.flag("alternate_on") == "1", "the app's screen", timeout=30)
+    if pane.width >= 80:
+        pane.wait_for_text("For You", "the feed's info panel")
+    else:
+        pane.wait_for(lambda screen: screen.text.strip(), "the app's first paint")
     still_running(pane, "start-up")
     keys(pane, "l", "b", "f", "w", "Escape", "@", "Escape", "#", "Escape", "s", "Escape", "x", "Escape")
     still_running(pane, "the feed's actions and pages")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from e2e_support import MEDIA, Home, Pane, Screen
+from e2e_support import MEDIA, Home, Pane
 from panel import Shown, choose, on_screen, settled
 
 WIDTH, HEIGHT = 120, 40
@@ -35,10 +35,6 @@ def bundled_library(folder: Path) -> Path:
     return folder
 
 
-def text_shown(pane: Pane, words: str, what: str, timeout: float = 15.0) -> Screen:
-    return pane.wait_for(lambda screen: screen if words in screen.text else None, what, timeout)
-
-
 def test_a_muted_creator_stays_out_for_30_swipes_and_comes_back_when_unmuted(
     home: Home, tmux: Callable[..., Pane]
 ) -> None:
@@ -57,11 +53,11 @@ def test_a_muted_creator_stays_out_for_30_swipes_and_comes_back_when_unmuted(
     assert [clip for clip in shown if clip[0] == muted] == [], f"@{muted} came back while muted"
 
     pane.send("3")
-    text_shown(pane, "Mutes", "the Library")
+    pane.wait_for_text("Mutes", "the Library")
     pane.send("Left")  # from Liked, back round to Mutes
-    text_shown(pane, f"creator @{muted}", "the mute in the Mutes list")
+    pane.wait_for_text(f"creator @{muted}", "the mute in the Mutes list")
     pane.send("u")
-    text_shown(pane, "No mutes", "the Mutes list empty")
+    pane.wait_for_text("No mutes", "the Mutes list empty")
     pane.send("1")
     back: list[Shown] = [settled(pane, None, "For You again")]
     for swipe in range(SWIPES):
@@ -102,9 +98,9 @@ def test_search_finds_a_clip_by_a_word_of_its_description(home: Home, tmux: Call
     pane.wait_for_picture(MIN_PICTURE_CELLS)
     settled(pane, None, "the first clip")
     pane.send("/")
-    text_shown(pane, "Search titles, descriptions", "the search field")
+    pane.wait_for_text("Search titles, descriptions", "the search field")
     pane.tmux("send-keys", "-l", WORD)
-    text_shown(pane, f"1 clip for “{WORD}”", "the result")
+    pane.wait_for_text(f"1 clip for “{WORD}”", "the result")
     pane.send("Enter")
     pane.send("Enter")
     playing = pane.wait_for(

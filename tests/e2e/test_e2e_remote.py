@@ -1,4 +1,5 @@
-"""The installed tuifeed in tmux plays a remote playlist given as its argument: `tuifeed http://.../clips.m3u`."""
+"""The installed tuifeed in tmux plays a remote playlist given as its argument (`tuifeed http://.../clips.m3u`),
+and copes with its server being down when it starts."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import pytest
 from e2e_support import ClipLibrary, Home, Pane
 from remote.servers import python_http_server
+
+from tuifeed.feed.remote import OFFLINE_NOTICE
 
 pytestmark = pytest.mark.e2e
 
@@ -44,3 +48,69 @@ def test_play_a_remote_playlist(clip_library: ClipLibrary, home: Home, tmux: Cal
         ).fetchall()
     assert (url, kind) == (f"{base}/clips.m3u", "playlist")
     assert len(played) == 2 and all(location.startswith(base) and creator == "remote" for location, creator in played)
+
+
+def test_server_down_at_start_cached_clips_play_and_the_rest_come_back_with_it(
+    clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane]
+) -> None:
+    """A first run adds the playlist and downloads one clip ahead. With the server down, a second run plays that
+    clip, passes the others over with one calm notice and no error line; the server back, a swipe finds it and
+    the remote clips play again."""
+    home.config.write_text(home.config.read_text() + "[remote]\nprefetch = 1\n", encoding="utf-8")
+    served = home.root / "www"
+    served.mkdir()
+    names = [path.name for path in clip_library.copy_to(served, 4)]
+    (served / "clips.m3u").write_text("#EXTM3U\n" + "".join(f"#EXTINF:5,remote - {n}\n{n}\n" for n in names))
+    cache = home.root / "cache" / "clips"
+    pane = tmux(120, 40, env=home.env)
+    with python_http_server(served) as base:
+        pane.run(home.tuifeed("play", f"{base}/clips.m3u"))
+        pane.wait_for_picture(400)
+        deadline = time.monotonic() + 20
+        while not list(cache.glob("*.mp4")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        pane.send("q")
+        assert pane.wait_exit() == 0
+    with sqlite3.connect(home.db) as db:
+        cached = {row[0] for row in db.execute("SELECT clip_id FROM cache_entries WHERE complete = 1")}
+        [(first_run,)] = db.execute("SELECT count(*) FROM impressions").fetchall()
+    assert len(cached) == 1, "the first run downloaded one clip ahead"
+
+    pane.run(home.tuifeed("play"), before="clear")
+    notices = 0
+    showing = False
+
+    def watch(seconds: float) -> None:
+        """Look at the screen for `seconds`, counting each time the offline notice appears; no error line."""
+        nonlocal notices, showing
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            text = pane.screen().text
+            assert "Cannot play" not in text, text
+            shown = OFFLINE_NOTICE.split(":")[0] + ":" in text
+            notices += shown and not showing
+            showing = shown
+            time.sleep(0.05)
+
+    pane.wait_for_picture(400)
+    for _ in range(5):  # each clip at least once: the queue offers every clip before any comes again
+        watch(1.5)
+        pane.send("j")
+    watch(6.0)  # longer than the notice stays: a second one would show as it goes
+    assert notices == 1, "one calm notice for the offline state, not one per clip"
+    pane.wait_for_picture(400)
+    with sqlite3.connect(home.db) as db:
+        offline = db.execute("SELECT id, clip_id, exit FROM impressions WHERE id > ?", (first_run,)).fetchall()
+    assert {clip_id for _, clip_id, exit in offline if exit != "error"} <= cached, "only the cached clip played"
+
+    with python_http_server(served, port=urlsplit(base).port) as again:
+        assert again == base
+        for _ in range(4):
+            pane.send("j")
+            pane.wait_for_picture(400)
+            time.sleep(1.0)
+        pane.send("q")
+        assert pane.wait_exit() == 0
+    with sqlite3.connect(home.db) as db:
+        later = db.execute("SELECT clip_id, exit FROM impressions WHERE id > ?", (offline[-1][0],)).fetchall()
+    assert {clip_id for clip_id, exit in later if exit != "error"} - cached, "remote clips played again"

@@ -137,6 +137,21 @@ def test_nothing_to_import_raises(store: Store, tmp_path: Path) -> None:
         import_paths(store, [tmp_path / "nowhere"])
 
 
+def test_a_device_or_pipe_is_named_as_neither_folder_nor_file(store: Store, tmp_path: Path, corpus: Path) -> None:
+    """/dev/null or a FIFO given to import: one failure saying what it is not; never read, never a silent zero."""
+    import os
+
+    from tuifeed.errors import LibraryError
+
+    fifo = tmp_path / "pipe.mp4"
+    os.mkfifo(fifo)
+    with pytest.raises(LibraryError, match=r"nothing to import: /dev/null not a folder or a file, .*nowhere not found"):
+        import_paths(store, [Path("/dev/null"), tmp_path / "nowhere"])
+    summary = import_paths(store, [fifo, corpus / "phone" / "VID_0001.mp4"])
+    assert summary.added == 1
+    assert [(item.path, item.reason) for item in summary.failures] == [(fifo, "not a folder or a file")]
+
+
 MEDIA = Path(__file__).resolve().parents[2] / "media"
 
 

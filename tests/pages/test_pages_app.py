@@ -537,3 +537,32 @@ def test_the_state_line_fits_a_narrow_panel_so_the_time_bar_stays() -> None:
         state = next(line for line in lines if line.startswith("♥"))
         assert state.startswith(marks) and len(state) <= width, state
         assert lines[-1].startswith("0:00"), "the time bar is the last line"
+
+
+def test_below_the_picture_long_text_is_cut_to_one_row_each_so_the_time_bar_stays() -> None:
+    """A long creator, title, tag list and sound: six rows below the picture, the time bar last; beside it, wrapped."""
+    from rich.console import Console
+
+    from tuifeed.feed.status import FeedStatus
+    from tuifeed.ui.widgets.info import describe
+
+    clip = Clip(
+        id="a",
+        location="/v/a.mp4",
+        title="A very long title about waves " * 8,
+        creator="someone-with-a-name-far-longer-than-any-panel" * 2,
+        tags=tuple(f"tag{number}" for number in range(40)),
+        sound="A sound with a long name " * 6,
+        duration_ms=10_000,
+    )
+    status = FeedStatus(clip, stay=1, liked=True, seen=3, total=17)
+    console = Console(width=200)
+    for width in (78, 40):
+        rows = describe(status, width, one_row_each=True).wrap(console, width)
+        assert len(rows) == 6, [row.plain for row in rows]
+        assert all(row.cell_len <= width for row in rows)
+        assert "seen 3 of 17" in rows[0].plain and rows[0].plain.startswith("@someone")
+        assert rows[1].plain.endswith("…") and rows[-1].plain.startswith("0:00")
+        assert rows[2].spans and all(span.style for span in rows[2].spans), "the tags are still links"
+    beside = describe(status, 34).wrap(console, 34)
+    assert "".join(row.plain for row in beside).count("waves") == 8, "beside the picture the title wraps whole"

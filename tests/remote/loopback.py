@@ -1,6 +1,6 @@
 """A threaded HTTP/1.1 server on 127.0.0.1 for remote-library tests: static routes with Range, ETag and
-Last-Modified, a request log, faults on demand (slow, 5xx, cut, redirect loop, huge length, gzip bomb)
-and optional throttling (latency and a byte rate) for the benchmark."""
+Last-Modified, a request log, a count of connections accepted, faults on demand (slow, 5xx, cut, redirect
+loop, huge length, gzip bomb) and optional throttling (latency and a byte rate) for the benchmark."""
 
 from __future__ import annotations
 
@@ -59,13 +59,17 @@ class LoopbackServer:
         latency: float = 0.0,
         rate: float | None = None,
         certificate: tuple[Path, Path] | None = None,
+        port: int = 0,
     ) -> None:
+        """A server on `port` (0: a free one; give an earlier server's to stand in for it coming back)."""
         self.routes: dict[str, Route | Handler] = {}
         self.log: list[Seen] = []
         self.latency = latency
         self.rate = rate
         self.lock = threading.Lock()
         self.connections: set[socket.socket] = set()
+        self.accepted = 0
+        """TCP connections accepted so far: a client that reuses its connection makes one for many requests."""
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -78,6 +82,7 @@ class LoopbackServer:
                 super().setup()
                 with server.lock:
                     server.connections.add(self.connection)
+                    server.accepted += 1
 
             def finish(self) -> None:
                 with server.lock:
@@ -90,7 +95,7 @@ class LoopbackServer:
             def do_HEAD(self) -> None:
                 server._handle(self)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self.httpd.daemon_threads = True
         self.scheme = "http"
         if certificate is not None:

@@ -47,9 +47,9 @@ def _serving(argv: list[str], port: int) -> Iterator[str]:
 
 
 @contextmanager
-def python_http_server(folder: Path) -> Iterator[str]:
-    """`python -m http.server` serving `folder`; yields its base URL."""
-    port = free_port()
+def python_http_server(folder: Path, port: int | None = None) -> Iterator[str]:
+    """`python -m http.server` serving `folder` on `port` (default: a free one); yields its base URL."""
+    port = port or free_port()
     with _serving(
         [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)], port
     ) as base:

@@ -7,13 +7,14 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from loopback import LoopbackServer
 from ranker_stub import InOrder
 from remote_support import rss
 from textual.pilot import Pilot
-from toasts import toasts
+from toasts import toasts, toasts_with
 
 from tuifeed.config import Config
 from tuifeed.feed import Feeds
@@ -133,6 +134,113 @@ async def test_offline_the_cached_clips_play_and_the_others_are_skipped_with_one
             assert toasts(app).count(OFFLINE_NOTICE) == 1, toasts(app)
             await pilot.press("q")
     finally:
+        store.close()
+
+
+@pytest.mark.vlc
+async def test_server_down_at_start_a_failed_stream_is_probed_and_the_clips_come_back_with_it(
+    library: Library, media_clips: list[Path]
+) -> None:
+    """Nothing says the server is gone when the app starts (no refresh was due): the first clip's stream fails,
+    the probe finds no server, and from then on the cached clips play and the others are skipped calmly, with
+    one notice and no error line. A swipe asks again; with the server back, the remote clips play again."""
+    with LoopbackServer() as server:
+        port = server.port
+        clips = _serve(server, library, media_clips, 5)
+        library.prefetch([clips[1], clips[3]])
+        assert library.wait_for_prefetch(30)
+    assert not library.offline
+    store = Store(library.database)
+    player = RecordingPlayer()
+    feeds = Feeds(store, player, InOrder(clips), clips, remote=library)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
+    try:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await _until(pilot, lambda: app.session.current == clips[1], 15)
+            assert app.session.current == clips[1] and library.offline
+            assert player.played[0] == clips[0].location and Path(player.played[1]).is_file()
+            await pilot.press("j")
+            await _until(pilot, lambda: app.session.current == clips[3], 5)
+            assert app.session.current == clips[3], "clip 2 is not cached: skipped"
+            shown = toasts(app)
+            assert shown.count(OFFLINE_NOTICE) == 1 and not any("Cannot play" in toast for toast in shown), shown
+
+            with LoopbackServer(port=port) as back:
+                for number in range(5):
+                    back.add_file(f"/c/{number}.mp4", media_clips[number % len(media_clips)])
+                await pilot.press("j")  # this swipe asks whether the server is back
+                await _until(pilot, lambda: not library.offline and len(app.session.clips) == 5, 10)
+                assert not library.offline and len(app.session.clips) == 5
+                await pilot.press("j")
+                await _until(pilot, lambda: app.session.current in (clips[0], clips[2], clips[4]), 10)
+                current = app.session.current
+                assert current in (clips[0], clips[2], clips[4])
+                assert back.requests(urlsplit(current.location).path), "streamed or downloaded ahead from it"
+                painted = app.feed.video.frames_painted
+                await _until(pilot, lambda: app.feed.video.frames_painted > painted + 3, 15)
+                assert app.feed.video.frames_painted > painted + 3, "the remote clip streams again"
+                await pilot.press("q")
+    finally:
+        player.close()
+        store.close()
+
+
+async def test_offline_r_finds_the_server_back_and_the_skipped_clips_return(
+    library: Library, media_clips: list[Path]
+) -> None:
+    """Offline with clips skipped, the server comes back: `r` refreshes, and the refresh working is the network
+    back, so the skipped clips return to the feed without a swipe."""
+    with LoopbackServer() as server:
+        port = server.port
+        clips = _serve(server, library, media_clips, 4)
+        feed_xml = server.routes["/feed.xml"]
+        library.prefetch([clips[1]])
+        assert library.wait_for_prefetch(30)
+    [result] = library.refresh()
+    assert result.unreachable and library.offline
+    store = Store(library.database)
+    feeds = Feeds(store, FakePlayer(), InOrder(clips), clips, remote=library)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
+    try:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await pilot.pause(0.2)
+            assert app.session.current == clips[1] and clips[0].id not in app.session.clips
+            with LoopbackServer(port=port) as back:
+                back.routes["/feed.xml"] = feed_xml
+                await pilot.press("r")
+                await app.workers.wait_for_complete()
+                await _until(pilot, lambda: len(app.session.clips) == 4, 5)
+                assert len(app.session.clips) == 4 and not library.offline
+                assert len(back.requests("/feed.xml")) == 1
+                await pilot.press("q")
+    finally:
+        store.close()
+
+
+@pytest.mark.vlc
+async def test_a_clip_the_server_no_longer_has_is_one_clear_line(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """The server is up but the first clip is gone (404): one error line naming it and the cause, no offline
+    notice, and the feed plays on."""
+    clips = _serve(server, library, media_clips, 3)
+    del server.routes["/c/0.mp4"]
+    store = Store(library.database)
+    player = RecordingPlayer()
+    feeds = Feeds(store, player, InOrder(clips), clips, remote=library)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
+    try:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            line = f"Cannot play {clips[0].location}: not found (HTTP 404)"
+            shown = await toasts_with(pilot, line, 15)
+            assert shown.count(line) == 1 and OFFLINE_NOTICE not in shown, shown
+            assert app.session.current == clips[1] and not library.offline
+            assert clips[0].id in app.session.queue.failed
+            assert [seen.headers.get("range") for seen in server.requests("/c/0.mp4") if
+                    seen.headers.get("user-agent", "").startswith("tuifeed/")] == ["bytes=0-0"]  # fmt: skip
+            await pilot.press("q")
+    finally:
+        player.close()
         store.close()
 
 

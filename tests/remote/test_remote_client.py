@@ -160,6 +160,28 @@ def test_redirect_is_followed(server: LoopbackServer, client: RemoteClient) -> N
     assert document is not None and document.url == server.url("/new.xml")
 
 
+def test_a_permanent_redirect_loop_is_capped_once_remembered(server: LoopbackServer, client: RemoteClient) -> None:
+    """301s that loop are remembered, and the remembered hops count against max_redirects: no endless walk."""
+    server.routes["/a"] = redirect("/b", 301)
+    server.routes["/b"] = redirect("/a", 301)
+    for _ in range(2):
+        with pytest.raises(RemoteError, match=r"too many redirects \(more than 5\)"):
+            client.document(server.url("/a"))
+    assert len(server.requests("/a")) + len(server.requests("/b")) == 2, "the second walk asked nobody"
+
+
+def test_error_answers_keep_the_connection(server: LoopbackServer, client: RemoteClient) -> None:
+    """A 404 and a 500 (retried) are read to their small end, so every request goes over one connection."""
+    server.add("/gone.xml", b"no such feed\n", status=404)
+    server.add("/down.xml", b"try later\n", status=500)
+    with pytest.raises(RemoteError, match=r"not found \(HTTP 404\)"):
+        client.document(server.url("/gone.xml"))
+    with pytest.raises(RemoteError, match=r"server error \(HTTP 500\)"):
+        client.document(server.url("/down.xml"))
+    assert len(server.requests("/down.xml")) == 3
+    assert server.accepted == 1
+
+
 def test_ten_gigabyte_length_is_refused_before_reading(server: LoopbackServer, client: RemoteClient) -> None:
     """A document announcing 10 GB is refused from its headers."""
     server.routes["/huge.json"] = huge_length()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from loopback import LoopbackServer
+from loopback import LoopbackServer, redirect
 from remote_support import rss
 
 from tuifeed.library.remote import sources
@@ -33,6 +33,37 @@ def test_304_costs_one_request_and_no_parse(
     assert parses == []
     sent = server.requests("/feed.xml")[-1].headers
     assert (sent["if-none-match"], sent["if-modified-since"]) == (source.etag, source.last_modified)
+
+
+def test_refreshes_answered_304_share_one_connection(server: LoopbackServer, library: Library) -> None:
+    """Ten conditional refreshes reuse the connection the add opened: each 304 is read to its end, so the pool
+    keeps the connection instead of dropping it and opening a new one (a TCP handshake, TLS too, per refresh)."""
+    server.add("/feed.xml", rss(_items("a", "b")), "application/rss+xml")
+    library.add_remote(server.url("/feed.xml"))
+    for _ in range(10):
+        [result] = library.refresh()
+        assert result.changes is None and result.error is None
+    assert len(server.requests("/feed.xml")) == 11
+    assert server.accepted == 1
+
+
+def test_a_permanent_redirect_is_remembered_and_a_temporary_one_is_not(
+    server: LoopbackServer, library: Library
+) -> None:
+    """After a 301 the source is asked at its new place directly; a 302 is asked at the old place every time.
+    Neither costs a connection: the redirect's small body is read before the next hop."""
+    server.routes["/moved.xml"] = redirect("/new.xml", 301)
+    server.routes["/away.xml"] = redirect("/new.xml", 302)
+    server.add("/new.xml", rss(_items("a")), "application/rss+xml")
+    library.add_remote(server.url("/moved.xml"))
+    library.add_remote(server.url("/away.xml"))
+    for _ in range(3):
+        results = library.refresh()
+        assert [result.error for result in results] == [None, None]
+    assert len(server.requests("/moved.xml")) == 1
+    assert len(server.requests("/away.xml")) == 4
+    assert len(server.requests("/new.xml")) == 2 + 3 * 2
+    assert server.accepted == 1
 
 
 def test_changed_feed_adds_and_marks_missing_keeping_history(server: LoopbackServer, library: Library) -> None:
@@ -120,3 +151,10 @@ def test_only_http_sources(library: Library) -> None:
     """A path or file: URL is not a remote source."""
     result = library.add_remote("file:///etc/passwd")
     assert result.error == "file:///etc/passwd: only http:// and https:// sources can be added"
+
+
+def test_an_http_url_that_cannot_be_read_says_so(library: Library) -> None:
+    """A broken IPv6 host is an http URL, but not a valid one: the line says that, not "only http"."""
+    result = library.add_remote("http://[::1/feed.xml")
+    assert result.error == "http://[::1/feed.xml: not a valid URL (check the host and its brackets)"
+    assert library.remotes() == []

@@ -1,4 +1,4 @@
-"""The Library service: prefetch in the background with reports, replacing wishes, and playing offline."""
+"""The Library service: prefetch in the background with reports, replacing wishes, probes, and playing offline."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from loopback import LoopbackServer
 from remote_support import rss
 
-from tuifeed.library.service import Library, PrefetchReport
+from tuifeed.library.service import Library, PrefetchReport, ProbeReport, Reach
 from tuifeed.models import Clip
 from tuifeed.store import Store
 from tuifeed.store.cache import CacheIndex
@@ -134,3 +134,34 @@ def test_a_start_with_nothing_due_loads_no_http(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_probes_ask_for_one_byte_off_thread_and_say_what_they_found(library: Library, media_clips: list[Path]) -> None:
+    """A probe is one Range request for the first byte, on the probe thread: the clip there answers, a missing
+    one fails with its line (the server is there: not offline), and with the server gone nothing answers."""
+    reports: list[ProbeReport] = []
+    threads: set[str] = set()
+
+    def listen(report: ProbeReport) -> None:
+        reports.append(report)
+        threads.add(threading.current_thread().name)
+
+    library.probe_listener = listen
+    with LoopbackServer() as server:
+        clips = _feed(server, library, media_clips, count=2)
+        del server.routes["/c/1.mp4"]
+        library.offline = True
+        library.check(clips[0])
+        library.check(clips[1])
+        assert library.wait_for_probes(10)
+        assert reports == [
+            ProbeReport(clips[0].id, Reach.ANSWERS),
+            ProbeReport(clips[1].id, Reach.FAILS, f"{clips[1].location}: not found (HTTP 404)"),
+        ]
+        assert not library.offline
+        assert [seen.headers["range"] for seen in server.requests("/c/0.mp4")] == ["bytes=0-0"]
+        assert server.accepted == 1, "the add and both probes over one connection"
+    library.check(clips[0])
+    assert library.wait_for_probes(10)
+    assert reports[-1].reach is Reach.UNREACHABLE and library.offline
+    assert threads == {"tuifeed-probe"}

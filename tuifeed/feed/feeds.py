@@ -25,6 +25,7 @@ from tuifeed.feed.playback import Playback
 from tuifeed.feed.ranker import Ranker
 from tuifeed.feed.remote import Locator, RemotePlay
 from tuifeed.feed.session import FeedSession
+from tuifeed.library.service import ProbeReport
 from tuifeed.models import Clip, EventKind, MuteKind
 from tuifeed.player import Player
 from tuifeed.store import Marked, Mute, Store, Watch, lists
@@ -267,8 +268,28 @@ class Feeds:
         if self.remote is not None and self.remote.back_online():
             self._sync()
         owner = self.playback.owner
-        if owner is not None:
+        if owner is None:
+            return
+        if owner.current is None and owner.clips:
+            owner.start()  # the feed on screen had run out of clips it could play: some are back
+        else:
             owner.preroll()
+
+    def probed(self, report: ProbeReport) -> str | None:
+        """A probe of a clip's server reported; returns the error line to show when the clip is to fail.
+
+        A failing clip leaves every feed for this run; a clip whose server answered comes back for one more
+        try, and with the network back the clips skipped offline come back too.
+        """
+        if self.remote is None:
+            return None
+        error = self.remote.verdict(report)
+        if error is not None:
+            for session in self.sessions:
+                session.drop(report.clip_id)
+        self._sync()
+        self.remote_changed()
+        return error
 
     def watched_seconds(self) -> float:
         """Seconds watched in this run, in every feed, the stay on screen included (pauses not counted)."""

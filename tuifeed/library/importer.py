@@ -222,7 +222,9 @@ class _Run:
     def run(self, paths: list[Path], follow_links: bool) -> ImportSummary:
         present = []
         for path in dict.fromkeys(paths):
-            if os.path.lexists(path):
+            if os.path.lexists(path) and not (path.is_dir() or path.is_file()):  # a device, a pipe, a socket
+                self.tally.failures.append(Failure(path, "not a folder or a file"))
+            elif os.path.lexists(path):
                 present.append(path)
                 self.roots.append(path)
             elif self.index.stamps(str(path)):
@@ -231,7 +233,8 @@ class _Run:
             else:
                 self.tally.failures.append(Failure(path, "not found"))
         if not self.roots:
-            raise LibraryError("nothing to import: " + ", ".join(display_path(path) for path in paths) + " not found")
+            reasons = [f"{display_path(failure.path)} {failure.reason}" for failure in self.tally.failures]
+            raise LibraryError("nothing to import: " + ", ".join(reasons))
         for root in present:
             self.index.add_root(str(root))
         files, unreadable = self._scan(present, follow_links)

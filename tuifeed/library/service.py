@@ -5,9 +5,11 @@ opens a Store for each call on the calling thread, except on the thread that bui
 where one Store is kept: `playable_location` runs there at every swipe, and opening a Store costs
 ~5 ms; it only reads there, and the prefetch thread records which cached clip was used (a write).
 Refreshes may run on any worker thread; prefetching runs on one background thread of its own, with its
-own Store, and reports through the listener (the UI turns reports into messages). The HTTP client is
-shared (httpx's pool is thread-safe); it is made on first use, and the remote readers are loaded then
-too: a run that plays local clips only never loads httpx or feedparser (about 0.1 s of start-up).
+own Store, and reports through the listener (the UI turns reports into messages). Probes (is a clip's
+server there?) run on a thread of their own, which needs no Store, so that a probe never waits behind a
+download. The HTTP client is shared (httpx's pool is thread-safe); it is made on first use, and the
+remote readers are loaded then too: a run that plays local clips only never loads httpx or feedparser
+(about 0.1 s of start-up).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +55,30 @@ PrefetchListener = Callable[[PrefetchReport], None]
 """Called on the prefetch thread: post a message from it, never touch the UI."""
 
 
+class Reach(StrEnum):
+    """What a probe of a clip's server found."""
+
+    ANSWERS = "answers"
+    """The server sent the clip's first byte: the clip is there."""
+    FAILS = "fails"
+    """The server answered with an error for the clip (404, 5xx), or TLS failed."""
+    UNREACHABLE = "unreachable"
+    """No server answered: the network or the server is gone."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeReport:
+    """One probe finished: what it found for the clip, with the one-line error (URL redacted) unless it answered."""
+
+    clip_id: str
+    reach: Reach
+    error: str | None = None
+
+
+ProbeListener = Callable[[ProbeReport], None]
+"""Called on the probe thread: post a message from it, never touch the UI."""
+
+
 class Library:
     """The person's clips wherever they live: local folders, remote sources, and a cache for what plays next."""
 
@@ -75,8 +102,12 @@ class Library:
         self.prefetch_count = prefetch_count if cache_bytes > 0 else 0
         self.refresh_after = refresh_after
         self.listener: PrefetchListener | None = None
+        self.probe_listener: ProbeListener | None = None
         self.offline = False
         """True after the network failed and until a request works again: uncached remote clips are skipped."""
+        self._probes: list[Clip] = []
+        self._probing = threading.Condition()
+        self._prober: threading.Thread | None = None
         self._wanted: list[Clip] = []
         self._used: list[str] = []
         """Cached clips about to play, whose use the prefetch thread records (a write; none on the UI thread)."""
@@ -111,8 +142,11 @@ class Library:
         with self._changed:
             self._closing = True
             self._changed.notify_all()
-        if self._worker is not None:
-            self._worker.join(timeout=5)
+        with self._probing:
+            self._probing.notify_all()
+        for thread in (self._worker, self._prober):
+            if thread is not None:
+                thread.join(timeout=5)
         with self._client_lock:
             if self._client is not None:
                 self._client.close()
@@ -226,8 +260,9 @@ class Library:
         if cached is None:
             return None if self.offline else clip.location
         with self._changed:
+            # Noted, not written: the prefetch thread records it when next woken (after the swipe's picture),
+            # so a swipe wakes no thread.
             self._used.append(clip.id)
-            self._wake()
         return str(cached)
 
     def prefetch(self, clips: Sequence[Clip]) -> None:
@@ -240,6 +275,54 @@ class Library:
         with self._changed:
             self._wanted = wanted
             self._wake()
+
+    def check(self, clip: Clip) -> None:
+        """Probe the server of the remote clip `clip` in the background: one request for its first byte.
+
+        Returns at once; the probe also sets `offline`, and its report goes to `probe_listener`. A clip
+        already waiting for its probe is not asked twice.
+        """
+        with self._probing:
+            if self._closing or any(waiting.id == clip.id for waiting in self._probes):
+                return
+            self._probes.append(clip)
+            self._probing.notify_all()
+            if self._prober is None:
+                self._prober = threading.Thread(target=self._probe_loop, name="tuifeed-probe", daemon=True)
+                self._prober.start()
+
+    def wait_for_probes(self, timeout: float) -> bool:
+        """Block until every asked probe has reported (tests); False on timeout."""
+        with self._probing:
+            return self._probing.wait_for(lambda: not self._probes, timeout)
+
+    def _probe_loop(self) -> None:
+        while True:
+            with self._probing:
+                self._probing.wait_for(lambda: self._closing or bool(self._probes))
+                if self._closing:
+                    return
+                clip = self._probes[0]
+            report = self._probe(clip)
+            if self.probe_listener is not None:
+                self.probe_listener(report)
+            with self._probing:
+                self._probes.remove(clip)
+                self._probing.notify_all()
+
+    def _probe(self, clip: Clip) -> ProbeReport:
+        try:
+            self.client.probe(clip.location)
+        except RemoteUnreachable as error:
+            self.offline = True
+            log.info("probe: %s", error)
+            return ProbeReport(clip.id, Reach.UNREACHABLE, str(error))
+        except RemoteError as error:
+            self.offline = False  # a server answered, if only with an error
+            log.info("probe: %s", error)
+            return ProbeReport(clip.id, Reach.FAILS, str(error))
+        self.offline = False
+        return ProbeReport(clip.id, Reach.ANSWERS)
 
     def _wake(self) -> None:
         """Tell the prefetch thread there is work (starting it the first time); hold `_changed`."""

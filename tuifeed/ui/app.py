@@ -8,8 +8,9 @@ person opened from them on top; Stats sums up what was watched. Only the feed on
 covers the feed, which pauses, until the person carries on.
 
 The library service's threads reach the app only through messages: the prefetch thread posts
-`Prefetched`, the refresh worker (`r`, and at start for sources older than `[remote] refresh_after_minutes`)
-posts `RemotesRefreshed`; the handlers, on the main loop, let the feeds take in what changed.
+`Prefetched`, the probe thread `Probed` (is a failed clip's server there?), the refresh worker (`r`,
+and at start for sources older than `[remote] refresh_after_minutes`) posts `RemotesRefreshed`; the
+handlers, on the main loop, let the feeds take in what changed.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from tuifeed.feed.wellbeing import Reminder, Wellbeing
 from tuifeed.render.plan import RenderPlan
 from tuifeed.text import clean
 from tuifeed.ui import stats
-from tuifeed.ui.messages import OpenFeed, Prefetched, RemotesRefreshed
+from tuifeed.ui.messages import OpenFeed, Prefetched, Probed, RemotesRefreshed
 from tuifeed.ui.screens.feed import FeedScreen
 from tuifeed.ui.screens.help import HelpScreen, describe_bindings
 from tuifeed.ui.screens.library import LibraryScreen
@@ -44,7 +45,7 @@ from tuifeed.ui.screens.wellbeing import ReminderScreen
 from tuifeed.when import local_now
 
 if TYPE_CHECKING:
-    from tuifeed.library.service import Library, PrefetchReport
+    from tuifeed.library.service import Library, PrefetchReport, ProbeReport
 
 TOAST_SECONDS = 4.0
 FOR_YOU = "for_you"
@@ -166,6 +167,7 @@ class TuifeedApp(App[None]):
                 loop.add_signal_handler(signum, self.action_quit_feeds)
         if self.library is not None:
             self.library.listener = self._post_prefetched
+            self.library.probe_listener = self._post_probed
             self._refresh_remotes(asked=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -212,6 +214,16 @@ class TuifeedApp(App[None]):
     @on(Prefetched)
     def _prefetched(self) -> None:
         self.feeds.remote_changed()
+
+    def _post_probed(self, report: ProbeReport) -> None:
+        """On the probe thread: hand the report to the main loop (post_message is thread-safe)."""
+        self.post_message(Probed(report))
+
+    @on(Probed)
+    def _probed(self, message: Probed) -> None:
+        error = self.feeds.probed(message.report)
+        if error is not None:
+            self.notify(f"Cannot play {error}", severity="error", timeout=6)
 
     def _suspending(self, _app: App[None]) -> None:
         """Ctrl-Z: the feed on screen pauses (its dwell clock too) before the process stops."""

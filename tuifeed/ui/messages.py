@@ -11,7 +11,7 @@ from tuifeed.feed import FeedSession
 
 if TYPE_CHECKING:
     from tuifeed.library.remote.refresh import RefreshResult
-    from tuifeed.library.service import PrefetchReport
+    from tuifeed.library.service import PrefetchReport, ProbeReport
 
 
 @dataclass
@@ -41,6 +41,13 @@ class Prefetched(Message):
     """A download ahead finished or failed (posted from the library's prefetch thread)."""
 
     report: PrefetchReport
+
+
+@dataclass
+class Probed(Message):
+    """A probe of a clip's server reported (posted from the library's probe thread)."""
+
+    report: ProbeReport
 
 
 @dataclass

@@ -1,15 +1,21 @@
 """The one HTTP client of tuifeed: our timeouts, retries with backoff, a redirect cap, size and inflation caps.
 
 Every request goes through `RemoteClient`; tests inject an httpx transport. Redirects are followed
-here, one hop at a time, so that each hop is checked (http(s) only, at most `max_redirects`).
+here, one hop at a time, so that each hop is checked (http(s) only, at most `max_redirects`); a
+permanent one (301, 308) is remembered for the life of the client, so the next refresh asks the new
+place directly. A response is closed only after its small unread rest is read: httpcore drops a
+connection whose body was left unread, so a 304, a redirect or an error page would cost a new
+connection (a TCP handshake, TLS too) for the next request.
 Documents are read raw and inflated here with a bound on the output, so a gzip bomb is cut off
 after `max_document_bytes` however small it is on the wire. URLs in messages and logs are redacted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -31,6 +37,9 @@ _T = TypeVar("_T")
 
 MB = 1024 * 1024
 _REDIRECTS = (301, 302, 303, 307, 308)
+_PERMANENT = (301, 308)
+_DRAINED_BYTES = 64 * 1024
+"""A response body left unread up to this size is read before closing, to keep the connection."""
 _TRANSIENT_STATUS = (429, 500, 502, 503, 504)
 _SSL_LOCATION = re.compile(r"\s*\(_ssl\.c:\d+\)")
 
@@ -85,6 +94,9 @@ class RemoteClient:
         """A client with `limits`; `transport` replaces the network (tests), `sleep` the backoff wait."""
         self.limits = limits or Limits()
         self._sleep = sleep
+        self._moved: dict[str, str] = {}
+        """Permanent redirects seen: URL -> where it moved (one hop)."""
+        self._moved_lock = threading.Lock()
         self._http = httpx.Client(
             transport=transport,
             timeout=httpx.Timeout(self.limits.read_timeout, connect=self.limits.connect_timeout),
@@ -124,6 +136,20 @@ class RemoteClient:
             )
 
         return self._tries(url, headers, read)
+
+    def probe(self, url: str) -> None:
+        """Ask once for the first byte of `url` (a Range GET, no retries): returns when the server answers.
+
+        The cheap question after a stream failed: is the server there, and does it have the clip?
+        Raises RemoteUnreachable when it cannot be reached, RemoteError when it answers with an error.
+        """
+        shown = redact(url)
+        try:
+            with self._open(url, {"Range": "bytes=0-0", "Accept-Encoding": "identity"}, shown) as response:
+                if response.status_code != 416:  # 416: there, but the file is empty; playing it will say so
+                    _raise_for_status(response, shown)
+        except _Retry as failure:
+            raise failure.error from None
 
     def download(self, url: str, part: Path, *, should_stop: Callable[[], bool] = lambda: False) -> int | None:
         """Stream `url` into the file `part`, resuming from what it holds with a Range request.
@@ -196,9 +222,18 @@ class RemoteClient:
 
     @contextmanager
     def _open(self, url: str, headers: dict[str, str], shown: str) -> Iterator[httpx.Response]:
-        """The response at `url` after at most `max_redirects` hops, each to an http(s) URL."""
+        """The response at `url` after at most `max_redirects` hops, each to an http(s) URL.
+
+        Permanent redirects remembered earlier are taken without asking; they count as hops too.
+        """
         current = url
-        for _ in range(self.limits.max_redirects + 1):
+        hops = 0
+        while hops <= self.limits.max_redirects:
+            with self._moved_lock:
+                moved = self._moved.get(current)
+            if moved is not None:
+                current, hops = moved, hops + 1
+                continue
             try:
                 response = self._http.send(self._http.build_request("GET", current, headers=headers), stream=True)
             except httpx.HTTPError as error:
@@ -206,11 +241,15 @@ class RemoteClient:
             except (httpx.InvalidURL, ValueError) as error:
                 raise RemoteError(shown, f"not a usable URL ({clean(str(error))})") from error
             if response.status_code in _REDIRECTS and "location" in response.headers:
-                response.close()
+                _close(response)
                 try:
-                    current = follow(current, response.headers["location"])
+                    target = follow(current, response.headers["location"])
                 except UnsafeLink as error:
                     raise RemoteError(shown, f"redirects to {clean(str(error))}") from error
+                if response.status_code in _PERMANENT:
+                    with self._moved_lock:
+                        self._moved[current] = target
+                current, hops = target, hops + 1
                 continue
             try:
                 log.debug("GET %s: HTTP %s", redact(current), response.status_code)
@@ -218,9 +257,21 @@ class RemoteClient:
             except httpx.HTTPError as error:
                 raise _Retry(_failure(error, shown, self.limits)) from error
             finally:
-                response.close()
+                _close(response)
             return
         raise RemoteError(shown, f"too many redirects (more than {self.limits.max_redirects})")
+
+
+def _close(response: httpx.Response) -> None:
+    """Close `response`, first reading its unread rest when that is small, so its connection goes back to the pool."""
+    length = response.headers.get("content-length", "")
+    bodiless = response.status_code in (204, 304) or response.request.method == "HEAD"
+    small = bodiless or (length.isdigit() and int(length) <= _DRAINED_BYTES)
+    if small and not response.is_stream_consumed and not response.is_closed:
+        with contextlib.suppress(httpx.HTTPError):  # a failed read only costs the connection, as without it
+            for _ in response.iter_raw():
+                pass
+    response.close()
 
 
 def _raise_for_status(response: httpx.Response, shown: str) -> None:

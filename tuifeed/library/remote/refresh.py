@@ -47,6 +47,8 @@ def add_source(store: Store, client: RemoteClient, url: str, kind: SourceKind | 
     """
     shown = redact(url)
     if not is_remote(url):
+        if url.lower().startswith(("http://", "https://")):  # the scheme is right, the rest cannot be read
+            return RefreshResult(shown, error=f"{shown}: not a valid URL (check the host and its brackets)")
         return RefreshResult(shown, error=f"{shown}: only http:// and https:// sources can be added")
     index = SourceIndex(store)
     existing = index.get(url)

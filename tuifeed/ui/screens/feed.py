@@ -399,7 +399,7 @@ class FeedScreen(Screen[None]):
         clip = self.session.current
         if clip is None or not self.session.is_current(message.token):
             return
-        if not self.session.offline_miss(clip):  # offline, the one calm notice says it for every such clip
+        if not self.session.quiet_failure():  # the offline notice or the probe's verdict says it instead
             self.notify(f"Cannot play {redact(clip.location)}: {message.reason}", severity="error", timeout=6)
         self.session.clip_failed(message.token)
         self._refresh_status()
@@ -481,6 +481,7 @@ class FeedScreen(Screen[None]):
             # and the video view must have its size when the first clip starts (libvlc sizes the decode then).
             self._arrangement = arrangement
             self.set_class(layout.side, "side")
+            self.info.one_row_each = not layout.side
             self.video.styles.width = layout.video_width if layout.side else None
             self.video.styles.margin = (0, 0, 0, layout.video_left)
             self.caption.styles.offset = (layout.caption_x, top) if layout.side else (0, 0)

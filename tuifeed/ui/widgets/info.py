@@ -72,42 +72,73 @@ def playback_flags(status: FeedStatus) -> str:
     return " · ".join(flags)
 
 
-def describe(status: FeedStatus, width: int) -> Text:
-    """The panel's text for `status`, `width` cells wide; every outside string is plain text, never markup."""
+def describe(status: FeedStatus, width: int, one_row_each: bool = False) -> Text:
+    """The panel's text for `status`, `width` cells wide; every outside string is plain text, never markup.
+
+    With `one_row_each` (the panel below the picture, whose height is fixed) the creator, title, tags and
+    sound lines are each cut to one row with an ellipsis, so a long title never pushes the time bar off.
+    """
     clip = status.clip
     if clip is None:
         return Text(status.empty + (f"\n{status.trouble}" if status.trouble else ""))
+    lines = [_heading(status, width, one_row_each)]
+    lines.append(Text(clip.title or clip.location.rsplit("/", 1)[-1]))
+    if clip.tags:
+        tags = Text()
+        for index, tag in enumerate(clip.tags):
+            tags.append(" " if index else "")
+            tags.append(f"#{tag}", link(MuteKind.TAG, tag, "cyan"))
+        lines.append(tags)
+    if clip.sound:
+        lines.append(Text(f"♪ {clip.sound}", link(MuteKind.SOUND, clip.sound, "italic")))
+    if one_row_each:
+        for line in lines[1:]:
+            line.truncate(width, overflow="ellipsis")
+    lines.append(_state(status, width))
+    if status.trouble:  # in the time bar's place while it lasts: the panel's height is fixed
+        lines.append(Text(status.trouble, "yellow"))
+    else:
+        lines.append(time_bar(status.position_ms, status.length_ms, width))
+    return Text("\n").join(lines)
+
+
+def _heading(status: FeedStatus, width: int, one_row: bool) -> Text:
+    """The creator (a link), whether they are followed, and where the person is: beside, or below if narrow.
+
+    On `one_row` the creator is cut so that where the person is still fits beside it.
+    """
+    assert status.clip is not None
+    creator = status.clip.creator
     text = Text()
-    if clip.creator:
-        text.append(f"@{clip.creator}", link(MuteKind.CREATOR, clip.creator, "bold"))
+    if creator:
+        text.append(f"@{creator}", link(MuteKind.CREATOR, creator, "bold"))
     else:
         text.append("@unknown", "bold")
     if status.followed:
         text.append(" ✓ following", "green")
-    where = place(status)
-    fits = text.cell_len + 3 + Text(where).cell_len <= width
-    text.append(("   " if fits else "\n") + where, "dim")  # beside a vertical clip the panel is narrow
-    text.append("\n")
-    text.append(clip.title or clip.location.rsplit("/", 1)[-1])
-    for index, tag in enumerate(clip.tags):
-        text.append("\n" if index == 0 else " ")
-        text.append(f"#{tag}", link(MuteKind.TAG, tag, "cyan"))
-    if clip.sound:
-        text.append("\n")
-        text.append(f"♪ {clip.sound}", link(MuteKind.SOUND, clip.sound, "italic"))
-    text.append("\n")
+    where = Text("   " + place(status), "dim")
+    if one_row:
+        text.truncate(max(width - where.cell_len, min(12, width // 2)), overflow="ellipsis")
+        text.append_text(where)
+        text.truncate(width, overflow="ellipsis")
+        return text
+    fits = text.cell_len + where.cell_len <= width
+    if not fits:  # beside a vertical clip the panel is narrow
+        where = Text("\n" + where.plain.lstrip(), "dim")
+    text.append_text(where)
+    return text
+
+
+def _state(status: FeedStatus, width: int) -> Text:
+    """Liked, saved and the playback flags on one row."""
     flags = playback_flags(status)
     # On a narrow panel the marks lose their words, so the line never wraps and pushes the time bar off.
     words = len("♥ liked  ★ saved   ") + len(flags) <= width
+    text = Text()
     text.append(("♥ liked" if words else "♥") if status.liked else "♡", "bold red" if status.liked else "dim")
     if status.saved:
         text.append("  ★ saved" if words else " ★", "bold yellow")
     text.append(f"   {flags}", "yellow")
-    text.append("\n")
-    if status.trouble:  # in the time bar's place while it lasts: the panel's height is fixed
-        text.append(status.trouble, "yellow")
-    else:
-        text.append_text(time_bar(status.position_ms, status.length_ms, width))
     return text
 
 
@@ -127,6 +158,8 @@ class InfoPanel(Widget):
     """
 
     status: reactive[FeedStatus] = reactive(FeedStatus(None))
+    one_row_each: reactive[bool] = reactive(True)
+    """Below the picture the panel's height is fixed: each line is cut to one row (beside it, text wraps)."""
 
     @dataclass
     class PageClicked(Message):
@@ -136,7 +169,7 @@ class InfoPanel(Widget):
         value: str
 
     def render(self) -> Text:
-        return describe(self.status, self.size.width - 2)
+        return describe(self.status, self.size.width - 2, one_row_each=self.one_row_each)
 
     def on_click(self, event: events.Click) -> None:
         page = event.style.meta.get(PAGE)
