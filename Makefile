@@ -25,7 +25,8 @@ check: setup
 	$(VENV)/bin/lint-imports --no-cache
 
 bench: setup-test
-	@DEBS="mpv kitty xvfb imagemagick" sh .ci/apt-ensure
+	@DEBS="mpv xvfb imagemagick patchelf" sh .ci/apt-ensure
+	sh benchmarks/kitty_prefix.sh >/dev/null
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) benchmarks/vs_mpv.py
 	$(PY) benchmarks/kitty_pixels.py

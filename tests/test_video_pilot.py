@@ -4,6 +4,8 @@ covering hands the cells to Textual, kitty pictures are placeholders that turn t
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Callable
 
 import numpy as np
@@ -14,9 +16,10 @@ from test_app_pilot import CLIPS
 from tuifeed.config import Config
 from tuifeed.feed import Feeds
 from tuifeed.player.fake import FakePlayer
-from tuifeed.render import HalfBlockPicture
+from tuifeed.render import ColorMode, HalfBlockEncoder, HalfBlockPicture
 from tuifeed.render.kitty import PLACEHOLDER, KittyOptions, KittyPicture
 from tuifeed.render.plan import RenderKind, RenderPlan
+from tuifeed.render.pump import Painted
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
 
@@ -29,6 +32,7 @@ class Sink:
 
     def __init__(self) -> None:
         self.frames: list[bytes] = []
+        self.final: list[bytes] = []
 
     def write_frame(self, data: bytes, wanted: Callable[[], bool]) -> float | None:
         if not wanted():
@@ -38,6 +42,9 @@ class Sink:
 
     def hold_frames(self) -> None:
         """Textual paints nothing to a real terminal here: no update to wait for."""
+
+    def write_final(self, data: bytes) -> None:
+        self.final.append(data)
 
 
 def make_app(store: Store, plan: RenderPlan) -> tuple[TuifeedApp, FakePlayer]:
@@ -126,3 +133,52 @@ async def test_kitty_pictures_are_placeholders_and_half_blocks_under_a_modal(sto
         assert video.covered
         under = video.render_line(row)
         assert PLACEHOLDER not in under.text and "▀" in under.text
+
+
+async def test_leaving_the_app_deletes_the_kitty_images(store: Store) -> None:
+    """On exit the video's images are deleted (a=d,d=I for each id sent), so the terminal keeps none."""
+    sink = Sink()
+    plan = RenderPlan(RenderKind.KITTY, kitty=KittyOptions(cell_width=10, cell_height=20), sink=sink)
+    app, player = make_app(store, plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        for _ in range(2):
+            player.emit_frame((360, 640))
+            await pilot.pause(0.1)
+        assert sink.frames and not sink.final
+    sent = {match[1] for data in sink.frames for match in re.finditer(rb"\x1b_Ga=T[^\x1b]*?,i=(\d+)", data)}
+    deleted = set(re.findall(rb"\x1b_Ga=d,d=I,i=(\d+),q=2\x1b\\", b"".join(sink.final)))
+    assert sent and deleted == sent
+
+
+async def test_a_new_picture_waits_for_the_ui_thread(store: Store) -> None:
+    """The pump's thread hands a picture over but never swaps it in: Textual paints each pass from one picture.
+
+    Textual renders the view in pieces around a modal; a picture swapped between two of them painted rows
+    of two frames under "Why this clip?" in a real kitty.
+    """
+    sink = Sink()
+    app, player = make_app(store, RenderPlan(sink=sink))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        player.emit_frame((360, 640))
+        await pilot.pause(0.1)
+        await pilot.press("question_mark")
+        await pilot.pause(0.1)
+        video = app.feed.video
+        assert video.covered and video.pump is not None
+        old = video.pump.encoder.picture()
+        assert old is not None
+        row = video.size.height // 2
+        before = video.render_line(row)
+        encoder = HalfBlockEncoder(ColorMode())
+        fit = encoder.fit(640, 360, old.cols, old.rows)
+        encoder.encode(np.full((fit.pixel_size[1], fit.pixel_size[0], 4), 200, np.uint8), fit, 0, 0, direct=False)
+        new = encoder.picture()
+        assert new is not None
+        handed = threading.Thread(target=video._painted, args=(Painted(new, False, 0, time.monotonic()),))
+        handed.start()
+        handed.join()
+        assert video.render_line(row) == before, "still the old picture until the UI thread takes the new one"
+        await pilot.pause(0.05)
+        assert video.render_line(row) != before

@@ -51,7 +51,9 @@ def choose_display(
         return DisplayChoice(RenderPlan(RenderKind.HALFBLOCK, color, caps.replies.sync), caps, reason)
     width, height = caps.replies.cell_size or (8, 16)
     transport = Transport.SHM if caps.replies.shm and not caps.ssh else Transport.DIRECT
-    options = KittyOptions(transport, width, height, passthrough=caps.tmux and caps.passthrough)
+    options = KittyOptions(transport, width, height, passthrough=caps.tmux and caps.passthrough, sync=caps.replies.sync)
     reason = verdict.reason if verdict.usable else f"kitty graphics (asked for; the probe said: {verdict.reason})"
-    plan = RenderPlan(RenderKind.KITTY, ColorMode(ColorSystem.TRUECOLOR, color.bits), caps.replies.sync, options)
+    # The pump never wraps kitty frames in synchronized output: a chunked image inside DEC 2026 blanked a
+    # real kitty's screen. The encoder brackets only its placeholder rewrite (KittyOptions.sync).
+    plan = RenderPlan(RenderKind.KITTY, ColorMode(ColorSystem.TRUECOLOR, color.bits), sync=False, kitty=options)
     return DisplayChoice(plan, caps, f"{reason}, sent by {transport.value}")

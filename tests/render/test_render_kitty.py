@@ -165,3 +165,99 @@ def test_under_a_modal_the_picture_is_half_blocks() -> None:
     assert picture is not None and picture.system is ColorSystem.TRUECOLOR
     spans = picture.spans(0, background=True)
     assert "".join(text for text, _, _ in spans) == "▀" * fit.cols
+
+
+def test_shared_memory_keeps_one_id_and_writes_the_placeholders_once() -> None:
+    """Through shared memory every frame reuses one id; the cells go out again only when the box moves."""
+    if not os.path.isdir("/dev/shm"):
+        pytest.skip("no /dev/shm on this system")
+    encoder = KittyEncoder(KittyOptions(Transport.SHM, cell_width=10, cell_height=20), ColorMode())
+    fit = encoder.fit(640, 360, 24, 8)
+    frame = bgrx(fit.pixel_size[1], fit.pixel_size[0])
+    sent = [encoder.encode(frame, fit, left=2, top=1, direct=True) for _ in range(3)]
+    encoder.forget()
+    sent.append(encoder.encode(frame, fit, left=2, top=1, direct=True))
+    sent.append(encoder.encode(frame, fit, left=3, top=1, direct=True))
+    try:
+        ids = {int(control["i"]) for data in sent for control, _ in codes(data)}
+        assert len(ids) == 1
+        with_cells = [PLACEHOLDER.encode() in data for data in sent]
+        assert with_cells == [True, False, False, True, True]
+        assert all(APC.sub(b"", data) == b"" for data, cells in zip(sent, with_cells, strict=True) if not cells)
+    finally:
+        for data in sent:
+            (_, payload), *_ = codes(data)
+            os.unlink(os.path.join("/dev/shm", base64.standard_b64decode(payload).decode()))
+
+
+@pytest.mark.parametrize("transport", [Transport.SHM, Transport.FILE])
+def test_an_unsent_frame_takes_its_memory_with_it(transport: Transport) -> None:
+    """unsent() removes the object or file the last frame named; what was sent before is the terminal's."""
+    if transport is Transport.SHM and not os.path.isdir("/dev/shm"):
+        pytest.skip("no /dev/shm on this system")
+    encoder = KittyEncoder(KittyOptions(transport), ColorMode())
+    fit = encoder.fit(64, 32, 8, 4)
+    frame = bgrx(fit.pixel_size[1], fit.pixel_size[0])
+
+    def named(data: bytes) -> str:
+        (_, payload), *_ = codes(data)
+        name = base64.standard_b64decode(payload).decode()
+        return name if transport is Transport.FILE else os.path.join("/dev/shm", name)
+
+    kept = named(encoder.encode(frame, fit, 0, 0, direct=True))
+    dropped = named(encoder.encode(frame, fit, 0, 0, direct=True))
+    encoder.unsent()
+    encoder.unsent()  # twice is harmless, and never reaches back to the frame sent before
+    try:
+        assert os.path.exists(kept) and not os.path.exists(dropped)
+        assert PLACEHOLDER.encode() in encoder.encode(frame, fit, 0, 0, direct=True), "cells resent after a drop"
+    finally:
+        os.unlink(kept)
+        encoder.unsent()
+
+
+def test_a_short_write_to_shared_memory_is_finished(monkeypatch: pytest.MonkeyPatch) -> None:
+    """os.write may take part of the frame: the rest is written, the object holds the whole frame."""
+    if not os.path.isdir("/dev/shm"):
+        pytest.skip("no /dev/shm on this system")
+    real_write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, bytes(data)[:1000]))
+    encoder = KittyEncoder(KittyOptions(Transport.SHM), ColorMode())
+    fit = encoder.fit(640, 360, 24, 8)
+    frame = bgrx(fit.pixel_size[1], fit.pixel_size[0])
+    (control, payload), *_ = codes(encoder.encode(frame, fit, 0, 0, direct=False))
+    monkeypatch.undo()
+    path = os.path.join("/dev/shm", base64.standard_b64decode(payload).decode())
+    try:
+        with open(path, "rb") as shared:
+            assert shared.read() == np.ascontiguousarray(frame[..., 2::-1]).tobytes()
+        assert int(control["S"]) > 1000
+    finally:
+        os.unlink(path)
+
+
+def test_farewell_deletes_every_image_the_encoder_made() -> None:
+    """a=d,d=I (data and placements) for each id used, none before the first frame; wrapped for tmux."""
+    encoder = KittyEncoder(KittyOptions(passthrough=True), ColorMode())
+    assert encoder.farewell() == b""
+    fit = encoder.fit(64, 32, 8, 4)
+    frame = bgrx(fit.pixel_size[1], fit.pixel_size[0])
+    sent = [encoder.encode(frame, fit, 0, 0, direct=True).replace(b"\x1b\x1b", b"\x1b") for _ in range(3)]
+    ids = sorted({int(codes(data)[0][0]["i"]) for data in sent})
+    expected = b"".join(wrap_passthrough(graphics(f"a=d,d=I,i={image_id},q=2")) for image_id in ids)
+    assert len(ids) == 2 and encoder.farewell() == expected
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_the_placeholder_rewrite_alone_goes_in_synchronized_output(sync: bool) -> None:
+    """With DEC 2026 the rows naming the new id switch at once; the image codes stay outside the brackets."""
+    encoder = KittyEncoder(KittyOptions(Transport.DIRECT, sync=sync), ColorMode())
+    fit = encoder.fit(640, 360, 24, 8)
+    data = encoder.encode(bgrx(fit.pixel_size[1], fit.pixel_size[0]), fit, 0, 0, direct=True)
+    last_image = data.rindex(b"\x1b\\") + 2
+    images, cells = data[:last_image], data[last_image:]
+    assert b"\x1b[?2026" not in images and PLACEHOLDER.encode() in cells
+    if sync:
+        assert cells.startswith(b"\x1b[?2026h") and cells.endswith(b"\x1b[?2026l")
+    else:
+        assert b"\x1b[?2026" not in cells

@@ -9,8 +9,10 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+import pytest
 
 from tuifeed.render import ColorMode, HalfBlockEncoder, fit_box
+from tuifeed.render.kitty import SHM_DIR, KittyEncoder, KittyOptions, Transport
 from tuifeed.render.pump import SYNC_END, SYNC_START, FramePump, Painted
 from tuifeed.terminal import TerminalOutput
 
@@ -18,13 +20,15 @@ from tuifeed.terminal import TerminalOutput
 class SlowSink:
     """Records frames; each write takes ``delay`` seconds (a terminal that takes its time)."""
 
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, delay: float = 0.0, refuse: bool = False) -> None:
         self.delay = delay
+        self.refuse = refuse
         self.frames: list[bytes] = []
+        self.final: list[bytes] = []
         self.refused = 0
 
     def write_frame(self, data: bytes, wanted: Callable[[], bool]) -> float | None:
-        if not wanted():
+        if self.refuse or not wanted():
             self.refused += 1
             return None
         time.sleep(self.delay)
@@ -33,6 +37,9 @@ class SlowSink:
 
     def hold_frames(self) -> None:
         """No Textual here."""
+
+    def write_final(self, data: bytes) -> None:
+        self.final.append(data)
 
 
 def frame(value: int, rows: int = 4, cols: int = 6) -> np.ndarray:
@@ -46,6 +53,10 @@ def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.005)
+
+
+def wait_painted(painted: list[Painted], count: int) -> None:
+    wait_for(lambda: len(painted) == count)
 
 
 def make_pump(sink: SlowSink | None, sync: bool = True) -> tuple[FramePump, list[Painted]]:
@@ -152,3 +163,55 @@ def test_terminal_output_measures_time_blocked_on_a_real_pty() -> None:
         os.close(master)
     assert bytes(drained).replace(b"\r\n", b"\n").startswith(b"\x1b[?1049htext from Textual\nxxx")
     assert b"y" not in drained and b"w" not in drained
+
+
+def shm_segments() -> set[str]:
+    """This process's kitty frames in /dev/shm."""
+    return {name for name in os.listdir(SHM_DIR) if name.startswith(f"tuifeed-{os.getpid()}-")}
+
+
+@pytest.mark.skipif(not os.path.isdir(SHM_DIR), reason="no /dev/shm on this system")
+def test_frames_refused_by_the_terminal_leave_no_shared_memory_behind() -> None:
+    """A kitty frame through shared memory that is never written (covered meanwhile) has its segment unlinked."""
+    sink = SlowSink(refuse=True)
+    painted: list[Painted] = []
+    encoder = KittyEncoder(KittyOptions(Transport.SHM), ColorMode())
+    fit = encoder.fit(64, 32, 8, 4)
+    pump = FramePump(encoder, sink, painted.append, interval=1 / 30, sync=False)
+    pixels = np.zeros((fit.pixel_size[1], fit.pixel_size[0], 4), dtype=np.uint8)
+    before = shm_segments()
+    try:
+        for count in range(1, 4):
+            pump.offer(pixels.copy(), fit, 0, 0)
+            wait_painted(painted, count)
+    finally:
+        pump.close()
+    assert sink.refused == 3 and not sink.frames
+    assert shm_segments() == before
+
+
+def test_closing_the_pump_deletes_the_kitty_images() -> None:
+    """On close the encoder's farewell (a=d,d=I for each image id it used) goes out through write_final."""
+    sink = SlowSink()
+    painted: list[Painted] = []
+    encoder = KittyEncoder(KittyOptions(Transport.DIRECT), ColorMode())
+    fit = encoder.fit(64, 32, 8, 4)
+    pump = FramePump(encoder, sink, painted.append, interval=1 / 30, sync=False)
+    pixels = np.zeros((fit.pixel_size[1], fit.pixel_size[0], 4), dtype=np.uint8)
+    for count in (1, 2):
+        pump.offer(pixels.copy(), fit, 0, 0)
+        wait_painted(painted, count)
+    pump.close()
+    ids = sorted({int(part[2:]) for data in sink.frames for part in data.split(b",") if part.startswith(b"i=")})
+    assert len(ids) == 2
+    assert sink.final == [b"".join(b"\x1b_Ga=d,d=I,i=%d,q=2\x1b\\" % image_id for image_id in ids)]
+
+
+def test_half_blocks_leave_nothing_to_clear() -> None:
+    """Half-block cells are all there is: closing writes nothing more."""
+    sink = SlowSink()
+    pump, painted = make_pump(sink)
+    pump.offer(frame(10), FIT, 0, 0)
+    wait_for(lambda: len(painted) == 1)
+    pump.close()
+    assert sink.final == []

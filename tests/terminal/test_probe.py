@@ -1,4 +1,4 @@
-"""The terminal probe: replies parsed from any bytes, verdicts that trust no claim, a real exchange over a pty."""
+"""The terminal probe: replies parsed from any bytes, verdicts that trust no claim, real exchanges over a pty."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tuifeed.config import DisplayConfig
+from tuifeed.display import choose_display
+from tuifeed.render.kitty import Transport
+from tuifeed.render.plan import RenderKind
 from tuifeed.terminal.probe import (
     GRAPHICS_ID,
     SHM_ID,
@@ -166,3 +170,27 @@ def test_no_terminal_asks_nothing() -> None:
     """fd -1 (not in a terminal) answers at once with no replies; the environment still counts."""
     found = probe({"TMUX": "/tmp/x,1,0", "SSH_TTY": "/dev/pts/3"}, fd=-1)
     assert found.tmux and found.ssh and not found.replies.answered
+
+
+@pytest.mark.parametrize(
+    ("requested", "kind", "sync"),
+    [("auto", RenderKind.KITTY, False), ("kitty", RenderKind.KITTY, False), ("halfblock", RenderKind.HALFBLOCK, True)],
+)
+def test_the_plan_from_a_kitty_that_has_synchronized_output(requested: str, kind: RenderKind, sync: bool) -> None:
+    """kitty 0.41 with shared memory and DEC 2026: kitty frames by shm, not in sync brackets; half-blocks in them."""
+    master, slave = pty.openpty()
+    stop = threading.Event()
+    answer = GFX_OK + SHM_OK + version("kitty(0.41.1)") + SYNC + CELL + DA1
+    thread = threading.Thread(target=fake_terminal, args=(master, answer, stop))
+    thread.start()
+    try:
+        choice = choose_display(requested, DisplayConfig(), {"TERM": "xterm-kitty"}, fd=slave)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        os.close(master)
+        os.close(slave)
+    assert choice.plan.kind is kind and choice.plan.sync is sync
+    if kind is RenderKind.KITTY:
+        assert choice.plan.kitty is not None and choice.plan.kitty.transport is Transport.SHM
+        assert choice.plan.kitty.sync, "the placeholder rewrite alone goes in synchronized output"

@@ -90,6 +90,12 @@ class Encoder(Protocol):
     def forget(self) -> None:
         """The screen no longer shows what was sent: the next frame is sent whole."""
 
+    def unsent(self) -> None:
+        """The bytes of the last ``encode`` never reached the terminal: release what they named, forget."""
+
+    def farewell(self) -> bytes:
+        """What clears the terminal of the encoder's state (stored images) when the video goes away."""
+
     def picture(self) -> Picture | None:
         """The last frame encoded, for Textual to paint."""
 
@@ -209,6 +215,14 @@ class HalfBlockEncoder:
     def forget(self) -> None:
         """Send the next frame whole."""
         self._keys = self._pixels = None
+
+    def unsent(self) -> None:
+        """Cells are all the bytes name: the next frame is sent whole."""
+        self.forget()
+
+    def farewell(self) -> bytes:
+        """Nothing lives in the terminal beyond its cells."""
+        return b""
 
     def picture(self) -> HalfBlockPicture | None:
         """The last frame encoded."""

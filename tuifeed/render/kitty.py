@@ -1,16 +1,22 @@
 """The kitty graphics protocol: frames as raw RGB images, shown through Unicode placeholder cells.
 
 Written against https://sw.kovidgoyal.net/kitty/graphics-protocol/. Each frame is transmitted with
-``a=T,U=1`` (transmit and create a virtual placement) under one of two image ids, alternately: kitty frees
-an image the moment a new transmission for its id begins, so reusing one id would blank the picture while
-a chunked frame is still arriving. The cells show the image through placeholders (U+10EEEE, the image id
-as the foreground colour, row and column as combining diacritics); they are ordinary text, so Textual's
-compositor can cut and cover them at cell boundaries like any other.
+``a=T,U=1`` (transmit and create a virtual placement). The cells show the image through placeholders
+(U+10EEEE, the image id as the foreground colour, row and column as combining diacritics); they are
+ordinary text, so Textual's compositor can cut and cover them at cell boundaries like any other.
+
+Sent directly (chunked), frames alternate between two image ids and the placeholders are rewritten to
+name the new one: kitty frees an image the moment a new transmission for its id begins, so one id would
+blank the picture while a chunked frame is still arriving; where the terminal has synchronized output the
+rewrite goes in it, since rows rewritten one by one showed two frames at once in a real kitty. Through
+shared memory or a file the whole frame is one escape code, so every frame reuses one id and the
+placeholders stay as they are: nothing to rewrite, nothing to tear.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import random
 import tempfile
@@ -49,6 +55,8 @@ MAX_CELLS: Final = len(_DIACRITICS)
 """The most rows or columns a placeholder can address."""
 CHUNK: Final = 4096
 """Largest base64 payload of one escape code (a multiple of 4, as the protocol requires)."""
+SYNC_START: Final = "\x1b[?2026h"
+SYNC_END: Final = "\x1b[?2026l"
 APC_START: Final = b"\x1b_G"
 APC_END: Final = b"\x1b\\"
 SHM_DIR: Final = "/dev/shm"
@@ -79,6 +87,8 @@ class KittyOptions:
     """Widest image sent; the terminal scales it to the placement."""
     direct_pixels_per_cell: int = 4
     """Horizontal pixels per cell for DIRECT transport (bytes cross the tty), vertical is twice that."""
+    sync: bool = False
+    """The terminal has synchronized output (DEC 2026): the placeholder rewrite goes in it, never the image."""
 
 
 def graphics(control: str, payload: bytes = b"", passthrough: bool = False) -> bytes:
@@ -182,12 +192,15 @@ class KittyEncoder:
         self._options = options
         self._mode = ColorMode(ColorSystem.TRUECOLOR, mode.bits) if mode.system is ColorSystem.TRUECOLOR else mode
         base = random.SystemRandom().randrange(0x010101, 0xFEFEFE)
-        self._ids = (base, base + 1)
+        self._ids = (base, base + 1) if options.transport is Transport.DIRECT else (base, base)
         self._turn = 0
         self._shown: tuple[int, Fit, int, int] | None = None
         """Image id, fit and origin of the placeholders on screen."""
         self._picture: KittyPicture | None = None
         self._serial = 0
+        self._pending: str | None = None
+        """The shared-memory object or file named by the last encode, until the terminal takes it."""
+        self._sent_ids: set[int] = set()
 
     @property
     def system(self) -> ColorSystem:
@@ -225,21 +238,41 @@ class KittyEncoder:
         """The placeholders on screen are gone: rewrite them with the next frame."""
         self._shown = None
 
+    def unsent(self) -> None:
+        """The last frame never reached the terminal: remove the memory object or file it named (nobody will)."""
+        self._shown = None
+        path, self._pending = self._pending, None
+        if path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+
+    def farewell(self) -> bytes:
+        """Delete the images this encoder made, data and placements (``a=d,d=I``)."""
+        passthrough = self._options.passthrough
+        return b"".join(graphics(f"a=d,d=I,i={image_id},q=2", b"", passthrough) for image_id in sorted(self._sent_ids))
+
     def picture(self) -> KittyPicture | None:
         """The last frame sent."""
         return self._picture
 
     def encode(self, frame: Frame, fit: Fit, left: int, top: int, direct: bool) -> bytes:
-        """Transmit ``frame`` under the id not on screen, then (``direct``) switch the placeholders to it."""
+        """Transmit ``frame`` (sent directly: under the id not on screen), then (``direct``) place the cells.
+
+        The cells are written only when they would change: a new id, fit or place.
+        """
         image_id = self._ids[self._turn]
         self._turn ^= 1
+        self._pending = None  # what the previous encode named was sent (or released by unsent)
         height, width = frame.shape[:2]
         rgb = np.ascontiguousarray(frame[..., 2::-1]).tobytes()
         data = self._transmit(image_id, rgb, width, height, fit.cols, fit.rows)
+        self._sent_ids.add(image_id)
         still = resample_nearest(frame, fit.cols, fit.rows * 2)
         self._picture = KittyPicture(image_id, fit.cols, fit.rows, still, self._mode)
         if not direct:
             self._shown = None
+            return data
+        if self._shown == (image_id, fit, left, top):
             return data
         red, green, blue = image_color(image_id)
         cells = [f"\x1b[38;2;{red};{green};{blue}m"]
@@ -248,6 +281,10 @@ class KittyEncoder:
             cells.append(placeholder_row(row, fit.cols, explicit=False))
         cells.append("\x1b[0m")
         self._shown = (image_id, fit, left, top)
+        if self._options.sync:
+            # Rows rewritten one by one showed the new image above the old one in a real kitty; the image
+            # itself stays outside: a whole chunked frame inside the brackets blanked the screen there.
+            cells = [SYNC_START, *cells, SYNC_END]
         return data + "".join(cells).encode()
 
     def _transmit(self, image_id: int, rgb: bytes, width: int, height: int, cols: int, rows: int) -> bytes:
@@ -261,9 +298,15 @@ class KittyEncoder:
         else:
             path = os.path.join(tempfile.gettempdir(), f"tuifeed-tty-graphics-protocol-{os.getpid()}-{self._serial}")
             name, medium = path, "t"
+        self._pending = path
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            os.write(descriptor, rgb)
-        finally:
+            view = memoryview(rgb)
+            while view:  # a write may take less than asked (a signal, a full tmpfs): the rest follows
+                view = view[os.write(descriptor, view) :]
+        except OSError:
             os.close(descriptor)
+            self.unsent()
+            raise
+        os.close(descriptor)
         return transmit_named(image_id, name, medium, len(rgb), width, height, cols, rows, options.passthrough)

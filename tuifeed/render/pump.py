@@ -30,6 +30,9 @@ class FrameSink(Protocol):
     def hold_frames(self) -> None:
         """Write no frame until Textual's next update (it is repainting the picture's cells)."""
 
+    def write_final(self, data: bytes) -> None:
+        """Write what clears the terminal of the video as it goes away (while the app still has the screen)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Painted:
@@ -119,12 +122,23 @@ class FramePump:
             self._ready.notify()
 
     def close(self) -> None:
-        """Stop the thread after the frame in hand; frames offered afterwards are ignored."""
+        """Stop the thread after the frame in hand, then clear the terminal of the encoder's state.
+
+        Frames offered afterwards are ignored.
+        """
         with self._ready:
             self._closed = True
             self._job = None
             self._ready.notify()
         self._thread.join(timeout=5)
+        if self._thread.is_alive():  # stuck writing to a terminal that reads nothing: leave it be
+            return
+        farewell = self.encoder.farewell()
+        if farewell and self._sink is not None:
+            try:
+                self._sink.write_final(farewell)
+            except OSError:
+                log.exception("frame pump: the terminal could not be cleared")
 
     def _run(self) -> None:
         while True:
@@ -140,7 +154,7 @@ class FramePump:
                 self._show(job, direct, forget)
             except Exception:
                 log.exception("frame pump: a frame could not be shown")
-                self.encoder.forget()
+                self.encoder.unsent()
 
     def _show(self, job: _Job, direct: bool, forget: bool) -> None:
         encoder = self.encoder
@@ -148,12 +162,15 @@ class FramePump:
             encoder.forget()
         data = encoder.encode(job.frame, job.fit, job.left, job.top, direct)
         blocked: float | None = 0.0
-        if data and self._sink is not None:
+        if data and self._sink is None:
+            encoder.unsent()
+            data = b""
+        elif data and self._sink is not None:
             if self._sync:
                 data = SYNC_START + data + SYNC_END
             blocked = self._sink.write_frame(data, lambda: self._direct or not direct)
             if blocked is None:  # covered meanwhile: what the encoder believes is on screen is not
-                encoder.forget()
+                encoder.unsent()
                 direct, data = False, b""
         if direct:
             encoder.level = self.governor.record(len(data), blocked or 0.0)

@@ -11,9 +11,13 @@ from typing import Final, TextIO
 _SCREEN_SWITCH: Final = "\x1b[?1049"
 _ENTER: Final = "\x1b[?1049h"
 _LEAVE: Final = "\x1b[?1049l"
+_SYNC_START: Final = "\x1b[?2026h"
+_SYNC_END: Final = "\x1b[?2026l"
 _MARKER: Final = 16
 """Longest write that is only a marker (Textual writes its sync start and end on their own)."""
 HOLD_SECONDS: Final = 0.2
+UPDATE_WAIT: Final = 0.2
+"""Longest a frame waits for Textual to close a synchronized update it opened."""
 
 
 class TerminalOutput(io.TextIOBase):
@@ -26,6 +30,11 @@ class TerminalOutput(io.TextIOBase):
     Frames are drawn only while Textual has the alternate screen: the stream itself tells (it carries
     Textual's ``ESC[?1049h`` and ``ESC[?1049l``), so a frame still in flight when the app exits or is
     suspended never lands on the shell's screen.
+
+    Nor does a frame land inside one of Textual's synchronized updates: Textual writes the update's
+    ``ESC[?2026h``, its text and ``ESC[?2026l`` as three writes, and a frame that came between them was
+    drawn as part of Textual's update (in a real kitty its rows mixed with Textual's). A frame waits, at
+    most ``UPDATE_WAIT``, for the update to close.
     """
 
     def __init__(self, stream: TextIO) -> None:
@@ -33,6 +42,7 @@ class TerminalOutput(io.TextIOBase):
         super().__init__()
         self._stream = stream
         self._lock = threading.Lock()
+        self._update_closed = threading.Condition(self._lock)
         self.frame_bytes = 0
         """Bytes of frames written so far."""
         self.alternate_screen = False
@@ -40,12 +50,18 @@ class TerminalOutput(io.TextIOBase):
         self._updates = 0
         """Textual updates written so far (writes longer than a sync marker)."""
         self._held: tuple[int, float] | None = None
+        self.in_update = False
+        """Textual has opened a synchronized update and not yet closed it."""
 
     def write(self, text: str) -> int:
         """Write Textual's text."""
         with self._lock:
             if _SCREEN_SWITCH in text:
                 self.alternate_screen = text.rfind(_ENTER) > text.rfind(_LEAVE)
+            if _SYNC_START in text or _SYNC_END in text:
+                self.in_update = text.rfind(_SYNC_START) > text.rfind(_SYNC_END)
+                if not self.in_update:
+                    self._update_closed.notify_all()
             written = self._stream.write(text)
             if len(text) > _MARKER:
                 self._updates += 1
@@ -72,9 +88,12 @@ class TerminalOutput(io.TextIOBase):
         the alternate screen); seconds blocked, or None when not written.
 
         ``wanted`` is checked under the lock, after everything Textual queued before it has been written:
-        once the video is covered, no frame lands on top of what covers it.
+        once the video is covered, no frame lands on top of what covers it. A frame is not written
+        inside a synchronized update of Textual's that stays open longer than ``UPDATE_WAIT``.
         """
         with self._lock:
+            if not self._update_done():
+                return None
             if self._held is not None:
                 updates, until = self._held
                 if self._updates <= updates and time.monotonic() < until:
@@ -82,12 +101,25 @@ class TerminalOutput(io.TextIOBase):
                 self._held = None
             if not (self.alternate_screen and wanted()):
                 return None
-            self._stream.flush()
-            started = time.perf_counter()
-            self._stream.buffer.write(data)
-            self._stream.buffer.flush()
-            self.frame_bytes += len(data)
-            return time.perf_counter() - started
+            return self._write_bytes(data)
+
+    def write_final(self, data: bytes) -> None:
+        """Write what leaves the terminal clean of the video (no hold applies), while the app has the screen."""
+        with self._lock:
+            if self._update_done() and self.alternate_screen and not self._stream.closed:
+                self._write_bytes(data)
+
+    def _update_done(self) -> bool:
+        """Wait (the lock held, released while waiting) for Textual's open update to close; False if it stays open."""
+        return self._update_closed.wait_for(lambda: not self.in_update, timeout=UPDATE_WAIT)
+
+    def _write_bytes(self, data: bytes) -> float:
+        self._stream.flush()
+        started = time.perf_counter()
+        self._stream.buffer.write(data)
+        self._stream.buffer.flush()
+        self.frame_bytes += len(data)
+        return time.perf_counter() - started
 
     def fileno(self) -> int:
         """The terminal's file descriptor."""

@@ -60,7 +60,12 @@ class VideoView(Widget):
         self._pump: FramePump | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._picture: Picture | None = None
-        self._repaint_scheduled = False
+        """The picture Textual paints: changed only on the UI thread, between Textual's render passes."""
+        self._latest: Picture | None = None
+        """The pump's newest picture, waiting for the UI thread to take it."""
+        self._latest_lock = threading.Lock()
+        self._take_scheduled = False
+        self._repaint_wanted = False
         self._styles: dict[tuple[ColorSystem, int, int], Style] = {}
         self._awaiting_picture = False
         self._still_shown = False
@@ -131,13 +136,12 @@ class VideoView(Widget):
         pump.offer(frame.copy(), fit, left, top, still=swiped)
 
     def _painted(self, painted: Painted) -> None:
-        """A frame was shown (the pump's thread): keep its picture for Textual, repaint when covered.
+        """A frame was shown (the pump's thread): hand its picture to the UI thread, to repaint when covered.
 
-        A picture of another size (the next clip, a resize) also needs Textual: the pump writes only the
-        picture's cells, and the old picture's edges must become letterbox.
+        The picture is taken on the UI thread, never swapped in here: Textual renders the view in pieces
+        (around a modal: above, beside and below it), and a picture changed between two pieces painted
+        rows of two frames (seen in a real kitty under "Why this clip?").
         """
-        previous, self._picture = self._picture, painted.picture
-        resized = previous is None or (previous.cols, previous.rows) != (painted.picture.cols, painted.picture.rows)
         self.frames_painted += 1
         for listener in self.frame_listeners:
             listener(painted)
@@ -149,9 +153,12 @@ class VideoView(Widget):
                 self._still_shown = True
         if announce:
             self.post_message(self.PictureShown())
-        if (resized or not painted.direct) and not self._repaint_scheduled and self._loop is not None:
-            self._repaint_scheduled = True
-            self._loop.call_soon_threadsafe(self._repaint)
+        with self._latest_lock:
+            self._latest = painted.picture
+            self._repaint_wanted |= not painted.direct
+            schedule, self._take_scheduled = not self._take_scheduled, True
+        if schedule and self._loop is not None:
+            self._loop.call_soon_threadsafe(self._take_picture)
 
     # -- UI thread ---------------------------------------------------------------------------------
 
@@ -174,9 +181,20 @@ class VideoView(Widget):
                 self._pump.set_direct(not covered)
             self.refresh()
 
-    def _repaint(self) -> None:
-        self._repaint_scheduled = False
-        self.refresh()
+    def _take_picture(self) -> None:
+        """Take the pump's newest picture; repaint if it was not drawn by the pump, or has another size.
+
+        A picture of another size (the next clip, a resize) needs Textual: the pump writes only the
+        picture's cells, and the old picture's edges must become letterbox.
+        """
+        with self._latest_lock:
+            picture, repaint = self._latest, self._repaint_wanted
+            self._take_scheduled = self._repaint_wanted = False
+        previous, self._picture = self._picture, picture
+        if picture is None:
+            return
+        if repaint or previous is None or (previous.cols, previous.rows) != (picture.cols, picture.rows):
+            self.refresh()
 
     def _note_origin(self) -> None:
         region = self.content_region
