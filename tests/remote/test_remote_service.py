@@ -150,7 +150,7 @@ def test_probes_ask_for_one_byte_off_thread_and_say_what_they_found(library: Lib
     with LoopbackServer() as server:
         clips = _feed(server, library, media_clips, count=2)
         del server.routes["/c/1.mp4"]
-        library.offline = True
+        library.note_reach(server.url("/"), answered=False)
         library.check(clips[0])
         library.check(clips[1])
         assert library.wait_for_probes(10)

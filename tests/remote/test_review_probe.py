@@ -43,7 +43,7 @@ def test_a_probe_that_gets_no_answer_is_not_an_error_from_the_server(
     server.routes["/c/0.mp4"] = stall
     reports: list[ProbeReport] = []
     library.probe_listener = reports.append
-    library.offline = True
+    library.note_reach(clip.location, answered=False)
     library.check(clip)
     assert library.wait_for_probes(15)
     assert reports[-1].reach is not Reach.FAILS, reports  # main: FAILS, "timed out: no data for 2 s"
