@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from loopback import LoopbackServer
 from remote_support import rss
 
@@ -165,3 +166,32 @@ def test_probes_ask_for_one_byte_off_thread_and_say_what_they_found(library: Lib
     assert library.wait_for_probes(10)
     assert reports[-1].reach is Reach.UNREACHABLE and library.offline
     assert threads == {"tuifeed-probe"}
+
+
+def test_a_probe_or_listener_that_breaks_leaves_the_probe_thread_serving(
+    server: LoopbackServer, library: Library, media_clips: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in a probe is reported as a failure for its clip, a bug in the listener is logged: either way the
+    probe thread goes on answering, and `wait_for_probes` still returns."""
+    clips = _feed(server, library, media_clips, count=2)
+    reports: list[ProbeReport] = []
+
+    def listen(report: ProbeReport) -> None:
+        reports.append(report)
+        if len(reports) == 1:
+            raise RuntimeError("a listener bug")
+
+    def broken(url: str) -> None:
+        raise RuntimeError("a probe bug")
+
+    library.probe_listener = listen
+    assert library.check(clips[0])
+    assert library.wait_for_probes(10)
+    with monkeypatch.context() as patch:
+        patch.setattr(library.client, "probe", broken)
+        assert library.check(clips[1])
+        assert library.wait_for_probes(10)
+    assert reports[1] == ProbeReport(clips[1].id, Reach.FAILS, f"{clips[1].location}: the probe failed")
+    assert library.check(clips[0])
+    assert library.wait_for_probes(10)
+    assert reports[2] == ProbeReport(clips[0].id, Reach.ANSWERS)

@@ -28,7 +28,7 @@ from tuifeed import locations
 from tuifeed.config import Config
 from tuifeed.errors import RemoteError, RemoteUnreachable
 from tuifeed.library.remote.cache import PrefetchCache
-from tuifeed.library.remote.urls import is_remote, origin
+from tuifeed.library.remote.urls import is_remote, origin, redact
 from tuifeed.models import Clip, SourceKind
 from tuifeed.store import Store
 from tuifeed.store.cache import CacheIndex
@@ -107,6 +107,8 @@ class Library:
         """Origins whose last request got no answer; replaced whole (never mutated), so any thread may read it."""
         self._reach_lock = threading.Lock()
         self._probes: list[Clip] = []
+        self._reporting = False
+        """The probe thread is handing a report to `probe_listener` (its clip is off `_probes` already)."""
         self._probing = threading.Condition()
         self._prober: threading.Thread | None = None
         self._wanted: list[Clip] = []
@@ -317,7 +319,7 @@ class Library:
     def wait_for_probes(self, timeout: float) -> bool:
         """Block until every asked probe has reported (tests); False on timeout."""
         with self._probing:
-            return self._probing.wait_for(lambda: not self._probes, timeout)
+            return self._probing.wait_for(lambda: not self._probes and not self._reporting, timeout)
 
     def _probe_loop(self) -> None:
         while True:
@@ -326,12 +328,25 @@ class Library:
                 if self._closing:
                     return
                 clip = self._probes[0]
-            report = self._probe(clip)
-            if self.probe_listener is not None:
-                self.probe_listener(report)
+            try:
+                report = self._probe(clip)
+            except Exception:  # a bug in one probe must not stop the later ones, nor leave its clip unanswered
+                log.exception("probe of %s failed", redact(clip.location))
+                report = ProbeReport(clip.id, Reach.FAILS, f"{redact(clip.location)}: the probe failed")
             with self._probing:
+                # Off the list before the report is handed over: an ask made while the report is handled
+                # (a swipe on the UI thread) is a new probe, not one taken for already waiting.
                 self._probes.remove(clip)
-                self._probing.notify_all()
+                self._reporting = True
+            try:
+                if self.probe_listener is not None:
+                    self.probe_listener(report)
+            except Exception:
+                log.exception("the probe listener failed")
+            finally:
+                with self._probing:
+                    self._reporting = False
+                    self._probing.notify_all()
 
     def _probe(self, clip: Clip) -> ProbeReport:
         try:
