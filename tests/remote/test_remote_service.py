@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from loopback import LoopbackServer
 from remote_support import rss
 
+from tuifeed.library.remote.client import Limits, RemoteClient
 from tuifeed.library.service import Library, PrefetchReport, ProbeReport, Reach
 from tuifeed.models import Clip
 from tuifeed.store import Store
@@ -195,3 +197,31 @@ def test_a_probe_or_listener_that_breaks_leaves_the_probe_thread_serving(
     assert library.check(clips[0])
     assert library.wait_for_probes(10)
     assert reports[2] == ProbeReport(clips[0].id, Reach.ANSWERS)
+
+
+def test_closing_does_not_wait_for_a_probe_nobody_answers(
+    tmp_path: Path, server: LoopbackServer, media_clips: list[Path]
+) -> None:
+    """Quit while a probe waits on a server that never answers: close returns without its report, and the
+    probe, ending later, reports nothing to a closed library."""
+    client = RemoteClient(Limits(probe_read_timeout=5.0))
+    library = Library(tmp_path / "tuifeed.db", cache_dir=tmp_path / "cache", cache_bytes=2**20, client=client)
+    [clip] = _feed(server, library, media_clips, count=1)
+    started, release = threading.Event(), threading.Event()
+
+    def stall(handler: BaseHTTPRequestHandler) -> None:
+        started.set()
+        release.wait(10)
+
+    server.routes["/c/0.mp4"] = stall
+    reports: list[ProbeReport] = []
+    library.probe_listener = reports.append
+    assert library.check(clip)
+    assert started.wait(10)
+    library.close()
+    assert reports == [], "close waited for the probe"
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == "tuifeed-probe":
+            thread.join(10)
+    assert reports == [], "a probe ending after close reported"

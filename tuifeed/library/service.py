@@ -162,15 +162,20 @@ class Library:
             self._unreachable = self._unreachable - {where} if answered else self._unreachable | {where}
 
     def close(self) -> None:
-        """Stop prefetching (a download in progress keeps its `.part` to resume) and close the HTTP client."""
+        """Stop prefetching (a download in progress keeps its `.part` to resume) and close the HTTP client.
+
+        A probe under way is not waited for (it holds no Store, and its thread is a daemon): quitting never
+        waits on a server that does not answer, and a probe ending after this reports nothing.
+        """
         with self._changed:
             self._closing = True
             self._changed.notify_all()
         with self._probing:
             self._probing.notify_all()
-        for thread in (self._worker, self._prober):
-            if thread is not None:
-                thread.join(timeout=5)
+        if self._worker is not None:
+            self._worker.join(timeout=5)
+        if self._prober is not None:
+            self._prober.join(timeout=0.1)
         with self._client_lock:
             if self._client is not None:
                 self._client.close()
@@ -339,7 +344,7 @@ class Library:
                 self._probes.remove(clip)
                 self._reporting = True
             try:
-                if self.probe_listener is not None:
+                if self.probe_listener is not None and not self._closing:
                     self.probe_listener(report)
             except Exception:
                 log.exception("the probe listener failed")
