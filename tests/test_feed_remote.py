@@ -5,6 +5,7 @@ HTTP is in tests/remote/test_remote_app.py.)"""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
 
 from ranker_stub import InOrder
 
@@ -35,13 +36,17 @@ class Shelf:
             return clip.location
         if clip.id in self.cached:
             return f"/cache/{clip.id}.mp4"
-        return None if self.offline else clip.location
+        return None if self.cut_off(clip) else clip.location
 
     def prefetch(self, clips: Sequence[Clip]) -> None:
         self.wishes.append([clip.id for clip in clips])
 
-    def check(self, clip: Clip) -> None:
+    def check(self, clip: Clip) -> bool:
         self.checks.append(clip.id)
+        return True
+
+    def cut_off(self, clip: Clip) -> bool:
+        return self.offline and clip.location.startswith("http")
 
 
 class Unheard:
@@ -227,3 +232,45 @@ def test_an_empty_feed_starts_again_when_its_clips_come_back(store: Store) -> No
     shelf.offline = False
     feeds.remote_changed()
     assert session.current == REMOTE[0] and player.played == ["http://host/c0.mp4"]
+
+
+class Servers(Shelf):
+    """A stand-in library of several servers (by host), each up or down on its own."""
+
+    def __init__(self, down: Iterable[str]) -> None:
+        super().__init__()
+        self.down = set(down)
+
+    def cut_off(self, clip: Clip) -> bool:
+        return urlsplit(clip.location).hostname in self.down
+
+
+def test_one_server_down_skips_only_its_clips_and_each_swipe_asks_about_another_of_them(store: Store) -> None:
+    """Server a is down, b is up: only a's uncached clips are skipped, with one notice. Each ask about a probes
+    another of its skipped clips (one probe at a time); when a is back, its clips return and a later time a is
+    down is told again."""
+    a = [Clip(id=f"a{i}", location=f"http://a/c{i}.mp4", creator=f"a{i}") for i in range(3)]
+    b = [Clip(id=f"b{i}", location=f"http://b/c{i}.mp4", creator=f"b{i}") for i in range(3)]
+    shelf = Servers(down={"a"})
+    feeds, _ = _feeds(store, [a[0], b[0], a[1], b[1], a[2], b[2]], shelf)
+    session = feeds.for_you
+    assert session.start() == b[0]
+    assert session.offline_notice() == OFFLINE_NOTICE
+    session.next()
+    session.next()
+    assert set(session.clips) == {clip.id for clip in b}
+    assert session.offline_notice() is None, "one notice while a stays down"
+    assert len(shelf.checks) == 1, "one probe of a at a time"
+    for _ in range(2):
+        feeds.probed(ProbeReport(shelf.checks[-1], Reach.UNREACHABLE, "http://a/: cannot connect"))
+        session.next()
+    assert sorted(shelf.checks) == ["a0", "a1", "a2"], "each ask is about another of a's clips"
+    assert session.offline_notice() is None
+    shelf.down.clear()
+    feeds.probed(ProbeReport(shelf.checks[-1], Reach.ANSWERS))
+    assert set(session.clips) == {clip.id for clip in a + b}
+    shelf.down.add("a")
+    session.next()
+    session.next()
+    session.next()
+    assert session.offline_notice() == OFFLINE_NOTICE, "a new time a is down is told again"

@@ -6,7 +6,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from tuifeed.library.remote.client import Limits
 
-FAST = Limits(connect_timeout=2.0, read_timeout=2.0, retries=2, backoff=0.01)
+FAST = Limits(connect_timeout=2.0, read_timeout=2.0, retries=2, backoff=0.01, probe_read_timeout=2.0)
 """Short waits so fault tests finish quickly; the retry logic is the real one."""
 
 

@@ -251,3 +251,49 @@ def test_tls_failure_is_one_line(certificate: tuple[Path, Path], client: RemoteC
         with pytest.raises(RemoteError, match=r"TLS failure: .*certificate verify failed") as raised:
             client.document(secure.url("/feed.xml"))
     assert "_ssl.c" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.ReadTimeout("timed out"),
+        httpx.RemoteProtocolError("Server disconnected without sending a response."),
+        httpx.ReadError("[Errno 104] Connection reset by peer"),
+        httpx.ConnectError("[Errno 111] Connection refused"),
+    ],
+    ids=["read-timeout", "cut-before-status", "reset", "refused"],
+)
+def test_a_probe_with_no_status_line_says_unreachable(failure: httpx.HTTPError) -> None:
+    """Whatever goes wrong before a status line arrives, nothing answered: the server is unreachable."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        raise failure
+
+    client = _mock(httpx.MockTransport(handle))
+    with pytest.raises(RemoteUnreachable):
+        client.probe("http://host/c.mp4")
+
+
+def test_a_probe_answered_with_an_error_status_fails_once_with_short_timeouts() -> None:
+    """A 500 is an answer (not retried by a probe); the probe asks with its own short timeouts."""
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return _response(500)
+
+    client = _mock(httpx.MockTransport(handle))
+    with pytest.raises(RemoteError, match=r"server error \(HTTP 500\)") as raised:
+        client.probe("http://host/c.mp4")
+    assert not isinstance(raised.value, RemoteUnreachable)
+    assert len(seen) == 1
+    assert seen[0].extensions["timeout"] == {"connect": 2.0, "read": 3.0, "write": 3.0, "pool": 3.0}
+
+
+def test_a_probe_failing_tls_is_an_answer(certificate: tuple[Path, Path], client: RemoteClient) -> None:
+    """A certificate that does not verify came from a server that is there: an error, not unreachable."""
+    with LoopbackServer(certificate=certificate) as secure:
+        secure.add("/c.mp4", b"clip")
+        with pytest.raises(RemoteError, match="TLS failure") as raised:
+            client.probe(secure.url("/c.mp4"))
+    assert not isinstance(raised.value, RemoteUnreachable)

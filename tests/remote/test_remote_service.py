@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+import pytest
 from loopback import LoopbackServer
 from remote_support import rss
 
+from tuifeed.library.remote.client import Limits, RemoteClient
 from tuifeed.library.service import Library, PrefetchReport, ProbeReport, Reach
 from tuifeed.models import Clip
 from tuifeed.store import Store
@@ -150,7 +153,7 @@ def test_probes_ask_for_one_byte_off_thread_and_say_what_they_found(library: Lib
     with LoopbackServer() as server:
         clips = _feed(server, library, media_clips, count=2)
         del server.routes["/c/1.mp4"]
-        library.offline = True
+        library.note_reach(server.url("/"), answered=False)
         library.check(clips[0])
         library.check(clips[1])
         assert library.wait_for_probes(10)
@@ -165,3 +168,60 @@ def test_probes_ask_for_one_byte_off_thread_and_say_what_they_found(library: Lib
     assert library.wait_for_probes(10)
     assert reports[-1].reach is Reach.UNREACHABLE and library.offline
     assert threads == {"tuifeed-probe"}
+
+
+def test_a_probe_or_listener_that_breaks_leaves_the_probe_thread_serving(
+    server: LoopbackServer, library: Library, media_clips: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in a probe is reported as a failure for its clip, a bug in the listener is logged: either way the
+    probe thread goes on answering, and `wait_for_probes` still returns."""
+    clips = _feed(server, library, media_clips, count=2)
+    reports: list[ProbeReport] = []
+
+    def listen(report: ProbeReport) -> None:
+        reports.append(report)
+        if len(reports) == 1:
+            raise RuntimeError("a listener bug")
+
+    def broken(url: str) -> None:
+        raise RuntimeError("a probe bug")
+
+    library.probe_listener = listen
+    assert library.check(clips[0])
+    assert library.wait_for_probes(10)
+    with monkeypatch.context() as patch:
+        patch.setattr(library.client, "probe", broken)
+        assert library.check(clips[1])
+        assert library.wait_for_probes(10)
+    assert reports[1] == ProbeReport(clips[1].id, Reach.FAILS, f"{clips[1].location}: the probe failed")
+    assert library.check(clips[0])
+    assert library.wait_for_probes(10)
+    assert reports[2] == ProbeReport(clips[0].id, Reach.ANSWERS)
+
+
+def test_closing_does_not_wait_for_a_probe_nobody_answers(
+    tmp_path: Path, server: LoopbackServer, media_clips: list[Path]
+) -> None:
+    """Quit while a probe waits on a server that never answers: close returns without its report, and the
+    probe, ending later, reports nothing to a closed library."""
+    client = RemoteClient(Limits(probe_read_timeout=5.0))
+    library = Library(tmp_path / "tuifeed.db", cache_dir=tmp_path / "cache", cache_bytes=2**20, client=client)
+    [clip] = _feed(server, library, media_clips, count=1)
+    started, release = threading.Event(), threading.Event()
+
+    def stall(handler: BaseHTTPRequestHandler) -> None:
+        started.set()
+        release.wait(10)
+
+    server.routes["/c/0.mp4"] = stall
+    reports: list[ProbeReport] = []
+    library.probe_listener = reports.append
+    assert library.check(clip)
+    assert started.wait(10)
+    library.close()
+    assert reports == [], "close waited for the probe"
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == "tuifeed-probe":
+            thread.join(10)
+    assert reports == [], "a probe ending after close reported"

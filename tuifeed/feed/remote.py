@@ -6,17 +6,19 @@ across For You, Following and the pages, and clips skipped while offline come ba
 A remote clip that fails while streaming is not failed at once: the server may be gone (the person is
 offline, or the server is down), and libvlc cannot say which. The clip is held aside and its server is
 probed (one request for the first byte, in the background); the verdict says what the failure was:
-no answer means offline (the clip waits for the network, with the one calm notice), an error such as a
-404 is the one line to show (the clip is failed for this run), and an answer gives the clip one more try.
-While offline, each swipe asks again (one probe at a time) whether the network is back.
+no answer means its server is unreachable (the clip waits for it, with the one calm notice), an error such
+as a 404 is the one line to show (the clip is failed for this run), and an answer gives the clip one more try.
+Reachability is per server (scheme, host, port): one server down leaves every other server's clips playing.
+While a server is unreachable, each swipe asks again whether it is back: one probe per such server at a time,
+each time about another of its skipped clips, so one clip's trouble cannot stand for its whole server.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import KeysView, Sequence
 from typing import Protocol
 
-from tuifeed.library.remote.urls import is_remote
+from tuifeed.library.remote.urls import is_remote, origin
 from tuifeed.library.service import ProbeReport, Reach
 from tuifeed.models import Clip
 
@@ -27,21 +29,22 @@ class Locator(Protocol):
     """What the feeds need from the library service (`tuifeed.library.service.Library` is the real one)."""
 
     @property
-    def offline(self) -> bool:
-        """Whether the network failed lately: uncached remote clips cannot play."""
-
-    @property
     def prefetch_count(self) -> int:
         """How many of the next clips to download ahead (0: none)."""
 
     def playable_location(self, clip: Clip) -> str | None:
-        """The cached file of a remote clip, else its URL; None when offline and not cached; a local path as is."""
+        """The cached file of a remote clip, else its URL; None when its server is unreachable and it is not
+        cached; a local path as is."""
 
     def prefetch(self, clips: Sequence[Clip]) -> None:
         """Download the first few remote clips of `clips` in the background, replacing the last wish list."""
 
-    def check(self, clip: Clip) -> None:
-        """Probe the server of `clip` in the background; the verdict comes back as a `ProbeReport`."""
+    def check(self, clip: Clip) -> bool:
+        """Probe the server of `clip` in the background (the verdict comes back as a `ProbeReport`); False when
+        a probe of `clip` is already waiting, whose report answers this ask too."""
+
+    def cut_off(self, clip: Clip) -> bool:
+        """Whether `clip` is remote and its server is known to be unreachable."""
 
 
 class RemotePlay:
@@ -50,15 +53,16 @@ class RemotePlay:
     def __init__(self, locator: Locator) -> None:
         """Play remote clips through `locator`."""
         self.locator = locator
-        self.skipped: set[str] = set()
-        """Clips skipped because the network was gone and they were not cached."""
         self.held: dict[str, Clip] = {}
         """Clips that failed while streaming, left out until the probe of their server says why."""
         self.retried: set[str] = set()
         """Clips whose server answered after they failed: they had their one more try."""
         self._away: dict[str, Clip] = {}
-        """The skipped clips themselves, to probe one of them when asking whether the network is back."""
-        self._rechecking = False
+        """The skipped clips themselves, to probe some when asking whether their server is back."""
+        self._asks: dict[str, int] = {}
+        """How often each skipped clip was probed to ask whether its server is back: the least asked goes next."""
+        self._rechecking: dict[str, Clip] = {}
+        """The skipped clips probed to ask whether their server is back, until their reports come."""
         self._told = False
 
     @property
@@ -67,9 +71,9 @@ class RemotePlay:
         return self.locator.prefetch_count
 
     @property
-    def offline(self) -> bool:
-        """Whether the network is known to be gone."""
-        return self.locator.offline
+    def skipped(self) -> KeysView[str]:
+        """Clips skipped because their server was unreachable and they were not cached."""
+        return self._away.keys()
 
     def location(self, clip: Clip) -> str | None:
         """Where the player opens `clip`; None means skip it for now (offline, and not cached)."""
@@ -81,40 +85,47 @@ class RemotePlay:
             self.locator.prefetch(clips)
 
     def skip(self, clip: Clip) -> None:
-        """Leave `clip` out until the network is back (it is remote, not cached, and the network is gone)."""
-        self.skipped.add(clip.id)
+        """Leave `clip` out until its server is back (it is remote, not cached, and its server is unreachable)."""
         self._away[clip.id] = clip
 
     def explains(self, clip: Clip) -> bool:
-        """Whether the network may explain why the streamed `clip` failed: offline, or not yet probed for it.
+        """Whether the network may explain why the streamed `clip` failed: its server is unreachable, or not
+        yet probed for it.
 
         When it does, the failure is not told as an error now: the notice or the probe's verdict tells it.
         """
-        return self.offline or clip.id not in self.retried
+        return self.locator.cut_off(clip) or clip.id not in self.retried
 
     def stream_failed(self, clip: Clip) -> None:
-        """The streamed `clip` failed (and `explains` it): skip it while offline, else hold it and probe its server."""
-        if self.offline:
+        """The streamed `clip` failed (and `explains` it): skip it while its server is unreachable, else hold it
+        and probe its server."""
+        if self.locator.cut_off(clip):
             self.skip(clip)
             return
         self.held[clip.id] = clip
         self.locator.check(clip)
 
     def recheck(self) -> None:
-        """While offline with clips skipped, probe the server of one of them (one probe at a time): a swipe asks."""
-        if self._rechecking or not self._away or not self.locator.offline:
-            return
-        self._rechecking = True
-        self.locator.check(next(iter(self._away.values())))
+        """A swipe asks whether the servers of skipped clips are back: for each unreachable server not being
+        asked already, probe the one of its skipped clips asked least often (so one clip's own trouble cannot
+        stand for its whole server)."""
+        asked = {origin(clip.location) for clip in self._rechecking.values()}
+        for clip in sorted(self._away.values(), key=lambda clip: self._asks.get(clip.id, 0)):
+            where = origin(clip.location)
+            if where in asked or not self.locator.cut_off(clip) or not self.locator.check(clip):
+                continue
+            asked.add(where)
+            self._rechecking[clip.id] = clip
+            self._asks[clip.id] = self._asks.get(clip.id, 0) + 1
 
     def verdict(self, report: ProbeReport) -> str | None:
         """Take a probe's finding for its clip; returns the error line when the clip is to fail for this run.
 
-        No answer: a held clip waits for the network with the skipped ones. An answer: a held clip has its
+        No answer: a held clip waits for its server with the skipped ones. An answer: a held clip has its
         one more try (the feeds take it back). An error: the clip fails, whether held or skipped.
         """
-        self._rechecking = False
         clip_id = report.clip_id
+        self._rechecking.pop(clip_id, None)
         held = self.held.pop(clip_id, None)
         if report.reach is Reach.UNREACHABLE:
             if held is not None:
@@ -123,22 +134,24 @@ class RemotePlay:
         if report.reach is Reach.ANSWERS:
             self.retried.add(clip_id)
             return None
-        self.skipped.discard(clip_id)
         self._away.pop(clip_id, None)
+        self._asks.pop(clip_id, None)
         return report.error or "the server refused the clip"
 
     def back_online(self) -> set[str]:
-        """When the network works again: the skipped clips, to offer again (the notice may be told again later)."""
-        if self.locator.offline or not self.skipped:
-            return set()
-        back, self.skipped = self.skipped, set()
-        self._away.clear()
-        self._told = False
+        """The skipped clips whose server is reachable again, to offer again; once none is left skipped, the
+        notice may be told again the next time a server is gone."""
+        back = {clip_id for clip_id, clip in self._away.items() if not self.locator.cut_off(clip)}
+        for clip_id in back:
+            del self._away[clip_id]
+            self._asks.pop(clip_id, None)
+        if not self._away:
+            self._told = False
         return back
 
     def notice(self) -> str | None:
-        """The offline notice, the first time a clip was skipped since the network went; then None."""
-        if self._told or not self.skipped:
+        """The offline notice, the first time a clip was skipped since none was; then None."""
+        if self._told or not self._away:
             return None
         self._told = True
         return OFFLINE_NOTICE

@@ -28,7 +28,7 @@ from tuifeed import locations
 from tuifeed.config import Config
 from tuifeed.errors import RemoteError, RemoteUnreachable
 from tuifeed.library.remote.cache import PrefetchCache
-from tuifeed.library.remote.urls import is_remote
+from tuifeed.library.remote.urls import is_remote, origin, redact
 from tuifeed.models import Clip, SourceKind
 from tuifeed.store import Store
 from tuifeed.store.cache import CacheIndex
@@ -103,9 +103,12 @@ class Library:
         self.refresh_after = refresh_after
         self.listener: PrefetchListener | None = None
         self.probe_listener: ProbeListener | None = None
-        self.offline = False
-        """True after the network failed and until a request works again: uncached remote clips are skipped."""
+        self._unreachable: frozenset[str] = frozenset()
+        """Origins whose last request got no answer; replaced whole (never mutated), so any thread may read it."""
+        self._reach_lock = threading.Lock()
         self._probes: list[Clip] = []
+        self._reporting = False
+        """The probe thread is handing a report to `probe_listener` (its clip is off `_probes` already)."""
         self._probing = threading.Condition()
         self._prober: threading.Thread | None = None
         self._wanted: list[Clip] = []
@@ -137,16 +140,42 @@ class Library:
                 self._client = RemoteClient()
             return self._client
 
+    @property
+    def unreachable(self) -> frozenset[str]:
+        """The servers (`scheme://host:port`, see `origin`) whose last request got no answer: their uncached
+        clips are skipped until one of their requests is answered again."""
+        return self._unreachable
+
+    @property
+    def offline(self) -> bool:
+        """Whether some server is known to be unreachable (each server is judged on its own)."""
+        return bool(self._unreachable)
+
+    def cut_off(self, clip: Clip) -> bool:
+        """Whether `clip` is remote and its server is known to be unreachable."""
+        return is_remote(clip.location) and origin(clip.location) in self._unreachable
+
+    def note_reach(self, url: str, *, answered: bool) -> None:
+        """Record what a request to `url` found: its server answered (with anything), or nothing answered."""
+        where = origin(url)
+        with self._reach_lock:
+            self._unreachable = self._unreachable - {where} if answered else self._unreachable | {where}
+
     def close(self) -> None:
-        """Stop prefetching (a download in progress keeps its `.part` to resume) and close the HTTP client."""
+        """Stop prefetching (a download in progress keeps its `.part` to resume) and close the HTTP client.
+
+        A probe under way is not waited for (it holds no Store, and its thread is a daemon): quitting never
+        waits on a server that does not answer, and a probe ending after this reports nothing.
+        """
         with self._changed:
             self._closing = True
             self._changed.notify_all()
         with self._probing:
             self._probing.notify_all()
-        for thread in (self._worker, self._prober):
-            if thread is not None:
-                thread.join(timeout=5)
+        if self._worker is not None:
+            self._worker.join(timeout=5)
+        if self._prober is not None:
+            self._prober.join(timeout=0.1)
         with self._client_lock:
             if self._client is not None:
                 self._client.close()
@@ -239,10 +268,8 @@ class Library:
         return datetime.now(UTC) - datetime.fromisoformat(source.refreshed_at) >= self.refresh_after
 
     def _note(self, result: RefreshResult) -> RefreshResult:
-        if result.error is None:
-            self.offline = False
-        elif result.unreachable:
-            self.offline = True
+        if result.error is None or result.unreachable:
+            self.note_reach(result.source, answered=result.error is None)
         return result
 
     # -- playback ----------------------------------------------------------------------------------
@@ -250,7 +277,8 @@ class Library:
     def playable_location(self, clip: Clip) -> str | None:
         """What the player should open: the cached file when complete, else the URL to stream.
 
-        None when the network is gone and the clip is not cached: skip it (the feeds tell the person once).
+        None when the clip's server is unreachable and the clip is not cached: skip it (the feeds tell the
+        person once).
         A local clip is its own location.
         """
         if not is_remote(clip.location):
@@ -258,7 +286,7 @@ class Library:
         with self._store() as store:
             cached = self.cache.cached(store, clip, touch=False)
         if cached is None:
-            return None if self.offline else clip.location
+            return None if self.cut_off(clip) else clip.location
         with self._changed:
             # Noted, not written: the prefetch thread records it when next woken (after the swipe's picture),
             # so a swipe wakes no thread.
@@ -276,25 +304,27 @@ class Library:
             self._wanted = wanted
             self._wake()
 
-    def check(self, clip: Clip) -> None:
+    def check(self, clip: Clip) -> bool:
         """Probe the server of the remote clip `clip` in the background: one request for its first byte.
 
-        Returns at once; the probe also sets `offline`, and its report goes to `probe_listener`. A clip
-        already waiting for its probe is not asked twice.
+        Returns at once; the probe also records whether the clip's server is reachable (`unreachable`), and
+        its report goes to `probe_listener`. A clip
+        already waiting for its probe is not asked twice: False then (and when closing), True when queued.
         """
         with self._probing:
             if self._closing or any(waiting.id == clip.id for waiting in self._probes):
-                return
+                return False
             self._probes.append(clip)
             self._probing.notify_all()
             if self._prober is None:
                 self._prober = threading.Thread(target=self._probe_loop, name="tuifeed-probe", daemon=True)
                 self._prober.start()
+            return True
 
     def wait_for_probes(self, timeout: float) -> bool:
         """Block until every asked probe has reported (tests); False on timeout."""
         with self._probing:
-            return self._probing.wait_for(lambda: not self._probes, timeout)
+            return self._probing.wait_for(lambda: not self._probes and not self._reporting, timeout)
 
     def _probe_loop(self) -> None:
         while True:
@@ -303,25 +333,38 @@ class Library:
                 if self._closing:
                     return
                 clip = self._probes[0]
-            report = self._probe(clip)
-            if self.probe_listener is not None:
-                self.probe_listener(report)
+            try:
+                report = self._probe(clip)
+            except Exception:  # a bug in one probe must not stop the later ones, nor leave its clip unanswered
+                log.exception("probe of %s failed", redact(clip.location))
+                report = ProbeReport(clip.id, Reach.FAILS, f"{redact(clip.location)}: the probe failed")
             with self._probing:
+                # Off the list before the report is handed over: an ask made while the report is handled
+                # (a swipe on the UI thread) is a new probe, not one taken for already waiting.
                 self._probes.remove(clip)
-                self._probing.notify_all()
+                self._reporting = True
+            try:
+                if self.probe_listener is not None and not self._closing:
+                    self.probe_listener(report)
+            except Exception:
+                log.exception("the probe listener failed")
+            finally:
+                with self._probing:
+                    self._reporting = False
+                    self._probing.notify_all()
 
     def _probe(self, clip: Clip) -> ProbeReport:
         try:
             self.client.probe(clip.location)
         except RemoteUnreachable as error:
-            self.offline = True
+            self.note_reach(clip.location, answered=False)
             log.info("probe: %s", error)
             return ProbeReport(clip.id, Reach.UNREACHABLE, str(error))
         except RemoteError as error:
-            self.offline = False  # a server answered, if only with an error
+            self.note_reach(clip.location, answered=True)  # a server answered, if only with an error
             log.info("probe: %s", error)
             return ProbeReport(clip.id, Reach.FAILS, str(error))
-        self.offline = False
+        self.note_reach(clip.location, answered=True)
         return ProbeReport(clip.id, Reach.ANSWERS)
 
     def _wake(self) -> None:
@@ -375,7 +418,7 @@ class Library:
             path = self.cache.fetch(store, clip, keep=keep, should_stop=unwanted)
         except RemoteError as error:
             if isinstance(error, RemoteUnreachable):
-                self.offline = True
+                self.note_reach(clip.location, answered=False)
             log.info("prefetch failed: %s", error)
             return PrefetchReport(clip.id, error=str(error))
         except OSError as error:  # the cache directory is full or unwritable: the clip still streams
@@ -383,7 +426,7 @@ class Library:
             return PrefetchReport(clip.id, error=f"cannot write the cache {self.cache.folder}: {error.strerror}")
         if path is None:
             return None
-        self.offline = False
+        self.note_reach(clip.location, answered=True)
         return PrefetchReport(clip.id, path=path)
 
     @contextmanager

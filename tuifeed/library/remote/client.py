@@ -20,7 +20,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -60,6 +60,9 @@ class Limits:
     """Largest feed, playlist, listing or manifest accepted, after decompression."""
     max_clip_bytes: int = 4096 * MB
     """Largest clip downloaded into the cache."""
+    probe_connect_timeout: float = 2.0
+    probe_read_timeout: float = 3.0
+    """A probe asks one byte after a stream failed: a server that answers at all answers this fast."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +144,23 @@ class RemoteClient:
         """Ask once for the first byte of `url` (a Range GET, no retries): returns when the server answers.
 
         The cheap question after a stream failed: is the server there, and does it have the clip?
-        Raises RemoteUnreachable when it cannot be reached, RemoteError when it answers with an error.
+        Raises RemoteUnreachable when no status line came back (no connection, a timeout, a connection reset
+        or cut), RemoteError when the server answers with an error status or TLS fails.
         """
         shown = redact(url)
+        limits = replace(
+            self.limits, connect_timeout=self.limits.probe_connect_timeout, read_timeout=self.limits.probe_read_timeout
+        )
+        answered = False
         try:
-            with self._open(url, {"Range": "bytes=0-0", "Accept-Encoding": "identity"}, shown) as response:
+            with self._open(url, {"Range": "bytes=0-0", "Accept-Encoding": "identity"}, shown, limits) as response:
+                answered = True
                 if response.status_code != 416:  # 416: there, but the file is empty; playing it will say so
                     _raise_for_status(response, shown)
         except _Retry as failure:
+            cause = failure.__cause__
+            if not answered and isinstance(cause, httpx.TransportError) and not _is_tls(cause):
+                raise RemoteUnreachable(shown, failure.error.reason) from None
             raise failure.error from None
 
     def download(self, url: str, part: Path, *, should_stop: Callable[[], bool] = lambda: False) -> int | None:
@@ -221,11 +233,16 @@ class RemoteClient:
         raise AssertionError("unreachable")
 
     @contextmanager
-    def _open(self, url: str, headers: dict[str, str], shown: str) -> Iterator[httpx.Response]:
+    def _open(
+        self, url: str, headers: dict[str, str], shown: str, limits: Limits | None = None
+    ) -> Iterator[httpx.Response]:
         """The response at `url` after at most `max_redirects` hops, each to an http(s) URL.
 
         Permanent redirects remembered earlier are taken without asking; they count as hops too.
+        `limits` replaces the client's timeouts for this request (a probe's are shorter).
         """
+        limits = limits or self.limits
+        timeout = httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout)
         current = url
         hops = 0
         while hops <= self.limits.max_redirects:
@@ -235,9 +252,10 @@ class RemoteClient:
                 current, hops = moved, hops + 1
                 continue
             try:
-                response = self._http.send(self._http.build_request("GET", current, headers=headers), stream=True)
+                request = self._http.build_request("GET", current, headers=headers, timeout=timeout)
+                response = self._http.send(request, stream=True)
             except httpx.HTTPError as error:
-                raise _Retry(_failure(error, shown, self.limits)) from error
+                raise _Retry(_failure(error, shown, limits)) from error
             except (httpx.InvalidURL, ValueError) as error:
                 raise RemoteError(shown, f"not a usable URL ({clean(str(error))})") from error
             if response.status_code in _REDIRECTS and "location" in response.headers:
@@ -255,7 +273,7 @@ class RemoteClient:
                 log.debug("GET %s: HTTP %s", redact(current), response.status_code)
                 yield response
             except httpx.HTTPError as error:
-                raise _Retry(_failure(error, shown, self.limits)) from error
+                raise _Retry(_failure(error, shown, limits)) from error
             finally:
                 _close(response)
             return
@@ -292,12 +310,18 @@ def _failure(error: httpx.HTTPError, shown: str, limits: Limits) -> RemoteError:
     if isinstance(error, httpx.TimeoutException):
         return RemoteError(shown, f"timed out: no data for {limits.read_timeout:g} s")
     if isinstance(error, httpx.ConnectError):
-        if "SSL" in detail or "certificate" in detail:
+        if _is_tls(error):
             return RemoteError(shown, f"TLS failure: {detail}")
         return RemoteUnreachable(shown, f"cannot connect: {detail}")
     if isinstance(error, httpx.RemoteProtocolError):
         return RemoteError(shown, f"connection cut: {detail}")
     return RemoteError(shown, detail)
+
+
+def _is_tls(error: httpx.HTTPError) -> bool:
+    """Whether a failed connection failed in its TLS handshake (a server answered, with a bad certificate)."""
+    detail = str(error)
+    return isinstance(error, httpx.ConnectError) and ("SSL" in detail or "certificate" in detail)
 
 
 def _read_document(response: httpx.Response, cap: int, shown: str) -> bytes:

@@ -25,6 +25,20 @@ def is_remote(location: str) -> bool:
         return False
 
 
+def origin(url: str) -> str:
+    """The server of the http(s) `url` as `scheme://host:port` (the default port spelled out, no credentials).
+
+    What reachability is known per: one server down says nothing of another. An unreadable URL is its own origin.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    return f"{scheme}://{parts.hostname or ''}:{port or (443 if scheme == 'https' else 80)}"
+
+
 def redact(url: str) -> str:
     """`url` fit to show or log: user and password, and secret-looking query values, become `***`."""
     url = _USERINFO.sub(r"\1***@", url)

@@ -1,0 +1,153 @@
+"""Review of the probe (issue 9): what a probe that gets no answer says, and one server down among several."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from loopback import LoopbackServer
+from ranker_stub import InOrder
+from remote_support import rss
+
+from tuifeed.feed import Feeds
+from tuifeed.library.remote.client import RemoteClient
+from tuifeed.library.service import Library, ProbeReport, Reach
+from tuifeed.models import Clip
+from tuifeed.player.fake import FakePlayer
+from tuifeed.store import Store
+
+
+def _feed(server: LoopbackServer, library: Library, media_clips: list[Path], count: int) -> list[Clip]:
+    items = []
+    for number in range(count):
+        server.add_file(f"/c/{number}.mp4", media_clips[number % len(media_clips)])
+        items.append({"title": f"clip {number}", "url": f"/c/{number}.mp4"})
+    server.add("/feed.xml", rss(items), "application/rss+xml")
+    library.add_remote(server.url("/feed.xml"))
+    return library.remote_clips(server.url("/feed.xml"))
+
+
+def test_a_probe_that_gets_no_answer_is_not_an_error_from_the_server(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """The server takes the request and never answers (a dead peer on a kept-alive connection, a hung server):
+    nothing answered, so the probe must not fail the clip for the run nor say the network is back."""
+    [clip] = _feed(server, library, media_clips, 1)
+
+    def stall(handler: BaseHTTPRequestHandler) -> None:
+        time.sleep(3.0)  # longer than FAST's read timeout
+
+    server.routes["/c/0.mp4"] = stall
+    reports: list[ProbeReport] = []
+    library.probe_listener = reports.append
+    library.note_reach(clip.location, answered=False)
+    library.check(clip)
+    assert library.wait_for_probes(15)
+    assert reports[-1].reach is not Reach.FAILS, reports  # main: FAILS, "timed out: no data for 2 s"
+    assert library.offline, "no answer came: the network is not known to be back"
+
+
+def test_one_server_down_does_not_keep_the_other_servers_clips_out(tmp_path: Path, media_clips: list[Path]) -> None:
+    """Two sources; A's server is down, B's is up. A's failed stream is probed (no answer: offline), then B's
+    uncached clips are skipped too. Swipes ask again, but always about the same skipped clip (A's), so B's clips
+    never come back while B answers all along."""
+    client = RemoteClient()
+    library = Library(
+        tmp_path / "tuifeed.db", cache_dir=tmp_path / "cache", cache_bytes=64 * 2**20, prefetch_count=0, client=client
+    )
+    reports: list[ProbeReport] = []
+    library.probe_listener = reports.append
+    store: Store | None = None
+    try:
+        with LoopbackServer() as up:
+            with LoopbackServer() as down:
+                a = _feed(down, library, media_clips, 2)
+            b = _feed(up, library, media_clips, 3)
+            clips = [*a, *b]
+            store = Store(library.database)
+            player = FakePlayer()
+            feeds = Feeds(store, player, InOrder(clips), clips, remote=library)
+            session = feeds.for_you
+
+            def settle() -> None:
+                assert library.wait_for_probes(10)
+                while reports:
+                    feeds.probed(reports.pop(0))
+
+            session.start()
+            assert session.current == a[0]
+            session.clip_failed(player.token)  # libvlc cannot reach A: held, probed
+            settle()
+            if session.current == a[1]:  # streamed before the probe said offline: it fails the same way
+                session.clip_failed(player.token)
+                settle()
+            assert library.offline
+            for _ in range(5):
+                session.next()  # each swipe asks again whether the network is back
+                settle()
+            back = {clip.id for clip in b} & (set(session.clips) | {session.current.id if session.current else ""})
+            assert back == {clip.id for clip in b}, f"B is up, but its clips are out: offline={library.offline}"
+    finally:
+        library.close()
+        client.close()
+        if store is not None:
+            store.close()
+
+
+def test_a_recheck_asked_while_the_last_report_is_being_handed_over_is_not_lost(
+    tmp_path: Path, media_clips: list[Path]
+) -> None:
+    """The probe thread posts its report before it takes the clip off its list. If the main loop handles the
+    report and a swipe asks again in that gap, `check` takes the clip for one already asked and drops it, but
+    `RemotePlay` waits for that answer forever: no swipe probes again and the feed stays offline."""
+    client = RemoteClient()
+    library = Library(
+        tmp_path / "tuifeed.db", cache_dir=tmp_path / "cache", cache_bytes=64 * 2**20, prefetch_count=0, client=client
+    )
+    store: Store | None = None
+    try:
+        with LoopbackServer() as down:
+            a = _feed(down, library, media_clips, 2)
+        store = Store(library.database)
+        player = FakePlayer()
+        feeds = Feeds(store, player, InOrder(a), a, remote=library)
+        session = feeds.for_you
+        handed: list[ProbeReport] = []
+        arrived, handled = threading.Event(), threading.Event()
+
+        def listener(report: ProbeReport) -> None:
+            handed.append(report)
+            if len(handed) == 1:  # the main loop handles this report before the probe thread goes on
+                arrived.set()
+                handled.wait(10)
+
+        library.probe_listener = listener
+        session.start()
+        session.clip_failed(player.token)  # held, probed: no answer
+        assert arrived.wait(10)
+        feeds.probed(handed[0])  # on this (the main) thread, as the app's Probed handler
+        session.next()  # a swipe in the gap: asks again
+        handled.set()
+        assert library.wait_for_probes(10)
+        with LoopbackServer(port=urlsplit(a[0].location).port or 0) as back:
+            for number in range(2):
+                back.add_file(f"/c/{number}.mp4", media_clips[number])
+            for _ in range(3):
+                session.next()
+                assert library.wait_for_probes(10)
+                for report in handed[1:]:
+                    feeds.probed(report)
+                del handed[1:]
+            assert len(back.requests("/c/0.mp4")) + len(back.requests("/c/1.mp4")) >= 1, (
+                "no swipe probed again",
+                feeds.remote and feeds.remote._rechecking,
+            )
+            assert not library.offline
+    finally:
+        library.close()
+        client.close()
+        if store is not None:
+            store.close()
