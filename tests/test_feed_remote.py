@@ -220,6 +220,7 @@ def test_offline_swipes_ask_whether_the_network_is_back_one_probe_at_a_time(stor
     shelf.offline = False
     feeds.probed(ProbeReport(shelf.checks[1], Reach.ANSWERS))
     assert set(session.clips) == {clip.id for clip in REMOTE}
+    assert session.remote is not None and not session.remote.retried, "no skipped clip had its one more try"
 
 
 def test_an_empty_feed_starts_again_when_its_clips_come_back(store: Store) -> None:
