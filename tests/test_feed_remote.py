@@ -220,6 +220,7 @@ def test_offline_swipes_ask_whether_the_network_is_back_one_probe_at_a_time(stor
     shelf.offline = False
     feeds.probed(ProbeReport(shelf.checks[1], Reach.ANSWERS))
     assert set(session.clips) == {clip.id for clip in REMOTE}
+    assert session.remote is not None and not session.remote.retried, "no skipped clip had its one more try"
 
 
 def test_an_empty_feed_starts_again_when_its_clips_come_back(store: Store) -> None:
@@ -274,3 +275,28 @@ def test_one_server_down_skips_only_its_clips_and_each_swipe_asks_about_another_
     session.next()
     session.next()
     assert session.offline_notice() == OFFLINE_NOTICE, "a new time a is down is told again"
+
+
+def test_a_failure_says_once_whether_it_is_an_error_to_show(store: Store) -> None:
+    """`fail` decides once and says it: held for a probe or skipped with its server gone, nothing to show;
+    failing again after its one more try with the server there, the error to show, and the clip fails."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:2], shelf)
+    session = feeds.for_you
+    session.start()
+    assert session.fail(player.token) is False and "r0" in (session.remote.held if session.remote else {})
+    feeds.probed(ProbeReport("r0", Reach.ANSWERS))
+    assert session.next() == REMOTE[0]
+    shelf.offline = True
+    assert session.fail(player.token) is False, "its server is gone now: the notice tells it"
+    assert "r0" in (session.remote.skipped if session.remote else set()) and "r0" not in session.queue.failed
+    shelf.offline = False
+    feeds.remote_changed()
+    for _ in range(3):
+        if session.current == REMOTE[0]:
+            break
+        session.next()
+    assert session.current == REMOTE[0]
+    assert session.fail(player.token) is True
+    assert "r0" in session.queue.failed
+    assert session.fail(player.token + 1) is False, "not about the clip on screen"

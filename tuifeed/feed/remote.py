@@ -132,7 +132,8 @@ class RemotePlay:
                 self.skip(held)
             return None
         if report.reach is Reach.ANSWERS:
-            self.retried.add(clip_id)
+            if held is not None:  # a skipped clip probed only to test its server has had no try of its own
+                self.retried.add(clip_id)
             return None
         self._away.pop(clip_id, None)
         self._asks.pop(clip_id, None)

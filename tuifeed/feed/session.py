@@ -332,10 +332,17 @@ class FeedSession:
         """The clip could not play: record that, forget it for this session, and move on.
 
         A remote clip that was streaming is only left out for now when the network may be why (see
-        `tuifeed.feed.remote`): offline it waits for the network, else its server is probed first.
+        `tuifeed.feed.remote`): its server unreachable, it waits for it, else its server is probed first.
         """
+        self.fail(token)
+        return self.current
+
+    def fail(self, token: int) -> bool:
+        """`clip_failed`, saying whether the failure is an error to show now (False: not about the clip on
+        screen, or the offline notice or the probe's verdict tells it). Decided once: the reachability it
+        reads changes on other threads, so the view must not ask again."""
         if not self.is_current(token) or self._stay is None:
-            return self.current
+            return False
         quiet = self.quiet_failure()
         failed = self._stay.clip
         self._finish(ImpressionExit.ERROR)
@@ -345,7 +352,8 @@ class FeedSession:
             self.clips.pop(failed.id, None)
         else:
             self.drop(failed.id)
-        return self._forward()
+        self._forward()
+        return not quiet
 
     def quiet_failure(self) -> bool:
         """Whether a failure of the clip on screen is for the network to explain, not an error to show now:

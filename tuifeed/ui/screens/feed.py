@@ -399,9 +399,8 @@ class FeedScreen(Screen[None]):
         clip = self.session.current
         if clip is None or not self.session.is_current(message.token):
             return
-        if not self.session.quiet_failure():  # the offline notice or the probe's verdict says it instead
+        if self.session.fail(message.token):  # else the offline notice or the probe's verdict says it
             self.notify(f"Cannot play {redact(clip.location)}: {message.reason}", severity="error", timeout=6)
-        self.session.clip_failed(message.token)
         self._refresh_status()
 
     # -- covering: another screen pauses the feed and switches the video to its safe path ----------
