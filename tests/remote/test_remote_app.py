@@ -156,7 +156,8 @@ async def test_server_down_at_start_a_failed_stream_is_probed_and_the_clips_come
     app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
     try:
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
-            await _until(pilot, lambda: app.session.current == clips[1], 15)
+            # The probe thread marks the server unreachable as it reports: wait for both, not the clip alone.
+            await _until(pilot, lambda: app.session.current == clips[1] and library.offline, 15)
             assert app.session.current == clips[1] and library.offline
             assert player.played[0] == clips[0].location and Path(player.played[1]).is_file()
             await pilot.press("j")
