@@ -1,10 +1,18 @@
-"""Shared helpers for remote tests: short client limits and a Media RSS feed builder."""
+"""Shared helpers for remote tests: short client limits, a Media RSS feed builder, and a feed served on a loopback server."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from tuifeed.library.remote.client import Limits
+
+if TYPE_CHECKING:
+    from loopback import LoopbackServer
+
+    from tuifeed.library.service import Library
+    from tuifeed.models import Clip
 
 FAST = Limits(connect_timeout=2.0, read_timeout=2.0, retries=2, backoff=0.01, probe_read_timeout=2.0)
 """Short waits so fault tests finish quickly; the retry logic is the real one."""
@@ -45,3 +53,14 @@ def rss(items: list[dict[str, str]], title: str = "Clips", head: str = "") -> by
         parts.append("</item>")
     parts.append("</channel></rss>")
     return "\n".join(parts).encode()
+
+
+def serve_feed(server: LoopbackServer, library: Library, media_clips: list[Path], count: int) -> list[Clip]:
+    """Serve `count` clips (the media clips in turn) in an RSS feed on `server`, add it; returns its clips."""
+    items = []
+    for number in range(count):
+        server.add_file(f"/c/{number}.mp4", media_clips[number % len(media_clips)])
+        items.append({"title": f"clip {number}", "url": f"/c/{number}.mp4"})
+    server.add("/feed.xml", rss(items), "application/rss+xml")
+    library.add_remote(server.url("/feed.xml"))
+    return library.remote_clips(server.url("/feed.xml"))

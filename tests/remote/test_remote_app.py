@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from loopback import LoopbackServer
 from ranker_stub import InOrder
-from remote_support import rss
+from remote_support import rss, serve_feed
 from textual.pilot import Pilot
 from toasts import toasts, toasts_with
 
@@ -41,16 +41,6 @@ class RecordingPlayer(VlcPlayer):
         return super().play(location, aspect)
 
 
-def _serve(server: LoopbackServer, library: Library, media_clips: list[Path], count: int) -> list[Clip]:
-    items = []
-    for number in range(count):
-        server.add_file(f"/c/{number}.mp4", media_clips[number % len(media_clips)])
-        items.append({"title": f"clip {number}", "url": f"/c/{number}.mp4"})
-    server.add("/feed.xml", rss(items), "application/rss+xml")
-    library.add_remote(server.url("/feed.xml"))
-    return library.remote_clips(server.url("/feed.xml"))
-
-
 def _cached(library: Library, clips: list[Clip]) -> set[str]:
     store = Store(library.database)
     try:
@@ -77,7 +67,7 @@ async def test_remote_clips_play_and_swipes_fill_the_cache_ahead(
 ) -> None:
     """The first clip streams through libvlc; the next three download while it plays, and the swiped-to
     clip plays from the cache while the swipe asks for the one after them."""
-    clips = _serve(server, library, media_clips, 5)
+    clips = serve_feed(server, library, media_clips, 5)
     store = Store(library.database)
     player = RecordingPlayer()
     feeds = Feeds(store, player, InOrder(clips), clips, remote=library)
@@ -110,7 +100,7 @@ async def test_offline_the_cached_clips_play_and_the_others_are_skipped_with_one
 ) -> None:
     """With the server gone, the uncached clips are passed over and one calm toast says why, however many."""
     with LoopbackServer() as server:
-        clips = _serve(server, library, media_clips, 5)
+        clips = serve_feed(server, library, media_clips, 5)
         library.prefetch([clips[1], clips[3]])
         assert library.wait_for_prefetch(30)
     [result] = library.refresh()
@@ -146,7 +136,7 @@ async def test_server_down_at_start_a_failed_stream_is_probed_and_the_clips_come
     one notice and no error line. A swipe asks again; with the server back, the remote clips play again."""
     with LoopbackServer() as server:
         port = server.port
-        clips = _serve(server, library, media_clips, 5)
+        clips = serve_feed(server, library, media_clips, 5)
         library.prefetch([clips[1], clips[3]])
         assert library.wait_for_prefetch(30)
     assert not library.offline
@@ -193,7 +183,7 @@ async def test_offline_r_finds_the_server_back_and_the_skipped_clips_return(
     back, so the skipped clips return to the feed without a swipe."""
     with LoopbackServer() as server:
         port = server.port
-        clips = _serve(server, library, media_clips, 4)
+        clips = serve_feed(server, library, media_clips, 4)
         feed_xml = server.routes["/feed.xml"]
         library.prefetch([clips[1]])
         assert library.wait_for_prefetch(30)
@@ -224,7 +214,7 @@ async def test_a_clip_the_server_no_longer_has_is_one_clear_line(
 ) -> None:
     """The server is up but the first clip is gone (404): one error line naming it and the cause, no offline
     notice, and the feed plays on."""
-    clips = _serve(server, library, media_clips, 3)
+    clips = serve_feed(server, library, media_clips, 3)
     del server.routes["/c/0.mp4"]
     store = Store(library.database)
     player = RecordingPlayer()
@@ -249,7 +239,7 @@ async def test_r_refreshes_remote_libraries_and_new_clips_join_the_feed(
     server: LoopbackServer, library: Library, media_clips: list[Path]
 ) -> None:
     """A source not due is left alone at start; `r` fetches it again and its new clip joins the feed."""
-    clips = _serve(server, library, media_clips, 2)
+    clips = serve_feed(server, library, media_clips, 2)
     store = Store(library.database)
     feeds = Feeds(store, FakePlayer(), InOrder(clips), clips, remote=library)
     app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
@@ -276,7 +266,7 @@ async def test_a_source_older_than_refresh_after_is_refreshed_as_the_app_starts(
     server: LoopbackServer, library: Library, media_clips: list[Path]
 ) -> None:
     """With the source due, the start-up refresh runs in a worker and its new clip joins the feed."""
-    clips = _serve(server, library, media_clips, 2)
+    clips = serve_feed(server, library, media_clips, 2)
     library.refresh_after = timedelta(0)
     items = [{"title": f"clip {number}", "url": f"/c/{number}.mp4"} for number in range(3)]
     server.add_file("/c/2.mp4", media_clips[2])

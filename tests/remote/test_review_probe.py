@@ -10,24 +10,13 @@ from urllib.parse import urlsplit
 
 from loopback import LoopbackServer
 from ranker_stub import InOrder
-from remote_support import rss
+from remote_support import serve_feed
 
 from tuifeed.feed import Feeds
 from tuifeed.library.remote.client import RemoteClient
 from tuifeed.library.service import Library, ProbeReport, Reach
-from tuifeed.models import Clip
 from tuifeed.player.fake import FakePlayer
 from tuifeed.store import Store
-
-
-def _feed(server: LoopbackServer, library: Library, media_clips: list[Path], count: int) -> list[Clip]:
-    items = []
-    for number in range(count):
-        server.add_file(f"/c/{number}.mp4", media_clips[number % len(media_clips)])
-        items.append({"title": f"clip {number}", "url": f"/c/{number}.mp4"})
-    server.add("/feed.xml", rss(items), "application/rss+xml")
-    library.add_remote(server.url("/feed.xml"))
-    return library.remote_clips(server.url("/feed.xml"))
 
 
 def test_a_probe_that_gets_no_answer_is_not_an_error_from_the_server(
@@ -35,7 +24,7 @@ def test_a_probe_that_gets_no_answer_is_not_an_error_from_the_server(
 ) -> None:
     """The server takes the request and never answers (a dead peer on a kept-alive connection, a hung server):
     nothing answered, so the probe must not fail the clip for the run nor say the network is back."""
-    [clip] = _feed(server, library, media_clips, 1)
+    [clip] = serve_feed(server, library, media_clips, 1)
 
     def stall(handler: BaseHTTPRequestHandler) -> None:
         time.sleep(3.0)  # longer than FAST's read timeout
@@ -64,8 +53,8 @@ def test_one_server_down_does_not_keep_the_other_servers_clips_out(tmp_path: Pat
     try:
         with LoopbackServer() as up:
             with LoopbackServer() as down:
-                a = _feed(down, library, media_clips, 2)
-            b = _feed(up, library, media_clips, 3)
+                a = serve_feed(down, library, media_clips, 2)
+            b = serve_feed(up, library, media_clips, 3)
             clips = [*a, *b]
             store = Store(library.database)
             player = FakePlayer()
@@ -110,7 +99,7 @@ def test_a_recheck_asked_while_the_last_report_is_being_handed_over_is_not_lost(
     store: Store | None = None
     try:
         with LoopbackServer() as down:
-            a = _feed(down, library, media_clips, 2)
+            a = serve_feed(down, library, media_clips, 2)
         store = Store(library.database)
         player = FakePlayer()
         feeds = Feeds(store, player, InOrder(a), a, remote=library)
