@@ -1,4 +1,4 @@
-"""Shared helpers for remote tests: short client limits, a Media RSS feed builder, and a feed served on a loopback server."""
+"""Helpers for remote tests: short client limits, a Media RSS feed builder, a feed served on loopback."""
 
 from __future__ import annotations
 
