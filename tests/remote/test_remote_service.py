@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from loopback import LoopbackServer
-from remote_support import rss
+from remote_support import serve_feed
 
 from tuifeed.library.remote.client import Limits, RemoteClient
 from tuifeed.library.service import Library, PrefetchReport, ProbeReport, Reach
@@ -17,21 +17,12 @@ from tuifeed.store import Store
 from tuifeed.store.cache import CacheIndex
 
 
-def _feed(server: LoopbackServer, library: Library, media_clips: list[Path], count: int = 3) -> list[Clip]:
-    items = []
-    for number, path in enumerate(media_clips[:count]):
-        server.add_file(f"/c/{number}.mp4", path)
-        items.append({"title": f"clip {number}", "url": f"/c/{number}.mp4"})
-    server.add("/feed.xml", rss(items), "application/rss+xml")
-    library.add_remote(server.url("/feed.xml"))
-    return library.remote_clips(server.url("/feed.xml"))
-
 
 def test_prefetch_downloads_the_next_ones_and_reports(
     server: LoopbackServer, library: Library, media_clips: list[Path]
 ) -> None:
     """prefetch(queue) fetches the first prefetch_count remote clips off-thread and reports each one."""
-    clips = _feed(server, library, media_clips, count=4)
+    clips = serve_feed(server, library, media_clips, 4)
     reports: list[PrefetchReport] = []
     threads: set[str] = set()
 
@@ -94,7 +85,7 @@ def test_offline_cached_clips_play_and_the_rest_are_skipped(
     reports: list[PrefetchReport] = []
     library.listener = reports.append
     with LoopbackServer() as server:
-        cached, uncached, _ = _feed(server, library, media_clips)
+        cached, uncached, _ = serve_feed(server, library, media_clips, 3)
         library.prefetch([cached])
         assert library.wait_for_prefetch(30)
     assert not library.offline
@@ -151,7 +142,7 @@ def test_probes_ask_for_one_byte_off_thread_and_say_what_they_found(library: Lib
 
     library.probe_listener = listen
     with LoopbackServer() as server:
-        clips = _feed(server, library, media_clips, count=2)
+        clips = serve_feed(server, library, media_clips, 2)
         del server.routes["/c/1.mp4"]
         library.note_reach(server.url("/"), answered=False)
         library.check(clips[0])
@@ -175,7 +166,7 @@ def test_a_probe_or_listener_that_breaks_leaves_the_probe_thread_serving(
 ) -> None:
     """A bug in a probe is reported as a failure for its clip, a bug in the listener is logged: either way the
     probe thread goes on answering, and `wait_for_probes` still returns."""
-    clips = _feed(server, library, media_clips, count=2)
+    clips = serve_feed(server, library, media_clips, 2)
     reports: list[ProbeReport] = []
 
     def listen(report: ProbeReport) -> None:
@@ -206,7 +197,7 @@ def test_closing_does_not_wait_for_a_probe_nobody_answers(
     probe, ending later, reports nothing to a closed library."""
     client = RemoteClient(Limits(probe_read_timeout=5.0))
     library = Library(tmp_path / "tuifeed.db", cache_dir=tmp_path / "cache", cache_bytes=2**20, client=client)
-    [clip] = _feed(server, library, media_clips, count=1)
+    [clip] = serve_feed(server, library, media_clips, 1)
     started, release = threading.Event(), threading.Event()
 
     def stall(handler: BaseHTTPRequestHandler) -> None:

@@ -1,4 +1,4 @@
-"""Review of the probe (issue 9): what a probe that gets no answer says, and one server down among several."""
+"""Reachability per server: a probe that gets no answer, one server down among several, a recheck in the hand-over."""
 
 from __future__ import annotations
 
@@ -35,14 +35,13 @@ def test_a_probe_that_gets_no_answer_is_not_an_error_from_the_server(
     library.note_reach(clip.location, answered=False)
     library.check(clip)
     assert library.wait_for_probes(15)
-    assert reports[-1].reach is not Reach.FAILS, reports  # main: FAILS, "timed out: no data for 2 s"
+    assert reports[-1].reach is not Reach.FAILS, reports
     assert library.offline, "no answer came: the network is not known to be back"
 
 
 def test_one_server_down_does_not_keep_the_other_servers_clips_out(tmp_path: Path, media_clips: list[Path]) -> None:
-    """Two sources; A's server is down, B's is up. A's failed stream is probed (no answer: offline), then B's
-    uncached clips are skipped too. Swipes ask again, but always about the same skipped clip (A's), so B's clips
-    never come back while B answers all along."""
+    """Two sources; A's server is down, B's is up. A's failed stream is probed (no answer: A is unreachable);
+    B's uncached clips stay in the feed, and swipes asking whether A is back never take them out."""
     client = RemoteClient()
     library = Library(
         tmp_path / "tuifeed.db", cache_dir=tmp_path / "cache", cache_bytes=64 * 2**20, prefetch_count=0, client=client
@@ -89,9 +88,8 @@ def test_one_server_down_does_not_keep_the_other_servers_clips_out(tmp_path: Pat
 def test_a_recheck_asked_while_the_last_report_is_being_handed_over_is_not_lost(
     tmp_path: Path, media_clips: list[Path]
 ) -> None:
-    """The probe thread posts its report before it takes the clip off its list. If the main loop handles the
-    report and a swipe asks again in that gap, `check` takes the clip for one already asked and drops it, but
-    `RemotePlay` waits for that answer forever: no swipe probes again and the feed stays offline."""
+    """A swipe that asks again while the probe thread hands its last report over is a new probe, not one taken
+    for already waiting: a later swipe probes again, and the server back ends offline."""
     client = RemoteClient()
     library = Library(
         tmp_path / "tuifeed.db", cache_dir=tmp_path / "cache", cache_bytes=64 * 2**20, prefetch_count=0, client=client
