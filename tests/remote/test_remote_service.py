@@ -216,3 +216,56 @@ def test_closing_does_not_wait_for_a_probe_nobody_answers(
         if thread.name == "tuifeed-probe":
             thread.join(10)
     assert reports == [], "a probe ending after close reported"
+
+
+def _use_order(database: str) -> list[str]:
+    """The cached clips, least recently used first."""
+    store = Store(database)
+    try:
+        return [entry.clip_id for entry in CacheIndex(store).entries()]
+    finally:
+        store.close()
+
+
+def test_a_cached_clip_played_just_before_quitting_counts_as_the_most_recent(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """Play the older of two cached clips and quit before the prefetch thread is woken again: close writes the
+    use, so the next eviction takes the other clip, not the one just watched."""
+    older, newer = serve_feed(server, library, media_clips, 2)
+    library.prefetch([older, newer])
+    assert library.wait_for_prefetch(30)
+    assert _use_order(library.database) == [older.id, newer.id]
+    assert library.playable_location(older) != older.location  # from the cache
+    library.close()
+    assert _use_order(library.database) == [newer.id, older.id]
+
+
+def test_with_prefetching_off_the_uses_are_written_at_close_by_the_closing_thread(
+    server: LoopbackServer, library: Library, media_clips: list[Path], tmp_path: Path
+) -> None:
+    """With prefetch 0 no prefetch thread ever runs: the uses noted at each swipe are written when the library
+    closes, with a Store of the closing thread's own (the home Store belongs to the thread that built it)."""
+    older, newer = serve_feed(server, library, media_clips, 2)
+    library.prefetch([older, newer])
+    assert library.wait_for_prefetch(30)
+    library.close()
+    still = Library(library.database, cache_dir=tmp_path / "cache", cache_bytes=64 * 1024**2, prefetch_count=0)
+    try:
+        assert still.playable_location(older) != older.location  # the home Store, on this thread
+        assert _use_order(library.database) == [older.id, newer.id], "a swipe wrote"
+    finally:
+        failures: list[BaseException] = []
+        closing = threading.Thread(target=lambda: _closed(still, failures))
+        closing.start()
+        closing.join(30)
+        still.close()  # on this thread too, as the app and the CLI both do: the home Store closes
+    assert failures == []
+    assert _use_order(library.database) == [newer.id, older.id]
+
+
+def _closed(library: Library, failures: list[BaseException]) -> None:
+    try:
+        library.close()
+    except BaseException as error:  # noqa: BLE001 -- handed to the test's thread
+        failures.append(error)

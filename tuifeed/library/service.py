@@ -3,7 +3,11 @@
 Threading: a Store is one SQLite connection per thread, so the Library keeps the database path and
 opens a Store for each call on the calling thread, except on the thread that built it (the UI's),
 where one Store is kept: `playable_location` runs there at every swipe, and opening a Store costs
-~5 ms; it only reads there, and the prefetch thread records which cached clip was used (a write).
+~5 ms; it only reads there. Which cached clip was used (a write, for the least recently used order)
+is noted and written later, off the swipe: by the prefetch thread before its next download (only a
+download evicts), and whatever is still noted by `close`, on the closing thread. So with prefetching
+off no thread runs and no write is made per swipe: nothing is evicted while no download happens, and
+the uses are written once, at quit (a kill loses them: those clips then count as used before this run).
 Refreshes may run on any worker thread; prefetching runs on one background thread of its own, with its
 own Store, and reports through the listener (the UI turns reports into messages). Probes (is a clip's
 server there?) run on a thread of their own, which needs no Store, so that a probe never waits behind a
@@ -15,6 +19,7 @@ remote readers are loaded then too: a run that plays local clips only never load
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from tuifeed import locations
 from tuifeed.config import Config
-from tuifeed.errors import RemoteError, RemoteUnreachable
+from tuifeed.errors import RemoteError, RemoteUnreachable, StoreError
 from tuifeed.library.remote.cache import PrefetchCache
 from tuifeed.library.remote.urls import is_remote, origin, redact
 from tuifeed.models import Clip, SourceKind
@@ -113,7 +118,7 @@ class Library:
         self._prober: threading.Thread | None = None
         self._wanted: list[Clip] = []
         self._used: list[str] = []
-        """Cached clips about to play, whose use the prefetch thread records (a write; none on the UI thread)."""
+        """Cached clips about to play, whose use is still to be written (before the next download, or at close)."""
         self._changed = threading.Condition()
         self._closing = False
         self._worker: threading.Thread | None = None
@@ -162,7 +167,8 @@ class Library:
             self._unreachable = self._unreachable - {where} if answered else self._unreachable | {where}
 
     def close(self) -> None:
-        """Stop prefetching (a download in progress keeps its `.part` to resume) and close the HTTP client.
+        """Stop prefetching (a download in progress keeps its `.part` to resume), write the uses of cached clips
+        still noted (on this thread), and close the HTTP client.
 
         A probe under way is not waited for (it holds no Store, and its thread is a daemon): quitting never
         waits on a server that does not answer, and a probe ending after this reports nothing.
@@ -176,6 +182,12 @@ class Library:
             self._worker.join(timeout=5)
         if self._prober is not None:
             self._prober.join(timeout=0.1)
+        try:
+            if self._used:  # what the prefetch thread did not take (it takes none once closing) is written here
+                with self._store() as store:
+                    self._record_uses(store)
+        except (sqlite3.Error, StoreError) as error:  # the person is leaving: the order is only a little older
+            log.warning("cannot record which cached clips were played: %s", error)
         with self._client_lock:
             if self._client is not None:
                 self._client.close()
@@ -288,8 +300,8 @@ class Library:
         if cached is None:
             return None if self.cut_off(clip) else clip.location
         with self._changed:
-            # Noted, not written: the prefetch thread records it when next woken (after the swipe's picture),
-            # so a swipe wakes no thread.
+            # Noted, not written: written before the next download (the prefetch thread, woken after the
+            # swipe's picture) or at close, so a swipe makes no write and wakes no thread.
             self._used.append(clip.id)
         return str(cached)
 
@@ -387,12 +399,9 @@ class Library:
                     self._changed.wait_for(lambda: self._closing or bool(self._wanted) or bool(self._used))
                     if self._closing:
                         return
-                    used, self._used = self._used, []
                     clip = self._wanted[0] if self._wanted else None
                     keep = [wanted.id for wanted in self._wanted]
-                index = CacheIndex(store)
-                for clip_id in used:
-                    index.touch(clip_id)
+                self._record_uses(store)
                 if clip is None:
                     continue
                 report = self._download(store, clip, keep)
@@ -404,6 +413,14 @@ class Library:
                     self._changed.notify_all()
         finally:
             store.close()
+
+    def _record_uses(self, store: Store) -> None:
+        """Write the uses of cached clips noted so far, in the order they were played, with `store` (this thread's)."""
+        with self._changed:
+            used, self._used = self._used, []
+        index = CacheIndex(store)
+        for clip_id in used:
+            index.touch(clip_id)
 
     def _download(self, store: Store, clip: Clip, keep: list[str]) -> PrefetchReport | None:
         """Fetch one clip; None when it stopped being wanted mid-way."""
