@@ -17,7 +17,6 @@ from tuifeed.store import Store
 from tuifeed.store.cache import CacheIndex
 
 
-
 def test_prefetch_downloads_the_next_ones_and_reports(
     server: LoopbackServer, library: Library, media_clips: list[Path]
 ) -> None:
@@ -267,5 +266,5 @@ def test_with_prefetching_off_the_uses_are_written_at_close_by_the_closing_threa
 def _closed(library: Library, failures: list[BaseException]) -> None:
     try:
         library.close()
-    except BaseException as error:  # noqa: BLE001 -- handed to the test's thread
+    except BaseException as error:  # handed to the test's thread
         failures.append(error)

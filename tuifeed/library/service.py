@@ -110,6 +110,9 @@ class Library:
         self.probe_listener: ProbeListener | None = None
         self._unreachable: frozenset[str] = frozenset()
         """Origins whose last request got no answer; replaced whole (never mutated), so any thread may read it."""
+        self._routes: dict[str, str] = {}
+        """URL -> the server a redirect took its request to, where it got no answer; replaced whole, like
+        `_unreachable`."""
         self._reach_lock = threading.Lock()
         self._probes: list[Clip] = []
         self._reporting = False
@@ -147,8 +150,8 @@ class Library:
 
     @property
     def unreachable(self) -> frozenset[str]:
-        """The servers (`scheme://host:port`, see `origin`) whose last request got no answer: their uncached
-        clips are skipped until one of their requests is answered again."""
+        """The servers (`scheme://host:port`, see `origin`) whose last request got no answer: the uncached clips
+        whose requests go there (see `server`) are skipped until one of their requests is answered again."""
         return self._unreachable
 
     @property
@@ -156,15 +159,32 @@ class Library:
         """Whether some server is known to be unreachable (each server is judged on its own)."""
         return bool(self._unreachable)
 
-    def cut_off(self, clip: Clip) -> bool:
-        """Whether `clip` is remote and its server is known to be unreachable."""
-        return is_remote(clip.location) and origin(clip.location) in self._unreachable
+    def server(self, clip: Clip) -> str:
+        """The server (see `origin`) a remote clip's request goes to, as far as is known: where a redirect took
+        it when it got no answer there, else the clip's own."""
+        return self._routes.get(clip.location) or origin(clip.location)
 
-    def note_reach(self, url: str, *, answered: bool) -> None:
-        """Record what a request to `url` found: its server answered (with anything), or nothing answered."""
-        where = origin(url)
+    def cut_off(self, clip: Clip) -> bool:
+        """Whether `clip` is remote and the server its request goes to is known to be unreachable."""
+        return is_remote(clip.location) and self.server(clip) in self._unreachable
+
+    def note_reach(self, url: str, *, answered: bool, server: str = "") -> None:
+        """Record what a request for `url` found: a server answered (with anything), or `server` did not.
+
+        `server` is where the request got no answer when a redirect took it off `url`'s own server (a CDN,
+        say): that server is the unreachable one, and `url` is known to go there until a request for it is
+        answered (then both its own server and that one count as answering).
+        """
+        own = origin(url)
         with self._reach_lock:
-            self._unreachable = self._unreachable - {where} if answered else self._unreachable | {where}
+            if answered:
+                self._unreachable = self._unreachable - {own, self._routes.get(url, own)}
+                self._routes = {key: where for key, where in self._routes.items() if key != url}
+                return
+            where = server or own
+            self._unreachable = self._unreachable | {where}
+            if where != own:
+                self._routes = {**self._routes, url: where}
 
     def close(self) -> None:
         """Stop prefetching (a download in progress keeps its `.part` to resume), write the uses of cached clips
@@ -281,7 +301,7 @@ class Library:
 
     def _note(self, result: RefreshResult) -> RefreshResult:
         if result.error is None or result.unreachable:
-            self.note_reach(result.source, answered=result.error is None)
+            self.note_reach(result.source, answered=result.error is None, server=result.server)
         return result
 
     # -- playback ----------------------------------------------------------------------------------
@@ -369,7 +389,7 @@ class Library:
         try:
             self.client.probe(clip.location)
         except RemoteUnreachable as error:
-            self.note_reach(clip.location, answered=False)
+            self.note_reach(clip.location, answered=False, server=error.server)
             log.info("probe: %s", error)
             return ProbeReport(clip.id, Reach.UNREACHABLE, str(error))
         except RemoteError as error:
@@ -435,7 +455,7 @@ class Library:
             path = self.cache.fetch(store, clip, keep=keep, should_stop=unwanted)
         except RemoteError as error:
             if isinstance(error, RemoteUnreachable):
-                self.note_reach(clip.location, answered=False)
+                self.note_reach(clip.location, answered=False, server=error.server)
             log.info("prefetch failed: %s", error)
             return PrefetchReport(clip.id, error=str(error))
         except OSError as error:  # the cache directory is full or unwritable: the clip still streams

@@ -28,7 +28,7 @@ import httpx
 
 from tuifeed import __version__
 from tuifeed.errors import RemoteError, RemoteUnreachable
-from tuifeed.library.remote.urls import UnsafeLink, follow, redact
+from tuifeed.library.remote.urls import UnsafeLink, follow, origin, redact
 from tuifeed.text import clean
 
 log = logging.getLogger("tuifeed.remote")
@@ -160,7 +160,7 @@ class RemoteClient:
         except _Retry as failure:
             cause = failure.__cause__
             if not answered and isinstance(cause, httpx.TransportError) and not _is_tls(cause):
-                raise RemoteUnreachable(shown, failure.error.reason) from None
+                raise RemoteUnreachable(shown, failure.error.reason, server=failure.error.server) from None
             raise failure.error from None
 
     def download(self, url: str, part: Path, *, should_stop: Callable[[], bool] = lambda: False) -> int | None:
@@ -201,7 +201,7 @@ class RemoteClient:
                         if should_stop():
                             return None
                 except httpx.HTTPError as error:
-                    raise _Retry(_failure(error, shown, self.limits)) from error
+                    raise _Retry(_failure(error, url, str(response.url), self.limits)) from error
             if expected is not None and have < expected:
                 raise _Retry(RemoteError(shown, f"connection cut after {_size(have)} of {_size(expected)}"))
             return have
@@ -255,7 +255,7 @@ class RemoteClient:
                 request = self._http.build_request("GET", current, headers=headers, timeout=timeout)
                 response = self._http.send(request, stream=True)
             except httpx.HTTPError as error:
-                raise _Retry(_failure(error, shown, limits)) from error
+                raise _Retry(_failure(error, url, current, limits)) from error
             except (httpx.InvalidURL, ValueError) as error:
                 raise RemoteError(shown, f"not a usable URL ({clean(str(error))})") from error
             if response.status_code in _REDIRECTS and "location" in response.headers:
@@ -273,7 +273,7 @@ class RemoteClient:
                 log.debug("GET %s: HTTP %s", redact(current), response.status_code)
                 yield response
             except httpx.HTTPError as error:
-                raise _Retry(_failure(error, shown, limits)) from error
+                raise _Retry(_failure(error, url, current, limits)) from error
             finally:
                 _close(response)
             return
@@ -302,20 +302,28 @@ def _raise_for_status(response: httpx.Response, shown: str) -> None:
     raise RemoteError(shown, f"{reasons.get(code, 'refused')} (HTTP {code})")
 
 
-def _failure(error: httpx.HTTPError, shown: str, limits: Limits) -> RemoteError:
-    """One line for a transport failure; the network being gone is RemoteUnreachable."""
+def _failure(error: httpx.HTTPError, url: str, at: str, limits: Limits) -> RemoteError:
+    """One line for a transport failure of the request for `url` when it was at `at` (where redirects took
+    it); the network being gone is RemoteUnreachable. A server other than `url`'s own is named, and kept."""
+    shown = redact(url)
+    server = origin(at)
+    elsewhere = "" if server == origin(url) else server
+
+    def error_of(kind: type[RemoteError], reason: str) -> RemoteError:
+        return kind(shown, f"redirected to {elsewhere}: {reason}" if elsewhere else reason, server=elsewhere)
+
     detail = clean(_SSL_LOCATION.sub("", str(error))) or type(error).__name__
     if isinstance(error, httpx.ConnectTimeout):
-        return RemoteUnreachable(shown, f"timed out connecting (after {limits.connect_timeout:g} s)")
+        return error_of(RemoteUnreachable, f"timed out connecting (after {limits.connect_timeout:g} s)")
     if isinstance(error, httpx.TimeoutException):
-        return RemoteError(shown, f"timed out: no data for {limits.read_timeout:g} s")
+        return error_of(RemoteError, f"timed out: no data for {limits.read_timeout:g} s")
     if isinstance(error, httpx.ConnectError):
         if _is_tls(error):
-            return RemoteError(shown, f"TLS failure: {detail}")
-        return RemoteUnreachable(shown, f"cannot connect: {detail}")
+            return error_of(RemoteError, f"TLS failure: {detail}")
+        return error_of(RemoteUnreachable, f"cannot connect: {detail}")
     if isinstance(error, httpx.RemoteProtocolError):
-        return RemoteError(shown, f"connection cut: {detail}")
-    return RemoteError(shown, detail)
+        return error_of(RemoteError, f"connection cut: {detail}")
+    return error_of(RemoteError, detail)
 
 
 def _is_tls(error: httpx.HTTPError) -> bool:

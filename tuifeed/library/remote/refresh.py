@@ -28,6 +28,8 @@ class RefreshResult:
     error: str | None = None
     unreachable: bool = False
     """The server could not be reached at all: the network may be gone."""
+    server: str = ""
+    """The server that did not answer when a redirect took the request off the source's own ("" for its own)."""
 
     def line(self) -> str:
         """One line for a person."""
@@ -57,7 +59,9 @@ def add_source(store: Store, client: RemoteClient, url: str, kind: SourceKind | 
     try:
         read = read_source(client, url, kind)
     except RemoteError as error:
-        return RefreshResult(shown, error=str(error), unreachable=isinstance(error, RemoteUnreachable))
+        return RefreshResult(
+            shown, error=str(error), unreachable=isinstance(error, RemoteUnreachable), server=error.server
+        )
     assert read is not None  # no validators were sent
     found, parsed, document = read
     if not parsed.clips:
@@ -93,7 +97,12 @@ def refresh_source(store: Store, client: RemoteClient, source: SourceRow, *, con
     except RemoteError as error:
         index.checked(source.id, str(error))
         return RefreshResult(
-            shown, kind, source.title, error=str(error), unreachable=isinstance(error, RemoteUnreachable)
+            shown,
+            kind,
+            source.title,
+            error=str(error),
+            unreachable=isinstance(error, RemoteUnreachable),
+            server=error.server,
         )
     if read is None:
         index.checked(source.id)
