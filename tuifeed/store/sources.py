@@ -26,6 +26,8 @@ class SourceRow:
     last_modified: str | None
     error: str | None
     """The one line of the last failed refresh, None after a good one."""
+    moved_to: str | None
+    """Where `url` permanently redirects (301, 308), without credentials; None when it does not."""
     clips: int = 0
     missing: int = 0
 
@@ -39,7 +41,7 @@ class SourceChanges:
     missing: int
 
 
-_COLUMNS = "id, url, kind, title, added_at, refreshed_at, etag, last_modified, error"
+_COLUMNS = "id, url, kind, title, added_at, refreshed_at, etag, last_modified, error, moved_to"
 
 
 class SourceIndex:
@@ -131,6 +133,11 @@ class SourceIndex:
             self.db.execute(
                 "UPDATE remote_sources SET refreshed_at = ?, error = ? WHERE id = ?", [utc_now(), error, source_id]
             )
+
+    def moved(self, source_id: int, target: str | None) -> None:
+        """Remember where the source's URL permanently redirects (None: nowhere, ask the URL itself)."""
+        with self.db.atomic():
+            self.db.execute("UPDATE remote_sources SET moved_to = ? WHERE id = ?", [target, source_id])
 
     def remove(self, source_id: int) -> int:
         """Forget a source; its clips that no other source lists become missing (history stays). Returns how many."""

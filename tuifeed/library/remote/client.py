@@ -3,9 +3,10 @@
 Every request goes through `RemoteClient`; tests inject an httpx transport. Redirects are followed
 here, one hop at a time, so that each hop is checked (http(s) only, at most `max_redirects`); a
 permanent one (301, 308) is remembered for the life of the client, so the next refresh asks the new
-place directly. A response is closed only after its small unread rest is read: httpcore drops a
-connection whose body was left unread, so a 304, a redirect or an error page would cost a new
-connection (a TCP handshake, TLS too) for the next request.
+place directly (refresh keeps a source's own in SQLite, and hands it back with `remember`).
+A response is closed only after its small unread rest is read: httpcore drops a connection whose
+body was left unread, so a 304, a redirect or an error page would cost a new connection (a TCP
+handshake, TLS too) for the next request.
 Documents are read raw and inflated here with a bound on the output, so a gzip bomb is cut off
 after `max_document_bytes` however small it is on the wire. URLs in messages and logs are redacted.
 """
@@ -113,6 +114,27 @@ class RemoteClient:
     def close(self) -> None:
         """Close the connection pool."""
         self._http.close()
+
+    def moved(self, url: str) -> str | None:
+        """Where `url` leads by the permanent redirects remembered (the last of them), or None."""
+        target = None
+        with self._moved_lock:
+            for _ in range(self.limits.max_redirects):
+                step = self._moved.get(target or url)
+                if step is None:
+                    break
+                target = step
+        return target
+
+    def remember(self, url: str, target: str) -> None:
+        """Take `url` as permanently moved to `target` (a move seen in an earlier run)."""
+        with self._moved_lock:
+            self._moved[url] = target
+
+    def forget(self, url: str) -> None:
+        """Ask `url` itself again: forget its remembered permanent redirect (the new place failed)."""
+        with self._moved_lock:
+            self._moved.pop(url, None)
 
     def document(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Document | None:
         """GET a document within the size caps; None when the server says it is unchanged (304).

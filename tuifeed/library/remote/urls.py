@@ -11,6 +11,7 @@ _SECRET_KEYS = re.compile(r"(?i)^(.*[-_])?(token|key|password|passwd|pass|secret
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 """Everything before the last `@` of the authority, as URL parsers (and httpx) read it."""
+_SCHEME_SLASHES = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 class UnsafeLink(ValueError):
@@ -48,6 +49,22 @@ def redact(url: str) -> str:
         return url
     query = "&".join(_redact_pair(pair) for pair in parts.query.split("&")) if parts.query else ""
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def without_credentials(url: str) -> str | None:
+    """`url` without its user and password, fit to store; None when a secret is left in it (a token in the query)."""
+    bare = _USERINFO.sub(r"\1", url)
+    return bare if redact(bare) == bare else None
+
+
+def with_credentials(url: str, source: str) -> str:
+    """`url` with the user and password of `source` put back, when both are on the same server (credentials
+    never go to another one) and `url` has none of its own."""
+    given = _USERINFO.match(source)
+    scheme = _SCHEME_SLASHES.match(url)
+    if given is None or scheme is None or _USERINFO.match(url) or origin(url) != origin(source):
+        return url
+    return url[: scheme.end()] + source[given.end(1) : given.end()] + url[scheme.end() :]
 
 
 def _redact_pair(pair: str) -> str:
