@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuifeed.library.remote.urls import UnsafeLink, below, clip_id, follow, is_remote, redact
+from tuifeed.library.remote.urls import (
+    UnsafeLink,
+    below,
+    clip_id,
+    follow,
+    is_remote,
+    redact,
+    with_credentials,
+    without_credentials,
+)
 
 
 @pytest.mark.parametrize(
@@ -24,6 +33,35 @@ from tuifeed.library.remote.urls import UnsafeLink, below, clip_id, follow, is_r
 def test_redact_hides_credentials(url: str, shown: str) -> None:
     """User, password and secret-looking query values become ***; the rest stays readable."""
     assert redact(url) == shown
+
+
+@pytest.mark.parametrize(
+    ("url", "stored"),
+    [
+        ("https://ana:hunter2@example.org/new.xml", "https://example.org/new.xml"),
+        ("http://a@b@host:8080/a", "http://host:8080/a"),
+        ("https://h/new.xml?page=2", "https://h/new.xml?page=2"),
+        ("https://h/new.xml?token=abc", None),
+    ],
+)
+def test_without_credentials_is_fit_to_store_or_none(url: str, stored: str | None) -> None:
+    """User and password are left out; a URL still holding a secret (a signed one) is not to be stored."""
+    assert without_credentials(url) == stored
+
+
+@pytest.mark.parametrize(
+    ("url", "source", "sent"),
+    [
+        ("https://h/new.xml", "https://ana:hunter2@h/old.xml", "https://ana:hunter2@h/new.xml"),
+        ("https://cdn/new.xml", "https://ana:hunter2@h/old.xml", "https://cdn/new.xml"),
+        ("http://h/new.xml", "https://ana:hunter2@h/old.xml", "http://h/new.xml"),
+        ("https://bo:pw@h/new.xml", "https://ana:hunter2@h/old.xml", "https://bo:pw@h/new.xml"),
+        ("https://h/new.xml", "https://h/old.xml", "https://h/new.xml"),
+    ],
+)
+def test_with_credentials_puts_them_back_only_for_the_same_server(url: str, source: str, sent: str) -> None:
+    """The source's user and password go back on a URL of the same scheme, host and port, never elsewhere."""
+    assert with_credentials(url, source) == sent
 
 
 @given(st.text(max_size=60))
