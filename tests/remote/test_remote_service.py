@@ -268,3 +268,38 @@ def _closed(library: Library, failures: list[BaseException]) -> None:
         library.close()
     except BaseException as error:  # handed to the test's thread
         failures.append(error)
+
+
+def test_a_clip_played_while_a_download_runs_is_not_the_one_its_eviction_takes(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """Y and Z are cached, Y the older; Y is played while X downloads, and X's arrival puts the cache over its
+    cap: the eviction takes Z, not Y, which was just watched."""
+    y, z = serve_feed(server, library, media_clips, 2)
+    library.prefetch([y, z])
+    assert library.wait_for_prefetch(30)
+    body = media_clips[2].read_bytes()
+    started, release = threading.Event(), threading.Event()
+
+    def gated(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "video/mp4")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body[:1000])
+        handler.wfile.flush()
+        started.set()
+        release.wait(10)
+        handler.wfile.write(body[1000:])
+
+    server.add("/x.m3u", b"/c/x.mp4\n", "audio/x-mpegurl")
+    server.routes["/c/x.mp4"] = gated
+    library.add_remote(server.url("/x.m3u"))
+    [x] = library.remote_clips(server.url("/x.m3u"))
+    library.cache.cap_bytes = sum(path.stat().st_size for path in media_clips[:2]) + len(body) - 1
+    library.prefetch([x])
+    assert started.wait(10)
+    assert library.playable_location(y) != y.location  # Y plays from the cache while X downloads
+    release.set()
+    assert library.wait_for_prefetch(30)
+    assert set(_use_order(library.database)) == {y.id, x.id}, "Z, the least recently used, is evicted"

@@ -4,8 +4,9 @@ Threading: a Store is one SQLite connection per thread, so the Library keeps the
 opens a Store for each call on the calling thread, except on the thread that built it (the UI's),
 where one Store is kept: `playable_location` runs there at every swipe, and opening a Store costs
 ~5 ms; it only reads there. Which cached clip was used (a write, for the least recently used order)
-is noted and written later, off the swipe: by the prefetch thread before its next download (only a
-download evicts), and whatever is still noted by `close`, on the closing thread. So with prefetching
+is noted and written later, off the swipe: by the prefetch thread before each download and before the
+eviction that ends it (only a download evicts), and whatever is still noted by `close`, on the closing
+thread. So with prefetching
 off no thread runs and no write is made per swipe: nothing is evicted while no download happens, and
 the uses are written once, at quit (a kill loses them: those clips then count as used before this run).
 Refreshes may run on any worker thread; prefetching runs on one background thread of its own, with its
@@ -452,7 +453,9 @@ class Library:
         if cached is not None:  # no request made: says nothing about the network
             return PrefetchReport(clip.id, path=cached)
         try:
-            path = self.cache.fetch(store, clip, keep=keep, should_stop=unwanted)
+            path = self.cache.fetch(
+                store, clip, keep=keep, should_stop=unwanted, before_evict=lambda: self._record_uses(store)
+            )
         except RemoteError as error:
             if isinstance(error, RemoteUnreachable):
                 self.note_reach(clip.location, answered=False, server=error.server)
