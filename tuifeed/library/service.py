@@ -6,9 +6,9 @@ where one Store is kept: `playable_location` runs there at every swipe, and open
 ~5 ms; it only reads there. Which cached clip was used (a write, for the least recently used order)
 is noted and written later, off the swipe: by the prefetch thread before each download and before the
 eviction that ends it (only a download evicts), and whatever is still noted by `close`, on the closing
-thread. So with prefetching
-off no thread runs and no write is made per swipe: nothing is evicted while no download happens, and
-the uses are written once, at quit (a kill loses them: those clips then count as used before this run).
+thread. So with prefetching off no thread runs and no write is made per swipe: nothing is evicted while
+no download happens, and the uses are written once, at quit (a kill loses them: those clips then count
+as used before this run).
 Refreshes may run on any worker thread; prefetching runs on one background thread of its own, with its
 own Store, and reports through the listener (the UI turns reports into messages). Probes (is a clip's
 server there?) run on a thread of their own, which needs no Store, so that a probe never waits behind a
@@ -122,7 +122,8 @@ class Library:
         self._prober: threading.Thread | None = None
         self._wanted: list[Clip] = []
         self._used: list[str] = []
-        """Cached clips about to play, whose use is still to be written (before the next download, or at close)."""
+        """Cached clips about to play, whose use is still to be written (before a download and before its
+        eviction, or at close)."""
         self._changed = threading.Condition()
         self._closing = False
         self._worker: threading.Thread | None = None
