@@ -12,6 +12,7 @@ import pytest
 from pyte_screen import new_screen
 
 from tuifeed.render import ColorMode, ColorSystem
+from tuifeed.terminal.passthrough import wrap_passthrough
 from tuifeed.render.kitty import (
     CHUNK,
     MAX_CELLS,
@@ -23,7 +24,6 @@ from tuifeed.render.kitty import (
     image_color,
     placeholder_row,
     transmit_direct,
-    wrap_passthrough,
 )
 
 APC = re.compile(rb"\x1b_G([^;\x1b]*)(?:;([^\x1b]*))?\x1b\\")

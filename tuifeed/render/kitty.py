@@ -30,6 +30,7 @@ import numpy as np
 from tuifeed.render.color import ColorMode, ColorSystem, Frame, pack_keys
 from tuifeed.render.encoder import HalfBlockPicture, Span
 from tuifeed.render.fit import Fit, fit_box, resample_nearest
+from tuifeed.terminal.passthrough import wrap_passthrough
 
 PLACEHOLDER: Final = "\U0010eeee"
 _DIACRITIC_CODES: Final = """
@@ -95,11 +96,6 @@ def graphics(control: str, payload: bytes = b"", passthrough: bool = False) -> b
     """One graphics escape code ``ESC _ G <control> ; <payload> ESC \\``, wrapped for tmux if asked."""
     code = APC_START + control.encode("ascii") + (b";" + payload if payload else b"") + APC_END
     return wrap_passthrough(code) if passthrough else code
-
-
-def wrap_passthrough(code: bytes) -> bytes:
-    """Wrap an escape code in tmux's DCS passthrough (its ESC bytes doubled)."""
-    return b"\x1bPtmux;" + code.replace(b"\x1b", b"\x1b\x1b") + b"\x1b\\"
 
 
 def transmit_direct(

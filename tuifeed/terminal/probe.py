@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from tuifeed.terminal.passthrough import wrap_passthrough
 from tuifeed.text import clean
 
 GRAPHICS_ID: Final = 7_041_931
@@ -86,14 +87,23 @@ class KittyVerdict:
 
 
 def queries(shm_name: str | None, passthrough: bool = False) -> bytes:
-    """The probe's queries, DA1 last; ``shm_name`` names a shared-memory object holding one RGB pixel."""
-    graphics = [f"\x1b_Gi={GRAPHICS_ID},s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\".encode()]
+    """The probe's queries, DA1 last; ``shm_name`` names a shared-memory object holding one RGB pixel.
+
+    Through tmux's passthrough every query but synchronized output goes to the terminal outside, DA1
+    too: tmux answers DA1 and XTVERSION itself at once, so a graphics reply from outside came after
+    tmux's DA1 (the wait was over) and the name was tmux's. Synchronized output is asked of tmux, which
+    is what draws the pane.
+    """
+    outer = f"\x1b_Gi={GRAPHICS_ID},s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\".encode()
     if shm_name is not None:
         name = base64.standard_b64encode(shm_name.encode()).decode()
-        graphics.append(f"\x1b_Gi={SHM_ID},s=1,v=1,a=q,t=s,f=24,S=3;{name}\x1b\\".encode())
+        outer += f"\x1b_Gi={SHM_ID},s=1,v=1,a=q,t=s,f=24,S=3;{name}\x1b\\".encode()
+    outer += b"\x1b[>0q"
+    sync = b"\x1b[?2026$p"
+    last = b"\x1b[16t\x1b[c"
     if passthrough:
-        graphics = [b"\x1bPtmux;" + code.replace(b"\x1b", b"\x1b\x1b") + b"\x1b\\" for code in graphics]
-    return b"".join(graphics) + b"\x1b[>0q\x1b[?2026$p\x1b[16t\x1b[c"
+        return sync + wrap_passthrough(outer + last)
+    return outer + sync + last
 
 
 def parse_replies(data: bytes) -> Replies:
@@ -140,12 +150,13 @@ def kitty_verdict(caps: Capabilities) -> KittyVerdict:
     if not replies.graphics:
         return KittyVerdict(False, f"{caps.terminal} has no kitty graphics: half-blocks")
     name, version = _name_and_version(replies.version or "")
+    via = " through tmux's passthrough" if caps.tmux else ""
     if name == "kitty":
         if version >= KITTY_PLACEHOLDERS:
-            return KittyVerdict(True, f"{caps.terminal}: kitty graphics with Unicode placeholders")
+            return KittyVerdict(True, f"{caps.terminal}{via}: kitty graphics with Unicode placeholders")
         return KittyVerdict(False, f"{caps.terminal} predates Unicode placeholders (kitty 0.28): half-blocks")
     if name == "ghostty":
-        return KittyVerdict(True, f"{caps.terminal}: kitty graphics with Unicode placeholders")
+        return KittyVerdict(True, f"{caps.terminal}{via}: kitty graphics with Unicode placeholders")
     return KittyVerdict(False, f"{caps.terminal} answers the graphics query, but its placeholders are not trusted")
 
 
@@ -156,7 +167,7 @@ def probe(environ: Mapping[str, str], fd: int | None = None, timeout: float = TI
     """
     tmux = bool(environ.get("TMUX"))
     ssh = bool(environ.get("SSH_CONNECTION") or environ.get("SSH_TTY"))
-    passthrough = tmux and _tmux_passthrough()
+    passthrough = tmux and _tmux_passthrough(environ.get("TMUX_PANE"))
     if fd == -1:
         return Capabilities(Replies(), tmux, passthrough, ssh)
     own_fd = fd is None
@@ -216,13 +227,19 @@ def _one_pixel_shm() -> str | None:
     return path
 
 
-def _tmux_passthrough() -> bool:
-    """Whether the tmux we run in passes escape codes through to its terminal."""
+def _tmux_passthrough(pane: str | None) -> bool:
+    """Whether the tmux we run in passes escape codes through to its terminal, for our ``pane`` (TMUX_PANE).
+
+    The pane's own value, inherited from its window, session or the global one (``-pA``): the option can
+    be set at any of those. A wrong "on" costs the probe's timeout, never a wrong verdict: the queries
+    then go unanswered.
+    """
     if shutil.which("tmux") is None:
         return False
+    target = ["-t", pane] if pane else []
     try:
         result = subprocess.run(
-            ["tmux", "show-options", "-gqv", "allow-passthrough"], capture_output=True, text=True, timeout=1
+            ["tmux", "show-options", "-pqvA", *target, "allow-passthrough"], capture_output=True, text=True, timeout=1
         )
     except (OSError, subprocess.SubprocessError):
         return False

@@ -1,0 +1,117 @@
+"""The probe inside a real tmux (a private server) whose outer terminal is a script on a pty: kitty-like or not."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (make setup-test installs it)")
+
+REPO = Path(__file__).resolve().parents[2]
+_QUERY = re.compile(rb"\x1b_G([^;\x1b]*)[^\x1b]*\x1b\\|\x1b\[>0?q|\x1b\[16t|\x1b\[>?0?c")
+PROBE = (
+    "import os, sys\n"
+    "from tuifeed.terminal.probe import kitty_verdict, probe\n"
+    "caps = probe(os.environ)\n"
+    "verdict = kitty_verdict(caps)\n"
+    "open(sys.argv[1], 'w').write(f'{verdict.usable}|{caps.passthrough}|{caps.terminal}|{verdict.reason}')\n"
+)
+
+
+class OuterTerminal:
+    """The terminal tmux runs in: answers DA1, DA2, the cell size and XTVERSION (as ``name``), and graphics
+    queries only if ``kitty``; tmux takes a DA reply for its own until its own DA2 has been answered."""
+
+    def __init__(self, master: int, name: str, kitty: bool) -> None:
+        """Answer what arrives on ``master`` until stopped."""
+        self._master, self._name, self._kitty = master, name, kitty
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._answer, daemon=True)
+        self._thread.start()
+
+    def _answer(self) -> None:
+        seen = b""
+        while not self._stop.is_set():
+            try:
+                seen += os.read(self._master, 65536)
+            except OSError:
+                return
+            replies = b""
+            end = 0
+            for match in _QUERY.finditer(seen):
+                end = match.end()
+                code = match.group()
+                if code.startswith(b"\x1b_G"):
+                    ident = re.search(rb"i=(\d+)", match.group(1))
+                    if self._kitty and ident and b"a=q" in match.group(1):
+                        replies += b"\x1b_Gi=" + ident.group(1) + b";OK\x1b\\"
+                elif code.endswith(b"q"):
+                    replies += b"\x1bP>|" + self._name.encode() + b"\x1b\\"
+                elif code.endswith(b"t"):
+                    replies += b"\x1b[6;18;9t"
+                elif code.startswith(b"\x1b[>"):  # DA2, which tmux asks at its start
+                    replies += b"\x1b[>1;4000;41c"
+                else:
+                    replies += b"\x1b[?62;22c"
+            seen = seen[end:]
+            if replies:
+                os.write(self._master, replies)
+
+    def stop(self) -> None:
+        """Stop answering."""
+        self._stop.set()
+
+
+def probe_in_tmux(tmp_path: Path, passthrough: str, name: str, kitty: bool) -> list[str]:
+    """Run the probe in a pane of a private tmux server (allow-passthrough ``passthrough``) in a scripted terminal."""
+    result = tmp_path / "verdict"
+    conf = tmp_path / "tmux.conf"
+    conf.write_text(f"set -g allow-passthrough {passthrough}\nset -g status off\n", encoding="utf-8")
+    socket = f"tuifeed-test-{os.getpid()}-{passthrough}-{kitty}"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TMUX", "SSH_"))}
+    env.update(TERM="xterm-256color", PYTHONPATH=str(REPO))
+    pane = subprocess.list2cmdline([sys.executable, "-c", PROBE, str(result)])
+    pid, master = pty.fork()
+    if pid == 0:  # the child: tmux on the pty's slave side, as a terminal would start it
+        os.execvpe("tmux", ["tmux", "-L", socket, "-f", str(conf), "new-session", f"{pane}; sleep 5"], env)
+    outer = OuterTerminal(master, name, kitty)
+    try:
+        deadline = time.monotonic() + 20
+        while not (result.exists() and result.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return result.read_text().split("|") if result.exists() else []
+    finally:
+        outer.stop()
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, check=False)
+        os.waitpid(pid, 0)
+        os.close(master)
+
+
+def test_tmux_with_passthrough_in_kitty_trusts_the_kitty_outside(tmp_path: Path) -> None:
+    """Every query but sync crosses tmux: the kitty outside names itself and answers the graphics query."""
+    usable, passthrough, terminal, reason = probe_in_tmux(tmp_path, "on", "kitty(0.41.1)", kitty=True)
+    assert (usable, passthrough, terminal) == ("True", "True", "kitty(0.41.1)")
+    assert "tmux" in reason
+
+
+def test_tmux_with_passthrough_in_a_terminal_without_graphics_is_half_blocks(tmp_path: Path) -> None:
+    """An xterm-like terminal outside tmux: tmux's own answers are not taken for it, no kitty graphics."""
+    usable, passthrough, terminal, reason = probe_in_tmux(tmp_path, "on", "XTerm(390)", kitty=False)
+    assert (usable, passthrough, terminal) == ("False", "True", "XTerm(390)")
+    assert "half-blocks" in reason
+
+
+def test_tmux_without_passthrough_is_half_blocks(tmp_path: Path) -> None:
+    """allow-passthrough off: half-blocks, though kitty is outside."""
+    usable, passthrough, _, reason = probe_in_tmux(tmp_path, "off", "kitty(0.41.1)", kitty=True)
+    assert (usable, passthrough) == ("False", "False")
+    assert "without allow-passthrough" in reason
