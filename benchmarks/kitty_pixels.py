@@ -9,7 +9,7 @@ Runs: `--render auto` (the probe must trust kitty's placeholders: frames by shar
 (shared memory), `--render kitty` with SSH_CONNECTION set (the probe says "over SSH": frames zlib-compressed
 in chunked escape codes), `--render halfblock` as the yardstick of what cells alone show, and `--render auto`
 inside a private tmux server (`tmux -L`) in kitty, with allow-passthrough on (real pixels through tmux) and
-off (half-blocks). `tuifeed doctor` runs first in each terminal; its video line is printed. Per run and
+off (half-blocks); `tuifeed doctor` runs first in that tmux pane and its video line is printed. Per run and
 shot: PSNR of the box against the best-matching scene, in dB; every horizontal band of a shot must match the
 same scene (no half-replaced frame). Then "Why this clip?" opens (the picture around the dialog must be the
 scene, dimmed), closes (real pixels again), and `q` quits: exit status 0, no object left in /dev/shm.
@@ -231,9 +231,11 @@ class Session:
             "shell_integration=disabled", "update_check_interval=0", "enable_audio_bell=no",
         ]  # fmt: skip
         play = [TUIFEED, "play", "--db", home["TUIFEED_DB"], "--render", run.render]
-        self.doctor_file = scratch / f"doctor-{run.name.replace(' ', '-')}"
-        # Doctor first, in the same terminal; then play; the shell stays so the pane can be looked at after.
-        script = 'tuifeed doctor > "$DOCTOR_FILE" 2>&1; "$@"; echo $? > "$EXIT_FILE"; sleep 600'
+        script = '"$@"; echo $? > "$EXIT_FILE"'
+        if run.tmux is not None:
+            # Doctor first, on the pane (it probes only a terminal), whose normal screen keeps its lines
+            # under tuifeed's alternate screen; the shell stays so the pane can be read after the exit.
+            script = f"tuifeed doctor; {script}; sleep 600"
         inner = ["sh", "-c", script, "sh", *play]
         command = [kitty, "--config", "NONE", "--listen-on", f"unix:{self.socket}"]
         for option in options:
@@ -247,7 +249,6 @@ class Session:
         command += inner
         env["PATH"] = f"{Path(TUIFEED).parent}{os.pathsep}{env.get('PATH', '')}"
         env["EXIT_FILE"] = str(self.exit_file)
-        env["DOCTOR_FILE"] = str(self.doctor_file)
         self.log = open(scratch / f"kitty-{run.name.replace(' ', '-')}.log", "wb")  # noqa: SIM115
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
@@ -271,7 +272,7 @@ class Session:
         """What tmux's pane holds now, as text ("" outside tmux)."""
         if self.tmux is None:
             return ""
-        captured = subprocess.run([*self.tmux, "capture-pane", "-p"], capture_output=True, text=True, timeout=10)
+        captured = subprocess.run([*self.tmux, "capture-pane", "-pJ"], capture_output=True, text=True, timeout=10)
         return captured.stdout
 
     def close(self) -> None:
@@ -364,8 +365,9 @@ def play(
         session.send("q")
         run.exit_code = session.wait_exit(30)
         time.sleep(1.0)  # the terminal redraws what tuifeed left
-        run.left_on_screen = picture_box(screenshot(display)) is not None or PLACEHOLDER in session.pane()
-        run.doctor = next((line for line in session.doctor_file.read_text().splitlines() if "video:" in line), "")
+        pane = session.pane()
+        run.left_on_screen = picture_box(screenshot(display)) is not None or PLACEHOLDER in pane
+        run.doctor = next((line.strip() for line in pane.splitlines() if "video:" in line), "")
     finally:
         session.close()
     run.shm_left = sorted(shm_objects() - before)
@@ -402,7 +404,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kitty", help="the kitty to run (default: Debian 13's, from benchmarks/kitty_prefix.sh)")
     parser.add_argument("--shots", type=int, default=SHOTS, help=f"screenshots while playing, per run ({SHOTS})")
-    parser.add_argument("--only", help="comma-separated runs: auto, shm, chunked, halfblock, passthrough, nopassthrough (default: all)")
+    runs_help = "comma-separated runs: auto, shm, chunked, halfblock, passthrough, nopassthrough (default: all)"
+    parser.add_argument("--only", help=runs_help)
     args = parser.parse_args()
     missing = [tool for tool in ("Xvfb", "import", "ffmpeg") if shutil.which(tool) is None]
     if missing:
@@ -457,7 +460,8 @@ def report(version: str, runs: list[Run], only: set[str], shots: int) -> int:
         swiped = f"{run.after_swipe:.1f} dB" if run.after_swipe is not None else "no picture"
         after = f"{after}; after swipe: {swiped}"
         print(f"  {run.name:18} {figures} dB; after Why: {after}; exit {run.exit_code}; video: {run.reason}")
-        print(f"  {'':18} doctor: {run.doctor}")
+        if run.tmux is not None:
+            print(f"  {'':18} doctor in that tmux: {run.doctor}")
     checks: list[tuple[bool, str]] = []
     auto, _, chunked, halfblock, passthrough, nopassthrough = runs
     if auto in made:
