@@ -98,7 +98,8 @@ def caps(version_text: str | None = None, *, graphics: bool = True, **env: bool)
         (caps(None), False),  # graphics OK but no name: in doubt
         (caps("xterm(390)", graphics=False), False),
         (caps("kitty(0.35.2)", tmux=True), False),
-        (caps("kitty(0.35.2)", tmux=True, passthrough=True), True),
+        (caps("kitty(0.35.2)", tmux=True, passthrough=True, tmux_truecolor=True), True),
+        (caps("kitty(0.35.2)", tmux=True, passthrough=True), False),  # tmux would send the id in 256 colours
         (caps("kitty(0.35.2)", ssh=True), False),
         (Capabilities(Replies()), False),  # silent
     ],

@@ -71,12 +71,16 @@ class OuterTerminal:
         self._stop.set()
 
 
-def probe_in_tmux(tmp_path: Path, passthrough: str, name: str, kitty: bool) -> list[str]:
+RGB = "set -as terminal-features ',xterm-256color:RGB'\n"
+"""Tells tmux the terminal outside takes 24-bit colour (xterm-256color's terminfo does not say so)."""
+
+
+def probe_in_tmux(tmp_path: Path, passthrough: str, name: str, kitty: bool, conf_extra: str = RGB) -> list[str]:
     """Run the probe in a pane of a private tmux server (allow-passthrough ``passthrough``) in a scripted terminal."""
     result = tmp_path / "verdict"
     conf = tmp_path / "tmux.conf"
-    conf.write_text(f"set -g allow-passthrough {passthrough}\nset -g status off\n", encoding="utf-8")
-    socket = f"tuifeed-test-{os.getpid()}-{passthrough}-{kitty}"
+    conf.write_text(f"set -g allow-passthrough {passthrough}\nset -g status off\n{conf_extra}", encoding="utf-8")
+    socket = f"tuifeed-test-{os.getpid()}-{passthrough}-{kitty}-{bool(conf_extra)}"
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TMUX", "SSH_"))}
     env.update(TERM="xterm-256color", PYTHONPATH=str(REPO))
     pane = subprocess.list2cmdline([sys.executable, "-c", PROBE, str(result)])
@@ -115,3 +119,10 @@ def test_tmux_without_passthrough_is_half_blocks(tmp_path: Path) -> None:
     usable, passthrough, _, reason = probe_in_tmux(tmp_path, "off", "kitty(0.41.1)", kitty=True)
     assert (usable, passthrough) == ("False", "False")
     assert "without allow-passthrough" in reason
+
+
+def test_tmux_that_sends_256_colours_to_the_kitty_outside_is_half_blocks(tmp_path: Path) -> None:
+    """Without RGB for its terminal tmux turns the placeholders' 24-bit colour (the image id) into one of 256."""
+    usable, passthrough, terminal, reason = probe_in_tmux(tmp_path, "on", "kitty(0.41.1)", kitty=True, conf_extra="")
+    assert (usable, passthrough, terminal) == ("False", "True", "kitty(0.41.1)")
+    assert "256 colours" in reason

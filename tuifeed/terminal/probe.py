@@ -71,6 +71,8 @@ class Capabilities:
     passthrough: bool = False
     """tmux forwards graphics codes to the outer terminal (allow-passthrough on)."""
     ssh: bool = False
+    tmux_truecolor: bool = False
+    """tmux writes 24-bit colour to the outer terminal (it knows that terminal's ``setrgbf``)."""
 
     @property
     def terminal(self) -> str:
@@ -145,6 +147,12 @@ def kitty_verdict(caps: Capabilities) -> KittyVerdict:
         return KittyVerdict(False, "over SSH: half-blocks (frames would cross the network; --render kitty forces it)")
     if caps.tmux and not caps.passthrough:
         return KittyVerdict(False, "inside tmux without allow-passthrough: half-blocks")
+    if caps.tmux and not caps.tmux_truecolor:
+        return KittyVerdict(
+            False,
+            "tmux sends its terminal 256 colours, which lose the image id placeholders carry: half-blocks"
+            " (set -as terminal-features ',TERM:RGB' in tmux.conf)",
+        )
     if not replies.answered:
         return KittyVerdict(False, "the terminal did not answer the probe: half-blocks")
     if not replies.graphics:
@@ -167,21 +175,23 @@ def probe(environ: Mapping[str, str], fd: int | None = None, timeout: float = TI
     """
     tmux = bool(environ.get("TMUX"))
     ssh = bool(environ.get("SSH_CONNECTION") or environ.get("SSH_TTY"))
-    passthrough = tmux and _tmux_passthrough(environ.get("TMUX_PANE"))
+    pane = environ.get("TMUX_PANE")
+    passthrough = tmux and _tmux_passthrough(pane)
+    truecolor = passthrough and _tmux_truecolor(pane)
     if fd == -1:
-        return Capabilities(Replies(), tmux, passthrough, ssh)
+        return Capabilities(Replies(), tmux, passthrough, ssh, truecolor)
     own_fd = fd is None
     if fd is None:
         try:
             fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
         except OSError:
-            return Capabilities(Replies(), tmux, passthrough, ssh)
+            return Capabilities(Replies(), tmux, passthrough, ssh, truecolor)
     try:
         data = _exchange(fd, passthrough, timeout)
     finally:
         if own_fd:
             os.close(fd)
-    return Capabilities(parse_replies(data), tmux, passthrough, ssh)
+    return Capabilities(parse_replies(data), tmux, passthrough, ssh, truecolor)
 
 
 def _exchange(fd: int, passthrough: bool, timeout: float) -> bytes:
@@ -234,16 +244,30 @@ def _tmux_passthrough(pane: str | None) -> bool:
     be set at any of those. A wrong "on" costs the probe's timeout, never a wrong verdict: the queries
     then go unanswered.
     """
-    if shutil.which("tmux") is None:
-        return False
     target = ["-t", pane] if pane else []
+    return _tmux("show-options", "-pqvA", *target, "allow-passthrough").strip() in ("on", "all")
+
+
+def _tmux_truecolor(pane: str | None) -> bool:
+    """Whether tmux writes 24-bit colour to the terminal showing our ``pane``: its terminfo (or tmux.conf's
+    terminal-features RGB) gives ``setrgbf``; without it tmux turns 24-bit colours into the nearest of 256,
+    and the placeholders' colour is the image id (an outer TERM of xterm-256color measured ``38;5;16``)."""
+    target = ["-t", pane] if pane else []
+    client, _, terminals = _tmux(
+        "display-message", "-p", *target, "#{client_tty}", ";", "show-messages", "-T"
+    ).partition("\n")
+    section = re.search(rf"^Terminal \d+: \S+ for {re.escape(client)},.*?(?=^Terminal |\Z)", terminals, re.M | re.S)
+    return bool(client) and section is not None and re.search(r"\bsetrgbf: \(string\)", section[0]) is not None
+
+
+def _tmux(*arguments: str) -> str:
+    """What a tmux command prints ("" when tmux is missing or fails)."""
+    if shutil.which("tmux") is None:
+        return ""
     try:
-        result = subprocess.run(
-            ["tmux", "show-options", "-pqvA", *target, "allow-passthrough"], capture_output=True, text=True, timeout=1
-        )
+        return subprocess.run(["tmux", *arguments], capture_output=True, text=True, timeout=1).stdout
     except (OSError, subprocess.SubprocessError):
-        return False
-    return result.stdout.strip() in ("on", "all")
+        return ""
 
 
 def _name_and_version(reply: str) -> tuple[str, tuple[int, ...]]:
