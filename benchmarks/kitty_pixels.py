@@ -8,11 +8,13 @@ have no dark pixels, the letterbox is black) and compared with the scenes it cou
 Runs: `--render auto` (the probe must trust kitty's placeholders: frames by shared memory), `--render kitty`
 (shared memory), `--render kitty` with SSH_CONNECTION set (the probe says "over SSH": frames zlib-compressed
 in chunked escape codes), `--render halfblock` as the yardstick of what cells alone show, and `--render auto`
-inside a private tmux server (`tmux -L`) in kitty, with allow-passthrough on (real pixels through tmux) and
-off (half-blocks); `tuifeed doctor` runs first in that tmux pane and its video line is printed. Per run and
-shot: PSNR of the box against the best-matching scene, in dB; every horizontal band of a shot must match the
-same scene (no half-replaced frame). Then "Why this clip?" opens (the picture around the dialog must be the
-scene, dimmed), closes (real pixels again), and `q` quits: exit status 0, no object left in /dev/shm.
+inside a private tmux server (`tmux -L`) in kitty, with allow-passthrough on (real pixels through tmux), off
+(half-blocks), and on with `--render kitty` and SSH_CONNECTION set (chunked frames through tmux); `tuifeed
+doctor` runs first in each tmux pane and its video line is printed. Per run and shot: PSNR of the box against
+the best-matching scene, in dB; every horizontal band of a shot must match the same scene (no half-replaced
+frame). Then a swipe (real pixels again), "Why this clip?" opens (the picture around the dialog must be the
+scene, dimmed), closes (real pixels again), and `q` quits: exit status 0, no object left in /dev/shm, no
+picture or placeholder cell left on the screen (or in tmux's pane).
 Needs: Xvfb, ImageMagick, ffmpeg, patchelf (apt-get install xvfb imagemagick ffmpeg patchelf).
 """
 
@@ -404,7 +406,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kitty", help="the kitty to run (default: Debian 13's, from benchmarks/kitty_prefix.sh)")
     parser.add_argument("--shots", type=int, default=SHOTS, help=f"screenshots while playing, per run ({SHOTS})")
-    runs_help = "comma-separated runs: auto, shm, chunked, halfblock, passthrough, nopassthrough (default: all)"
+    runs_help = "comma-separated runs: auto, shm, chunked, halfblock, passthrough, nopassthrough, ssh (default: all)"
     parser.add_argument("--only", help=runs_help)
     args = parser.parse_args()
     missing = [tool for tool in ("Xvfb", "import", "ffmpeg") if shutil.which(tool) is None]
@@ -420,6 +422,7 @@ def main() -> int:
         Run("halfblock", "halfblock"),
         Run("tmux passthrough", "auto", tmux="on"),
         Run("tmux nopassthrough", "auto", tmux="off"),
+        Run("tmux ssh", "kitty", {"SSH_CONNECTION": "192.0.2.1 50000 192.0.2.2 22"}, tmux="on"),
     ]
     only = set(args.only.split(",")) if args.only else {run.name.split()[-1] for run in runs}
     with tempfile.TemporaryDirectory(prefix="tuifeed-kitty-") as scratch_name:
@@ -463,7 +466,7 @@ def report(version: str, runs: list[Run], only: set[str], shots: int) -> int:
         if run.tmux is not None:
             print(f"  {'':18} doctor in that tmux: {run.doctor}")
     checks: list[tuple[bool, str]] = []
-    auto, _, chunked, halfblock, passthrough, nopassthrough = runs
+    auto, _, chunked, halfblock, passthrough, nopassthrough, tmux_ssh = runs
     if auto in made:
         trusted = "Unicode placeholders" in auto.reason and "sent by shm" in auto.reason
         checks.append((trusted, "the probe trusts kitty"))
@@ -472,6 +475,8 @@ def report(version: str, runs: list[Run], only: set[str], shots: int) -> int:
     if passthrough in made:
         trusted = "Unicode placeholders" in passthrough.reason and "Unicode placeholders" in passthrough.doctor
         checks.append((trusted, "in tmux with allow-passthrough, the probe (and doctor) trust the kitty outside"))
+    if tmux_ssh in made:
+        checks.append(("sent by direct" in tmux_ssh.reason, "through tmux over SSH, frames in chunks"))
     if nopassthrough in made:
         checks.append(("half-blocks" in nopassthrough.reason, "in tmux without allow-passthrough, half-blocks"))
         cells = bool(nopassthrough.psnr) and max(nopassthrough.psnr) < REAL_PIXELS_DB
