@@ -3,7 +3,9 @@
 One burst of queries goes out (kitty graphics support, directly and through shared memory; XTVERSION;
 synchronized output, DECRQM 2026; the cell size in pixels) followed by primary device attributes (DA1),
 which every terminal answers: terminals reply in order, so the DA1 reply ends the wait, and a terminal
-that says nothing at all costs the timeout once.
+that says nothing at all costs the timeout once. Inside tmux with allow-passthrough the burst (less the
+synchronized-output query, which is tmux's to answer) goes through to the terminal outside tmux, so the
+replies and the name are that terminal's, never tmux's.
 """
 
 from __future__ import annotations
