@@ -51,6 +51,13 @@ def test_titles_are_cleaned_at_entry() -> None:
     assert "␛" in parsed.clips[0].title
 
 
+def test_playlist_title_and_skipped_lines_are_cleaned_at_entry() -> None:
+    """`#PLAYLIST:` (shown by `remote add` and `remote list`) and a refused line carry no escape."""
+    parsed = read_playlist("#PLAYLIST:a\x1b]0;pwned\x07b\njavascript:\x1b[2J\nhttp://h/a.mp4\n", BASE)
+    assert parsed.title == "a␛]0;pwned␇b"
+    assert parsed.skipped == ["javascript:␛[2J: javascript: links are not followed, only http(s)"]
+
+
 @given(st.text(max_size=400))
 def test_any_text_parses_to_http_locations_only(text: str) -> None:
     """Whatever the text, parsing never raises and every location kept is an http(s) URL."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tuifeed.library.remote.entries import Parsed, make_clip, seconds_ms
 from tuifeed.library.remote.urls import UnsafeLink, clean_link, follow
 from tuifeed.library.sidecar import Metadata
+from tuifeed.text import clean
 
 _EXTINF = re.compile(r"#EXTINF:\s*(?P<duration>-?\d+(?:\.\d+)?)?(?P<attrs>[^,]*),(?P<title>.*)", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
@@ -49,7 +50,7 @@ def parse_m3u(text: str, base: str) -> tuple[str, list[PlaylistEntry], list[str]
         if upper.startswith("#EXTINF:"):
             pending = _extinf(line)
         elif upper.startswith("#PLAYLIST:"):
-            title = line.partition(":")[2].strip()
+            title = clean(line.partition(":")[2]).strip()
         elif upper.startswith("#EXTGRP:"):
             pending["group"] = line.partition(":")[2].strip() or None
         elif upper.startswith("#EXTART:"):
