@@ -236,7 +236,8 @@ class _Fields:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.problems.append(f"{key} ignored: {_kind(value)}, not a number")
             return None
-        if not math.isfinite(value) or value < 0:
+        # Not math.isfinite on an int: JSON integers have no bound, and one past 1e308 cannot become a float.
+        if (isinstance(value, float) and not math.isfinite(value)) or value < 0:
             self.problems.append(f"{key} = {_short(value)} ignored: not a count")
             return None
         return value

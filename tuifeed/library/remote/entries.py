@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from tuifeed.library.fingerprint import EMBEDDING_DIMS, embedding
 from tuifeed.library.remote.urls import clip_id
 from tuifeed.library.scan import VIDEO_EXTENSIONS
-from tuifeed.library.sidecar import Metadata, from_names, hashtags
+from tuifeed.library.sidecar import MAX_COUNT, MAX_DURATION_S, Metadata, from_names, hashtags
 from tuifeed.models import Clip, normalise_tag
 from tuifeed.text import clean
 
@@ -56,10 +56,10 @@ def make_clip(
         description=description,
         tags=tags,
         sound=_line(meta.sound),
-        duration_ms=meta.duration_ms,
+        duration_ms=_below(meta.duration_ms, MAX_DURATION_S * 1000 + 1) or None,
         width=_positive(width),
         height=_positive(height),
-        popularity=meta.popularity,
+        popularity=None if (count := _below(meta.popularity)) is None else min(count, MAX_COUNT),
         published_at=_iso_utc(meta.published_at),
         source_id=_line(meta.source_id),
         source_url=meta.source_url if meta.source_url and meta.source_url.startswith(("http://", "https://")) else None,
@@ -127,7 +127,12 @@ def _tags(tags: Iterable[str]) -> tuple[str, ...]:
 
 
 def _positive(value: int | None) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 100_000 else None
+    return _below(value, 100_000) or None
+
+
+def _below(value: int | None, limit: float = math.inf) -> int | None:
+    """A whole number from a remote document in [0, limit), else None: SQLite holds 64 bits, a document any number."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < limit else None
 
 
 def _vector(values: Sequence[float] | None) -> tuple[float, ...] | None:
