@@ -138,7 +138,8 @@ def _json_entries(content: bytes) -> list[dict[str, object]] | None:
     if not content.lstrip().startswith(b"["):
         return None
     try:
-        data = json.loads(content)
+        # nginx writes a name that is not UTF-8 as its raw bytes: kept as surrogates, so one odd name loses no listing.
+        data = json.loads(content.decode("utf-8", "surrogateescape"))
     except ValueError:
         return None
     if not isinstance(data, list) or not all(isinstance(item, dict) and "name" in item for item in data):

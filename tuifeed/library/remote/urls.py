@@ -110,8 +110,15 @@ def clean_link(link: str) -> str:
 
 
 def child(folder: str, name: str) -> str:
-    """The URL of the entry `name` (an unescaped file or folder name) inside `folder`."""
-    return (folder if folder.endswith("/") else folder + "/") + quote(name, safe="")
+    """The URL of the entry `name` (an unescaped file or folder name) inside `folder`.
+
+    A name read with surrogate escapes (bytes that are not UTF-8) gets its own bytes back, as the server spells it.
+    """
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate a JSON escape spelled out: no bytes of its own
+        raw = name.encode("utf-8", "surrogatepass")
+    return (folder if folder.endswith("/") else folder + "/") + quote(raw, safe="")
 
 
 def clip_id(url: str) -> str:
