@@ -132,6 +132,13 @@ def test_malformed_xml_is_one_line(server: LoopbackServer, library: Library) -> 
     assert library.remotes() == []
 
 
+def test_malformed_xml_names_the_line_and_column(server: LoopbackServer, library: Library) -> None:
+    """The parser's place reads "line 2, column 21", not "<unknown>:2:21"."""
+    server.add("/feed.xml", b"<?xml version='1.0'?>\n<rss><channel><title>&nbsp;</title></channel></rss>")
+    result = library.add_remote(server.url("/feed.xml"))
+    assert result.error == f"{server.url('/feed.xml')}: not a readable feed (line 2, column 21: undefined entity)"
+
+
 def test_atom_feed_with_enclosure_links(server: LoopbackServer, library: Library) -> None:
     """Atom's rel=enclosure links are read like RSS enclosures; the author is the creator."""
     atom = b"""<?xml version="1.0" encoding="utf-8"?>

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -37,8 +38,7 @@ def read_feed(document: Document) -> Parsed:
         sanitize_html=False,
     )
     if parsed.bozo and not parsed.entries:
-        cause = clean(str(parsed.get("bozo_exception", "")) or "not well-formed")
-        raise NotAFeed(f"not a readable feed ({cause})")
+        raise NotAFeed(f"not a readable feed ({_cause(parsed)})")
     if not parsed.version and not parsed.entries:
         raise NotAFeed("not an RSS or Atom feed")
     clips = []
@@ -59,8 +59,14 @@ def read_feed(document: Document) -> Parsed:
             )
         )
     if parsed.bozo and not clips:
-        raise NotAFeed(f"not a readable feed ({clean(str(parsed.get('bozo_exception', '')))})")
+        raise NotAFeed(f"not a readable feed ({_cause(parsed)})")
     return Parsed(title=clean(str(parsed.feed.get("title", ""))), clips=clips, skipped=skipped)
+
+
+def _cause(parsed: Mapping[str, Any]) -> str:
+    """Why feedparser could not read the document, as "line 8, column 15: undefined entity"."""
+    cause = str(parsed.get("bozo_exception", "")) or "not well-formed"
+    return clean(re.sub(r"^<unknown>:(\d+):(\d+):", r"line \1, column \2:", cause))
 
 
 def _video(entry: Mapping[str, Any], base: str, skipped: list[str]) -> tuple[str, Mapping[str, Any]] | None:
