@@ -6,9 +6,12 @@ import io
 from pathlib import Path
 
 import feedparser
+import pytest
 from loopback import LoopbackServer
 from remote_support import rss
 
+from tuifeed.library.remote import feeds
+from tuifeed.library.remote.client import Document
 from tuifeed.library.service import Library
 from tuifeed.models import SourceKind
 from tuifeed.store import Store
@@ -151,3 +154,33 @@ def test_atom_feed_with_enclosure_links(server: LoopbackServer, library: Library
     [clip] = library.remote_clips(server.url("/atom.xml"))
     assert (clip.title, clip.creator, clip.tags, clip.location) == ("Wave", "ana", ("sea",), server.url("/v/wave.webm"))
     assert clip.published_at == "2025-09-01T10:00:00+00:00"
+
+
+class _Counted(str):
+    """A URL that counts how often it is compared."""
+
+    comparisons = 0
+
+    def __eq__(self, other: object) -> bool:
+        _Counted.comparisons += 1
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        _Counted.comparisons += 1
+        return str.__ne__(self, other)
+
+    __hash__ = str.__hash__
+
+
+def test_many_renditions_cost_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry offering thousands of renditions (the 32 MB cap holds ~450,000) is read with a comparison or so
+    each, not one per pair: pairwise, a hostile feed kept a refresh busy for hours."""
+    real_follow = feeds.follow
+    monkeypatch.setattr(feeds, "follow", lambda base, link: _Counted(real_follow(base, link)))
+    renditions = "".join(f'<media:content url="/{n}.mp4" type="video/mp4" height="{n}"/>' for n in range(2000))
+    media = "http://search.yahoo.com/mrss/"
+    body = f'<rss version="2.0" xmlns:media="{media}"><channel><item>{renditions}</item></channel></rss>'
+    _Counted.comparisons = 0
+    parsed = feeds.read_feed(Document("http://h/feed.xml", body.encode(), "application/rss+xml", None, None))
+    assert [(clip.location, clip.height) for clip in parsed.clips] == [("http://h/360.mp4", 360)]
+    assert _Counted.comparisons < 10 * 2000

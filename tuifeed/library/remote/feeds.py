@@ -72,6 +72,7 @@ def _cause(parsed: Mapping[str, Any]) -> str:
 def _video(entry: Mapping[str, Any], base: str, skipped: list[str]) -> tuple[str, Mapping[str, Any]] | None:
     """The URL and attributes of the entry's video: the smallest rendition at least 360 px high, else the first."""
     candidates: list[tuple[str, Mapping[str, Any]]] = []
+    seen: set[str] = set()  # a set: a feed may offer one entry hundreds of thousands of renditions within the cap
     enclosures = (link for link in entry.get("links", []) if link.get("rel") == "enclosure")
     offered = [*entry.get("media_content", []), *({"url": e.get("href"), **e} for e in enclosures)]
     for item in offered:
@@ -84,7 +85,8 @@ def _video(entry: Mapping[str, Any], base: str, skipped: list[str]) -> tuple[str
         except UnsafeLink as error:
             skipped.append(f"{clean_link(str(link))}: {error}")
             continue
-        if all(url != known for known, _ in candidates):
+        if url not in seen:
+            seen.add(url)
             candidates.append((url, item))
     if not candidates:
         return None
