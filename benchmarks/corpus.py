@@ -39,6 +39,7 @@ from tuifeed.library.remote.entries import make_clip  # noqa: E402
 from tuifeed.library.remote.feeds import _metadata  # noqa: E402
 from tuifeed.library.service import Library  # noqa: E402
 from tuifeed.models import Clip  # noqa: E402
+from tuifeed.store import Store  # noqa: E402
 from tuifeed.ui.widgets.info import describe  # noqa: E402
 
 _RICH_OWN = re.compile(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b\x07]*(\x1b\\|\x07)")
@@ -119,7 +120,10 @@ def files(folder: Path, pattern: str) -> Iterator[Path]:
 
 
 def feeds(folder: Path, tally: Tally, pattern: str = "*.xml", content_type: str = "application/xml") -> int:
-    """Serve each document, add it as a remote source, then show its clips as the panel and the CLI would."""
+    """Serve each document, add it as a remote source, then show its clips as the panel and the CLI would.
+
+    A feed's every entry is also made a clip and shown, video or not: most of feedparser's documents have none.
+    """
     documents = 0
     with LoopbackServer() as server, tempfile.TemporaryDirectory() as temp:
         for path in files(folder, pattern):
@@ -138,7 +142,8 @@ def feeds(folder: Path, tally: Tally, pattern: str = "*.xml", content_type: str 
             finally:
                 library.close()
                 client.close()
-            _every_entry(tally, name, path.read_bytes(), server.url(f"/{documents}/feed"))
+            if content_type == "application/xml":
+                _every_entry(tally, name, path.read_bytes(), server.url(f"/{documents}/feed"))
             line = result.line()
             if result.error is not None:
                 if (leak := leaked(line)) is not None:
@@ -155,7 +160,7 @@ def feeds(folder: Path, tally: Tally, pattern: str = "*.xml", content_type: str 
 
 
 def _every_entry(tally: Tally, name: str, content: bytes, url: str) -> None:
-    """Each entry of the document made a clip as if it had a video, and shown: most of a corpus has none."""
+    """Each entry of the feed made a clip as if it had a video, and shown."""
     parsed = feedparser.parse(io.BytesIO(content), resolve_relative_uris=False, sanitize_html=False)
     for entry in parsed.entries:
         try:
@@ -214,7 +219,7 @@ def toml(folder: Path, tally: Tally) -> int:
 
 
 def sidecars(folder: Path, tally: Tally) -> int:
-    """Each JSON file as the `.info.json` of a real clip, imported with `tuifeed import` and listed back."""
+    """Each JSON file as the `.info.json` of a real clip, imported with `tuifeed import`, then shown."""
     documents = 0
     clip = next(iter(sorted(MEDIA.glob("*.mp4"))))
     with tempfile.TemporaryDirectory() as temp:
@@ -229,10 +234,12 @@ def sidecars(folder: Path, tally: Tally) -> int:
             code, output = run_cli("import", str(place), "--db", database)
             if not check_output(tally, name, code, output):
                 continue
-            code, output = run_cli("library", "--db", database)
-            if not check_output(tally, name, code, output):
+            store = Store(database)
+            clips = store.clips()
+            store.close()
+            if not _shown_cleanly(tally, name, clips, Path(database)):
                 continue
-            tally.note("parsed" if code == 0 else "unclear error", name, repr(output[:200]))
+            tally.note("parsed" if len(clips) == 1 else "unclear error", name, repr(output[:200]))
     return documents
 
 
