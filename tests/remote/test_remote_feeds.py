@@ -10,7 +10,7 @@ import pytest
 from loopback import LoopbackServer
 from remote_support import rss
 
-from tuifeed.library.remote import feeds
+from tuifeed.library.remote import entries, feeds
 from tuifeed.library.remote.client import Document
 from tuifeed.library.service import Library
 from tuifeed.models import SourceKind
@@ -184,3 +184,23 @@ def test_many_renditions_cost_linear_work(monkeypatch: pytest.MonkeyPatch) -> No
     parsed = feeds.read_feed(Document("http://h/feed.xml", body.encode(), "application/rss+xml", None, None))
     assert [(clip.location, clip.height) for clip in parsed.clips] == [("http://h/360.mp4", 360)]
     assert _Counted.comparisons < 10 * 2000
+
+
+@pytest.mark.parametrize(
+    ("fragment", "text"),
+    [
+        ("<p>So <b>high</b> #fail</p>", "So high #fail"),
+        ("a < b and c > d", "a < b and c > d"),
+        ("<!-- hidden --> shown", "shown"),
+        ("x<script>alert('<b>')</script>y<style>p {}</style>z", "xyz"),
+        ("one<br>two<BR/>three", "one\ntwo\nthree"),
+        ("Tom &amp; Jerry &lt;3", "Tom & Jerry <3"),
+        ("<p>a</p><p>b</p><p></p><p></p><p>c", "a\n\nb\n\nc"),
+        ("<!--" * 40_000, "<!--" * 40_000),
+        ("<a b=c " * 10_000, "<a b=c " * 9_999 + "<a b=c"),
+    ],
+)
+def test_descriptions_are_read_tag_by_tag(fragment: str, text: str) -> None:
+    """Tags dropped, entities decoded, breaks kept, in one pass: HTMLParser over the whole fragment took 12 s
+    for 40,000 unterminated `<!--` (quadratic before Python 3.11.13)."""
+    assert entries.html_text(fragment) == text

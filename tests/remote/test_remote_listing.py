@@ -76,6 +76,20 @@ def test_apache_style_page_and_escaping_links(server: LoopbackServer, library: L
     assert {seen.path for seen in server.log} == {"/videos/", "/videos/more/"}
 
 
+def test_an_index_page_full_of_unfinished_tags_is_read_in_one_pass(server: LoopbackServer, library: Library) -> None:
+    """40,000 unterminated `<!--` and `<a` around the links: each tag is parsed alone, so the page reads as fast
+    as a clean one (HTMLParser over the whole page is quadratic there before Python 3.11.13: minutes)."""
+    junk = b"<!--" * 40_000 + b"<a" * 40_000
+    page = b'<html><a href="one.mp4">one.mp4</a>' + junk + b'<a href="two.mp4">two.mp4</a>' + junk
+    server.add("/v/", page, "text/html")
+    result = library.add_remote(server.url("/v/"))
+    assert result.error is None, result.line()
+    assert [clip.location for clip in library.remote_clips(server.url("/v/"))] == [
+        server.url("/v/one.mp4"),
+        server.url("/v/two.mp4"),
+    ]
+
+
 def test_nginx_json_listing_refuses_escaping_names(server: LoopbackServer, library: Library) -> None:
     """nginx's JSON shape; a name with `/` or `..` is refused; directories are walked."""
     listing = [
