@@ -18,6 +18,7 @@ from tuifeed.library.remote.urls import (
     with_credentials,
     without_credentials,
 )
+from tuifeed.text import is_clean
 
 
 @pytest.mark.parametrize(
@@ -135,3 +136,22 @@ def test_is_remote() -> None:
     assert is_remote("https://h/x.mp4") and is_remote("HTTP://h/x.mp4")
     assert not is_remote("/home/ana/x.mp4") and not is_remote("file:///x.mp4")
     assert not is_remote("http://[oops")
+
+
+_ACTED_ON = st.characters(codec="utf-8", categories=("Cc",)) | st.sampled_from("\u202e\u2066\u200f")
+
+
+@given(st.text(max_size=20), _ACTED_ON, st.text(max_size=20))
+def test_a_followed_link_or_its_refusal_carries_no_control(head: str, control: str, tail: str) -> None:
+    """A link with a terminal control in it comes back percent-encoded, or is refused with the control made visible."""
+    for link in (f"{head}{control}{tail}", f"http://h/{head}{control}{tail}.mp4", f"javascript:{control}{tail}"):
+        try:
+            shown = follow("https://example.org/a/feed.xml", link)
+        except UnsafeLink as error:
+            shown = str(error)
+        assert is_clean(shown), repr(shown)
+
+
+def test_a_control_in_a_link_is_percent_encoded() -> None:
+    """ESC in a path becomes %1B, as a browser sends it; spaces stay, so stored clip ids do not move."""
+    assert follow("http://h/feed", "/a\x1b[5m b.mp4") == "http://h/a%1B[5m b.mp4"

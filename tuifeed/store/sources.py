@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tuifeed.models import Clip
 from tuifeed.store.store import Store, utc_now
+from tuifeed.text import clean
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,12 @@ class SourceChanges:
     added: int
     updated: int
     missing: int
+
+
+def _source(source_id: int, url: str, kind: str, title: str, *rest: object) -> SourceRow:
+    """A row as read back, its title cleaned: the database is a file any program may have written."""
+    row = SourceRow(source_id, url, kind, clean(title), *rest)  # type: ignore[arg-type]
+    return row if row.error is None else replace(row, error=clean(row.error))
 
 
 _COLUMNS = "id, url, kind, title, added_at, refreshed_at, etag, last_modified, error, moved_to"
@@ -74,13 +81,13 @@ class SourceIndex:
         """Every source, in the order they were added, with clip counts (left at 0 without `counts`, which a
         refresh does not need: counting reads every row of a large source)."""
         if not counts:
-            return [SourceRow(*row) for row in self.db.execute(f"SELECT {_COLUMNS} FROM remote_sources ORDER BY id")]
+            return [_source(*row) for row in self.db.execute(f"SELECT {_COLUMNS} FROM remote_sources ORDER BY id")]
         sql = (
             f"SELECT {', '.join('s.' + name.strip() for name in _COLUMNS.split(','))}, "
             "count(r.clip_id), coalesce(sum(r.missing), 0) FROM remote_sources s "
             "LEFT JOIN remote_clips r ON r.source_id = s.id GROUP BY s.id ORDER BY s.id"
         )
-        return [SourceRow(*row) for row in self.db.execute(sql).fetchall()]
+        return [_source(*row) for row in self.db.execute(sql).fetchall()]
 
     def clip_ids(self, source_id: int, include_missing: bool = False) -> list[str]:
         """The clips a source holds, in the source's own order."""
@@ -162,4 +169,4 @@ class SourceIndex:
 
     def _one(self, where: str, value: object) -> SourceRow | None:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM remote_sources WHERE {where}", [value]).fetchone()
-        return None if row is None else SourceRow(*row)
+        return None if row is None else _source(*row)

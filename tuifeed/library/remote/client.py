@@ -42,6 +42,8 @@ _PERMANENT = (301, 308)
 _DRAINED_BYTES = 64 * 1024
 """A response body left unread up to this size is read before closing, to keep the connection."""
 _TRANSIENT_STATUS = (429, 500, 502, 503, 504)
+_BAD_LOCATION = "Invalid URL in location header"
+"""How httpx begins the RemoteProtocolError for a Location it cannot parse (a control character, say)."""
 _SSL_LOCATION = re.compile(r"\s*\(_ssl\.c:\d+\)")
 
 
@@ -276,6 +278,11 @@ class RemoteClient:
             try:
                 request = self._http.build_request("GET", current, headers=headers, timeout=timeout)
                 response = self._http.send(request, stream=True)
+            except httpx.RemoteProtocolError as error:
+                # httpx reads Location itself (even when not following): the server answered, with a bad redirect.
+                if str(error).startswith(_BAD_LOCATION):
+                    raise RemoteError(shown, f"redirects to an unreadable URL ({clean(str(error))})") from error
+                raise _Retry(_failure(error, shown, limits)) from error
             except httpx.HTTPError as error:
                 raise _Retry(_failure(error, url, current, limits)) from error
             except (httpx.InvalidURL, ValueError) as error:
