@@ -282,7 +282,7 @@ class RemoteClient:
                 # httpx reads Location itself (even when not following): the server answered, with a bad redirect.
                 if str(error).startswith(_BAD_LOCATION):
                     raise RemoteError(shown, f"redirects to an unreadable URL ({clean(str(error))})") from error
-                raise _Retry(_failure(error, shown, limits)) from error
+                raise _Retry(_failure(error, url, current, limits)) from error
             except httpx.HTTPError as error:
                 raise _Retry(_failure(error, url, current, limits)) from error
             except (httpx.InvalidURL, ValueError) as error:
