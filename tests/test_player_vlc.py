@@ -149,6 +149,23 @@ def test_a_prerolled_clip_paused_at_once_stays_paused(
     assert len(recorder.frames[token]) > 5
 
 
+def test_a_seek_right_after_the_swipe_lands(engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]) -> None:
+    """A seek made before libvlc has restarted a pre-rolled clip (a resumed feed does this) is not lost."""
+    player, _recorder = engine
+    player.play(str(media_clips[0]))
+    player.preroll(str(media_clips[1]))
+    waiting = player._next
+    assert waiting is not None
+    assert wait_for(lambda: waiting.parked)
+    gate = threading.Event()
+    player._control.submit(lambda: gate.wait(5))  # hold libvlc's restart of the clip until after the seek
+    player.play(str(media_clips[1]))
+    player.seek(3000)
+    gate.set()
+    assert wait_for(lambda: player.position_ms() > 0)
+    assert player.position_ms() >= 2500, "the clip went on from its start"
+
+
 def test_a_clip_prerolled_before_the_view_exists_plays_from_its_own_frames(media_clips: list[Path]) -> None:
     """Pre-rolled before any listener (the CLI warming the first clip), a clip keeps the size it was decoded at."""
     player = VlcPlayer(audio_output="adummy")

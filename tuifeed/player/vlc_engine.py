@@ -324,9 +324,19 @@ class VlcPlayer:
 
     def seek(self, delta_ms: int) -> None:
         """Move the current clip's position by `delta_ms`, clamped to the clip."""
-        if self._current is None:
+        deck = self._current
+        if deck is None:
             return
-        player = self._current.player
+        if deck.parked:  # its start is queued on the control thread: seek once it has started
+            self._control.submit(functools.partial(self._seek, deck, delta_ms))
+        else:
+            self._seek(deck, delta_ms)
+
+    @staticmethod
+    def _seek(deck: _Deck, delta_ms: int) -> None:
+        if deck.released:
+            return
+        player = deck.player
         length = max(0, player.get_length())
         target = max(0, player.get_time() + delta_ms)
         player.set_time(min(target, max(0, length - 250)) if length else target)
@@ -419,8 +429,8 @@ class VlcPlayer:
         """Start a parked clip that became current (control thread, after its `_park` job)."""
         if not deck.parked or deck.released or deck is not self._current:
             return
-        deck.parked = False
         deck.player.play()
+        deck.parked = False  # only now: a seek meanwhile was queued behind this job
         self._apply_audio(deck)
         deck.player.set_rate(self._rate)
         if self._paused:
