@@ -104,6 +104,68 @@ def test_preroll_gives_an_instant_first_frame(engine: tuple[VlcPlayer, Recorder]
     assert wait_for(lambda: len(recorder.frames[token]) > 10)
 
 
+def test_a_prerolled_clip_waits_stopped_and_plays_from_its_start(
+    engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]
+) -> None:
+    """Once its first frame is kept, a pre-rolled clip stops decoding; on the swipe it plays from its start."""
+    import vlc
+
+    player, recorder = engine
+    player.play(str(media_clips[0]))
+    player.preroll(str(media_clips[1]))
+    waiting = player._next
+    assert waiting is not None
+    assert wait_for(lambda: waiting.player.get_state() == vlc.State.Stopped)
+    shown = waiting.frames_shown
+    time.sleep(0.5)
+    assert waiting.frames_shown == shown, "no frame is decoded while it waits"
+    token = player.play(str(media_clips[1]))
+    assert recorder.frames[token][0].any(), "the kept first frame is painted at once"
+    assert wait_for(lambda: len(recorder.frames[token]) > 10)
+    assert player.position_ms() < 3000
+    assert any(not np.array_equal(recorder.frames[token][0], later) for later in recorder.frames[token][1:])
+
+
+def test_a_prerolled_clip_paused_at_once_stays_paused(
+    engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]
+) -> None:
+    """Paused in the instant after the swipe (before libvlc restarts it), a pre-rolled clip does not run on."""
+    player, recorder = engine
+    player.play(str(media_clips[0]))
+    player.preroll(str(media_clips[1]))
+    waiting = player._next
+    assert waiting is not None
+    assert wait_for(lambda: waiting.parked)
+    token = player.play(str(media_clips[1]))
+    player.set_paused(True)
+    assert wait_for(lambda: not waiting.parked)
+    time.sleep(0.5)
+    position = player.position_ms()
+    time.sleep(0.5)
+    assert player.state is PlayerState.PAUSED
+    assert player.position_ms() == position < 1500
+    player.set_paused(False)
+    assert wait_for(lambda: player.position_ms() > position + 300)
+    assert len(recorder.frames[token]) > 5
+
+
+def test_a_seek_right_after_the_swipe_lands(engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]) -> None:
+    """A seek made before libvlc has restarted a pre-rolled clip (a resumed feed does this) is not lost."""
+    player, _recorder = engine
+    player.play(str(media_clips[0]))
+    player.preroll(str(media_clips[1]))
+    waiting = player._next
+    assert waiting is not None
+    assert wait_for(lambda: waiting.parked)
+    gate = threading.Event()
+    player._control.submit(lambda: gate.wait(5))  # hold libvlc's restart of the clip until after the seek
+    player.play(str(media_clips[1]))
+    player.seek(3000)
+    gate.set()
+    assert wait_for(lambda: player.position_ms() > 0)
+    assert player.position_ms() >= 2500, "the clip went on from its start"
+
+
 def test_a_clip_prerolled_before_the_view_exists_plays_from_its_own_frames(media_clips: list[Path]) -> None:
     """Pre-rolled before any listener (the CLI warming the first clip), a clip keeps the size it was decoded at."""
     player = VlcPlayer(audio_output="adummy")

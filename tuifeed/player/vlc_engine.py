@@ -118,6 +118,8 @@ class _Deck:
         self.frames_shown = 0
         self.still: Frame | None = None
         """The first frame of a pre-rolled clip, painted the moment it becomes active."""
+        self.parked = False
+        """Stopped by `_park` once its still was kept: `play` starts it again from the beginning."""
         self.failure: str | None = None
         self.ended = False
         self.released = False
@@ -147,9 +149,12 @@ class _Deck:
     # libvlc vout thread ------------------------------------------------------------------------------
 
     def _setup(self, _opaque: Any, chroma: int, width: Any, height: Any, pitches: Any, lines: Any) -> int:
-        aspect_w, aspect_h = self.aspect or (width[0], height[0])
-        out_w, out_h = self.engine._sizer(max(1, aspect_w), max(1, aspect_h))
-        out_w, out_h = max(2, out_w), max(2, out_h + out_h % 2)
+        if self.still is not None:  # a parked clip starting again: its frames stay the size of its still
+            out_h, out_w = self.still.shape[:2]
+        else:
+            aspect_w, aspect_h = self.aspect or (width[0], height[0])
+            out_w, out_h = self.engine._sizer(max(1, aspect_w), max(1, aspect_h))
+            out_w, out_h = max(2, out_w), max(2, out_h + out_h % 2)
         ctypes.memmove(chroma, b"RV32", 4)
         width[0], height[0] = out_w, out_h
         pitches[0], lines[0] = out_w * 4, out_h
@@ -174,7 +179,7 @@ class _Deck:
             self.engine._listener_frame(self.token, frame)
         elif self.still is None:
             self.still = frame.copy()
-            self.engine._control.submit(self._hold)
+            self.engine._control.submit(self._park)
 
     # libvlc event thread -----------------------------------------------------------------------------
 
@@ -198,11 +203,18 @@ class _Deck:
 
     # control thread ----------------------------------------------------------------------------------
 
-    def _hold(self) -> None:
-        """Pause a pre-rolled clip on its first frame, unless it became active meanwhile."""
+    def _park(self) -> None:
+        """Stop a pre-rolled clip once its first frame is kept, unless it became active meanwhile.
+
+        Paused instead, its decoder went on filling libvlc's picture pool: a pre-rolled 720p clip held
+        19 MB, its still 0.1 MB. Started again on a swipe, its first picture that differs from the still
+        came 62-112 ms after the swipe (44 ms when it was paused), over 10 swipes.
+        """
         # The first frame can arrive while the deck is being stopped, and this job then runs after its release.
         if not self.active and not self.released:
-            self.player.set_pause(1)
+            self.player.stop()
+            self.parked = True
+            return_freed_memory()
 
     def release(self) -> None:
         """Stop and free the libvlc player (blocking; control thread only).
@@ -261,26 +273,18 @@ class VlcPlayer:
         if deck is None:
             self._tokens += 1
             deck = _Deck(self, self._tokens, location, aspect)
-        self._retire(self._current)
-        self._current = deck
+        previous, self._current = self._current, deck
+        if previous is not None:
+            previous.active = False
         self._paused = False
         deck.active = True
-        if not self._exists(location):
-            deck.fail("the file is gone (moved, deleted, or its drive unmounted)")
-            return deck.token
-        self._apply_audio(deck)
-        deck.player.set_rate(self._rate)
-        if deck.failure is not None:
-            self._listener_error(deck.token, deck.failure)
-        elif deck.still is not None:
-            self._listener_frame(deck.token, deck.still)
-            deck.player.set_pause(0)
-        else:
-            deck.player.play()
+        self._start(deck)
+        # Released after the new clip's start is queued: stopping a player blocks the control thread ~50 ms.
+        self._retire(previous)
         return deck.token
 
     def preroll(self, location: str, aspect: tuple[int, int] | None = None) -> None:
-        """Prepare the clip expected next: decoded to its first frame, paused and silent."""
+        """Prepare the clip expected next: decoded to its first frame, kept as a still, and stopped."""
         if self._next is not None and self._next.location == location:
             return
         self._retire(self._next)
@@ -320,9 +324,19 @@ class VlcPlayer:
 
     def seek(self, delta_ms: int) -> None:
         """Move the current clip's position by `delta_ms`, clamped to the clip."""
-        if self._current is None:
+        deck = self._current
+        if deck is None:
             return
-        player = self._current.player
+        if deck.parked:  # its start is queued on the control thread: seek once it has started
+            self._control.submit(functools.partial(self._seek, deck, delta_ms))
+        else:
+            self._seek(deck, delta_ms)
+
+    @staticmethod
+    def _seek(deck: _Deck, delta_ms: int) -> None:
+        if deck.released:
+            return
+        player = deck.player
         length = max(0, player.get_length())
         target = max(0, player.get_time() + delta_ms)
         player.set_time(min(target, max(0, length - 250)) if length else target)
@@ -396,6 +410,31 @@ class VlcPlayer:
         if deck is not None:
             deck.active = False
             self._control.submit(deck.release)
+
+    def _start(self, deck: _Deck) -> None:
+        if not self._exists(deck.location):
+            deck.fail("the file is gone (moved, deleted, or its drive unmounted)")
+            return
+        self._apply_audio(deck)
+        deck.player.set_rate(self._rate)
+        if deck.failure is not None:
+            self._listener_error(deck.token, deck.failure)
+        elif deck.still is not None:
+            self._listener_frame(deck.token, deck.still)
+            self._control.submit(functools.partial(self._unpark, deck))
+        else:
+            deck.player.play()
+
+    def _unpark(self, deck: _Deck) -> None:
+        """Start a parked clip that became current (control thread, after its `_park` job)."""
+        if not deck.parked or deck.released or deck is not self._current:
+            return
+        deck.player.play()
+        deck.parked = False  # only now: a seek meanwhile was queued behind this job
+        self._apply_audio(deck)
+        deck.player.set_rate(self._rate)
+        if self._paused:
+            deck.player.set_pause(1)
 
     def _apply_audio(self, deck: _Deck) -> None:
         deck.player.audio_set_volume(self._volume)
