@@ -173,6 +173,7 @@ def test_typed_is_only_what_no_reply_explains() -> None:
     """Unknown private replies and strings are not keys; before the DA1 reply nothing counts as typed."""
     assert parse_replies(b"a\x1b[?1;2$yb\x1b]11;rgb:0/0/0\x07c" + DA1 + b"\x1b[B").typed == b"abc\x1b[B"
     assert parse_replies(b"j" + GFX_OK + b"\x1b_Gi=70").typed == b""
+    assert parse_replies(DA1 + b"q\x1b_Gi=7041931;O").typed == b"q", "a reply cut off after DA1 is no key"
 
 
 def test_a_silent_terminal_costs_the_timeout_once() -> None:

@@ -40,8 +40,9 @@ _REPLY: Final = re.compile(
     rb"|\x1b\[6;(?P<height>\d+);(?P<width>\d+)t"
     rb"|\x1b\[\?(?P<da1>[\d;]*)c"
 )
-_OTHER_REPLY: Final = re.compile(rb"\x1b\[\?[\d;$]*[a-zA-Z]|\x1b[P_\]^][^\x1b\x07]*(?:\x1b\\|\x07)")
-"""Other replies a terminal may send (private CSI, DCS, APC, OSC, PM strings): no key is typed as these."""
+_OTHER_REPLY: Final = re.compile(rb"\x1b\[\?[\d;$]*(?:[a-zA-Z]|\Z)|\x1b[P_\]^][^\x1b\x07]*(?:\x1b\\|\x07|\Z)")
+"""Other replies a terminal may send (private CSI, DCS, APC, OSC, PM strings), or the start of one cut off at
+the end (tmux answers DA1 itself, before the outer terminal's replies to passthrough): no key types these."""
 _VERSION: Final = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 
 
