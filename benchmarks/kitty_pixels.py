@@ -7,10 +7,14 @@ have no dark pixels, the letterbox is black) and compared with the scenes it cou
 
 Runs: `--render auto` (the probe must trust kitty's placeholders: frames by shared memory), `--render kitty`
 (shared memory), `--render kitty` with SSH_CONNECTION set (the probe says "over SSH": frames zlib-compressed
-in chunked escape codes), and `--render halfblock` as the yardstick of what cells alone show. Per run and
-shot: PSNR of the box against the best-matching scene, in dB; every horizontal band of a shot must match the
-same scene (no half-replaced frame). Then "Why this clip?" opens (the picture around the dialog must be the
-scene, dimmed), closes (real pixels again), and `q` quits: exit status 0, no object left in /dev/shm.
+in chunked escape codes), `--render halfblock` as the yardstick of what cells alone show, and `--render auto`
+inside a private tmux server (`tmux -L`) in kitty, with allow-passthrough on (real pixels through tmux), off
+(half-blocks), and on with `--render kitty` and SSH_CONNECTION set (chunked frames through tmux); `tuifeed
+doctor` runs first in each tmux pane and its video line is printed. Per run and shot: PSNR of the box against
+the best-matching scene, in dB; every horizontal band of a shot must match the same scene (no half-replaced
+frame). Then a swipe (real pixels again), "Why this clip?" opens (the picture around the dialog must be the
+scene, dimmed), closes (real pixels again), and `q` quits: exit status 0, no object left in /dev/shm, no
+picture or placeholder cell left on the screen (or in tmux's pane).
 Needs: Xvfb, ImageMagick, ffmpeg, patchelf (apt-get install xvfb imagemagick ffmpeg patchelf).
 """
 
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -44,6 +49,7 @@ REAL_PIXELS_DB = 36.0
 WAIT = 20.0
 """Seconds a key's effect may take to show (software GL and tuifeed share two cores)."""
 SCREEN = "1280x800x24"
+PLACEHOLDER = "\U0010eeee"
 TUIFEED = shutil.which("tuifeed", path=str(Path(sys.executable).parent)) or "tuifeed"
 
 Picture = NDArray[np.float64]
@@ -56,14 +62,21 @@ class Run:
     name: str
     render: str
     env: dict[str, str] = field(default_factory=dict)
+    tmux: str | None = None
+    """Inside a private tmux server started in kitty, with this value of allow-passthrough (None: no tmux)."""
     reason: str = ""
+    doctor: str = ""
+    """`tuifeed doctor`'s video line, run in the same terminal just before playing."""
     psnr: list[float] = field(default_factory=list)
     torn: int = 0
     dimmed: bool = False
     dimmed_whole: bool = False
+    after_swipe: float | None = None
     after_why: float | None = None
     exit_code: int | None = None
     shm_left: list[str] = field(default_factory=list)
+    left_on_screen: bool = False
+    """A picture (or placeholder cells in tmux's pane) still showing after tuifeed quit."""
     problems: list[str] = field(default_factory=list)
 
 
@@ -221,10 +234,22 @@ class Session:
         ]  # fmt: skip
         play = [TUIFEED, "play", "--db", home["TUIFEED_DB"], "--render", run.render]
         script = '"$@"; echo $? > "$EXIT_FILE"'
+        if run.tmux is not None:
+            # Doctor first, on the pane (it probes only a terminal), whose normal screen keeps its lines
+            # under tuifeed's alternate screen; the shell stays so the pane can be read after the exit.
+            script = f"tuifeed doctor; {script}; sleep 600"
+        inner = ["sh", "-c", script, "sh", *play]
         command = [kitty, "--config", "NONE", "--listen-on", f"unix:{self.socket}"]
         for option in options:
             command += ["-o", option]
-        command += ["sh", "-c", script, "sh", *play]
+        self.tmux: list[str] | None = None
+        if run.tmux is not None:
+            conf = scratch / f"tmux-{run.name.replace(' ', '-')}.conf"
+            conf.write_text(f"set -g allow-passthrough {run.tmux}\nset -g status off\n", encoding="utf-8")
+            self.tmux = ["tmux", "-L", f"tuifeed-kitty-{os.getpid()}-{run.name.replace(' ', '-')}"]
+            inner = [*self.tmux, "-f", str(conf), "new-session", shlex.join(inner)]
+        command += inner
+        env["PATH"] = f"{Path(TUIFEED).parent}{os.pathsep}{env.get('PATH', '')}"
         env["EXIT_FILE"] = str(self.exit_file)
         self.log = open(scratch / f"kitty-{run.name.replace(' ', '-')}.log", "wb")  # noqa: SIM115
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -245,8 +270,17 @@ class Session:
             time.sleep(0.2)
         return None
 
+    def pane(self) -> str:
+        """What tmux's pane holds now, as text ("" outside tmux)."""
+        if self.tmux is None:
+            return ""
+        captured = subprocess.run([*self.tmux, "capture-pane", "-pJ"], capture_output=True, text=True, timeout=10)
+        return captured.stdout
+
     def close(self) -> None:
-        """End kitty."""
+        """End kitty (and the tmux server)."""
+        if self.tmux is not None:
+            subprocess.run([*self.tmux, "kill-server"], capture_output=True, timeout=10, check=False)
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -255,6 +289,18 @@ class Session:
                 self.process.kill()
                 self.process.wait()
         self.log.close()
+
+
+def settled(display: str, scenes: list[Picture]) -> float | None:
+    """The PSNR of the picture once it shows real pixels again (or the last seen, at most ``WAIT`` seconds on)."""
+    seen: float | None = None
+    deadline = time.monotonic() + WAIT
+    while (seen or 0.0) < REAL_PIXELS_DB and time.monotonic() < deadline:
+        shot = screenshot(display)
+        found = picture_box(shot)
+        if found is not None:
+            seen = judge(shot, found, scenes)[0]
+    return seen
 
 
 def shm_objects() -> set[str]:
@@ -296,6 +342,8 @@ def play(
             run.torn += not whole
             box = found
             time.sleep(0.37)  # out of step with the scenes' one-second cuts
+        session.send("j")
+        run.after_swipe = settled(display, scenes)
         session.send("w")
         deadline = time.monotonic() + WAIT
         while not run.dimmed and time.monotonic() < deadline:
@@ -318,6 +366,10 @@ def play(
             Image.fromarray(shot.astype(np.uint8)).save(Path(keep) / f"{run.name.replace(' ', '-')}-after.png")
         session.send("q")
         run.exit_code = session.wait_exit(30)
+        time.sleep(1.0)  # the terminal redraws what tuifeed left
+        pane = session.pane()
+        run.left_on_screen = picture_box(screenshot(display)) is not None or PLACEHOLDER in pane
+        run.doctor = next((line.strip() for line in pane.splitlines() if "video:" in line), "")
     finally:
         session.close()
     run.shm_left = sorted(shm_objects() - before)
@@ -354,7 +406,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kitty", help="the kitty to run (default: Debian 13's, from benchmarks/kitty_prefix.sh)")
     parser.add_argument("--shots", type=int, default=SHOTS, help=f"screenshots while playing, per run ({SHOTS})")
-    parser.add_argument("--only", help="comma-separated runs: auto, shm, chunked, halfblock (default: all)")
+    runs_help = "comma-separated runs: auto, shm, chunked, halfblock, passthrough, nopassthrough, ssh (default: all)"
+    parser.add_argument("--only", help=runs_help)
     args = parser.parse_args()
     missing = [tool for tool in ("Xvfb", "import", "ffmpeg") if shutil.which(tool) is None]
     if missing:
@@ -367,6 +420,9 @@ def main() -> int:
         Run("kitty shm", "kitty"),
         Run("kitty chunked", "kitty", {"SSH_CONNECTION": "192.0.2.1 50000 192.0.2.2 22"}),
         Run("halfblock", "halfblock"),
+        Run("tmux passthrough", "auto", tmux="on"),
+        Run("tmux nopassthrough", "auto", tmux="off"),
+        Run("tmux ssh", "kitty", {"SSH_CONNECTION": "192.0.2.1 50000 192.0.2.2 22"}, tmux="on"),
     ]
     only = set(args.only.split(",")) if args.only else {run.name.split()[-1] for run in runs}
     with tempfile.TemporaryDirectory(prefix="tuifeed-kitty-") as scratch_name:
@@ -404,28 +460,44 @@ def report(version: str, runs: list[Run], only: set[str], shots: int) -> int:
     for run in made:
         figures = ", ".join(f"{value:.1f}" for value in run.psnr) or "none"
         after = f"{run.after_why:.1f} dB" if run.after_why is not None else "no picture"
-        print(f"  {run.name:14} {figures} dB; after Why: {after}; exit {run.exit_code}; video: {run.reason}")
+        swiped = f"{run.after_swipe:.1f} dB" if run.after_swipe is not None else "no picture"
+        after = f"{after}; after swipe: {swiped}"
+        print(f"  {run.name:18} {figures} dB; after Why: {after}; exit {run.exit_code}; video: {run.reason}")
+        if run.tmux is not None:
+            print(f"  {'':18} doctor in that tmux: {run.doctor}")
     checks: list[tuple[bool, str]] = []
-    auto, _, chunked, halfblock = runs
+    auto, _, chunked, halfblock, passthrough, nopassthrough, tmux_ssh = runs
     if auto in made:
         trusted = "Unicode placeholders" in auto.reason and "sent by shm" in auto.reason
         checks.append((trusted, "the probe trusts kitty"))
     if chunked in made:
         checks.append(("sent by direct" in chunked.reason, "over SSH, --render kitty sends frames in chunks"))
+    if passthrough in made:
+        trusted = "Unicode placeholders" in passthrough.reason and "Unicode placeholders" in passthrough.doctor
+        checks.append((trusted, "in tmux with allow-passthrough, the probe (and doctor) trust the kitty outside"))
+    if tmux_ssh in made:
+        checks.append(("sent by direct" in tmux_ssh.reason, "through tmux over SSH, frames in chunks"))
+    if nopassthrough in made:
+        checks.append(("half-blocks" in nopassthrough.reason, "in tmux without allow-passthrough, half-blocks"))
+        cells = bool(nopassthrough.psnr) and max(nopassthrough.psnr) < REAL_PIXELS_DB
+        checks.append((cells, "in tmux without allow-passthrough, the picture is cells (half-block PSNR)"))
     halfblock_best = max(halfblock.psnr, default=REAL_PIXELS_DB - 5)
     for run in made:
-        if run is halfblock:
+        if run in (halfblock, nopassthrough):
             continue
         real = bool(run.psnr) and len(run.psnr) == shots and min(run.psnr) >= REAL_PIXELS_DB
         checks.append((real and min(run.psnr) > halfblock_best + 5, f"{run.name}: real pixels in every shot"))
         back = run.after_why is not None and run.after_why >= max(REAL_PIXELS_DB, halfblock_best + 5)
         checks.append((back, f"{run.name}: real pixels again once the dialog closed"))
+        swiped = run.after_swipe is not None and run.after_swipe >= max(REAL_PIXELS_DB, halfblock_best + 5)
+        checks.append((swiped, f"{run.name}: real pixels after a swipe"))
     for run in made:
         checks.append((run.torn == 0 and len(run.psnr) == shots, f"{run.name}: no half-replaced frame"))
         checks.append((run.dimmed, f"{run.name}: the Why dialog over the dimmed picture"))
         checks.append((run.dimmed_whole, f"{run.name}: the dimmed picture is one frame (two shots)"))
         checks.append((run.exit_code == 0 and not run.problems, f"{run.name}: clean exit {run.problems or ''}"))
         checks.append((not run.shm_left, f"{run.name}: /dev/shm left empty {run.shm_left or ''}"))
+        checks.append((not run.left_on_screen, f"{run.name}: no picture or placeholder left after the exit"))
     for ok, what in checks:
         print(f"{'PASS' if ok else 'FAIL'}: {what}")
     return 0 if all(ok for ok, _ in checks) else 1

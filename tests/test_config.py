@@ -56,6 +56,7 @@ def test_values_are_read(tmp_path: Path) -> None:
         ('\n[display]\ncolor = "rgb"\n', 3, "color = 'rgb' is not allowed; choose one of 'auto', 'truecolor', '256'"),
         ("[sound]\nx = 1\n", 1, "unknown section [sound]"),
         ("# my settings\nvolume = 50\n", 2, "volume belongs under [player]"),
+        ('# mine\ncolour = "x"\n', 2, "unknown setting 'colour' outside any section (settings go under [player]"),
         ("[player\nvolume = 1\n", 1, "not valid TOML"),
         ("[keys]\nlike = 3\n", 2, "like must be a string of keys"),
     ],

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from ranker_stub import InOrder
 
 from tuifeed.feed import Feeds
-from tuifeed.feed.remote import OFFLINE_NOTICE
+from tuifeed.feed.remote import offline_notice
+from tuifeed.library.remote.urls import origin
 from tuifeed.library.service import ProbeReport, Reach
 from tuifeed.models import Clip
 from tuifeed.player import Frame
@@ -47,6 +48,9 @@ class Shelf:
 
     def cut_off(self, clip: Clip) -> bool:
         return self.offline and clip.location.startswith("http")
+
+    def server(self, clip: Clip) -> str:
+        return origin(clip.location)
 
 
 class Unheard:
@@ -121,7 +125,7 @@ def test_offline_skips_the_uncached_once_told_and_brings_them_back(store: Store)
     feeds, player = _feeds(store, REMOTE, shelf)
     session = feeds.for_you
     assert session.start() == REMOTE[1]
-    assert session.offline_notice() == OFFLINE_NOTICE
+    assert session.offline_notice() == offline_notice(["http://host:80"])
     assert session.next() == REMOTE[4]
     assert session.offline_notice() is None
     assert not {"r0", "r2", "r3"} & set(session.clips)
@@ -133,7 +137,7 @@ def test_offline_skips_the_uncached_once_told_and_brings_them_back(store: Store)
     assert session.next() == REMOTE[5]
     shelf.offline = True
     assert session.next() in (REMOTE[1], REMOTE[4])
-    assert session.offline_notice() == OFFLINE_NOTICE, "a new time offline is told again"
+    assert session.offline_notice() == offline_notice(["http://host:80"]), "a new time offline is told again"
 
 
 def test_a_streamed_clip_failing_offline_waits_for_the_network(store: Store) -> None:
@@ -169,7 +173,7 @@ def test_a_stream_failing_online_is_held_until_its_server_is_probed(store: Store
     assert shelf.checks == ["r0"] and "r0" not in session.clips and "r0" not in session.queue.failed
     shelf.offline = True
     assert feeds.probed(ProbeReport("r0", Reach.UNREACHABLE, "http://host/c0.mp4: cannot connect")) is None
-    assert session.offline_notice() == OFFLINE_NOTICE
+    assert session.offline_notice() == offline_notice(["http://host:80"])
     assert session.offline_notice() is None
     shelf.offline = False
     feeds.remote_changed()
@@ -256,7 +260,7 @@ def test_one_server_down_skips_only_its_clips_and_each_swipe_asks_about_another_
     feeds, _ = _feeds(store, [a[0], b[0], a[1], b[1], a[2], b[2]], shelf)
     session = feeds.for_you
     assert session.start() == b[0]
-    assert session.offline_notice() == OFFLINE_NOTICE
+    assert session.offline_notice() == offline_notice(["http://a:80"])
     session.next()
     session.next()
     assert set(session.clips) == {clip.id for clip in b}
@@ -274,7 +278,7 @@ def test_one_server_down_skips_only_its_clips_and_each_swipe_asks_about_another_
     session.next()
     session.next()
     session.next()
-    assert session.offline_notice() == OFFLINE_NOTICE, "a new time a is down is told again"
+    assert session.offline_notice() == offline_notice(["http://a:80"]), "a new time a is down is told again"
 
 
 def test_a_failure_says_once_whether_it_is_an_error_to_show(store: Store) -> None:

@@ -162,9 +162,12 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
             if home is not None and not isinstance(value, dict):
                 raise _error(path, text, None, name, f"{shown(name, quote=False)} belongs under [{home}]")
             allowed = [*_SECTIONS, "recommender", "keys"]
-            raise _error(
-                path, text, None, name, f"unknown section [{shown(name, quote=False)}]{did_you_mean(name, allowed)}"
-            )
+            if isinstance(value, dict):
+                message = f"unknown section [{shown(name, quote=False)}]{did_you_mean(name, allowed)}"
+            else:
+                tables = ", ".join(f"[{section}]" for section in allowed)
+                message = f"unknown setting {shown(name)} outside any section (settings go under {tables})"
+            raise _error(path, text, None, name, message)
         if not isinstance(value, dict):
             raise _error(path, text, None, name, f"[{name}] must be a table")
         sections[name] = _section(path, text, name, _SECTIONS[name], value)

@@ -41,10 +41,13 @@ class LibraryError(TuifeedError):
 class RemoteError(LibraryError):
     """A remote source or clip could not be fetched or read: the (redacted) URL and the cause."""
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, *, server: str = "") -> None:
+        """`server` (`scheme://host:port`) is where the failing request was, when a redirect took it off the
+        URL's own server; "" for the URL's own."""
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
+        self.server = server
 
 
 class RemoteUnreachable(RemoteError):

@@ -17,6 +17,7 @@ from tuifeed.models import Clip, Impression, ImpressionExit
 from tuifeed.store import Store
 from tuifeed.store.lists import history
 from tuifeed.store.search import search_clips
+from tuifeed.store.sources import SourceIndex
 from tuifeed.store.stats import stats
 
 OSC52 = "\x1b]52;c;aG9zdGlsZQ==\x07"
@@ -107,5 +108,24 @@ def test_mutes_and_follows_another_program_wrote_read_back_cleaned_and_still_mat
         assert store.active(EventKind.MUTE_CREATOR) == {creator} == store.active(EventKind.FOLLOW)
         assert [(mute.kind, mute.value) for mute in mutes(store)] == [(MuteKind.CREATOR, creator)]
         assert all(acted_on(subject) == [] for _, subject, _, _ in store.events([EventKind.MUTE_CREATOR]))
+    finally:
+        store.close()
+
+
+def test_remote_sources_another_program_wrote_read_back_cleaned(tmp_path: Path) -> None:
+    """A source's title and last error, as `tuifeed remote list` and the app show them, come out cleaned."""
+    store = Store(tmp_path / "raw.db")
+    sources = SourceIndex(store)
+    source = sources.add("http://h/feed.xml", "feed")
+    store.close()
+    with sqlite3.connect(tmp_path / "raw.db") as db:
+        db.execute("UPDATE remote_sources SET title = ?, error = ?", [f"mine {RAW}", f"http://h: {RAW}"])
+    store = Store(tmp_path / "raw.db")
+    try:
+        sources = SourceIndex(store)
+        for row in (*sources.all(), *sources.all(counts=False), sources.get(source.url), sources.by_id(source.id)):
+            assert row is not None
+            assert acted_on(row.title + (row.error or "")) == [], repr(row)
+            assert row.title.startswith("mine ␛]52")
     finally:
         store.close()

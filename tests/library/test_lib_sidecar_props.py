@@ -126,3 +126,14 @@ def test_any_file_and_folder_name(folder: bytes, name: bytes) -> None:
     meta = from_names(Path("/videos", *parts))
     assert_sane(meta)
     assert meta.title
+
+
+_PAST_FLOATS = st.integers(2**1024, 10**4000) | st.integers(-(10**4000), -(2**1024))
+
+
+@given(st.sampled_from(["duration", "like_count", "view_count", "repost_count", "timestamp"]), _PAST_FLOATS)
+def test_a_number_no_float_can_hold(key: str, number: int) -> None:
+    """JSON integers have no bound: one past 1e308 is clamped or ignored with a reason, never an OverflowError."""
+    meta = parse_info_json(json.dumps({"title": "t", key: number}).encode())
+    assert_sane(meta)
+    assert meta.title == "t" and len(meta.problems) == 1

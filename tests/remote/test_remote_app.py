@@ -18,7 +18,8 @@ from toasts import toasts, toasts_with
 
 from tuifeed.config import Config
 from tuifeed.feed import Feeds
-from tuifeed.feed.remote import OFFLINE_NOTICE
+from tuifeed.feed.remote import offline_notice
+from tuifeed.library.remote.urls import origin
 from tuifeed.library.service import Library
 from tuifeed.models import Clip
 from tuifeed.player.fake import FakePlayer
@@ -121,7 +122,7 @@ async def test_offline_the_cached_clips_play_and_the_others_are_skipped_with_one
             assert app.session.current in (clips[1], clips[3])
             assert all(Path(location).is_file() for location in player.played)
             assert len(player.played) == 4
-            assert toasts(app).count(OFFLINE_NOTICE) == 1, toasts(app)
+            assert toasts(app).count(offline_notice([origin(clips[0].location)])) == 1, toasts(app)
             await pilot.press("q")
     finally:
         store.close()
@@ -154,7 +155,9 @@ async def test_server_down_at_start_a_failed_stream_is_probed_and_the_clips_come
             await _until(pilot, lambda: app.session.current == clips[3], 5)
             assert app.session.current == clips[3], "clip 2 is not cached: skipped"
             shown = toasts(app)
-            assert shown.count(OFFLINE_NOTICE) == 1 and not any("Cannot play" in toast for toast in shown), shown
+            assert shown.count(offline_notice([origin(clips[0].location)])) == 1 and not any(
+                "Cannot play" in toast for toast in shown
+            ), shown
 
             with LoopbackServer(port=port) as back:
                 for number in range(5):
@@ -224,7 +227,7 @@ async def test_a_clip_the_server_no_longer_has_is_one_clear_line(
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
             line = f"Cannot play {clips[0].location}: not found (HTTP 404)"
             shown = await toasts_with(pilot, line, 15)
-            assert shown.count(line) == 1 and OFFLINE_NOTICE not in shown, shown
+            assert shown.count(line) == 1 and not any(toast.startswith("Offline:") for toast in shown), shown
             assert app.session.current == clips[1] and not library.offline
             assert clips[0].id in app.session.queue.failed
             assert [seen.headers.get("range") for seen in server.requests("/c/0.mp4") if

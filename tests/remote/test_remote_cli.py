@@ -102,3 +102,18 @@ def test_play_url_resolves_into_the_library(
     assert [[clip.title for clip in clips] for clips in played] == [["one", "two"]]
     code, out = _run(capsys, tmp_path / "t.db", server.url("/gone.m3u"))
     assert code == 1 and "not found (HTTP 404)" in out
+
+
+def test_a_playlist_s_own_text_reaches_the_terminal_cleaned(
+    server: LoopbackServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`remote add` and `remote list` show a playlist's title and its refused lines with escapes made visible."""
+    playlist = "#EXTM3U\n#PLAYLIST:mine\x1b]0;pwned\x07\njavascript:\x1b[2J\nhttp://h/a\x1b[5m.mp4\n"
+    server.add("/p.m3u", playlist.encode(), "audio/x-mpegurl")
+    db = tmp_path / "t.db"
+    outputs = [_run(capsys, db, "remote", "add", server.url("/p.m3u")), _run(capsys, db, "remote", "list")]
+    outputs.append(_run(capsys, db, "search", "a", "--json"))
+    for code, out in outputs:
+        assert code == 0 and "\x1b" not in out and "\x07" not in out, repr(out)
+    assert "mine␛]0;pwned␇" in outputs[0][1] and "mine␛]0;pwned␇" in outputs[1][1]
+    assert "http://h/a%1B[5m.mp4" in outputs[2][1]

@@ -152,6 +152,18 @@ def test_redirect_loop_is_capped(server: LoopbackServer, client: RemoteClient) -
     assert len(server.requests("/a")) + len(server.requests("/b")) == 6
 
 
+def test_a_redirect_httpx_cannot_read_is_a_bad_redirect_once(server: LoopbackServer, client: RemoteClient) -> None:
+    """A Location with a control character: one request, an error that says so, and a probe finds the server there."""
+    server.routes["/a.mp4"] = redirect("/b\x1b[31m.mp4")
+    with pytest.raises(RemoteError, match="redirects to an unreadable URL") as caught:
+        client.document(server.url("/a.mp4"))
+    assert "\x1b" not in str(caught.value) and not isinstance(caught.value, RemoteUnreachable)
+    assert len(server.requests("/a.mp4")) == 1
+    with pytest.raises(RemoteError) as probed:
+        client.probe(server.url("/a.mp4"))
+    assert not isinstance(probed.value, RemoteUnreachable)
+
+
 def test_redirect_is_followed(server: LoopbackServer, client: RemoteClient) -> None:
     """A relative redirect is followed and the final URL is reported."""
     server.routes["/old.xml"] = redirect("/new.xml", 301)

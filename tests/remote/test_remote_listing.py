@@ -11,6 +11,7 @@ from servers import python_http_server
 
 from tuifeed.library.service import Library
 from tuifeed.models import SourceKind
+from tuifeed.text import is_clean
 
 
 def _tree(root: Path, media_clips: list[Path]) -> Path:
@@ -75,6 +76,20 @@ def test_apache_style_page_and_escaping_links(server: LoopbackServer, library: L
     assert {seen.path for seen in server.log} == {"/videos/", "/videos/more/"}
 
 
+def test_an_index_page_full_of_unfinished_tags_is_read_in_one_pass(server: LoopbackServer, library: Library) -> None:
+    """40,000 unterminated `<!--` and `<a` around the links: each tag is parsed alone, so the page reads as fast
+    as a clean one (HTMLParser over the whole page is quadratic there before Python 3.11.13: minutes)."""
+    junk = b"<!--" * 40_000 + b"<a" * 40_000
+    page = b'<html><a href="one.mp4">one.mp4</a>' + junk + b'<a href="two.mp4">two.mp4</a>' + junk
+    server.add("/v/", page, "text/html")
+    result = library.add_remote(server.url("/v/"))
+    assert result.error is None, result.line()
+    assert [clip.location for clip in library.remote_clips(server.url("/v/"))] == [
+        server.url("/v/one.mp4"),
+        server.url("/v/two.mp4"),
+    ]
+
+
 def test_nginx_json_listing_refuses_escaping_names(server: LoopbackServer, library: Library) -> None:
     """nginx's JSON shape; a name with `/` or `..` is refused; directories are walked."""
     listing = [
@@ -93,6 +108,26 @@ def test_nginx_json_listing_refuses_escaping_names(server: LoopbackServer, libra
         server.url("/v/sub/b%20c.mkv"),
     ]
     assert sum("leaves the folder" in line for line in result.skipped) == 2
+
+
+def test_nginx_json_listing_with_names_that_are_not_utf8(server: LoopbackServer, library: Library) -> None:
+    """nginx writes a name that is not UTF-8 as raw bytes, and a JSON escape can spell a lone surrogate: the
+    listing is still read, the raw name keeps its bytes in its URL, and every title is clean text."""
+    listing = (
+        b'[{ "name":"\xff\xfe.mp4", "type":"file", "size":1 },\r\n'
+        b'{ "name":"\\ud800 lone.mp4", "type":"file", "size":1 },\r\n'
+        b'{ "name":"ok.mp4", "type":"file", "size":1 }]'
+    )
+    server.add("/v/", listing, "application/json")
+    result = library.add_remote(server.url("/v/"))
+    assert result.error is None and result.kind is SourceKind.LISTING
+    clips = library.remote_clips(server.url("/v/"))
+    assert [clip.location for clip in clips] == [
+        server.url("/v/%FF%FE.mp4"),
+        server.url("/v/%ED%A0%80%20lone.mp4"),
+        server.url("/v/ok.mp4"),
+    ]
+    assert all(is_clean(clip.title) for clip in clips)
 
 
 def test_recursion_stops_at_the_depth_limit(server: LoopbackServer, library: Library) -> None:

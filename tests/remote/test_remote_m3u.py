@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -49,6 +50,28 @@ def test_titles_are_cleaned_at_entry() -> None:
     parsed = read_playlist("#EXTINF:5,\x1b[31mred\x1b[0m\nhttp://h/a.mp4\n", BASE)
     assert "\x1b" not in parsed.clips[0].title
     assert "␛" in parsed.clips[0].title
+
+
+def test_playlist_title_and_skipped_lines_are_cleaned_at_entry() -> None:
+    """`#PLAYLIST:` (shown by `remote add` and `remote list`) and a refused line carry no escape."""
+    parsed = read_playlist("#PLAYLIST:a\x1b]0;pwned\x07b\njavascript:\x1b[2J\nhttp://h/a.mp4\n", BASE)
+    assert parsed.title == "a␛]0;pwned␇b"
+    assert parsed.skipped == ["javascript:␛[2J: javascript: links are not followed, only http(s)"]
+
+
+@pytest.mark.parametrize(
+    ("extinf", "title", "group"),
+    [
+        ("#EXTINF:" + "1" * 100_000, None, None),
+        ("#EXTINF:1 " + "a" * 100_000 + ",long", "long", None),
+        ("#EXTINF:-1 tvg-" + "x-" * 50_000 + 'id="1" group-title="news",long', "long", "news"),
+    ],
+)
+def test_a_long_extinf_line_is_read_in_one_pass(extinf: str, title: str | None, group: str | None) -> None:
+    """A 100,000-character #EXTINF line (a comma missing, or endless attributes) is read as fast as a short one:
+    the one regular expression before backtracked over it quadratically, minutes for such a line."""
+    _, [entry], _ = parse_m3u(f"{extinf}\nhttp://h/a.mp4\n", BASE)
+    assert (entry.title, entry.group) == (title, group)
 
 
 @given(st.text(max_size=400))

@@ -18,6 +18,7 @@ from tuifeed.library.manifest import FILE_NAME, BadManifest, read_manifest
 from tuifeed.library.remote.urls import is_remote
 from tuifeed.library.service import Library
 from tuifeed.models import SourceKind
+from tuifeed.store import Store
 
 BASE = "http://127.0.0.1:8000/lib/tuifeed-library.json"
 
@@ -49,6 +50,21 @@ def test_clips_with_any_fields_are_kept_or_skipped_by_name(items: list[dict[str,
     assert len(parsed.clips) + len(parsed.skipped) == len(items)
     assert all(is_remote(clip.location) for clip in parsed.clips)
     assert all(skipped.startswith("clip ") for skipped in parsed.skipped)
+
+
+@given(st.integers(), st.integers())
+def test_any_whole_number_as_popularity_or_duration_is_stored(popularity: int, duration: int) -> None:
+    """A count or duration past SQLite's 64 bits is clamped or dropped at entry, so storing the clip never fails."""
+    document = {"clips": [{"url": "a.mp4", "popularity": popularity, "duration": duration}]}
+    clips = read_manifest(json.dumps(document).encode(), BASE).clips
+    store = Store(":memory:")
+    try:
+        store.upsert_clips(clips)
+        assert [(clip.popularity, clip.duration_ms) for clip in store.clips()] == [
+            (clip.popularity, clip.duration_ms) for clip in clips
+        ]
+    finally:
+        store.close()
 
 
 def test_bad_documents_are_refused() -> None:

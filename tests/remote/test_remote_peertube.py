@@ -103,3 +103,17 @@ def test_malformed_api_answer_is_one_line(server: LoopbackServer, library: Libra
     result = library.add_remote(server.url("/c/cats"))
     assert result.error is not None and "malformed JSON" in result.error
     assert library.remotes() == []
+
+
+def test_fields_of_another_shape_cost_only_that_field(server: LoopbackServer, library: Library) -> None:
+    """tags, files or streamingPlaylists that are not lists (a number, say): the video without them, no traceback."""
+    uuids = ["9c9de5e8-0a1b-4f2c-8a8e-555555555555", "9c9de5e8-0a1b-4f2c-8a8e-666666666666"]
+    _instance(server, [_video(uuids[0], "Odd tags", tags=5), _video(uuids[1], "No files")])
+    odd = {**_details(uuids[0], tags=[]), "tags": 5}
+    server.add(f"/api/v1/videos/{uuids[0]}", json.dumps(odd).encode(), "application/json")
+    no_files = {"uuid": uuids[1], "files": 7, "streamingPlaylists": 3}
+    server.add(f"/api/v1/videos/{uuids[1]}", json.dumps(no_files).encode(), "application/json")
+    result = library.add_remote(server.url("/c/cats"))
+    assert result.error is None, result.line()
+    [clip] = library.remote_clips(server.url("/c/cats"))
+    assert (clip.title, clip.tags) == ("Odd tags", ("Animals",))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
 from loopback import LoopbackServer, redirect
-from remote_support import rss
+from remote_support import FAST, rss
 
 from tuifeed.library.remote import sources
+from tuifeed.library.remote.client import RemoteClient
 from tuifeed.library.service import Library
 from tuifeed.store import Store
 from tuifeed.store.store import utc_now
@@ -158,3 +160,132 @@ def test_an_http_url_that_cannot_be_read_says_so(library: Library) -> None:
     result = library.add_remote("http://[::1/feed.xml")
     assert result.error == "http://[::1/feed.xml: not a valid URL (check the host and its brackets)"
     assert library.remotes() == []
+
+
+def _next_run(library: Library) -> Library:
+    """The same library as the next run of tuifeed builds it: the same database, a new HTTP client."""
+    library.close()
+    client = RemoteClient(FAST)
+    return Library(library.database, cache_dir=library.cache.folder, cache_bytes=library.cache.cap_bytes, client=client)
+
+
+def _closed(library: Library) -> None:
+    library.close()
+    library.client.close()
+
+
+def test_a_permanent_redirect_is_remembered_across_runs(server: LoopbackServer, library: Library) -> None:
+    """The next run's refresh asks the new place first, with its validators (a 304: one request)."""
+    server.routes["/moved.xml"] = redirect("/new.xml", 301)
+    server.add("/new.xml", rss(_items("a")), "application/rss+xml")
+    library.add_remote(server.url("/moved.xml"))
+    later = _next_run(library)
+    try:
+        source = later.source(server.url("/moved.xml"))
+        assert source is not None and source.moved_to == server.url("/new.xml")
+        [result] = later.refresh()
+        assert result.error is None and result.changes is None, "unchanged: asked with the new place's validators"
+        assert len(server.requests("/moved.xml")) == 1, "only the add asked the old place"
+        assert server.requests("/new.xml")[-1].headers["if-none-match"] == source.etag
+    finally:
+        _closed(later)
+
+
+@pytest.mark.parametrize("new_place", ["gone", "redirects back", "moves on"])
+def test_a_remembered_place_that_fails_falls_back_to_the_source_url_once(
+    server: LoopbackServer, library: Library, new_place: str
+) -> None:
+    """The new place is gone (404), or redirects back to the old URL (a loop through the remembered move), or
+    moves on (a new 301): the refresh works, asking the source's own URL at most once more, and what it found
+    is remembered instead."""
+    server.routes["/moved.xml"] = redirect("/new.xml", 301)
+    server.add("/new.xml", rss(_items("a")), "application/rss+xml")
+    library.add_remote(server.url("/moved.xml"))
+    if new_place == "gone":
+        del server.routes["/new.xml"]
+        server.add("/moved.xml", rss(_items("a", "b")), "application/rss+xml")
+        remembered = None
+    elif new_place == "redirects back":
+        server.routes["/new.xml"] = redirect("/moved.xml", 302)
+        server.add("/moved.xml", rss(_items("a", "b")), "application/rss+xml")
+        remembered = None
+    else:
+        server.routes["/new.xml"] = redirect("/newer.xml", 301)
+        server.add("/newer.xml", rss(_items("a", "b")), "application/rss+xml")
+        remembered = server.url("/newer.xml")
+    later = _next_run(library)
+    try:
+        [result] = later.refresh()
+        assert result.error is None and result.changes is not None and result.changes.added == 1, result.line()
+        assert len(server.requests("/moved.xml")) <= 2, "the source's own URL asked once more at most"
+        source = later.source(server.url("/moved.xml"))
+        assert source is not None and source.moved_to == remembered
+        asked = len(server.requests("/moved.xml"))
+        [again] = later.refresh()
+        assert again.error is None and len(server.requests("/moved.xml")) == asked + (remembered is None)
+    finally:
+        _closed(later)
+
+
+def test_a_remembered_move_keeps_credentials_out_of_the_database_and_the_log(
+    server: LoopbackServer, library: Library, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The source has a user and password: the move is stored without them and they are put back for the same
+    server the next run; a new place holding a token is not stored at all (it lasts for the run)."""
+    caplog.set_level(logging.DEBUG)
+    url = server.url("/moved.xml", userinfo="ana:hunter2")
+    server.routes["/moved.xml"] = redirect("/new.xml", 301)
+    server.add("/new.xml", rss(_items("a")), "application/rss+xml")
+    server.routes["/signed.xml"] = redirect("/new.xml?token=s3cr3t", 308)
+    library.add_remote(url)
+    library.add_remote(server.url("/signed.xml"))
+    later = _next_run(library)
+    try:
+        moved, signed = later.remotes()
+        assert moved.moved_to == server.url("/new.xml") and signed.moved_to is None
+        del server.routes["/new.xml"]
+        server.add("/new.xml", rss(_items("a", "b")), "application/rss+xml")
+        before = len(server.requests("/new.xml"))
+        later.refresh()
+        [asked] = server.requests("/new.xml")[before:]  # the signed place has its query: another path
+        assert asked.headers["authorization"].startswith("Basic "), "the same server: its credentials are back"
+        assert len(server.requests("/moved.xml")) == 1
+    finally:
+        _closed(later)
+    store = Store(library.database)
+    try:
+        stored = store.db.execute("SELECT moved_to FROM remote_sources").fetchall()
+    finally:
+        store.close()
+    assert not any("hunter2" in str(row) or "s3cr3t" in str(row) for row in stored), stored
+    assert "hunter2" not in caplog.text and "s3cr3t" not in caplog.text
+
+
+def test_a_remembered_place_on_a_server_that_is_gone_falls_back_but_the_sources_own_server_down_does_not(
+    library: Library,
+) -> None:
+    """The feed moved to server B, which has since gone: the source's own server is asked again (it serves
+    the feed itself now). With the source's own server gone too, asking it again cannot help: one error, and
+    the move it last said is kept."""
+    with LoopbackServer() as own:
+        with LoopbackServer() as cdn:
+            own.routes["/moved.xml"] = redirect(cdn.url("/feed.xml"), 301)
+            cdn.add("/feed.xml", rss(_items("a")), "application/rss+xml")
+            library.add_remote(own.url("/moved.xml"))
+            first = library.source(own.url("/moved.xml"))
+            assert first is not None and first.moved_to == cdn.url("/feed.xml")
+        own.routes["/moved.xml"] = redirect("/here.xml", 301)
+        own.add("/here.xml", rss(_items("a", "b")), "application/rss+xml")
+        later = _next_run(library)
+        [result] = later.refresh()
+        assert result.error is None and result.changes is not None, result.line()  # its clips are on `own` now
+        source = later.source(own.url("/moved.xml"))
+        assert source is not None and source.moved_to == own.url("/here.xml")
+        asked = len(own.requests("/moved.xml"))
+    try:
+        [down] = later.refresh()
+        assert down.unreachable and asked == 2
+        source = later.source(own.url("/moved.xml"))
+        assert source is not None and source.moved_to == own.url("/here.xml")
+    finally:
+        _closed(later)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from loopback import LoopbackServer
-from remote_support import rss
+from remote_support import serve_feed
 
 from tuifeed.library.remote.client import Limits, RemoteClient
 from tuifeed.library.service import Library, PrefetchReport, ProbeReport, Reach
@@ -17,21 +17,11 @@ from tuifeed.store import Store
 from tuifeed.store.cache import CacheIndex
 
 
-def _feed(server: LoopbackServer, library: Library, media_clips: list[Path], count: int = 3) -> list[Clip]:
-    items = []
-    for number, path in enumerate(media_clips[:count]):
-        server.add_file(f"/c/{number}.mp4", path)
-        items.append({"title": f"clip {number}", "url": f"/c/{number}.mp4"})
-    server.add("/feed.xml", rss(items), "application/rss+xml")
-    library.add_remote(server.url("/feed.xml"))
-    return library.remote_clips(server.url("/feed.xml"))
-
-
 def test_prefetch_downloads_the_next_ones_and_reports(
     server: LoopbackServer, library: Library, media_clips: list[Path]
 ) -> None:
     """prefetch(queue) fetches the first prefetch_count remote clips off-thread and reports each one."""
-    clips = _feed(server, library, media_clips, count=4)
+    clips = serve_feed(server, library, media_clips, 4)
     reports: list[PrefetchReport] = []
     threads: set[str] = set()
 
@@ -94,7 +84,7 @@ def test_offline_cached_clips_play_and_the_rest_are_skipped(
     reports: list[PrefetchReport] = []
     library.listener = reports.append
     with LoopbackServer() as server:
-        cached, uncached, _ = _feed(server, library, media_clips)
+        cached, uncached, _ = serve_feed(server, library, media_clips, 3)
         library.prefetch([cached])
         assert library.wait_for_prefetch(30)
     assert not library.offline
@@ -151,7 +141,7 @@ def test_probes_ask_for_one_byte_off_thread_and_say_what_they_found(library: Lib
 
     library.probe_listener = listen
     with LoopbackServer() as server:
-        clips = _feed(server, library, media_clips, count=2)
+        clips = serve_feed(server, library, media_clips, 2)
         del server.routes["/c/1.mp4"]
         library.note_reach(server.url("/"), answered=False)
         library.check(clips[0])
@@ -175,7 +165,7 @@ def test_a_probe_or_listener_that_breaks_leaves_the_probe_thread_serving(
 ) -> None:
     """A bug in a probe is reported as a failure for its clip, a bug in the listener is logged: either way the
     probe thread goes on answering, and `wait_for_probes` still returns."""
-    clips = _feed(server, library, media_clips, count=2)
+    clips = serve_feed(server, library, media_clips, 2)
     reports: list[ProbeReport] = []
 
     def listen(report: ProbeReport) -> None:
@@ -206,7 +196,7 @@ def test_closing_does_not_wait_for_a_probe_nobody_answers(
     probe, ending later, reports nothing to a closed library."""
     client = RemoteClient(Limits(probe_read_timeout=5.0))
     library = Library(tmp_path / "tuifeed.db", cache_dir=tmp_path / "cache", cache_bytes=2**20, client=client)
-    [clip] = _feed(server, library, media_clips, count=1)
+    [clip] = serve_feed(server, library, media_clips, 1)
     started, release = threading.Event(), threading.Event()
 
     def stall(handler: BaseHTTPRequestHandler) -> None:
@@ -225,3 +215,91 @@ def test_closing_does_not_wait_for_a_probe_nobody_answers(
         if thread.name == "tuifeed-probe":
             thread.join(10)
     assert reports == [], "a probe ending after close reported"
+
+
+def _use_order(database: str) -> list[str]:
+    """The cached clips, least recently used first."""
+    store = Store(database)
+    try:
+        return [entry.clip_id for entry in CacheIndex(store).entries()]
+    finally:
+        store.close()
+
+
+def test_a_cached_clip_played_just_before_quitting_counts_as_the_most_recent(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """Play the older of two cached clips and quit before the prefetch thread is woken again: close writes the
+    use, so the next eviction takes the other clip, not the one just watched."""
+    older, newer = serve_feed(server, library, media_clips, 2)
+    library.prefetch([older, newer])
+    assert library.wait_for_prefetch(30)
+    assert _use_order(library.database) == [older.id, newer.id]
+    assert library.playable_location(older) != older.location  # from the cache
+    library.close()
+    assert _use_order(library.database) == [newer.id, older.id]
+
+
+def test_with_prefetching_off_the_uses_are_written_at_close_by_the_closing_thread(
+    server: LoopbackServer, library: Library, media_clips: list[Path], tmp_path: Path
+) -> None:
+    """With prefetch 0 no prefetch thread ever runs: the uses noted at each swipe are written when the library
+    closes, with a Store of the closing thread's own (the home Store belongs to the thread that built it)."""
+    older, newer = serve_feed(server, library, media_clips, 2)
+    library.prefetch([older, newer])
+    assert library.wait_for_prefetch(30)
+    library.close()
+    still = Library(library.database, cache_dir=tmp_path / "cache", cache_bytes=64 * 1024**2, prefetch_count=0)
+    try:
+        assert still.playable_location(older) != older.location  # the home Store, on this thread
+        assert _use_order(library.database) == [older.id, newer.id], "a swipe wrote"
+    finally:
+        failures: list[BaseException] = []
+        closing = threading.Thread(target=lambda: _closed(still, failures))
+        closing.start()
+        closing.join(30)
+        still.close()  # on this thread too, as the app and the CLI both do: the home Store closes
+    assert failures == []
+    assert _use_order(library.database) == [newer.id, older.id]
+
+
+def _closed(library: Library, failures: list[BaseException]) -> None:
+    try:
+        library.close()
+    except BaseException as error:  # handed to the test's thread
+        failures.append(error)
+
+
+def test_a_clip_played_while_a_download_runs_is_not_the_one_its_eviction_takes(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """Y and Z are cached, Y the older; Y is played while X downloads, and X's arrival puts the cache over its
+    cap: the eviction takes Z, not Y, which was just watched."""
+    y, z = serve_feed(server, library, media_clips, 2)
+    library.prefetch([y, z])
+    assert library.wait_for_prefetch(30)
+    body = media_clips[2].read_bytes()
+    started, release = threading.Event(), threading.Event()
+
+    def gated(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "video/mp4")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body[:1000])
+        handler.wfile.flush()
+        started.set()
+        release.wait(10)
+        handler.wfile.write(body[1000:])
+
+    server.add("/x.m3u", b"/c/x.mp4\n", "audio/x-mpegurl")
+    server.routes["/c/x.mp4"] = gated
+    library.add_remote(server.url("/x.m3u"))
+    [x] = library.remote_clips(server.url("/x.m3u"))
+    library.cache.cap_bytes = sum(path.stat().st_size for path in media_clips[:2]) + len(body) - 1
+    library.prefetch([x])
+    assert started.wait(10)
+    assert library.playable_location(y) != y.location  # Y plays from the cache while X downloads
+    release.set()
+    assert library.wait_for_prefetch(30)
+    assert set(_use_order(library.database)) == {y.id, x.id}, "Z, the least recently used, is evicted"

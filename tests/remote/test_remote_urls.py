@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuifeed.library.remote.urls import UnsafeLink, below, clip_id, follow, is_remote, redact
+from tuifeed.library.remote.urls import (
+    UnsafeLink,
+    below,
+    clip_id,
+    follow,
+    is_remote,
+    redact,
+    with_credentials,
+    without_credentials,
+)
+from tuifeed.text import is_clean
 
 
 @pytest.mark.parametrize(
@@ -24,6 +34,35 @@ from tuifeed.library.remote.urls import UnsafeLink, below, clip_id, follow, is_r
 def test_redact_hides_credentials(url: str, shown: str) -> None:
     """User, password and secret-looking query values become ***; the rest stays readable."""
     assert redact(url) == shown
+
+
+@pytest.mark.parametrize(
+    ("url", "stored"),
+    [
+        ("https://ana:hunter2@example.org/new.xml", "https://example.org/new.xml"),
+        ("http://a@b@host:8080/a", "http://host:8080/a"),
+        ("https://h/new.xml?page=2", "https://h/new.xml?page=2"),
+        ("https://h/new.xml?token=abc", None),
+    ],
+)
+def test_without_credentials_is_fit_to_store_or_none(url: str, stored: str | None) -> None:
+    """User and password are left out; a URL still holding a secret (a signed one) is not to be stored."""
+    assert without_credentials(url) == stored
+
+
+@pytest.mark.parametrize(
+    ("url", "source", "sent"),
+    [
+        ("https://h/new.xml", "https://ana:hunter2@h/old.xml", "https://ana:hunter2@h/new.xml"),
+        ("https://cdn/new.xml", "https://ana:hunter2@h/old.xml", "https://cdn/new.xml"),
+        ("http://h/new.xml", "https://ana:hunter2@h/old.xml", "http://h/new.xml"),
+        ("https://bo:pw@h/new.xml", "https://ana:hunter2@h/old.xml", "https://bo:pw@h/new.xml"),
+        ("https://h/new.xml", "https://h/old.xml", "https://h/new.xml"),
+    ],
+)
+def test_with_credentials_puts_them_back_only_for_the_same_server(url: str, source: str, sent: str) -> None:
+    """The source's user and password go back on a URL of the same scheme, host and port, never elsewhere."""
+    assert with_credentials(url, source) == sent
 
 
 @given(st.text(max_size=60))
@@ -97,3 +136,22 @@ def test_is_remote() -> None:
     assert is_remote("https://h/x.mp4") and is_remote("HTTP://h/x.mp4")
     assert not is_remote("/home/ana/x.mp4") and not is_remote("file:///x.mp4")
     assert not is_remote("http://[oops")
+
+
+_ACTED_ON = st.characters(codec="utf-8", categories=("Cc",)) | st.sampled_from("\u202e\u2066\u200f")
+
+
+@given(st.text(max_size=20), _ACTED_ON, st.text(max_size=20))
+def test_a_followed_link_or_its_refusal_carries_no_control(head: str, control: str, tail: str) -> None:
+    """A link with a terminal control in it comes back percent-encoded, or is refused with the control made visible."""
+    for link in (f"{head}{control}{tail}", f"http://h/{head}{control}{tail}.mp4", f"javascript:{control}{tail}"):
+        try:
+            shown = follow("https://example.org/a/feed.xml", link)
+        except UnsafeLink as error:
+            shown = str(error)
+        assert is_clean(shown), repr(shown)
+
+
+def test_a_control_in_a_link_is_percent_encoded() -> None:
+    """ESC in a path becomes %1B, as a browser sends it; spaces stay, so stored clip ids do not move."""
+    assert follow("http://h/feed", "/a\x1b[5m b.mp4") == "http://h/a%1B[5m b.mp4"

@@ -16,6 +16,7 @@ from tuifeed.render.kitty import (
     CHUNK,
     MAX_CELLS,
     PLACEHOLDER,
+    UNTAKEN,
     KittyEncoder,
     KittyOptions,
     Transport,
@@ -23,8 +24,8 @@ from tuifeed.render.kitty import (
     image_color,
     placeholder_row,
     transmit_direct,
-    wrap_passthrough,
 )
+from tuifeed.terminal.passthrough import wrap_passthrough
 
 APC = re.compile(rb"\x1b_G([^;\x1b]*)(?:;([^\x1b]*))?\x1b\\")
 ROW0, ROW1, ROW2 = "\u0305", "\u030d", "\u030e"
@@ -214,6 +215,31 @@ def test_an_unsent_frame_takes_its_memory_with_it(transport: Transport) -> None:
     finally:
         os.unlink(kept)
         encoder.unsent()
+
+
+def test_objects_the_terminal_never_takes_are_removed() -> None:
+    """tmux drops passthrough codes when its terminal lags: an object not taken goes ``UNTAKEN`` frames on,
+    and every one left goes at farewell; one the terminal took (unlinked) is no error."""
+    if not os.path.isdir("/dev/shm"):
+        pytest.skip("no /dev/shm on this system")
+    encoder = KittyEncoder(KittyOptions(Transport.SHM, passthrough=True), ColorMode())
+    fit = encoder.fit(64, 32, 8, 4)
+    frame = bgrx(fit.pixel_size[1], fit.pixel_size[0])
+
+    def named(data: bytes) -> str:
+        (_, payload), *_ = codes(data.replace(b"\x1b\x1b", b"\x1b"))
+        return os.path.join("/dev/shm", base64.standard_b64decode(payload).decode())
+
+    paths = [named(encoder.encode(frame, fit, 0, 0, direct=True)) for _ in range(UNTAKEN + 2)]
+    try:
+        os.unlink(paths[-1])  # the terminal took the last one
+        assert [os.path.exists(path) for path in paths] == [False, False] + [True] * (UNTAKEN - 1) + [False]
+        encoder.farewell()
+        assert not any(os.path.exists(path) for path in paths)
+    finally:
+        for path in paths:
+            if os.path.exists(path):
+                os.unlink(path)
 
 
 def test_a_short_write_to_shared_memory_is_finished(monkeypatch: pytest.MonkeyPatch) -> None:

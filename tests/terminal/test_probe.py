@@ -98,7 +98,8 @@ def caps(version_text: str | None = None, *, graphics: bool = True, **env: bool)
         (caps(None), False),  # graphics OK but no name: in doubt
         (caps("xterm(390)", graphics=False), False),
         (caps("kitty(0.35.2)", tmux=True), False),
-        (caps("kitty(0.35.2)", tmux=True, passthrough=True), True),
+        (caps("kitty(0.35.2)", tmux=True, passthrough=True, tmux_truecolor=True), True),
+        (caps("kitty(0.35.2)", tmux=True, passthrough=True), False),  # tmux would send the id in 256 colours
         (caps("kitty(0.35.2)", ssh=True), False),
         (Capabilities(Replies()), False),  # silent
     ],
@@ -110,11 +111,18 @@ def test_kitty_verdict_trusts_no_claim(capabilities: Capabilities, usable: bool)
     assert verdict.reason and "\n" not in verdict.reason
 
 
-def test_passthrough_wraps_graphics_queries_for_tmux() -> None:
-    """In tmux with passthrough the graphics queries are DCS-wrapped, the terminal queries are not."""
-    wrapped = queries(None, passthrough=True)
-    assert wrapped.startswith(b"\x1bPtmux;\x1b\x1b_G")
-    assert wrapped.endswith(b"\x1b[c")
+def test_passthrough_sends_every_query_but_sync_to_the_terminal_outside_tmux() -> None:
+    """In tmux with passthrough, sync is asked of tmux, the rest (DA1 last) in one DCS for the terminal outside.
+
+    tmux answers DA1 and XTVERSION itself at once: asked of tmux, its DA1 ended the wait before the
+    outer terminal's graphics reply came (which then leaked into the app's input) and the name was tmux's.
+    """
+    direct = queries("tuifeed-probe-1")
+    wrapped = queries("tuifeed-probe-1", passthrough=True)
+    sync = b"\x1b[?2026$p"
+    outer = direct.replace(sync, b"")
+    assert wrapped == sync + b"\x1bPtmux;" + outer.replace(b"\x1b", b"\x1b\x1b") + b"\x1b\\"
+    assert outer.endswith(b"\x1b[16t\x1b[c") and outer.count(b"\x1b_G") == 2 and b"\x1b[>0q" in outer
 
 
 def fake_terminal(master: int, answer: bytes, stop: threading.Event) -> None:

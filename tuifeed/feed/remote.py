@@ -15,14 +15,22 @@ each time about another of its skipped clips, so one clip's trouble cannot stand
 
 from __future__ import annotations
 
-from collections.abc import KeysView, Sequence
+from collections.abc import Iterable, KeysView, Sequence
 from typing import Protocol
 
-from tuifeed.library.remote.urls import is_remote, origin
+from tuifeed.library.remote.urls import is_remote
 from tuifeed.library.service import ProbeReport, Reach
 from tuifeed.models import Clip
 
-OFFLINE_NOTICE = "Offline: playing the clips already downloaded; the others wait until the network is back."
+
+def offline_notice(servers: Iterable[str]) -> str:
+    """The one calm line for clips skipped because `servers` (`scheme://host:port` each) do not answer."""
+    named = sorted(set(servers))
+    them = "it answers" if len(named) == 1 else "they answer"
+    return (
+        f"Offline: no answer from {', '.join(named)}; playing the clips already downloaded, the others wait until "
+        f"{them}."
+    )
 
 
 class Locator(Protocol):
@@ -44,7 +52,10 @@ class Locator(Protocol):
         a probe of `clip` is already waiting, whose report answers this ask too."""
 
     def cut_off(self, clip: Clip) -> bool:
-        """Whether `clip` is remote and its server is known to be unreachable."""
+        """Whether `clip` is remote and the server its request goes to is known to be unreachable."""
+
+    def server(self, clip: Clip) -> str:
+        """The server (`scheme://host:port`) `clip`'s request goes to: its own, or where a redirect took it."""
 
 
 class RemotePlay:
@@ -109,9 +120,9 @@ class RemotePlay:
         """A swipe asks whether the servers of skipped clips are back: for each unreachable server not being
         asked already, probe the one of its skipped clips asked least often (so one clip's own trouble cannot
         stand for its whole server)."""
-        asked = {origin(clip.location) for clip in self._rechecking.values()}
+        asked = {self.locator.server(clip) for clip in self._rechecking.values()}
         for clip in sorted(self._away.values(), key=lambda clip: self._asks.get(clip.id, 0)):
-            where = origin(clip.location)
+            where = self.locator.server(clip)
             if where in asked or not self.locator.cut_off(clip) or not self.locator.check(clip):
                 continue
             asked.add(where)
@@ -151,8 +162,9 @@ class RemotePlay:
         return back
 
     def notice(self) -> str | None:
-        """The offline notice, the first time a clip was skipped since none was; then None."""
+        """The offline notice naming the servers that do not answer, the first time a clip was skipped since
+        none was; then None."""
         if self._told or not self._away:
             return None
         self._told = True
-        return OFFLINE_NOTICE
+        return offline_notice(self.locator.server(clip) for clip in self._away.values())

@@ -3,7 +3,12 @@
 Threading: a Store is one SQLite connection per thread, so the Library keeps the database path and
 opens a Store for each call on the calling thread, except on the thread that built it (the UI's),
 where one Store is kept: `playable_location` runs there at every swipe, and opening a Store costs
-~5 ms; it only reads there, and the prefetch thread records which cached clip was used (a write).
+~5 ms; it only reads there. Which cached clip was used (a write, for the least recently used order)
+is noted and written later, off the swipe: by the prefetch thread before each download and before the
+eviction that ends it (only a download evicts), and whatever is still noted by `close`, on the closing
+thread. So with prefetching off no thread runs and no write is made per swipe: nothing is evicted while
+no download happens, and the uses are written once, at quit (a kill loses them: those clips then count
+as used before this run).
 Refreshes may run on any worker thread; prefetching runs on one background thread of its own, with its
 own Store, and reports through the listener (the UI turns reports into messages). Probes (is a clip's
 server there?) run on a thread of their own, which needs no Store, so that a probe never waits behind a
@@ -15,6 +20,7 @@ remote readers are loaded then too: a run that plays local clips only never load
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from tuifeed import locations
 from tuifeed.config import Config
-from tuifeed.errors import RemoteError, RemoteUnreachable
+from tuifeed.errors import RemoteError, RemoteUnreachable, StoreError
 from tuifeed.library.remote.cache import PrefetchCache
 from tuifeed.library.remote.urls import is_remote, origin, redact
 from tuifeed.models import Clip, SourceKind
@@ -105,6 +111,9 @@ class Library:
         self.probe_listener: ProbeListener | None = None
         self._unreachable: frozenset[str] = frozenset()
         """Origins whose last request got no answer; replaced whole (never mutated), so any thread may read it."""
+        self._routes: dict[str, str] = {}
+        """URL -> the server a redirect took its request to, where it got no answer; replaced whole, like
+        `_unreachable`."""
         self._reach_lock = threading.Lock()
         self._probes: list[Clip] = []
         self._reporting = False
@@ -113,7 +122,8 @@ class Library:
         self._prober: threading.Thread | None = None
         self._wanted: list[Clip] = []
         self._used: list[str] = []
-        """Cached clips about to play, whose use the prefetch thread records (a write; none on the UI thread)."""
+        """Cached clips about to play, whose use is still to be written (before a download and before its
+        eviction, or at close)."""
         self._changed = threading.Condition()
         self._closing = False
         self._worker: threading.Thread | None = None
@@ -142,8 +152,8 @@ class Library:
 
     @property
     def unreachable(self) -> frozenset[str]:
-        """The servers (`scheme://host:port`, see `origin`) whose last request got no answer: their uncached
-        clips are skipped until one of their requests is answered again."""
+        """The servers (`scheme://host:port`, see `origin`) whose last request got no answer: the uncached clips
+        whose requests go there (see `server`) are skipped until one of their requests is answered again."""
         return self._unreachable
 
     @property
@@ -151,18 +161,36 @@ class Library:
         """Whether some server is known to be unreachable (each server is judged on its own)."""
         return bool(self._unreachable)
 
-    def cut_off(self, clip: Clip) -> bool:
-        """Whether `clip` is remote and its server is known to be unreachable."""
-        return is_remote(clip.location) and origin(clip.location) in self._unreachable
+    def server(self, clip: Clip) -> str:
+        """The server (see `origin`) a remote clip's request goes to, as far as is known: where a redirect took
+        it when it got no answer there, else the clip's own."""
+        return self._routes.get(clip.location) or origin(clip.location)
 
-    def note_reach(self, url: str, *, answered: bool) -> None:
-        """Record what a request to `url` found: its server answered (with anything), or nothing answered."""
-        where = origin(url)
+    def cut_off(self, clip: Clip) -> bool:
+        """Whether `clip` is remote and the server its request goes to is known to be unreachable."""
+        return is_remote(clip.location) and self.server(clip) in self._unreachable
+
+    def note_reach(self, url: str, *, answered: bool, server: str = "") -> None:
+        """Record what a request for `url` found: a server answered (with anything), or `server` did not.
+
+        `server` is where the request got no answer when a redirect took it off `url`'s own server (a CDN,
+        say): that server is the unreachable one, and `url` is known to go there until a request for it is
+        answered (then both its own server and that one count as answering).
+        """
+        own = origin(url)
         with self._reach_lock:
-            self._unreachable = self._unreachable - {where} if answered else self._unreachable | {where}
+            if answered:
+                self._unreachable = self._unreachable - {own, self._routes.get(url, own)}
+                self._routes = {key: where for key, where in self._routes.items() if key != url}
+                return
+            where = server or own
+            self._unreachable = self._unreachable | {where}
+            if where != own:
+                self._routes = {**self._routes, url: where}
 
     def close(self) -> None:
-        """Stop prefetching (a download in progress keeps its `.part` to resume) and close the HTTP client.
+        """Stop prefetching (a download in progress keeps its `.part` to resume), write the uses of cached clips
+        still noted (on this thread), and close the HTTP client.
 
         A probe under way is not waited for (it holds no Store, and its thread is a daemon): quitting never
         waits on a server that does not answer, and a probe ending after this reports nothing.
@@ -176,6 +204,12 @@ class Library:
             self._worker.join(timeout=5)
         if self._prober is not None:
             self._prober.join(timeout=0.1)
+        try:
+            if self._used:  # what the prefetch thread did not take (it takes none once closing) is written here
+                with self._store() as store:
+                    self._record_uses(store)
+        except (sqlite3.Error, StoreError) as error:  # the person is leaving: the order is only a little older
+            log.warning("cannot record which cached clips were played: %s", error)
         with self._client_lock:
             if self._client is not None:
                 self._client.close()
@@ -269,7 +303,7 @@ class Library:
 
     def _note(self, result: RefreshResult) -> RefreshResult:
         if result.error is None or result.unreachable:
-            self.note_reach(result.source, answered=result.error is None)
+            self.note_reach(result.source, answered=result.error is None, server=result.server)
         return result
 
     # -- playback ----------------------------------------------------------------------------------
@@ -288,8 +322,8 @@ class Library:
         if cached is None:
             return None if self.cut_off(clip) else clip.location
         with self._changed:
-            # Noted, not written: the prefetch thread records it when next woken (after the swipe's picture),
-            # so a swipe wakes no thread.
+            # Noted, not written: written before the next download (the prefetch thread, woken after the
+            # swipe's picture) or at close, so a swipe makes no write and wakes no thread.
             self._used.append(clip.id)
         return str(cached)
 
@@ -357,7 +391,7 @@ class Library:
         try:
             self.client.probe(clip.location)
         except RemoteUnreachable as error:
-            self.note_reach(clip.location, answered=False)
+            self.note_reach(clip.location, answered=False, server=error.server)
             log.info("probe: %s", error)
             return ProbeReport(clip.id, Reach.UNREACHABLE, str(error))
         except RemoteError as error:
@@ -387,12 +421,9 @@ class Library:
                     self._changed.wait_for(lambda: self._closing or bool(self._wanted) or bool(self._used))
                     if self._closing:
                         return
-                    used, self._used = self._used, []
                     clip = self._wanted[0] if self._wanted else None
                     keep = [wanted.id for wanted in self._wanted]
-                index = CacheIndex(store)
-                for clip_id in used:
-                    index.touch(clip_id)
+                self._record_uses(store)
                 if clip is None:
                     continue
                 report = self._download(store, clip, keep)
@@ -405,6 +436,14 @@ class Library:
         finally:
             store.close()
 
+    def _record_uses(self, store: Store) -> None:
+        """Write the uses of cached clips noted so far, in the order they were played, with `store` (this thread's)."""
+        with self._changed:
+            used, self._used = self._used, []
+        index = CacheIndex(store)
+        for clip_id in used:
+            index.touch(clip_id)
+
     def _download(self, store: Store, clip: Clip, keep: list[str]) -> PrefetchReport | None:
         """Fetch one clip; None when it stopped being wanted mid-way."""
 
@@ -415,10 +454,12 @@ class Library:
         if cached is not None:  # no request made: says nothing about the network
             return PrefetchReport(clip.id, path=cached)
         try:
-            path = self.cache.fetch(store, clip, keep=keep, should_stop=unwanted)
+            path = self.cache.fetch(
+                store, clip, keep=keep, should_stop=unwanted, before_evict=lambda: self._record_uses(store)
+            )
         except RemoteError as error:
             if isinstance(error, RemoteUnreachable):
-                self.note_reach(clip.location, answered=False)
+                self.note_reach(clip.location, answered=False, server=error.server)
             log.info("prefetch failed: %s", error)
             return PrefetchReport(clip.id, error=str(error))
         except OSError as error:  # the cache directory is full or unwritable: the clip still streams

@@ -32,7 +32,8 @@ TEXT_LIMITS = {"title": 500, "creator": 200, "sound": 200, "description": 10_000
 MAX_TAGS = 64
 
 _HASHTAG = re.compile(r"(?<![\w&#/])#(\w[\w.]*\w|\w)")
-_YTDLP_ID_SUFFIX = re.compile(r"\s*\[[\w-]{6,}\]$")
+_YTDLP_ID_SUFFIX = re.compile(r"\[[\w-]{6,}\]$")
+"""The blanks before it are stripped apart: matched by the pattern, a long run of blanks cost its square."""
 _RUNTIME = re.compile(r"[0-9]{1,5}")
 _COUNTS = ("like_count", "view_count", "repost_count")
 """The popularity prior: likes, else views, else reposts."""
@@ -191,7 +192,10 @@ UNTITLED = "untitled"
 
 def from_names(path: Path) -> Metadata:
     """The file name as a title (without yt-dlp's "[id]" suffix) and the folder as a fallback creator."""
-    title = _YTDLP_ID_SUFFIX.sub("", path.stem).replace("_", " ")
+    stem = path.stem
+    if suffix := _YTDLP_ID_SUFFIX.search(stem):
+        stem = stem[: suffix.start()].rstrip()
+    title = stem.replace("_", " ")
     return Metadata(
         # A name of nothing but blanks and controls (which `clean` drops) still needs a title to show.
         title=_text(" ".join(title.split()), "title") or _text(path.name, "title") or UNTITLED,
@@ -236,7 +240,8 @@ class _Fields:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.problems.append(f"{key} ignored: {_kind(value)}, not a number")
             return None
-        if not math.isfinite(value) or value < 0:
+        # Not math.isfinite on an int: JSON integers have no bound, and one past 1e308 cannot become a float.
+        if (isinstance(value, float) and not math.isfinite(value)) or value < 0:
             self.problems.append(f"{key} = {_short(value)} ignored: not a count")
             return None
         return value

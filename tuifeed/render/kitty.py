@@ -21,6 +21,7 @@ import os
 import random
 import tempfile
 import zlib
+from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -30,6 +31,7 @@ import numpy as np
 from tuifeed.render.color import ColorMode, ColorSystem, Frame, pack_keys
 from tuifeed.render.encoder import HalfBlockPicture, Span
 from tuifeed.render.fit import Fit, fit_box, resample_nearest
+from tuifeed.terminal.passthrough import wrap_passthrough
 
 PLACEHOLDER: Final = "\U0010eeee"
 _DIACRITIC_CODES: Final = """
@@ -60,6 +62,10 @@ SYNC_END: Final = "\x1b[?2026l"
 APC_START: Final = b"\x1b_G"
 APC_END: Final = b"\x1b\\"
 SHM_DIR: Final = "/dev/shm"
+UNTAKEN: Final = 8
+"""Frames after which an object the terminal has not taken is removed: tmux drops passthrough codes when
+its terminal falls behind (it redraws the pane from its grid, which does not hold them), so the terminal
+never hears of that object; kitty takes one as soon as it reads the code, well within a few frames."""
 
 
 class Transport(StrEnum):
@@ -95,11 +101,6 @@ def graphics(control: str, payload: bytes = b"", passthrough: bool = False) -> b
     """One graphics escape code ``ESC _ G <control> ; <payload> ESC \\``, wrapped for tmux if asked."""
     code = APC_START + control.encode("ascii") + (b";" + payload if payload else b"") + APC_END
     return wrap_passthrough(code) if passthrough else code
-
-
-def wrap_passthrough(code: bytes) -> bytes:
-    """Wrap an escape code in tmux's DCS passthrough (its ESC bytes doubled)."""
-    return b"\x1bPtmux;" + code.replace(b"\x1b", b"\x1b\x1b") + b"\x1b\\"
 
 
 def transmit_direct(
@@ -200,6 +201,8 @@ class KittyEncoder:
         self._serial = 0
         self._pending: str | None = None
         """The shared-memory object or file named by the last encode, until the terminal takes it."""
+        self._named: deque[str] = deque()
+        """The objects or files named by the last ``UNTAKEN`` encodes (the terminal unlinks those it takes)."""
         self._sent_ids: set[int] = set()
 
     @property
@@ -243,11 +246,12 @@ class KittyEncoder:
         self._shown = None
         path, self._pending = self._pending, None
         if path is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
+            _remove(path)
 
     def farewell(self) -> bytes:
-        """Delete the images this encoder made, data and placements (``a=d,d=I``)."""
+        """Delete the images this encoder made, data and placements (``a=d,d=I``); remove objects not taken."""
+        while self._named:
+            _remove(self._named.popleft())
         passthrough = self._options.passthrough
         return b"".join(graphics(f"a=d,d=I,i={image_id},q=2", b"", passthrough) for image_id in sorted(self._sent_ids))
 
@@ -299,6 +303,9 @@ class KittyEncoder:
             path = os.path.join(tempfile.gettempdir(), f"tuifeed-tty-graphics-protocol-{os.getpid()}-{self._serial}")
             name, medium = path, "t"
         self._pending = path
+        self._named.append(path)
+        if len(self._named) > UNTAKEN:
+            _remove(self._named.popleft())
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             view = memoryview(rgb)
@@ -310,3 +317,9 @@ class KittyEncoder:
             raise
         os.close(descriptor)
         return transmit_named(image_id, name, medium, len(rgb), width, height, cols, rows, options.passthrough)
+
+
+def _remove(path: str) -> None:
+    """Remove a shared-memory object or file, if the terminal has not already."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)

@@ -255,3 +255,9 @@ def m009_file_names_as_text(db: Database) -> None:
             stored = db_text(bytes(raw).decode("utf-8", "surrogateescape"))
             if stored.encode("utf-8") != raw:
                 db.execute(f"UPDATE {table} SET {column} = ? WHERE CAST({key} AS BLOB) = ?", [stored, row_key])
+
+
+@migrations()
+def m010_source_moves(db: Database) -> None:
+    """Where a remote source's URL has permanently moved (301, 308), so the next run asks the new place first."""
+    db.table("remote_sources").add_column("moved_to", str)

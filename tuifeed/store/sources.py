@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tuifeed.models import Clip
 from tuifeed.store.store import Store, utc_now
+from tuifeed.text import clean
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,8 @@ class SourceRow:
     last_modified: str | None
     error: str | None
     """The one line of the last failed refresh, None after a good one."""
+    moved_to: str | None
+    """Where `url` permanently redirects (301, 308), without credentials; None when it does not."""
     clips: int = 0
     missing: int = 0
 
@@ -39,7 +42,13 @@ class SourceChanges:
     missing: int
 
 
-_COLUMNS = "id, url, kind, title, added_at, refreshed_at, etag, last_modified, error"
+def _source(source_id: int, url: str, kind: str, title: str, *rest: object) -> SourceRow:
+    """A row as read back, its title cleaned: the database is a file any program may have written."""
+    row = SourceRow(source_id, url, kind, clean(title), *rest)  # type: ignore[arg-type]
+    return row if row.error is None else replace(row, error=clean(row.error))
+
+
+_COLUMNS = "id, url, kind, title, added_at, refreshed_at, etag, last_modified, error, moved_to"
 
 
 class SourceIndex:
@@ -72,13 +81,13 @@ class SourceIndex:
         """Every source, in the order they were added, with clip counts (left at 0 without `counts`, which a
         refresh does not need: counting reads every row of a large source)."""
         if not counts:
-            return [SourceRow(*row) for row in self.db.execute(f"SELECT {_COLUMNS} FROM remote_sources ORDER BY id")]
+            return [_source(*row) for row in self.db.execute(f"SELECT {_COLUMNS} FROM remote_sources ORDER BY id")]
         sql = (
             f"SELECT {', '.join('s.' + name.strip() for name in _COLUMNS.split(','))}, "
             "count(r.clip_id), coalesce(sum(r.missing), 0) FROM remote_sources s "
             "LEFT JOIN remote_clips r ON r.source_id = s.id GROUP BY s.id ORDER BY s.id"
         )
-        return [SourceRow(*row) for row in self.db.execute(sql).fetchall()]
+        return [_source(*row) for row in self.db.execute(sql).fetchall()]
 
     def clip_ids(self, source_id: int, include_missing: bool = False) -> list[str]:
         """The clips a source holds, in the source's own order."""
@@ -132,6 +141,11 @@ class SourceIndex:
                 "UPDATE remote_sources SET refreshed_at = ?, error = ? WHERE id = ?", [utc_now(), error, source_id]
             )
 
+    def moved(self, source_id: int, target: str | None) -> None:
+        """Remember where the source's URL permanently redirects (None: nowhere, ask the URL itself)."""
+        with self.db.atomic():
+            self.db.execute("UPDATE remote_sources SET moved_to = ? WHERE id = ?", [target, source_id])
+
     def remove(self, source_id: int) -> int:
         """Forget a source; its clips that no other source lists become missing (history stays). Returns how many."""
         with self.db.atomic():
@@ -155,4 +169,4 @@ class SourceIndex:
 
     def _one(self, where: str, value: object) -> SourceRow | None:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM remote_sources WHERE {where}", [value]).fetchone()
-        return None if row is None else SourceRow(*row)
+        return None if row is None else _source(*row)

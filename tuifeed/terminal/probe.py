@@ -3,7 +3,9 @@
 One burst of queries goes out (kitty graphics support, directly and through shared memory; XTVERSION;
 synchronized output, DECRQM 2026; the cell size in pixels) followed by primary device attributes (DA1),
 which every terminal answers: terminals reply in order, so the DA1 reply ends the wait, and a terminal
-that says nothing at all costs the timeout once.
+that says nothing at all costs the timeout once. Inside tmux with allow-passthrough the burst (less the
+synchronized-output query, which is tmux's to answer) goes through to the terminal outside tmux, so the
+replies and the name are that terminal's, never tmux's.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from tuifeed.terminal.passthrough import wrap_passthrough
 from tuifeed.text import clean
 
 GRAPHICS_ID: Final = 7_041_931
@@ -42,7 +45,7 @@ _REPLY: Final = re.compile(
 )
 _OTHER_REPLY: Final = re.compile(rb"\x1b\[\?[\d;$]*(?:[a-zA-Z]|\Z)|\x1b[P_\]^][^\x1b\x07]*(?:\x1b\\|\x07|\Z)")
 """Other replies a terminal may send (private CSI, DCS, APC, OSC, PM strings), or the start of one cut off at
-the end (tmux answers DA1 itself, before the outer terminal's replies to passthrough): no key types these."""
+the end of what was read (a late reply): no key types these."""
 _VERSION: Final = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 
 
@@ -75,6 +78,8 @@ class Capabilities:
     passthrough: bool = False
     """tmux forwards graphics codes to the outer terminal (allow-passthrough on)."""
     ssh: bool = False
+    tmux_truecolor: bool = False
+    """tmux writes 24-bit colour to the outer terminal (it knows that terminal's ``setrgbf``)."""
 
     @property
     def terminal(self) -> str:
@@ -91,14 +96,23 @@ class KittyVerdict:
 
 
 def queries(shm_name: str | None, passthrough: bool = False) -> bytes:
-    """The probe's queries, DA1 last; ``shm_name`` names a shared-memory object holding one RGB pixel."""
-    graphics = [f"\x1b_Gi={GRAPHICS_ID},s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\".encode()]
+    """The probe's queries, DA1 last; ``shm_name`` names a shared-memory object holding one RGB pixel.
+
+    Through tmux's passthrough every query but synchronized output goes to the terminal outside, DA1
+    too: tmux answers DA1 and XTVERSION itself at once, so a graphics reply from outside came after
+    tmux's DA1 (the wait was over) and the name was tmux's. Synchronized output is asked of tmux, which
+    is what draws the pane.
+    """
+    outer = f"\x1b_Gi={GRAPHICS_ID},s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\".encode()
     if shm_name is not None:
         name = base64.standard_b64encode(shm_name.encode()).decode()
-        graphics.append(f"\x1b_Gi={SHM_ID},s=1,v=1,a=q,t=s,f=24,S=3;{name}\x1b\\".encode())
+        outer += f"\x1b_Gi={SHM_ID},s=1,v=1,a=q,t=s,f=24,S=3;{name}\x1b\\".encode()
+    outer += b"\x1b[>0q"
+    sync = b"\x1b[?2026$p"
+    last = b"\x1b[16t\x1b[c"
     if passthrough:
-        graphics = [b"\x1bPtmux;" + code.replace(b"\x1b", b"\x1b\x1b") + b"\x1b\\" for code in graphics]
-    return b"".join(graphics) + b"\x1b[>0q\x1b[?2026$p\x1b[16t\x1b[c"
+        return sync + wrap_passthrough(outer + last)
+    return outer + sync + last
 
 
 def parse_replies(data: bytes) -> Replies:
@@ -142,17 +156,24 @@ def kitty_verdict(caps: Capabilities) -> KittyVerdict:
         return KittyVerdict(False, "over SSH: half-blocks (frames would cross the network; --render kitty forces it)")
     if caps.tmux and not caps.passthrough:
         return KittyVerdict(False, "inside tmux without allow-passthrough: half-blocks")
+    if caps.tmux and not caps.tmux_truecolor:
+        return KittyVerdict(
+            False,
+            "tmux sends its terminal 256 colours, which lose the image id placeholders carry: half-blocks"
+            " (set -as terminal-features ',TERM:RGB' in tmux.conf)",
+        )
     if not replies.answered:
         return KittyVerdict(False, "the terminal did not answer the probe: half-blocks")
     if not replies.graphics:
         return KittyVerdict(False, f"{caps.terminal} has no kitty graphics: half-blocks")
     name, version = _name_and_version(replies.version or "")
+    via = " through tmux's passthrough" if caps.tmux else ""
     if name == "kitty":
         if version >= KITTY_PLACEHOLDERS:
-            return KittyVerdict(True, f"{caps.terminal}: kitty graphics with Unicode placeholders")
+            return KittyVerdict(True, f"{caps.terminal}{via}: kitty graphics with Unicode placeholders")
         return KittyVerdict(False, f"{caps.terminal} predates Unicode placeholders (kitty 0.28): half-blocks")
     if name == "ghostty":
-        return KittyVerdict(True, f"{caps.terminal}: kitty graphics with Unicode placeholders")
+        return KittyVerdict(True, f"{caps.terminal}{via}: kitty graphics with Unicode placeholders")
     return KittyVerdict(False, f"{caps.terminal} answers the graphics query, but its placeholders are not trusted")
 
 
@@ -163,21 +184,23 @@ def probe(environ: Mapping[str, str], fd: int | None = None, timeout: float = TI
     """
     tmux = bool(environ.get("TMUX"))
     ssh = bool(environ.get("SSH_CONNECTION") or environ.get("SSH_TTY"))
-    passthrough = tmux and _tmux_passthrough()
+    pane = environ.get("TMUX_PANE")
+    passthrough = tmux and _tmux_passthrough(pane)
+    truecolor = passthrough and _tmux_truecolor(pane)
     if fd == -1:
-        return Capabilities(Replies(), tmux, passthrough, ssh)
+        return Capabilities(Replies(), tmux, passthrough, ssh, truecolor)
     own_fd = fd is None
     if fd is None:
         try:
             fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
         except OSError:
-            return Capabilities(Replies(), tmux, passthrough, ssh)
+            return Capabilities(Replies(), tmux, passthrough, ssh, truecolor)
     try:
         data = _exchange(fd, passthrough, timeout)
     finally:
         if own_fd:
             os.close(fd)
-    return Capabilities(parse_replies(data), tmux, passthrough, ssh)
+    return Capabilities(parse_replies(data), tmux, passthrough, ssh, truecolor)
 
 
 def _exchange(fd: int, passthrough: bool, timeout: float) -> bytes:
@@ -227,17 +250,37 @@ def _one_pixel_shm() -> str | None:
     return path
 
 
-def _tmux_passthrough() -> bool:
-    """Whether the tmux we run in passes escape codes through to its terminal."""
+def _tmux_passthrough(pane: str | None) -> bool:
+    """Whether the tmux we run in passes escape codes through to its terminal, for our ``pane`` (TMUX_PANE).
+
+    The pane's own value, inherited from its window, session or the global one (``-pA``): the option can
+    be set at any of those. A wrong "on" costs the probe's timeout, never a wrong verdict: the queries
+    then go unanswered.
+    """
+    target = ["-t", pane] if pane else []
+    return _tmux("show-options", "-pqvA", *target, "allow-passthrough").strip() in ("on", "all")
+
+
+def _tmux_truecolor(pane: str | None) -> bool:
+    """Whether tmux writes 24-bit colour to the terminal showing our ``pane``: its terminfo (or tmux.conf's
+    terminal-features RGB) gives ``setrgbf``; without it tmux turns 24-bit colours into the nearest of 256,
+    and the placeholders' colour is the image id (an outer TERM of xterm-256color measured ``38;5;16``)."""
+    target = ["-t", pane] if pane else []
+    client, _, terminals = _tmux(
+        "display-message", "-p", *target, "#{client_tty}", ";", "show-messages", "-T"
+    ).partition("\n")
+    section = re.search(rf"^Terminal \d+: \S+ for {re.escape(client)},.*?(?=^Terminal |\Z)", terminals, re.M | re.S)
+    return bool(client) and section is not None and re.search(r"\bsetrgbf: \(string\)", section[0]) is not None
+
+
+def _tmux(*arguments: str) -> str:
+    """What a tmux command prints ("" when tmux is missing or fails)."""
     if shutil.which("tmux") is None:
-        return False
+        return ""
     try:
-        result = subprocess.run(
-            ["tmux", "show-options", "-gqv", "allow-passthrough"], capture_output=True, text=True, timeout=1
-        )
+        return subprocess.run(["tmux", *arguments], capture_output=True, text=True, timeout=1).stdout
     except (OSError, subprocess.SubprocessError):
-        return False
-    return result.stdout.strip() in ("on", "all")
+        return ""
 
 
 def _name_and_version(reply: str) -> tuple[str, tuple[int, ...]]:

@@ -55,12 +55,19 @@ class PrefetchCache:
         return path
 
     def fetch(
-        self, store: Store, clip: Clip, *, keep: Iterable[str] = (), should_stop: Callable[[], bool] = lambda: False
+        self,
+        store: Store,
+        clip: Clip,
+        *,
+        keep: Iterable[str] = (),
+        should_stop: Callable[[], bool] = lambda: False,
+        before_evict: Callable[[], object] = lambda: None,
     ) -> Path | None:
         """Download `clip` into the cache (resuming a `.part`), then evict down to the cap sparing `keep`.
 
-        Returns the complete file, or None when `should_stop` ended the download early. Raises
-        RemoteError when the download fails (what came so far stays, to resume).
+        `before_evict` runs between the two (the library writes there which cached clips were played while
+        the download ran). Returns the complete file, or None when `should_stop` ended the download early.
+        Raises RemoteError when the download fails (what came so far stays, to resume).
         """
         done = self.cached(store, clip)
         if done is not None:
@@ -79,6 +86,7 @@ class PrefetchCache:
             return None
         os.replace(part, path)
         index.put(clip.id, clip.location, name, size, complete=True)
+        before_evict()
         self.evict(store, keep={clip.id, *keep})
         return path
 

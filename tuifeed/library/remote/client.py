@@ -3,9 +3,10 @@
 Every request goes through `RemoteClient`; tests inject an httpx transport. Redirects are followed
 here, one hop at a time, so that each hop is checked (http(s) only, at most `max_redirects`); a
 permanent one (301, 308) is remembered for the life of the client, so the next refresh asks the new
-place directly. A response is closed only after its small unread rest is read: httpcore drops a
-connection whose body was left unread, so a 304, a redirect or an error page would cost a new
-connection (a TCP handshake, TLS too) for the next request.
+place directly (refresh keeps a source's own in SQLite, and hands it back with `remember`).
+A response is closed only after its small unread rest is read: httpcore drops a connection whose
+body was left unread, so a 304, a redirect or an error page would cost a new connection (a TCP
+handshake, TLS too) for the next request.
 Documents are read raw and inflated here with a bound on the output, so a gzip bomb is cut off
 after `max_document_bytes` however small it is on the wire. URLs in messages and logs are redacted.
 """
@@ -28,7 +29,7 @@ import httpx
 
 from tuifeed import __version__
 from tuifeed.errors import RemoteError, RemoteUnreachable
-from tuifeed.library.remote.urls import UnsafeLink, follow, redact
+from tuifeed.library.remote.urls import UnsafeLink, follow, origin, redact
 from tuifeed.text import clean
 
 log = logging.getLogger("tuifeed.remote")
@@ -41,6 +42,8 @@ _PERMANENT = (301, 308)
 _DRAINED_BYTES = 64 * 1024
 """A response body left unread up to this size is read before closing, to keep the connection."""
 _TRANSIENT_STATUS = (429, 500, 502, 503, 504)
+_BAD_LOCATION = "Invalid URL in location header"
+"""How httpx begins the RemoteProtocolError for a Location it cannot parse (a control character, say)."""
 _SSL_LOCATION = re.compile(r"\s*\(_ssl\.c:\d+\)")
 
 
@@ -114,6 +117,27 @@ class RemoteClient:
         """Close the connection pool."""
         self._http.close()
 
+    def moved(self, url: str) -> str | None:
+        """Where `url` leads by the permanent redirects remembered (the last of them), or None."""
+        target = None
+        with self._moved_lock:
+            for _ in range(self.limits.max_redirects):
+                step = self._moved.get(target or url)
+                if step is None:
+                    break
+                target = step
+        return target
+
+    def remember(self, url: str, target: str) -> None:
+        """Take `url` as permanently moved to `target` (a move seen in an earlier run)."""
+        with self._moved_lock:
+            self._moved[url] = target
+
+    def forget(self, url: str) -> None:
+        """Ask `url` itself again: forget its remembered permanent redirect (the new place failed)."""
+        with self._moved_lock:
+            self._moved.pop(url, None)
+
     def document(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Document | None:
         """GET a document within the size caps; None when the server says it is unchanged (304).
 
@@ -160,7 +184,7 @@ class RemoteClient:
         except _Retry as failure:
             cause = failure.__cause__
             if not answered and isinstance(cause, httpx.TransportError) and not _is_tls(cause):
-                raise RemoteUnreachable(shown, failure.error.reason) from None
+                raise RemoteUnreachable(shown, failure.error.reason, server=failure.error.server) from None
             raise failure.error from None
 
     def download(self, url: str, part: Path, *, should_stop: Callable[[], bool] = lambda: False) -> int | None:
@@ -201,7 +225,7 @@ class RemoteClient:
                         if should_stop():
                             return None
                 except httpx.HTTPError as error:
-                    raise _Retry(_failure(error, shown, self.limits)) from error
+                    raise _Retry(_failure(error, url, str(response.url), self.limits)) from error
             if expected is not None and have < expected:
                 raise _Retry(RemoteError(shown, f"connection cut after {_size(have)} of {_size(expected)}"))
             return have
@@ -254,8 +278,13 @@ class RemoteClient:
             try:
                 request = self._http.build_request("GET", current, headers=headers, timeout=timeout)
                 response = self._http.send(request, stream=True)
+            except httpx.RemoteProtocolError as error:
+                # httpx reads Location itself (even when not following): the server answered, with a bad redirect.
+                if str(error).startswith(_BAD_LOCATION):
+                    raise RemoteError(shown, f"redirects to an unreadable URL ({clean(str(error))})") from error
+                raise _Retry(_failure(error, url, current, limits)) from error
             except httpx.HTTPError as error:
-                raise _Retry(_failure(error, shown, limits)) from error
+                raise _Retry(_failure(error, url, current, limits)) from error
             except (httpx.InvalidURL, ValueError) as error:
                 raise RemoteError(shown, f"not a usable URL ({clean(str(error))})") from error
             if response.status_code in _REDIRECTS and "location" in response.headers:
@@ -273,7 +302,7 @@ class RemoteClient:
                 log.debug("GET %s: HTTP %s", redact(current), response.status_code)
                 yield response
             except httpx.HTTPError as error:
-                raise _Retry(_failure(error, shown, limits)) from error
+                raise _Retry(_failure(error, url, current, limits)) from error
             finally:
                 _close(response)
             return
@@ -302,20 +331,28 @@ def _raise_for_status(response: httpx.Response, shown: str) -> None:
     raise RemoteError(shown, f"{reasons.get(code, 'refused')} (HTTP {code})")
 
 
-def _failure(error: httpx.HTTPError, shown: str, limits: Limits) -> RemoteError:
-    """One line for a transport failure; the network being gone is RemoteUnreachable."""
+def _failure(error: httpx.HTTPError, url: str, at: str, limits: Limits) -> RemoteError:
+    """One line for a transport failure of the request for `url` when it was at `at` (where redirects took
+    it); the network being gone is RemoteUnreachable. A server other than `url`'s own is named, and kept."""
+    shown = redact(url)
+    server = origin(at)
+    elsewhere = "" if server == origin(url) else server
+
+    def error_of(kind: type[RemoteError], reason: str) -> RemoteError:
+        return kind(shown, f"redirected to {elsewhere}: {reason}" if elsewhere else reason, server=elsewhere)
+
     detail = clean(_SSL_LOCATION.sub("", str(error))) or type(error).__name__
     if isinstance(error, httpx.ConnectTimeout):
-        return RemoteUnreachable(shown, f"timed out connecting (after {limits.connect_timeout:g} s)")
+        return error_of(RemoteUnreachable, f"timed out connecting (after {limits.connect_timeout:g} s)")
     if isinstance(error, httpx.TimeoutException):
-        return RemoteError(shown, f"timed out: no data for {limits.read_timeout:g} s")
+        return error_of(RemoteError, f"timed out: no data for {limits.read_timeout:g} s")
     if isinstance(error, httpx.ConnectError):
         if _is_tls(error):
-            return RemoteError(shown, f"TLS failure: {detail}")
-        return RemoteUnreachable(shown, f"cannot connect: {detail}")
+            return error_of(RemoteError, f"TLS failure: {detail}")
+        return error_of(RemoteUnreachable, f"cannot connect: {detail}")
     if isinstance(error, httpx.RemoteProtocolError):
-        return RemoteError(shown, f"connection cut: {detail}")
-    return RemoteError(shown, detail)
+        return error_of(RemoteError, f"connection cut: {detail}")
+    return error_of(RemoteError, detail)
 
 
 def _is_tls(error: httpx.HTTPError) -> bool:

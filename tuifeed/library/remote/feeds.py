@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -37,8 +38,7 @@ def read_feed(document: Document) -> Parsed:
         sanitize_html=False,
     )
     if parsed.bozo and not parsed.entries:
-        cause = clean(str(parsed.get("bozo_exception", "")) or "not well-formed")
-        raise NotAFeed(f"not a readable feed ({cause})")
+        raise NotAFeed(f"not a readable feed ({_cause(parsed)})")
     if not parsed.version and not parsed.entries:
         raise NotAFeed("not an RSS or Atom feed")
     clips = []
@@ -59,13 +59,20 @@ def read_feed(document: Document) -> Parsed:
             )
         )
     if parsed.bozo and not clips:
-        raise NotAFeed(f"not a readable feed ({clean(str(parsed.get('bozo_exception', '')))})")
+        raise NotAFeed(f"not a readable feed ({_cause(parsed)})")
     return Parsed(title=clean(str(parsed.feed.get("title", ""))), clips=clips, skipped=skipped)
+
+
+def _cause(parsed: Mapping[str, Any]) -> str:
+    """Why feedparser could not read the document, as "line 8, column 15: undefined entity"."""
+    cause = str(parsed.get("bozo_exception", "")) or "not well-formed"
+    return clean(re.sub(r"^<unknown>:(\d+):(\d+):", r"line \1, column \2:", cause))
 
 
 def _video(entry: Mapping[str, Any], base: str, skipped: list[str]) -> tuple[str, Mapping[str, Any]] | None:
     """The URL and attributes of the entry's video: the smallest rendition at least 360 px high, else the first."""
     candidates: list[tuple[str, Mapping[str, Any]]] = []
+    seen: set[str] = set()  # a set: a feed may offer one entry hundreds of thousands of renditions within the cap
     enclosures = (link for link in entry.get("links", []) if link.get("rel") == "enclosure")
     offered = [*entry.get("media_content", []), *({"url": e.get("href"), **e} for e in enclosures)]
     for item in offered:
@@ -78,7 +85,8 @@ def _video(entry: Mapping[str, Any], base: str, skipped: list[str]) -> tuple[str
         except UnsafeLink as error:
             skipped.append(f"{clean_link(str(link))}: {error}")
             continue
-        if all(url != known for known, _ in candidates):
+        if url not in seen:
+            seen.add(url)
             candidates.append((url, item))
     if not candidates:
         return None

@@ -98,9 +98,7 @@ def parse_listing(document: Document, folder: str, skipped: list[str]) -> list[E
             link = child(folder, name) + ("/" if kind == "directory" else "")
             found.append((link, name, kind == "directory"))
     else:
-        links = _Links()
-        links.feed(document.content.decode("utf-8", "replace"))
-        for href in links.hrefs:
+        for href in _hrefs(document.content.decode("utf-8", "replace")):
             if href.startswith(("?", "#")) or href in ("../", "..", "/") or _is_parent(href, folder):
                 continue  # sort links and the "Parent Directory" of every index page
             path = urlsplit(href).path
@@ -138,7 +136,8 @@ def _json_entries(content: bytes) -> list[dict[str, object]] | None:
     if not content.lstrip().startswith(b"["):
         return None
     try:
-        data = json.loads(content)
+        # nginx writes a name that is not UTF-8 as its raw bytes: kept as surrogates, so one odd name loses no listing.
+        data = json.loads(content.decode("utf-8", "surrogateescape"))
     except ValueError:
         return None
     if not isinstance(data, list) or not all(isinstance(item, dict) and "name" in item for item in data):
@@ -151,6 +150,18 @@ def _is_parent(href: str, folder: str) -> bool:
     path = urlsplit(href).path
     here = urlsplit(folder).path
     return href.startswith("/") and path.endswith("/") and here.startswith(path) and path != here
+
+
+def _hrefs(page: str) -> list[str]:
+    """The href of each `<a>` of an index page, each tag parsed alone: HTMLParser over the whole page takes
+    quadratic time over unterminated constructs before Python 3.11.13 (see `entries.html_text`)."""
+    links = _Links()
+    for piece in page.split("<")[1:]:
+        tag, closed, _ = piece.partition(">")
+        if closed and tag[:1] in ("a", "A") and tag[1:2].isspace():
+            links.feed(f"<{tag}>")
+            links.reset()  # a tag it could not finish (a quote left open) is dropped, not kept for the next one
+    return links.hrefs
 
 
 class _Links(HTMLParser):

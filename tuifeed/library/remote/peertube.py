@@ -95,10 +95,10 @@ def _clip(client: RemoteClient, base: str, video: Mapping[str, Any], known: Mapp
 
 def _file(base: str, details: Mapping[str, Any]) -> tuple[str, int | None] | None:
     """The smallest web video file at least 360 p high (else the smallest), else the HLS playlist."""
-    files = [item for item in details.get("files") or [] if isinstance(item, dict) and item.get("fileUrl")]
-    playlists = [item for item in details.get("streamingPlaylists") or [] if isinstance(item, dict)]
+    files = [item for item in _list(details.get("files")) if isinstance(item, dict) and item.get("fileUrl")]
+    playlists = [item for item in _list(details.get("streamingPlaylists")) if isinstance(item, dict)]
     if not files:
-        files = [item for playlist in playlists for item in playlist.get("files") or [] if isinstance(item, dict)]
+        files = [item for playlist in playlists for item in _list(playlist.get("files")) if isinstance(item, dict)]
     files = [item for item in files if item.get("fileUrl") and item.get("hasVideo", True) is not False]
 
     def height(item: Mapping[str, Any]) -> int:
@@ -117,7 +117,7 @@ def _file(base: str, details: Mapping[str, Any]) -> tuple[str, int | None] | Non
 def _metadata(video: Mapping[str, Any]) -> Metadata:
     channel, account, category = (_object(video.get(name)) for name in ("channel", "account", "category"))
     creator = channel.get("displayName") or account.get("displayName") or channel.get("name") or account.get("name")
-    tags = [tag for tag in video.get("tags") or [] if isinstance(tag, str)]
+    tags = [tag for tag in _list(video.get("tags")) if isinstance(tag, str)]
     if isinstance(category.get("label"), str):
         tags.append(category["label"])
     likes, views = video.get("likes"), video.get("views")
@@ -138,6 +138,11 @@ def _metadata(video: Mapping[str, Any]) -> Metadata:
 
 def _object(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list[Any]:
+    """`value` if the API gave a list there, else none: a field of another shape is not worth a failed refresh."""
+    return value if isinstance(value, list) else []
 
 
 def _json(client: RemoteClient, url: str) -> dict[str, Any]:

@@ -1,17 +1,25 @@
-"""Adding and refreshing remote sources: conditional requests, new clips join, vanished ones go missing."""
+"""Adding and refreshing remote sources: conditional requests, new clips join, vanished ones go missing.
+
+A source's URL that permanently redirects (301, 308) is kept moved in SQLite, without credentials, so
+the next run asks the new place first; when the new place fails (gone, redirecting anew, its server
+not answering), the source's own URL is asked once more, afresh, and what it says is kept instead.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from tuifeed.errors import RemoteError, RemoteUnreachable
-from tuifeed.library.remote.client import RemoteClient
+from tuifeed.library.remote.client import Document, RemoteClient
 from tuifeed.library.remote.entries import Parsed
 from tuifeed.library.remote.sources import read_source
-from tuifeed.library.remote.urls import is_remote, redact
+from tuifeed.library.remote.urls import is_remote, redact, with_credentials, without_credentials
 from tuifeed.models import Clip, SourceKind
 from tuifeed.store import Store
 from tuifeed.store.sources import SourceChanges, SourceIndex, SourceRow
+
+log = logging.getLogger("tuifeed.remote")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +36,8 @@ class RefreshResult:
     error: str | None = None
     unreachable: bool = False
     """The server could not be reached at all: the network may be gone."""
+    server: str = ""
+    """The server that did not answer when a redirect took the request off the source's own ("" for its own)."""
 
     def line(self) -> str:
         """One line for a person."""
@@ -57,12 +67,15 @@ def add_source(store: Store, client: RemoteClient, url: str, kind: SourceKind | 
     try:
         read = read_source(client, url, kind)
     except RemoteError as error:
-        return RefreshResult(shown, error=str(error), unreachable=isinstance(error, RemoteUnreachable))
+        return RefreshResult(
+            shown, error=str(error), unreachable=isinstance(error, RemoteUnreachable), server=error.server
+        )
     assert read is not None  # no validators were sent
     found, parsed, document = read
     if not parsed.clips:
         return RefreshResult(shown, kind=found, error=f"{shown}: no video clips in this {found.value}")
     source = index.add(url, found.value)
+    _keep_move(index, client, source)
     etag, modified = (document.etag, document.last_modified) if document else (None, None)
     changes = index.record(source.id, _unique(parsed), title=parsed.title, etag=etag, last_modified=modified)
     return RefreshResult(shown, found, parsed.title, changes, tuple(parsed.skipped))
@@ -81,8 +94,9 @@ def refresh_source(store: Store, client: RemoteClient, source: SourceRow, *, con
         for clip_id in (index.clip_ids(source.id, include_missing=True) if kind is SourceKind.PEERTUBE else ())
         if (clip := store.clip(clip_id)) is not None and clip.source_id
     }
-    try:
-        read = read_source(
+
+    def fetch(conditional: bool) -> tuple[SourceKind, Parsed, Document | None] | None:
+        return read_source(
             client,
             source.url,
             kind,
@@ -90,11 +104,30 @@ def refresh_source(store: Store, client: RemoteClient, source: SourceRow, *, con
             last_modified=source.last_modified if conditional else None,
             known=known,
         )
+
+    if source.moved_to is not None:
+        client.remember(source.url, with_credentials(source.moved_to, source.url))
+    try:
+        try:
+            read = fetch(conditional)
+        except RemoteError as error:
+            if source.moved_to is None or (isinstance(error, RemoteUnreachable) and not error.server):
+                raise  # nothing remembered, or the source's own server does not answer: asking it again cannot help
+            log.info("%s: the place it moved to failed (%s); asking the source's own URL again", shown, error)
+            client.forget(source.url)
+            read = fetch(False)  # the validators were the new place's
     except RemoteError as error:
+        _keep_move(index, client, source)
         index.checked(source.id, str(error))
         return RefreshResult(
-            shown, kind, source.title, error=str(error), unreachable=isinstance(error, RemoteUnreachable)
+            shown,
+            kind,
+            source.title,
+            error=str(error),
+            unreachable=isinstance(error, RemoteUnreachable),
+            server=error.server,
         )
+    _keep_move(index, client, source)
     if read is None:
         index.checked(source.id)
         return RefreshResult(shown, kind, source.title)
@@ -102,6 +135,15 @@ def refresh_source(store: Store, client: RemoteClient, source: SourceRow, *, con
     etag, modified = (document.etag, document.last_modified) if document else (None, None)
     changes = index.record(source.id, _unique(parsed), title=parsed.title, etag=etag, last_modified=modified)
     return RefreshResult(shown, kind, parsed.title, changes, tuple(parsed.skipped))
+
+
+def _keep_move(index: SourceIndex, client: RemoteClient, source: SourceRow) -> None:
+    """Store where the source's URL now permanently leads, without credentials (a place holding a secret, a
+    signed URL say, is not stored: it lasts as long as the client)."""
+    moved = client.moved(source.url)
+    target = None if moved is None else without_credentials(moved)
+    if target != source.moved_to:
+        index.moved(source.id, target)
 
 
 def _unique(parsed: Parsed) -> list[Clip]:

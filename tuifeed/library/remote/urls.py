@@ -6,11 +6,17 @@ import hashlib
 import re
 from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit, urlunsplit
 
+from tuifeed.text import clean
+
 SCHEMES = ("http", "https")
 _SECRET_KEYS = re.compile(r"(?i)^(.*[-_])?(token|key|password|passwd|pass|secret|auth|sig|signature|session)$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 """Everything before the last `@` of the authority, as URL parsers (and httpx) read it."""
+_SCHEME_SLASHES = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters a link may not carry as they are (a location is shown, logged and handed to libvlc): percent-encoded,
+as browsers do. Spaces stay: a stored clip's id hashes its URL, and a playlist may well say `my clip.mp4`."""
 
 
 class UnsafeLink(ValueError):
@@ -50,6 +56,22 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
+def without_credentials(url: str) -> str | None:
+    """`url` without its user and password, fit to store; None when a secret is left in it (a token in the query)."""
+    bare = _USERINFO.sub(r"\1", url)
+    return bare if redact(bare) == bare else None
+
+
+def with_credentials(url: str, source: str) -> str:
+    """`url` with the user and password of `source` put back, when both are on the same server (credentials
+    never go to another one) and `url` has none of its own."""
+    given = _USERINFO.match(source)
+    scheme = _SCHEME_SLASHES.match(url)
+    if given is None or scheme is None or _USERINFO.match(url) or origin(url) != origin(source):
+        return url
+    return url[: scheme.end()] + source[given.end(1) : given.end()] + url[scheme.end() :]
+
+
 def _redact_pair(pair: str) -> str:
     key, equals, _ = pair.partition("=")
     return f"{key}=***" if equals and _SECRET_KEYS.match(unquote(key)) else pair
@@ -59,7 +81,8 @@ def follow(base: str, link: str) -> str:
     """The absolute URL of `link` found in the document at `base`, if it is http(s); raises UnsafeLink.
 
     Relative links resolve against `base` and keep its credentials (same server); an absolute link
-    to another scheme (`file:`, `javascript:`, `ftp:`, ...) is refused.
+    to another scheme (`file:`, `javascript:`, `ftp:`, ...) is refused. Control and bidi characters
+    come back percent-encoded, so a location never carries a terminal escape.
     """
     link = link.strip()
     if not link:
@@ -74,8 +97,10 @@ def follow(base: str, link: str) -> str:
     except ValueError as error:
         raise UnsafeLink(f"{clean_link(link)} is not a readable URL ({error})") from error
     if parts.scheme.lower() not in SCHEMES or not parts.hostname:
-        raise UnsafeLink(f"{redact(resolved)} is not an http(s) URL")
-    return urlunsplit(parts._replace(fragment="")) if parts.fragment or "#" in resolved else resolved
+        raise UnsafeLink(f"{clean_link(resolved)} is not an http(s) URL")
+    if parts.fragment or "#" in resolved:
+        resolved = urlunsplit(parts._replace(fragment=""))
+    return _CONTROLS.sub(lambda control: quote(control[0], safe=""), resolved)
 
 
 def below(folder: str, link: str) -> str:
@@ -91,19 +116,26 @@ def below(folder: str, link: str) -> str:
         raise UnsafeLink(f"{clean_link(link)} leaves the folder")
     resolved = follow(folder, link)
     if not resolved.startswith(folder):
-        raise UnsafeLink(f"{redact(resolved)} leaves the folder")
+        raise UnsafeLink(f"{clean_link(resolved)} leaves the folder")
     return resolved
 
 
 def clean_link(link: str) -> str:
-    """A link as it may appear in a message: at most 80 characters, credentials redacted."""
-    shown = redact(link) if _SCHEME.match(link) else link
+    """A link as it may appear in a message: at most 80 characters, credentials redacted, controls made visible."""
+    shown = clean(redact(link) if _SCHEME.match(link) else link)
     return shown if len(shown) <= 80 else shown[:79] + "…"
 
 
 def child(folder: str, name: str) -> str:
-    """The URL of the entry `name` (an unescaped file or folder name) inside `folder`."""
-    return (folder if folder.endswith("/") else folder + "/") + quote(name, safe="")
+    """The URL of the entry `name` (an unescaped file or folder name) inside `folder`.
+
+    A name read with surrogate escapes (bytes that are not UTF-8) gets its own bytes back, as the server spells it.
+    """
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate a JSON escape spelled out: no bytes of its own
+        raw = name.encode("utf-8", "surrogatepass")
+    return (folder if folder.endswith("/") else folder + "/") + quote(raw, safe="")
 
 
 def clip_id(url: str) -> str:
