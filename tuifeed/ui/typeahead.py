@@ -10,4 +10,5 @@ def typed_events(typed: bytes) -> list[Message]:
     """The key (and paste) events that ``typed`` makes, in order; bytes that are not UTF-8 are dropped."""
     parser = XTermParser()
     events = list(parser.feed(typed.decode("utf-8", "ignore")))
+    # Feeding "" ends the input, so a lone escape comes out as Escape; with nothing typed, the first feed did.
     return [*events, *parser.feed("")] if typed else events
