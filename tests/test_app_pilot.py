@@ -49,7 +49,11 @@ CLIPS = [
 
 
 def make_app(
-    store: Store, config: Config | None = None, clips: list[Clip] = CLIPS, color: ColorMode | None = None
+    store: Store,
+    config: Config | None = None,
+    clips: list[Clip] = CLIPS,
+    color: ColorMode | None = None,
+    typed: bytes = b"",
 ) -> tuple[TuifeedApp, FakePlayer]:
     """The app over a real store with the fake player and the in-order ranker, built as the CLI builds it."""
     store.upsert_clips(clips)
@@ -58,7 +62,7 @@ def make_app(
     playback = Playback(volume=config.player.volume, muted=config.player.muted, auto_advance=config.player.auto_advance)
     library = Library(store.path, cache_dir=Path(store.path).parent / "cache", cache_bytes=0)
     feeds = Feeds(store, player, InOrder(clips), clips, playback=playback, remote=library)
-    app = TuifeedApp(feeds, config=config, render=RenderPlan(color=color or ColorMode()), library=library)
+    app = TuifeedApp(feeds, config=config, render=RenderPlan(color=color or ColorMode()), library=library, typed=typed)
     return app, player
 
 
@@ -85,6 +89,24 @@ async def test_keys_move_like_and_record(store: Store) -> None:
     ]
     assert store.liked_ids() == {"c2"}
     assert player.played == ["/clips/c0.mp4", "/clips/c1.mp4", "/clips/c2.mp4", "/clips/c1.mp4"]
+
+
+async def test_keys_typed_before_the_app_ran_come_first(store: Store) -> None:
+    """What the probe read before the app ran (j, l, then the escape code of Down) acts before a key typed now."""
+    app, _player = make_app(store, typed=b"jl\x1b[B")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.session.current == CLIPS[2]
+        await pilot.press("k")
+        assert app.session.current == CLIPS[1]
+        await pilot.press("q")
+    assert store.liked_ids() == {"c1"}
+    assert [i.exit for i in store.impressions()] == [
+        ImpressionExit.NEXT,
+        ImpressionExit.NEXT,
+        ImpressionExit.PREVIOUS,
+        ImpressionExit.QUIT,
+    ]
 
 
 async def test_like_twice_unlikes_and_panel_follows(store: Store) -> None:

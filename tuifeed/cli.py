@@ -361,6 +361,7 @@ def _play(
                 search=search,
                 play=search is not None,
                 wellbeing=Wellbeing(config.wellbeing, watched_today_ms=watched_today(store, local_now())),
+                typed=display.capabilities.replies.typed,
             )
             app.run()
         finally:

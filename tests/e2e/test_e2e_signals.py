@@ -57,6 +57,19 @@ def test_sighup_restores_the_terminal_and_records_the_stay(
         assert db.execute("SELECT exit FROM impressions").fetchall() == [("quit",)]
 
 
+def test_a_key_typed_while_it_starts_reaches_the_app(
+    clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane]
+) -> None:
+    """q pressed right after Enter, before the terminal probe has asked anything, still quits the app."""
+    clip_library.copy_to(home.root / "clips", 2)
+    assert home.run("import", str(home.root / "clips")).returncode == 0
+    pane = tmux(120, 40, env=home.env)
+    pane.run(home.tuifeed("play", "--seed", "5"))
+    pane.send("q")
+    assert pane.wait_exit() == 0
+    assert pane.flag("alternate_on") == "0"
+
+
 def test_ctrl_z_suspends_and_fg_repaints(clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane]) -> None:
     """Ctrl-Z stops the process with the shell's screen back; fg brings the whole screen back, still playing."""
     pane = _playing(clip_library, home, tmux)

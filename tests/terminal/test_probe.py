@@ -159,6 +159,31 @@ def test_probe_over_a_real_pty() -> None:
     assert kitty_verdict(found).usable
 
 
+def test_keys_typed_before_the_probe_come_back_as_typed() -> None:
+    """Keys already typed when the probe reads its replies are handed back, in order, without the replies."""
+    master, slave = pty.openpty()
+    stop = threading.Event()
+    thread = threading.Thread(target=fake_terminal, args=(master, SYNC + DA1 + b"k", stop))
+    thread.start()
+    try:
+        os.write(master, "jl\x1b[Aé".encode())
+        found = probe({}, fd=slave)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        os.close(master)
+        os.close(slave)
+    assert found.replies.sync
+    assert found.replies.typed == "jl\x1b[Aék".encode()
+
+
+def test_typed_is_only_what_no_reply_explains() -> None:
+    """Unknown private replies and strings are not keys; before the DA1 reply nothing counts as typed."""
+    assert parse_replies(b"a\x1b[?1;2$yb\x1b]11;rgb:0/0/0\x07c" + DA1 + b"\x1b[B").typed == b"abc\x1b[B"
+    assert parse_replies(b"j" + GFX_OK + b"\x1b_Gi=70").typed == b""
+    assert parse_replies(DA1 + b"q\x1b_Gi=7041931;O").typed == b"q", "a reply cut off after DA1 is no key"
+
+
 def test_a_silent_terminal_costs_the_timeout_once() -> None:
     """Nobody answers: the probe gives up after its timeout and reports nothing."""
     master, slave = pty.openpty()

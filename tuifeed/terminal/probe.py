@@ -43,6 +43,9 @@ _REPLY: Final = re.compile(
     rb"|\x1b\[6;(?P<height>\d+);(?P<width>\d+)t"
     rb"|\x1b\[\?(?P<da1>[\d;]*)c"
 )
+_OTHER_REPLY: Final = re.compile(rb"\x1b\[\?[\d;$]*(?:[a-zA-Z]|\Z)|\x1b[P_\]^][^\x1b\x07]*(?:\x1b\\|\x07|\Z)")
+"""Other replies a terminal may send (private CSI, DCS, APC, OSC, PM strings), or the start of one cut off at
+the end of what was read (a late reply): no key types these."""
 _VERSION: Final = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 
 
@@ -62,6 +65,8 @@ class Replies:
     """DECRQM 2026 answered "set" or "reset": synchronized output is known."""
     cell_size: tuple[int, int] | None = None
     """(width, height) of a cell in pixels."""
+    typed: bytes = b""
+    """What came back that was no reply: input the person typed before or during the probe, in order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +139,9 @@ def parse_replies(data: bytes) -> Replies:
                 cell = (width, height)
         else:
             answered = True
-    return Replies(answered, graphics, shm, version, sync, cell)
+    # Before the DA1 reply (the last) a cut reply cannot be told from keys: then nothing counts as typed.
+    typed = _OTHER_REPLY.sub(b"", _REPLY.sub(b"", data)) if answered else b""
+    return Replies(answered, graphics, shm, version, sync, cell, typed)
 
 
 def kitty_verdict(caps: Capabilities) -> KittyVerdict:
@@ -197,7 +204,11 @@ def probe(environ: Mapping[str, str], fd: int | None = None, timeout: float = TI
 
 
 def _exchange(fd: int, passthrough: bool, timeout: float) -> bytes:
-    """Send the queries in raw mode and read until the DA1 reply (or the timeout); the tty is restored."""
+    """Send the queries in raw mode and read until the DA1 reply (or the timeout); the tty is restored.
+
+    Keys typed meanwhile stay queued (TCSANOW, not TCSAFLUSH); those read with the replies go back in the
+    Replies' ``typed``.
+    """
     if not os.isatty(fd):
         return b""
     shm_path = _one_pixel_shm()
@@ -218,7 +229,7 @@ def _exchange(fd: int, passthrough: bool, timeout: float) -> bytes:
             if re.search(rb"\x1b\[\?[\d;]*c", received):
                 break
     finally:
-        termios.tcsetattr(fd, termios.TCSAFLUSH, saved)
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
         if shm_path:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(shm_path)  # the terminal unlinks it when it reads it; this covers the others

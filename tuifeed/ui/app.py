@@ -42,6 +42,7 @@ from tuifeed.ui.screens.library import LibraryScreen
 from tuifeed.ui.screens.search import SearchScreen
 from tuifeed.ui.screens.stats import StatsScreen
 from tuifeed.ui.screens.wellbeing import ReminderScreen
+from tuifeed.ui.typeahead import typed_events
 from tuifeed.when import local_now
 
 if TYPE_CHECKING:
@@ -107,12 +108,14 @@ class TuifeedApp(App[None]):
         play: bool = False,
         wellbeing: Wellbeing | None = None,
         now: Callable[[], datetime] = local_now,
+        typed: bytes = b"",
     ) -> None:
         """Show `feeds` (built by the CLI, or a test); with `search`, open on the search for it (`play`: playing).
 
         `library` is the library service the feeds were built over: importing and refreshing go through it.
         `wellbeing` decides when to remind the person to take a break (none without it); `now` is the
-        wall clock the Stats screen counts days by.
+        wall clock the Stats screen counts days by. `typed` is what the person typed before the app ran
+        (the terminal probe read it): it reaches the app first, as if typed now.
         """
         super().__init__()
         self.wellbeing = wellbeing
@@ -137,6 +140,7 @@ class TuifeedApp(App[None]):
         self._previous_mode = FOR_YOU
         self.crash: BaseException | None = None
         """The error that stopped the app, if one did; its traceback is in the log."""
+        self._typed = typed
         if config.keys:
             self.set_keymap(config.keys)
 
@@ -152,6 +156,11 @@ class TuifeedApp(App[None]):
             closable=closable,
             library=self.library,
         )
+
+    def on_load(self) -> None:
+        # Load comes before the driver starts reading the terminal: these events queue ahead of its keys.
+        for event in typed_events(self._typed):
+            self.post_message(event)
 
     def on_mount(self) -> None:
         self.switch_mode(self._start_mode)
