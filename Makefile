@@ -41,6 +41,7 @@ bench: setup-test
 	$(PY) benchmarks/remote.py
 	$(PY) benchmarks/data.py
 	$(PY) benchmarks/pages.py
+	$(PY) benchmarks/install.py
 
 media: setup
 	$(PY) media/make_media.py
