@@ -9,8 +9,10 @@ its pip and its uv backend, `uv tool install .`), each step run like CI runs: `e
 HOME, a new session and no standard input. Then, for each: `--version`, `--help`, `doctor` (which must
 find the bundled samples under that prefix), the bundled samples played in tmux in a fresh HOME (a
 picture, the panel, `q` quits with 0, an impression in SQLite), `import` of a folder with one ffmpeg
-clip, `search` (a miss exits 1), `stats`, and a play of the imported clip. Prints one row per method
-with the install time and every check. Too slow and too networked for the suite: run it by hand.
+clip, `search` (a miss exits 1), `stats`, and a play of the imported clip; then each method's
+`tuifeed` in the HOME where the one before it played its samples must play its own samples in their
+place ("switch"). Prints one row per method with the install time and every check. Too slow and too
+networked for the suite: run it by hand.
 """
 
 from __future__ import annotations
@@ -171,6 +173,18 @@ def check(method: Method, work: Path, clips: Path) -> Result:
     return result
 
 
+def switch(before: Method, after: Method, work: Path) -> str | None:
+    """`after`'s tuifeed in the HOME where `before`'s played its samples: it plays its own samples instead."""
+    home = work / f"home-{before.name}-samples"
+    path = f"{after.bin_dir}:{SYSTEM_PATH}"
+    if why := play(after, home, path, "of 17"):
+        return why
+    listed = run(["tuifeed", "library"], home, path).stdout
+    if str(after.media) in listed and str(before.media) not in listed and "(bundled samples" in listed:
+        return None
+    return f"tuifeed library after the switch:\n{listed}"
+
+
 def main() -> int:
     """Install with each method and print what worked."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -193,13 +207,16 @@ def main() -> int:
             check=True,
             stdin=subprocess.DEVNULL,
         )
-        results = [check(method, work, clips) for method in methods(work, source, only)]
+        chosen = methods(work, source, only)
+        results = [check(method, work, clips) for method in chosen]
+        for before, after, result in zip(chosen, chosen[1:], results[1:], strict=False):
+            result.checks["switch"] = switch(before, after, work)
     finally:
         if args.keep:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    names = ["install", "version", "help", "doctor", "samples", "import", "search", "stats", "play"]
+    names = ["install", "version", "help", "doctor", "samples", "import", "search", "stats", "play", "switch"]
     print(f"{'method':8} {'install s':>9}  " + " ".join(f"{name:7}" for name in names))
     failures = []
     for result in results:
