@@ -41,6 +41,7 @@ bench: setup-test
 	$(PY) benchmarks/remote.py
 	$(PY) benchmarks/data.py
 	$(PY) benchmarks/pages.py
+	$(PY) benchmarks/install.py
 
 media: setup
 	$(PY) media/make_media.py
@@ -54,9 +55,13 @@ setup-test: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "tuifeed needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	@# Debian and Ubuntu ship venv's ensurepip in its own package (python3.X-venv), missing on a fresh system.
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || \
+		DEBS="python$$($(PYTHON) -c 'import sys; print(*sys.version_info[:2], sep=".")')-venv" sh .ci/apt-ensure
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@# -qq: setuptools' "Editable installation" notice (a warning box pip shows at -q) is not a problem.
+	$(PY) -m pip install --quiet --quiet -e '.[dev]'
 	@touch $@
 
 clean:

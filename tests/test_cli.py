@@ -294,6 +294,39 @@ def test_samples_play_only_without_own_clips(tmp_path: Path, media_clips: list[P
         store.close()
 
 
+def test_another_install_s_samples_give_way_to_this_one_s(tmp_path: Path) -> None:
+    """Samples imported by another install (a venv since removed, say) are samples: listed so, then replaced."""
+    import io
+    import shutil
+
+    from rich.console import Console
+
+    from tuifeed import locations
+    from tuifeed.cli import _samples_unless_own_clips
+    from tuifeed.cli_import import run_import
+    from tuifeed.cli_library import run_library
+    from tuifeed.store import Store
+    from tuifeed.store.files import FileIndex
+
+    old = tmp_path / "old-venv" / "share" / "tuifeed" / "media"
+    shutil.copytree(locations.bundled_media(), old, ignore=shutil.ignore_patterns("make_media.py", "__pycache__"))
+    store = Store(tmp_path / "t.db")
+    quiet = Console(file=io.StringIO())
+    try:
+        run_import(store, [old], as_json=True, console=quiet)
+        listed = io.StringIO()
+        run_library(store, None, Console(file=listed, width=200))
+        assert f"{old}  17 files, 0 missing" in listed.getvalue() and "(bundled samples" in listed.getvalue()
+        shutil.rmtree(tmp_path / "old-venv")
+        assert _samples_unless_own_clips(store, quiet) == locations.bundled_media()
+        run_import(store, [locations.bundled_media()], as_json=True, console=quiet)
+        assert [root.path for root in FileIndex(store).roots()] == [str(locations.bundled_media())]
+        assert store.clip_count() == 17
+        assert {Path(clip.location).parent for clip in store.clips()} == {locations.bundled_media()}
+    finally:
+        store.close()
+
+
 def test_remote_urls_may_follow_options() -> None:
     """`remote add --db x URL` and `remote refresh URL --kind feed URL` keep every URL; a stray option still fails."""
     from tuifeed.cli import _parse, _with_command, build_parser

@@ -273,7 +273,7 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
     from tuifeed.cli_library import run_library
 
     remove = args.path if args.action == "remove" else None
-    return run_library(store, remove, Console(highlight=False, soft_wrap=True), samples=locations.bundled_media())
+    return run_library(store, remove, Console(highlight=False, soft_wrap=True))
 
 
 def _play(
@@ -403,23 +403,32 @@ def _screen_sizer(plan: RenderPlan, terminal: TerminalOutput) -> FrameSizer:
 
 
 def _samples_unless_own_clips(store: Store, console: Console) -> Path | None:
-    """The bundled samples to import and play while the library has no clips of its own, else None."""
-    if retire_samples(store) or store.clip_count() > 0:
+    """The bundled samples to import and play while the library has no clips of its own, else None.
+
+    Another install's samples give way to this one's: that install may be gone, its files with it.
+    """
+    if retire_samples(store):
         return None
-    if FileIndex(store).roots():
+    index = FileIndex(store)
+    ours = str(locations.bundled_media())
+    for root in index.roots():
+        if root.path != ours and locations.is_bundled_media(root.path):
+            index.remove_root(root.path)
+    if store.clip_count() > 0:
+        return None
+    if index.roots():
         console.print("Your library has no playable clips yet (see `tuifeed library`); playing the bundled samples.")
     return locations.bundled_media()
 
 
 def retire_samples(store: Store) -> bool:
     """Whether the library has clips of its own; if so the bundled samples leave it (their history stays)."""
-    samples = str(locations.bundled_media())
     index = FileIndex(store)
-    root = next((root for root in index.roots() if root.path == samples), None)
-    if store.clip_count() - (root.files - root.missing if root else 0) <= 0:
+    samples = [root for root in index.roots() if locations.is_bundled_media(root.path)]
+    if store.clip_count() - sum(root.files - root.missing for root in samples) <= 0:
         return False
-    if root is not None:
-        index.remove_root(samples)
+    for root in samples:
+        index.remove_root(root.path)
     return True
 
 

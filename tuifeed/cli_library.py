@@ -8,15 +8,16 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from tuifeed.locations import is_bundled_media
 from tuifeed.store import Store
 from tuifeed.store.files import FileIndex
 from tuifeed.text import display_path
 
 
-def run_library(store: Store, remove: Path | None, console: Console, *, samples: Path | None = None) -> int:
+def run_library(store: Store, remove: Path | None, console: Console) -> int:
     """List library roots with their counts, or forget the root `remove` (clips and history stay).
 
-    The root at `samples` (the bundled clips) is marked as such.
+    Roots of bundled samples, this install's or another's, are marked as such.
     """
     index = FileIndex(store)
     if remove is not None:
@@ -34,7 +35,7 @@ def run_library(store: Store, remove: Path | None, console: Console, *, samples:
         added = root.added_at[:10]
         line = Text(display_path(root.path), style="bold")
         line.append(f"  {root.files} files, {root.missing} missing, added {added}", style="default")
-        if samples is not None and root.path == str(samples):
+        if is_bundled_media(root.path):
             line.append("  (bundled samples: they leave the feed once you import your own clips)", style="dim")
         console.print(line, soft_wrap=True)
     total = store.clip_count(include_missing=True)

@@ -53,7 +53,7 @@ def found(store: Store, words: list[str], limit: int = SEARCH_LIMIT) -> list[Cli
     from tuifeed.feed.person import Person  # the feed package loads the recommender: only when searching
 
     person = Person.load(store)
-    return [clip for clip in search_clips(store, " ".join(words), limit) if person.allows(clip)]
+    return search_clips(store, " ".join(words), limit, keep=person.allows)
 
 
 def run_search(store: Store, words: list[str], *, limit: int, as_json: bool, console: Console) -> int:

@@ -56,3 +56,15 @@ def bundled_media() -> Path:
         return checkout
     installed = [Path(prefix, "share", APP_NAME, "media") for prefix in (sys.prefix, site.getuserbase())]
     return next((folder for folder in installed if folder.is_dir()), installed[0])
+
+
+def is_bundled_media(folder: str) -> bool:
+    """Whether `folder` holds the bundled samples of this install or of another one sharing the database.
+
+    Another one: a wheel's share/tuifeed/media under any prefix, or a checkout's media/ (a person who ran
+    `make run` in a clone, then `pipx install .`, has the clone's samples in the same database).
+    """
+    path = Path(folder)
+    if path == bundled_media() or path.parts[-3:] == ("share", APP_NAME, "media"):
+        return True
+    return path.name == "media" and (path / "make_media.py").is_file()

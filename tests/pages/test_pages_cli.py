@@ -79,6 +79,17 @@ def test_search_leaves_out_muted_and_hidden_clips(db: Path) -> None:
     assert tuifeed("search", "waves", db=db).returncode == 0
 
 
+def test_search_limit_counts_only_what_is_listed(db: Path) -> None:
+    """`--limit 1` with the best match hidden lists the next best, not nothing."""
+    store = Store(db)
+    store.upsert_clips([Clip(id="again", location="/v/again.mp4", title="Big waves again")])
+    store.record_event(EventKind.NOT_INTERESTED, "waves", True, AT)
+    store.close()
+    result = tuifeed("search", "waves", "--limit", "1", db=db)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines() == ["\tBig waves again\t\t\tagain"]
+
+
 def test_search_play_with_nothing_found_does_not_start_the_app(db: Path) -> None:
     """--play with no results says so and exits 1, without opening a player."""
     result = tuifeed("search", "nothing-here", "--play", db=db)

@@ -52,6 +52,14 @@ def test_every_word_must_match_and_words_are_prefixes(store: Store) -> None:
     assert ids(search_clips(store, "cafe creme")) == ["cafe"]
 
 
+def test_search_limits_what_keep_lets_through(store: Store) -> None:
+    """The limit counts only the clips `keep` lets through: a refused best match leaves room for the next."""
+    store.upsert_clips(LIBRARY)
+    [best] = ids(search_clips(store, "ocean", limit=1))
+    [other] = {"waves", "drive"} - {best}
+    assert ids(search_clips(store, "ocean", limit=1, keep=lambda found: found.id != best)) == [other]
+
+
 def test_title_outranks_description(store: Store) -> None:
     """A word in the title ranks its clip above a clip with the word only in its description."""
     store.upsert_clips([clip("low", title="Morning", description="a walk by the sea"), clip("high", title="The sea")])

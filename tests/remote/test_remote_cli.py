@@ -91,6 +91,23 @@ def test_export_manifest(tmp_path: Path, media_clips: list[Path], capsys: pytest
     assert [clip["url"] for clip in manifest["clips"]] == [media_clips[0].name]
 
 
+def test_export_manifest_lists_a_copy_imported_first_elsewhere(
+    tmp_path: Path, media_clips: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clip whose first location is another folder is still in the manifest of the folder that has a copy."""
+    first, share = tmp_path / "first", tmp_path / "share"
+    for folder in (first, share):
+        folder.mkdir()
+        shutil.copy(media_clips[0], folder / "copy.mp4")
+    db = tmp_path / "t.db"
+    _run(capsys, db, "import", str(first))
+    _run(capsys, db, "import", str(share))
+    code, out = _run(capsys, db, "export-manifest", str(share))
+    assert code == 0 and "1 clips" in out, out
+    manifest = json.loads((share / "tuifeed-library.json").read_text())
+    assert [clip["url"] for clip in manifest["clips"]] == ["copy.mp4"]
+
+
 def test_play_url_resolves_into_the_library(
     server: LoopbackServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -187,7 +187,7 @@ class Feeds:
 
     def search(self, query: str) -> list[Clip]:
         """Clips of this run's library matching every word of `query`, best first, less what is hidden or muted."""
-        return [clip for clip in search_clips(self.store, query) if self._shows(clip)]
+        return search_clips(self.store, query, keep=self._shows)
 
     # -- what changes every feed -------------------------------------------------------------------
 

@@ -20,11 +20,12 @@ remote readers are loaded then too: a run that plays local clips only never load
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -38,6 +39,7 @@ from tuifeed.library.remote.urls import is_remote, origin, redact
 from tuifeed.models import Clip, SourceKind
 from tuifeed.store import Store
 from tuifeed.store.cache import CacheIndex
+from tuifeed.store.files import FileIndex
 from tuifeed.store.sources import SourceIndex, SourceRow
 
 if TYPE_CHECKING:
@@ -234,11 +236,16 @@ class Library:
             return import_paths(store, paths, progress=progress, should_stop=should_stop, follow_links=follow_links)
 
     def export_manifest(self, folder: Path) -> tuple[Path, int]:
-        """Write `tuifeed-library.json` beside the imported clips of `folder`; its path and clip count."""
+        """Write `tuifeed-library.json` beside the imported clips of `folder`; its path and clip count.
+
+        A clip imported first from elsewhere is listed at its copy in `folder`.
+        """
         from tuifeed.library.manifest import write_manifest
 
         with self._store() as store:
-            return write_manifest(store.clips(), folder)
+            here = FileIndex(store).present_under(os.path.abspath(folder))
+            clips = [replace(clip, location=here[clip.id]) for clip in store.clips() if clip.id in here]
+            return write_manifest(clips, folder)
 
     # -- remote sources ----------------------------------------------------------------------------
 

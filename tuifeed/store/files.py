@@ -45,6 +45,14 @@ class RootInfo:
     missing: int
 
 
+_UNDER = "path = CAST(? AS TEXT) OR (path > CAST(? AS TEXT) AND path < CAST(? AS TEXT))"
+"""Paths at a prefix or below it, as a range the primary key answers; its parameters come from `_under`."""
+
+
+def _under(prefix: str) -> list[str]:
+    return [db_text(bound) for bound in (prefix, prefix.rstrip("/") + "/", prefix.rstrip("/") + "0")]
+
+
 _COLUMNS = "path, root, clip_id, content_hash, size, mtime_ns, meta_stamp, missing, video_codec, audio_codec, rotation"
 
 
@@ -101,16 +109,20 @@ class FileIndex:
 
     def stamps(self, prefix: str) -> dict[str, tuple[int, int, int, bool]]:
         """(size, mtime_ns, meta_stamp, missing) of known files at `prefix` or below, by path; cheap."""
-        sql = (
-            "SELECT path, size, mtime_ns, meta_stamp, missing FROM files WHERE path = CAST(? AS TEXT) "
-            "OR (path > CAST(? AS TEXT) AND path < CAST(? AS TEXT))"
-        )
-        bounds = [prefix, prefix.rstrip("/") + "/", prefix.rstrip("/") + "0"]
-        rows = self.db.execute(sql, [db_text(bound) for bound in bounds])
+        sql = f"SELECT path, size, mtime_ns, meta_stamp, missing FROM files WHERE {_UNDER}"
+        rows = self.db.execute(sql, _under(prefix))
         return {
             path_of(path): (size, mtime_ns, meta_stamp or 0, bool(missing))
             for path, size, mtime_ns, meta_stamp, missing in rows
         }
+
+    def present_under(self, prefix: str) -> dict[str, str]:
+        """The first present file at `prefix` or below of each clip that has one there, by clip id."""
+        sql = f"SELECT clip_id, path FROM files WHERE missing = 0 AND ({_UNDER}) ORDER BY path"
+        found: dict[str, str] = {}
+        for clip_id, path in self.db.execute(sql, _under(prefix)):
+            found.setdefault(clip_id, path_of(path))
+        return found
 
     def get(self, path: str) -> FileRow | None:
         """The known file at `path`, or None."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from contextlib import closing
+from itertools import islice
 
 from tuifeed.models import Clip
 from tuifeed.store.store import Store, _row_clip
@@ -23,16 +26,19 @@ def match_expression(query: str) -> str | None:
     return " ".join(f'"{word}"*' for word in words) if words else None
 
 
-def search_clips(store: Store, query: str, limit: int = 200) -> list[Clip]:
+def search_clips(store: Store, query: str, limit: int = 200, keep: Callable[[Clip], bool] | None = None) -> list[Clip]:
     """Clips whose title, description, tags, creator or sound hold every word of `query`, best first.
 
-    Missing clips are left out; ties keep library order.
+    Missing clips are left out, and so are those `keep` refuses, before the first `limit` are taken (so
+    hidden best matches never leave a short list); ties keep library order.
     """
     expression = match_expression(query)
     if expression is None:
         return []
     sql = (
         "SELECT clips.* FROM clips_fts JOIN clips ON clips.rowid = clips_fts.rowid "
-        f"WHERE clips_fts MATCH ? AND clips.missing = 0 ORDER BY bm25(clips_fts, {_WEIGHTS}), clips.rowid LIMIT ?"
+        f"WHERE clips_fts MATCH ? AND clips.missing = 0 ORDER BY bm25(clips_fts, {_WEIGHTS}), clips.rowid"
     )
-    return [_row_clip(row) for row in store.rows(sql, [expression, limit])]
+    with closing(store.rows(sql, [expression])) as rows:
+        clips = map(_row_clip, rows)
+        return list(islice(clips if keep is None else filter(keep, clips), limit))

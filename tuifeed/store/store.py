@@ -436,7 +436,7 @@ class Store:
         sql = f"UPDATE impressions SET {column} = ? WHERE id = ? AND ended_at IS NULL"
         self.db.execute(sql, [int(value), impression_id])
 
-    def rows(self, sql: str, params: Iterable[Any] = ()) -> Iterator[dict[str, Any]]:
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> Generator[dict[str, Any]]:
         """Rows of a read-only query as dicts, for commands and tests that inspect the store."""
         cursor = self.db.execute(sql, list(params))
         names = [column[0] for column in cursor.description]
