@@ -78,9 +78,14 @@ def probe(path: Path) -> ProbeResult:
         if not container.streams.video:
             raise ProbeError("no video track")
         video = container.streams.video[0]
+        if video.codec_context is None:
+            raise ProbeError("no decoder for its video (damaged, or an unsupported codec)")
         video.thread_type = "NONE"
-        audios = container.streams.audio
-        audio = audios[0].codec_context.codec.canonical_name if audios else None
+        # A damaged header can leave a track without a codec: it is no sound the player can give.
+        audio = next(
+            (stream.codec_context.codec.canonical_name for stream in container.streams.audio if stream.codec_context),
+            None,
+        )
         try:
             thumbnails, rotation = _thumbnails(container, video)
         except av.error.FFmpegError as error:

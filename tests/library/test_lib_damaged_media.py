@@ -1,0 +1,41 @@
+"""Damaged media found by benchmarks/media_fuzz.py: each imports or fails with a reason, never stops the import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from library_support import make_clip
+
+from tuifeed.library.importer import import_paths
+from tuifeed.library.probe import probe
+from tuifeed.store import Store
+
+
+def _cut_before_last_stsd(path: Path) -> Path:
+    """The file cut inside its last track's header, before the sample description naming the codec."""
+    data = path.read_bytes()
+    path.write_bytes(data[: data.rfind(b"stsd") - 4])
+    return path
+
+
+def test_a_track_without_a_codec_does_not_stop_the_import(store: Store, tmp_path: Path) -> None:
+    """An MP4 cut inside its sound track's header: that track has no codec; the video imports, silent."""
+    library = tmp_path / "library"
+    damaged = _cut_before_last_stsd(make_clip(library / "cut.mp4", video_first=True))
+    make_clip(library / "good.mp4", hue=1)
+    summary = import_paths(store, [library], workers=1)
+    assert (summary.added, summary.failed) == (2, 0)
+    probed = probe(damaged)
+    assert (probed.audio_codec, probed.video_codec, probed.width) == (None, "h264", 64)
+
+
+def test_a_video_track_without_a_codec_is_a_failure_with_its_reason(store: Store, tmp_path: Path) -> None:
+    """An MP4 cut inside its video track's header fails with a reason; the good file beside it is in."""
+    library = tmp_path / "library"
+    _cut_before_last_stsd(make_clip(library / "cut.mp4"))
+    make_clip(library / "good.mp4", hue=1)
+    summary = import_paths(store, [library], workers=1)
+    assert summary.added == 1
+    assert [(item.path.name, item.reason) for item in summary.failures] == [
+        ("cut.mp4", "no decoder for its video (damaged, or an unsupported codec)")
+    ]
