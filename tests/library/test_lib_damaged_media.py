@@ -39,3 +39,20 @@ def test_a_video_track_without_a_codec_is_a_failure_with_its_reason(store: Store
     assert [(item.path.name, item.reason) for item in summary.failures] == [
         ("cut.mp4", "no decoder for its video (damaged, or an unsupported codec)")
     ]
+
+
+def test_reasons_name_the_damage_not_ffmpeg_numbers_or_the_path(store: Store, tmp_path: Path) -> None:
+    """A transport stream cut short is 'truncated'; a header declaring 4 billion entries is 'damaged'."""
+    library = tmp_path / "library"
+    stream = make_clip(library / "cut.ts", codec="mpeg2video", audio="mp2", container_format="mpegts")
+    stream.write_bytes(stream.read_bytes()[:512])
+    declared = make_clip(library / "declared.mp4")
+    data = bytearray(declared.read_bytes())
+    entries = data.find(b"stts") + 8
+    data[entries : entries + 4] = b"\xff\xff\xff\xff"
+    declared.write_bytes(bytes(data))
+    summary = import_paths(store, [library], workers=1)
+    assert sorted((item.path.name, item.reason) for item in summary.failures) == [
+        ("cut.ts", "truncated"),
+        ("declared.mp4", "damaged: its header declares impossible sizes"),
+    ]

@@ -70,9 +70,14 @@ def probe(path: Path) -> ProbeResult:
         container = av.open(str(path), metadata_errors="replace")
     except PermissionError as error:
         raise ProbeError("unreadable: permission denied") from error
-    except av.error.InvalidDataError as error:
+    except (av.error.InvalidDataError, av.error.EOFError) as error:
         raise ProbeError("truncated" if _known_magic(path) else "not a video") from error
-    except (av.error.FFmpegError, OSError) as error:
+    except av.error.MemoryError as error:
+        # FFmpeg allocates the tables a header declares before reading them: 4 billion entries fail here.
+        raise ProbeError("damaged: its header declares impossible sizes") from error
+    except av.error.FFmpegError as error:
+        raise ProbeError(f"unreadable: {_cause(error)}") from error
+    except OSError as error:
         raise ProbeError(f"unreadable: {error}") from error
     with container:
         if not container.streams.video:
@@ -89,7 +94,7 @@ def probe(path: Path) -> ProbeResult:
         try:
             thumbnails, rotation = _thumbnails(container, video)
         except av.error.FFmpegError as error:
-            raise ProbeError(f"undecodable video: {error}") from error
+            raise ProbeError(f"undecodable video: {_cause(error)}") from error
         if not thumbnails:
             raise ProbeError("truncated" if _known_magic(path) else "no decodable video frames")
         width, height = video.codec_context.width, video.codec_context.height
@@ -146,6 +151,11 @@ def _duration_ms(container: av.container.InputContainer, video: av.VideoStream) 
     if video.duration and video.time_base:
         return int(video.duration * video.time_base * 1000)
     return None
+
+
+def _cause(error: av.error.FFmpegError) -> str:
+    """FFmpeg's words for the error, without its number and the file name the failure list shows already."""
+    return str(error.strerror or error).lower()
 
 
 def _known_magic(path: Path) -> bool:
