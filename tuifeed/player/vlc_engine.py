@@ -116,6 +116,7 @@ class _Deck:
         self.aspect = aspect
         self.active = False
         self.frames_shown = 0
+        """Pictures since the clip last started: a loop that shows none failed (the file was overwritten)."""
         self.still: Frame | None = None
         """The first frame of a pre-rolled clip, painted the moment it becomes active."""
         self.failure: str | None = None
@@ -306,6 +307,7 @@ class VlcPlayer:
                 return
             deck.player.stop()
             if deck is self._current:
+                deck.frames_shown = 0
                 deck.player.play()
                 self._apply_audio(deck)
                 deck.player.set_rate(self._rate)
