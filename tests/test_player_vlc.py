@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,7 +13,7 @@ import pytest
 
 from tuifeed.player import PlayerState
 from tuifeed.player.base import Frame
-from tuifeed.player.vlc_engine import VlcPlayer
+from tuifeed.player.vlc_engine import NO_PICTURE_MS, VlcPlayer
 
 pytestmark = pytest.mark.vlc
 
@@ -181,9 +182,30 @@ def test_a_clip_overwritten_while_playing_fails_at_its_loop(
     assert player.state is PlayerState.ERROR
 
 
-def _aspect(path: Path) -> float:
-    import json
+def test_a_video_track_libvlc_cannot_decode_fails_within_seconds(
+    engine: tuple[VlcPlayer, Recorder], media_clips: list[Path], tmp_path: Path
+) -> None:
+    """A clip whose chunk table claims 2 billion chunks plays its clock without a picture: it fails early.
 
+    PyAV's probe decodes it, so it imports; libvlc shows nothing. Played at 2x, it fails at NO_PICTURE_MS
+    of the clip's time, long before its end.
+    """
+    player, recorder = engine
+    longest = max(media_clips, key=lambda path: json.loads(path.with_suffix(".info.json").read_text())["duration"])
+    data = bytearray(longest.read_bytes())
+    count = data.find(b"stco") + 8
+    data[count : count + 4] = (0x7FFFFFFF).to_bytes(4, "big")
+    clip = tmp_path / "chunks.mp4"
+    clip.write_bytes(bytes(data))
+    player.set_rate(2.0)
+    token = player.play(str(clip))
+    assert wait_for(lambda: bool(recorder.errors), seconds=20)
+    assert recorder.errors == [(token, "no picture could be decoded (a damaged video track)")]
+    assert recorder.ended == [] and token not in recorder.frames
+    assert NO_PICTURE_MS <= player.position_ms() < player.length_ms() - 2_000
+
+
+def _aspect(path: Path) -> float:
     info = json.loads(path.with_suffix(".info.json").read_text())
     return float(info["width"]) / float(info["height"])
 
