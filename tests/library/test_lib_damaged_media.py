@@ -56,3 +56,15 @@ def test_reasons_name_the_damage_not_ffmpeg_numbers_or_the_path(store: Store, tm
         ("cut.ts", "truncated"),
         ("declared.mp4", "damaged: its header declares impossible sizes"),
     ]
+
+
+def test_sound_with_a_cover_picture_is_not_a_clip(store: Store, tmp_path: Path) -> None:
+    """A music file's cover is a video stream to FFmpeg, but libvlc shows nothing: it is not imported."""
+    library = tmp_path / "library"
+    make_clip(library / "song.mp4", codec="mjpeg", fps=1, cover=True)
+    make_clip(library / "good.mp4")
+    summary = import_paths(store, [library], workers=1)
+    assert summary.added == 1
+    assert [(item.path.name, item.reason) for item in summary.failures] == [
+        ("song.mp4", "no video track (sound with a cover picture)")
+    ]

@@ -80,9 +80,13 @@ def probe(path: Path) -> ProbeResult:
     except OSError as error:
         raise ProbeError(f"unreadable: {error}") from error
     with container:
-        if not container.streams.video:
-            raise ProbeError("no video track")
-        video = container.streams.video[0]
+        # A cover picture is a video stream to FFmpeg; libvlc shows nothing of it.
+        videos = [stream for stream in container.streams.video if not _is_cover(stream)]
+        if not videos:
+            raise ProbeError(
+                "no video track (sound with a cover picture)" if container.streams.video else "no video track"
+            )
+        video = videos[0]
         if video.codec_context is None:
             raise ProbeError("no decoder for its video (damaged, or an unsupported codec)")
         video.thread_type = "NONE"
@@ -151,6 +155,10 @@ def _duration_ms(container: av.container.InputContainer, video: av.VideoStream) 
     if video.duration and video.time_base:
         return int(video.duration * video.time_base * 1000)
     return None
+
+
+def _is_cover(stream: av.VideoStream) -> bool:
+    return bool(stream.disposition & av.stream.Disposition.attached_pic)
 
 
 def _cause(error: av.error.FFmpegError) -> str:
