@@ -68,3 +68,16 @@ def test_sound_with_a_cover_picture_is_not_a_clip(store: Store, tmp_path: Path) 
     assert [(item.path.name, item.reason) for item in summary.failures] == [
         ("song.mp4", "no video track (sound with a cover picture)")
     ]
+
+
+def test_a_clip_of_fewer_frames_than_libvlc_shows_is_not_imported(store: Store, tmp_path: Path) -> None:
+    """One or two frames of video (a 0.04 s clip) give libvlc no picture: listed, not imported; three are in."""
+    library = tmp_path / "library"
+    for frames in (1, 2, 3):
+        make_clip(library / f"{frames}.mp4", seconds=frames / 10, fps=10)
+    summary = import_paths(store, [library], workers=1)
+    assert summary.added == 1
+    assert sorted((item.path.name, item.reason) for item in summary.failures) == [
+        ("1.mp4", "too short to show: 1 frame of video"),
+        ("2.mp4", "too short to show: 2 frames of video"),
+    ]

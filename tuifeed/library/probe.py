@@ -18,6 +18,9 @@ THUMB_SIZE = 32
 """Frames are returned as THUMB_SIZE x THUMB_SIZE RGB thumbnails."""
 MOTION_GAP = 2
 """The second thumbnail is this many frames after the first, for a motion estimate."""
+MIN_FRAMES = 3
+"""libvlc shows no picture of a video track of fewer frames (measured on libvlc 3: one or two frames at 25 fps
+failed, three played; a single frame under 3 s of sound failed too)."""
 
 Thumbnail = npt.NDArray[np.uint8]
 
@@ -96,11 +99,13 @@ def probe(path: Path) -> ProbeResult:
             None,
         )
         try:
-            thumbnails, rotation = _thumbnails(container, video)
+            thumbnails, rotation, frames = _thumbnails(container, video)
         except av.error.FFmpegError as error:
             raise ProbeError(f"undecodable video: {_cause(error)}") from error
         if not thumbnails:
             raise ProbeError("truncated" if _known_magic(path) else "no decodable video frames")
+        if frames < MIN_FRAMES:
+            raise ProbeError(f"too short to show: {frames} frame{'s' if frames > 1 else ''} of video")
         width, height = video.codec_context.width, video.codec_context.height
         if rotation % 180:
             width, height = height, width
@@ -117,11 +122,14 @@ def probe(path: Path) -> ProbeResult:
         )
 
 
-def _thumbnails(container: av.container.InputContainer, video: av.VideoStream) -> tuple[list[Thumbnail], int]:
+def _thumbnails(container: av.container.InputContainer, video: av.VideoStream) -> tuple[list[Thumbnail], int, int]:
+    """The thumbnails, the rotation, and how many frames were decoded (MIN_FRAMES at most)."""
     thumbnails: list[Thumbnail] = []
     rotation = 0
+    frames = 0
     first_pts: int | None = None
     for index, frame in enumerate(container.decode(video)):
+        frames = index + 1
         if index == 0:
             rotation = int(getattr(frame, "rotation", 0) or 0) % 360
             first_pts = frame.pts
@@ -136,7 +144,7 @@ def _thumbnails(container: av.container.InputContainer, video: av.VideoStream) -
             if frame.pts is not None and first_pts is not None and frame.pts > first_pts:
                 thumbnails.append(_thumb(frame))
             break
-    return thumbnails, rotation
+    return thumbnails, rotation, frames
 
 
 def _thumb(frame: av.VideoFrame) -> Thumbnail:
