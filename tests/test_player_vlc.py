@@ -163,21 +163,31 @@ def test_vanished_file_is_reported(engine: tuple[VlcPlayer, Recorder], tmp_path:
     assert recorder.errors == [(token, "the file is gone (moved, deleted, or its drive unmounted)")]
 
 
-def test_a_clip_overwritten_while_playing_fails_at_its_loop(
-    engine: tuple[VlcPlayer, Recorder], media_clips: list[Path], tmp_path: Path
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("overwritten", "no picture could be decoded (not a video, or a damaged file)"),
+        ("deleted", "the file is gone (moved, deleted, or its drive unmounted)"),
+    ],
+)
+def test_a_clip_damaged_while_playing_fails_at_its_loop(
+    damage: str, message: str, engine: tuple[VlcPlayer, Recorder], media_clips: list[Path], tmp_path: Path
 ) -> None:
-    """Overwritten with junk while it plays, a clip's loop gives no picture: one error, not an end a loop."""
+    """Overwritten with junk or deleted while it plays, a clip's loop fails: one error saying why, not an end."""
     player, recorder = engine
     clip = tmp_path / "clip.mp4"
     clip.write_bytes(min(media_clips, key=lambda path: path.stat().st_size).read_bytes())
     token = player.play(str(clip))
     assert wait_for(lambda: len(recorder.frames.get(token, [])) >= 5 and player.length_ms() > 0)
-    clip.write_bytes(np.random.default_rng(3).bytes(clip.stat().st_size))
+    if damage == "deleted":
+        clip.unlink()
+    else:
+        clip.write_bytes(np.random.default_rng(3).bytes(clip.stat().st_size))
     player.seek(player.length_ms())
     assert wait_for(lambda: token in recorder.ended)
     player.replay()
     assert wait_for(lambda: bool(recorder.errors))
-    assert recorder.errors == [(token, "no picture could be decoded (not a video, or a damaged file)")]
+    assert recorder.errors == [(token, message)]
     assert recorder.ended == [token], "the loop that showed nothing was reported as an end, to be looped again"
     assert player.state is PlayerState.ERROR
 

@@ -44,6 +44,7 @@ NO_PICTURE_MS = 5_000
 that PyAV's probe got past): it fails, rather than leaving the screen blank until its end, or for ever."""
 _CLOCK_STEP_MS = 1_000
 """libvlc reports the time a few times a second, even at 2x: a longer step is a seek."""
+_GONE = "the file is gone (moved, deleted, or its drive unmounted)"
 _M_ARENA_MAX = -8
 """glibc's mallopt parameter number for the most malloc arenas."""
 _BASE_ARGS = (
@@ -205,7 +206,9 @@ class _Deck:
         self._clock_ms = now
 
     def _on_error(self, _event: Any) -> None:
-        self.fail("libvlc could not play it (damaged, or an unsupported format)")
+        # A file deleted while it played fails when its loop opens it again.
+        gone = not self.engine._exists(self.location)
+        self.fail(_GONE if gone else "libvlc could not play it (damaged, or an unsupported format)")
 
     def fail(self, message: str) -> None:
         """Mark the clip failed and, when it is on screen, report why."""
@@ -290,7 +293,7 @@ class VlcPlayer:
         self._paused = False
         deck.active = True
         if not self._exists(location):
-            deck.fail("the file is gone (moved, deleted, or its drive unmounted)")
+            deck.fail(_GONE)
             return deck.token
         self._apply_audio(deck)
         deck.player.set_rate(self._rate)
