@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,7 +13,7 @@ import pytest
 
 from tuifeed.player import PlayerState
 from tuifeed.player.base import Frame
-from tuifeed.player.vlc_engine import VlcPlayer
+from tuifeed.player.vlc_engine import NO_PICTURE_MS, VlcPlayer
 
 pytestmark = pytest.mark.vlc
 
@@ -224,9 +225,59 @@ def test_vanished_file_is_reported(engine: tuple[VlcPlayer, Recorder], tmp_path:
     assert recorder.errors == [(token, "the file is gone (moved, deleted, or its drive unmounted)")]
 
 
-def _aspect(path: Path) -> float:
-    import json
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("overwritten", "no picture could be decoded (not a video, or a damaged file)"),
+        ("deleted", "the file is gone (moved, deleted, or its drive unmounted)"),
+    ],
+)
+def test_a_clip_damaged_while_playing_fails_at_its_loop(
+    damage: str, message: str, engine: tuple[VlcPlayer, Recorder], media_clips: list[Path], tmp_path: Path
+) -> None:
+    """Overwritten with junk or deleted while it plays, a clip's loop fails: one error saying why, not an end."""
+    player, recorder = engine
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(min(media_clips, key=lambda path: path.stat().st_size).read_bytes())
+    token = player.play(str(clip))
+    assert wait_for(lambda: len(recorder.frames.get(token, [])) >= 5 and player.length_ms() > 0)
+    if damage == "deleted":
+        clip.unlink()
+    else:
+        clip.write_bytes(np.random.default_rng(3).bytes(clip.stat().st_size))
+    player.seek(player.length_ms())
+    assert wait_for(lambda: token in recorder.ended)
+    player.replay()
+    assert wait_for(lambda: bool(recorder.errors))
+    assert recorder.errors == [(token, message)]
+    assert recorder.ended == [token], "the loop that showed nothing was reported as an end, to be looped again"
+    assert player.state is PlayerState.ERROR
 
+
+def test_a_video_track_libvlc_cannot_decode_fails_within_seconds(
+    engine: tuple[VlcPlayer, Recorder], media_clips: list[Path], tmp_path: Path
+) -> None:
+    """A clip whose chunk table claims 2 billion chunks plays its clock without a picture: it fails early.
+
+    PyAV's probe decodes it, so it imports; libvlc shows nothing. Played at 2x, it fails at NO_PICTURE_MS
+    of the clip's time, long before its end.
+    """
+    player, recorder = engine
+    longest = max(media_clips, key=lambda path: json.loads(path.with_suffix(".info.json").read_text())["duration"])
+    data = bytearray(longest.read_bytes())
+    count = data.find(b"stco") + 8
+    data[count : count + 4] = (0x7FFFFFFF).to_bytes(4, "big")
+    clip = tmp_path / "chunks.mp4"
+    clip.write_bytes(bytes(data))
+    player.set_rate(2.0)
+    token = player.play(str(clip))
+    assert wait_for(lambda: bool(recorder.errors), seconds=20)
+    assert recorder.errors == [(token, "no picture could be decoded (a damaged video track)")]
+    assert recorder.ended == [] and token not in recorder.frames
+    assert NO_PICTURE_MS <= player.position_ms() < player.length_ms() - 2_000
+
+
+def _aspect(path: Path) -> float:
     info = json.loads(path.with_suffix(".info.json").read_text())
     return float(info["width"]) / float(info["height"])
 

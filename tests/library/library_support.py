@@ -51,14 +51,22 @@ def make_clip(
     hue: int = 0,
     metadata: dict[str, str] | None = None,
     container_format: str | None = None,
+    video_first: bool = False,
+    cover: bool = False,
 ) -> Path:
-    """Encode a small clip: a moving colour gradient (none when `codec` is None), a tone, rotation, tags."""
+    """Encode a small clip: a moving colour gradient (none when `codec` is None), a tone, rotation, tags.
+
+    The sound is the first track unless `video_first`; with `cover` the video is marked as the sound's
+    cover picture (an attached picture, as in a music file).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), "w", format=container_format) as container:
         container.metadata.update(metadata or {})
+        video = _add_video(container, codec, size, fps, rotation, cover) if codec is not None and video_first else None
         sound = container.add_stream(audio, rate=44100 if audio == "mp2" else 48000) if audio else None
         if codec is not None:
-            _encode_video(container, codec, size, seconds, fps, rotation, hue)
+            video = video or _add_video(container, codec, size, fps, rotation, cover)
+            _encode_video(container, video, seconds, fps, hue)
         if sound is not None:
             rate = sound.codec_context.sample_rate
             for start in range(0, int(seconds * rate), 1024):
@@ -71,21 +79,23 @@ def make_clip(
     return path
 
 
-def _encode_video(
-    container: av.container.OutputContainer,
-    codec: str,
-    size: tuple[int, int],
-    seconds: float,
-    fps: int,
-    rotation: int,
-    hue: int,
-) -> None:
-    width, height = size
+def _add_video(
+    container: av.container.OutputContainer, codec: str, size: tuple[int, int], fps: int, rotation: int, cover: bool
+) -> av.VideoStream:
     video = container.add_stream(codec, rate=fps)
-    video.width, video.height = width, height
+    if cover:
+        video.disposition = av.stream.Disposition.attached_pic
+    video.width, video.height = size
     video.pix_fmt = "yuvj420p" if codec == "mjpeg" else "yuv420p"
     if rotation:
         video.set_display_rotation(rotation)
+    return video
+
+
+def _encode_video(
+    container: av.container.OutputContainer, video: av.VideoStream, seconds: float, fps: int, hue: int
+) -> None:
+    width, height = video.width, video.height
     yy, xx = np.mgrid[0:height, 0:width]
     for index in range(int(seconds * fps)):
         image = np.zeros((height, width, 3), np.uint8)

@@ -18,6 +18,9 @@ THUMB_SIZE = 32
 """Frames are returned as THUMB_SIZE x THUMB_SIZE RGB thumbnails."""
 MOTION_GAP = 2
 """The second thumbnail is this many frames after the first, for a motion estimate."""
+MIN_FRAMES = 3
+"""libvlc shows no picture of a video track of fewer frames (measured on libvlc 3: one or two frames at 25 fps
+failed, three played; a single frame under 3 s of sound failed too)."""
 
 Thumbnail = npt.NDArray[np.uint8]
 
@@ -70,23 +73,39 @@ def probe(path: Path) -> ProbeResult:
         container = av.open(str(path), metadata_errors="replace")
     except PermissionError as error:
         raise ProbeError("unreadable: permission denied") from error
-    except av.error.InvalidDataError as error:
+    except (av.error.InvalidDataError, av.error.EOFError) as error:
         raise ProbeError("truncated" if _known_magic(path) else "not a video") from error
-    except (av.error.FFmpegError, OSError) as error:
+    except av.error.MemoryError as error:
+        # FFmpeg allocates the tables a header declares before reading them: 4 billion entries fail here.
+        raise ProbeError("damaged: its header declares impossible sizes") from error
+    except av.error.FFmpegError as error:
+        raise ProbeError(f"unreadable: {_cause(error)}") from error
+    except OSError as error:
         raise ProbeError(f"unreadable: {error}") from error
     with container:
-        if not container.streams.video:
-            raise ProbeError("no video track")
-        video = container.streams.video[0]
+        # A cover picture is a video stream to FFmpeg; libvlc shows nothing of it.
+        videos = [stream for stream in container.streams.video if not _is_cover(stream)]
+        if not videos:
+            raise ProbeError(
+                "no video track (sound with a cover picture)" if container.streams.video else "no video track"
+            )
+        video = videos[0]
+        if video.codec_context is None:
+            raise ProbeError("no decoder for its video (damaged, or an unsupported codec)")
         video.thread_type = "NONE"
-        audios = container.streams.audio
-        audio = audios[0].codec_context.codec.canonical_name if audios else None
+        # A damaged header can leave a track without a codec: it is no sound the player can give.
+        audio = next(
+            (stream.codec_context.codec.canonical_name for stream in container.streams.audio if stream.codec_context),
+            None,
+        )
         try:
-            thumbnails, rotation = _thumbnails(container, video)
+            thumbnails, rotation, frames = _thumbnails(container, video)
         except av.error.FFmpegError as error:
-            raise ProbeError(f"undecodable video: {error}") from error
+            raise ProbeError(f"undecodable video: {_cause(error)}") from error
         if not thumbnails:
             raise ProbeError("truncated" if _known_magic(path) else "no decodable video frames")
+        if frames < MIN_FRAMES:
+            raise ProbeError(f"too short to show: {frames} frame{'s' if frames > 1 else ''} of video")
         width, height = video.codec_context.width, video.codec_context.height
         if rotation % 180:
             width, height = height, width
@@ -103,11 +122,14 @@ def probe(path: Path) -> ProbeResult:
         )
 
 
-def _thumbnails(container: av.container.InputContainer, video: av.VideoStream) -> tuple[list[Thumbnail], int]:
+def _thumbnails(container: av.container.InputContainer, video: av.VideoStream) -> tuple[list[Thumbnail], int, int]:
+    """The thumbnails, the rotation, and how many frames were decoded (MIN_FRAMES at most)."""
     thumbnails: list[Thumbnail] = []
     rotation = 0
+    frames = 0
     first_pts: int | None = None
     for index, frame in enumerate(container.decode(video)):
+        frames = index + 1
         if index == 0:
             rotation = int(getattr(frame, "rotation", 0) or 0) % 360
             first_pts = frame.pts
@@ -122,7 +144,7 @@ def _thumbnails(container: av.container.InputContainer, video: av.VideoStream) -
             if frame.pts is not None and first_pts is not None and frame.pts > first_pts:
                 thumbnails.append(_thumb(frame))
             break
-    return thumbnails, rotation
+    return thumbnails, rotation, frames
 
 
 def _thumb(frame: av.VideoFrame) -> Thumbnail:
@@ -141,6 +163,15 @@ def _duration_ms(container: av.container.InputContainer, video: av.VideoStream) 
     if video.duration and video.time_base:
         return int(video.duration * video.time_base * 1000)
     return None
+
+
+def _is_cover(stream: av.VideoStream) -> bool:
+    return bool(stream.disposition & av.stream.Disposition.attached_pic)
+
+
+def _cause(error: av.error.FFmpegError) -> str:
+    """FFmpeg's words for the error, without its number and the file name the failure list shows already."""
+    return str(error.strerror or error).lower()
 
 
 def _known_magic(path: Path) -> bool:

@@ -39,6 +39,12 @@ _ONE_THREAD_PIXELS = 1280 * 720
 """Clips up to 720p decode on one thread: each extra avcodec thread holds frames of its own in flight (a 720p
 clip measured 12 MB more RSS with the default thread count, 18 MB more for a pre-rolled one), and one core
 decodes 720p H.264 several times faster than 30 fps."""
+NO_PICTURE_MS = 5_000
+"""A clip that has played this long without a picture has a video track libvlc cannot decode (a damaged one
+that PyAV's probe got past): it fails, rather than leaving the screen blank until its end, or for ever."""
+_CLOCK_STEP_MS = 1_000
+"""libvlc reports the time a few times a second, even at 2x: a longer step is a seek."""
+_GONE = "the file is gone (moved, deleted, or its drive unmounted)"
 _M_ARENA_MAX = -8
 """glibc's mallopt parameter number for the most malloc arenas."""
 _BASE_ARGS = (
@@ -116,6 +122,10 @@ class _Deck:
         self.aspect = aspect
         self.active = False
         self.frames_shown = 0
+        """Pictures since the clip last started: a loop that shows none failed (the file was overwritten)."""
+        self.blind_ms = 0
+        """Milliseconds of the clip played since it last started, while it has shown no picture."""
+        self._clock_ms = 0
         self.still: Frame | None = None
         """The first frame of a pre-rolled clip, painted the moment it becomes active."""
         self.parked = False
@@ -145,6 +155,7 @@ class _Deck:
         events = self.player.event_manager()
         events.event_attach(vlc.EventType.MediaPlayerEndReached, self._on_end)
         events.event_attach(vlc.EventType.MediaPlayerEncounteredError, self._on_error)
+        events.event_attach(vlc.EventType.MediaPlayerTimeChanged, self._on_time)
 
     # libvlc vout thread ------------------------------------------------------------------------------
 
@@ -190,8 +201,19 @@ class _Deck:
         elif self.active:
             self.engine._listener_ended(self.token)
 
+    def _on_time(self, event: Any) -> None:
+        now = int(event.u.new_time)
+        # Only the clock's own steps count: a seek ahead before the first picture is no time played blind.
+        if self.frames_shown == 0 and 0 < now - self._clock_ms < _CLOCK_STEP_MS:
+            self.blind_ms += now - self._clock_ms
+            if self.blind_ms >= NO_PICTURE_MS:
+                self.fail("no picture could be decoded (a damaged video track)")
+        self._clock_ms = now
+
     def _on_error(self, _event: Any) -> None:
-        self.fail("libvlc could not play it (damaged, or an unsupported format)")
+        # A file deleted while it played fails when its loop opens it again.
+        gone = not self.engine._exists(self.location)
+        self.fail(_GONE if gone else "libvlc could not play it (damaged, or an unsupported format)")
 
     def fail(self, message: str) -> None:
         """Mark the clip failed and, when it is on screen, report why."""
@@ -202,6 +224,10 @@ class _Deck:
             self.engine._listener_error(self.token, message)
 
     # control thread ----------------------------------------------------------------------------------
+
+    def rewind(self) -> None:
+        """Count pictures and blind time afresh: the clip starts again (control thread, player stopped)."""
+        self.frames_shown = self.blind_ms = self._clock_ms = 0
 
     def _park(self) -> None:
         """Stop a pre-rolled clip once its first frame is kept, unless it became active meanwhile.
@@ -229,6 +255,7 @@ class _Deck:
         events = self.player.event_manager()
         events.event_detach(vlc.EventType.MediaPlayerEndReached)
         events.event_detach(vlc.EventType.MediaPlayerEncounteredError)
+        events.event_detach(vlc.EventType.MediaPlayerTimeChanged)
         memo = getattr(type(self.player).__dict__.get("event_manager"), "_cache", None)
         if isinstance(memo, dict):
             memo.pop(self.player, None)
@@ -310,6 +337,7 @@ class VlcPlayer:
                 return
             deck.player.stop()
             if deck is self._current:
+                deck.rewind()
                 deck.player.play()
                 self._apply_audio(deck)
                 deck.player.set_rate(self._rate)
@@ -413,7 +441,7 @@ class VlcPlayer:
 
     def _start(self, deck: _Deck) -> None:
         if not self._exists(deck.location):
-            deck.fail("the file is gone (moved, deleted, or its drive unmounted)")
+            deck.fail(_GONE)
             return
         self._apply_audio(deck)
         deck.player.set_rate(self._rate)

@@ -13,7 +13,7 @@ PANEL_ROWS = 6
 """Rows of the panel below the picture."""
 MIN_COLS = 10
 MIN_ROWS = 5
-"""The smallest picture worth drawing; anything smaller is a sliver, and the screen says so instead."""
+"""The smallest room worth drawing a picture in; in less, the screen says it is too small instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,14 +27,12 @@ class Layout:
     video_left: int
     video_width: int
     """Where the video view starts and how wide it is; beside, it is exactly the picture, so nothing overlaps it."""
+    too_small: bool
+    """The room for the picture is a sliver: the screen says so instead. A clip whose own shape makes it
+    a sliver in ample room (8000x16 pixels) is drawn as one: no terminal would be big enough for more."""
     caption_x: int = 0
     caption_height: int = 0
     """Beside: the panel's column starts at `caption_x` and ends at the picture's bottom row."""
-
-    @property
-    def too_small(self) -> bool:
-        """Whether the picture would be a sliver."""
-        return self.picture.cols < MIN_COLS or self.picture.rows < MIN_ROWS
 
 
 def plan(width: int, height: int, clip_size: tuple[int, int] | None, *, panel: bool) -> Layout:
@@ -52,7 +50,12 @@ def plan(width: int, height: int, clip_size: tuple[int, int] | None, *, panel: b
         # Room beside means the picture is bound by the height: it keeps its size wherever it goes.
         left = whole.x if whole.x >= beside else (width - whole.cols - beside) // 2
         picture = Fit(whole.cols, whole.rows, left, whole.y)
-        return Layout(True, picture, left, whole.cols, left + whole.cols + SIDE_GAP, whole.y + whole.rows)
-    rows = height - PANEL_ROWS if panel else height
-    fit = fit_box(src_w, src_h, width, max(0, rows))
-    return Layout(False, fit, 0, width)
+        return Layout(
+            True, picture, left, whole.cols, _sliver(width, height), left + whole.cols + SIDE_GAP, whole.y + whole.rows
+        )
+    rows = max(0, height - PANEL_ROWS if panel else height)
+    return Layout(False, fit_box(src_w, src_h, width, rows), 0, width, _sliver(width, rows))
+
+
+def _sliver(cols: int, rows: int) -> bool:
+    return cols < MIN_COLS or rows < MIN_ROWS
