@@ -9,16 +9,20 @@ from e2e_support import BLOCK, Pane, Screen
 MENU = "Not interested in this clip"
 _OPTION = re.compile(r"▊ (Not interested in this clip|Mute .+?) *▎")
 """One row of the menu's option list, between the list's borders."""
-_PLACE = re.compile(r"· seen \d+ of \d+")
-"""The feed's name and where the person is in it ("For You · seen 3 of 17"), beside the creator or below."""
-_CREATOR_ROW = re.compile(r"@(.+?)(?: ✓ following)?(?: {3}\S.*· seen \d+ of \d+.*)?$")
+_PLACE = re.compile(r"· seen \d")
+"""The feed's name and where the person is in it ("For You · seen 3 of 17"), beside the creator or below; on one
+row it may be cut ("For You · seen 1…")."""
+_CREATOR_ROW = re.compile(r"@(.+?)(?: ✓ following)?(?: {3}\S.*)?$")
+"""The creator, then (three spaces on) where the person is, whole or cut: names never hold three spaces running."""
+_CUT = "…"
 
 Shown = tuple[str, str]
 """(creator, title) of the clip on screen, as the info panel shows them."""
 
 
 def on_screen(screen: Screen) -> Shown | None:
-    """The creator and title in the info panel, or None while a menu covers it or it is not drawn yet."""
+    """The creator and title in the info panel, or None while a menu covers it, it is not drawn yet, or either is
+    cut short: a new clip's text can be painted once in the old clip's narrower panel before the layout follows."""
     if MENU in screen.text:
         return None
     rows = [row.rsplit(BLOCK, 1)[-1].strip() for row in screen.text.splitlines()]
@@ -26,7 +30,9 @@ def on_screen(screen: Screen) -> Shown | None:
         found = _CREATOR_ROW.match(row)
         if found:
             below = [line for line in rows[index + 1 : index + 3] if not _PLACE.search(line)]
-            return (found[1], below[0]) if below and below[0] else None
+            if not below or not below[0] or found[1].endswith(_CUT) or below[0].endswith(_CUT):
+                return None
+            return found[1], below[0]
     return None
 
 
