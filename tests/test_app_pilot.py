@@ -586,3 +586,29 @@ async def test_a_toast_shows_terminal_controls_as_text(store: Store) -> None:
         app.notify("Cannot play http://h/\x1b]52;c;eA==\x07x.mp4: [b]gone", severity="error")
         shown = await toasts_with(pilot, "gone")
         assert any("[b]gone" in toast and "\x1b" not in toast and "\x07" not in toast for toast in shown), shown
+
+
+@pytest.mark.parametrize(("opener", "key"), [("?", "escape"), ("w", "z"), ("x", "select"), ("R", "click")])
+async def test_events_queued_for_a_closing_modal_close_only_it(store: Store, opener: str, key: str) -> None:
+    """Two keys, choices or clicks reach help, Why, a menu or a question before it closes: the page under it stays."""
+    app, _ = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("@")  # a creator page over For You: a second close would pop it, its stay unrecorded
+        await pilot.pause()
+        page = app.screen
+        await pilot.press(opener)
+        await pilot.pause()
+        modal = app.screen
+        assert modal is not page
+        for _ in range(2):
+            if key == "click":
+                modal.post_message(events.Click(modal, 1, 1, 0, 0, 1, False, False, False))
+            elif key == "select":
+                options = modal.query_one(OptionList)
+                options.post_message(OptionList.OptionSelected(options, options.get_option_at_index(0), 0))
+            else:
+                modal.post_message(events.Key(key, None))
+        await pilot.pause()
+        assert app.screen is page
+    assert app.crash is None

@@ -8,12 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tuifeed.ui.screens.modal import Modal
 
-class ChooseScreen(ModalScreen[str | None]):
+
+class ChooseScreen(Modal[str | None]):
     """A short menu; Enter picks, Escape cancels. Labels are outside text: shown as text, never markup."""
 
     DEFAULT_CSS = """

@@ -8,11 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tuifeed.feed import Filters
+from tuifeed.ui.screens.modal import Modal
 
 
 def labels(filters: Filters) -> list[str]:
@@ -25,7 +25,7 @@ def labels(filters: Filters) -> list[str]:
     ]
 
 
-class FiltersScreen(ModalScreen[Filters]):
+class FiltersScreen(Modal[Filters]):
     """Enter changes the filter under the cursor; Esc closes and applies them to For You and Following."""
 
     DEFAULT_CSS = """

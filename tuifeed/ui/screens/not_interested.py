@@ -8,11 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tuifeed.models import Clip, MuteKind
+from tuifeed.ui.screens.modal import Modal
 
 Choice = tuple[MuteKind | None, str]
 """(None, clip_id) for not interested in the clip, or (kind, value) to mute a creator, sound or tag."""
@@ -27,7 +27,7 @@ def describe_mute(kind: MuteKind, value: str) -> str:
     return f"#{value}"
 
 
-class NotInterestedScreen(ModalScreen[Choice | None]):
+class NotInterestedScreen(Modal[Choice | None]):
     """A short menu; Enter picks, Escape cancels. Names and tags are shown as text, never as markup."""
 
     DEFAULT_CSS = """

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual import events
-from textual.screen import ModalScreen
+
+from tuifeed.ui.screens.modal import Modal
 
 
-class NoticeScreen(ModalScreen[None]):
+class NoticeScreen(Modal[None]):
     """Closes on any key (which goes no further) or click."""
 
     def on_key(self, event: events.Key) -> None:

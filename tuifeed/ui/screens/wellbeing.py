@@ -8,13 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tuifeed.feed.wellbeing import Reminder
+from tuifeed.ui.screens.modal import Modal
 
 
-class ReminderScreen(ModalScreen[None]):
+class ReminderScreen(Modal[None]):
     """Enter, space or Esc carries on (the clip resumes); q quits from here, without the feed resuming first."""
 
     DEFAULT_CSS = """
