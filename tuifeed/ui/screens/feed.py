@@ -162,8 +162,6 @@ class FeedScreen(Screen[None]):
         self._covered_until = 0.0
         self._suspended = False
         self._started = False
-        self._closed = False
-        """Closed (Esc): a start still queued from mounting must not open a stay nobody will close."""
         self.set_class(not info_panel, "clear")
 
     def compose(self) -> ComposeResult:
@@ -183,8 +181,6 @@ class FeedScreen(Screen[None]):
         self.call_after_refresh(self.video.call_next, self._start)
 
     def _start(self) -> None:
-        if self._closed:
-            return
         self._started = True
         if self.session.current is None:
             self.session.start()
@@ -354,8 +350,7 @@ class FeedScreen(Screen[None]):
 
     def action_close_feed(self) -> None:
         """Close this page or list feed and go back to where the person was."""
-        if self.closable and not self._closed:
-            self._closed = True
+        if self.closable:
             self.feeds.close(self.session)
             self.app.pop_screen()
 
