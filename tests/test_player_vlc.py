@@ -13,7 +13,7 @@ import pytest
 
 from tuifeed.player import PlayerState
 from tuifeed.player.base import Frame
-from tuifeed.player.vlc_engine import NO_PICTURE_MS, VlcPlayer
+from tuifeed.player.vlc_engine import NO_PICTURE_MS, VlcPlayer, _Deck
 
 pytestmark = pytest.mark.vlc
 
@@ -105,6 +105,16 @@ def test_preroll_gives_an_instant_first_frame(engine: tuple[VlcPlayer, Recorder]
     assert wait_for(lambda: len(recorder.frames[token]) > 10)
 
 
+def _parked_preroll(player: VlcPlayer, clips: list[Path]) -> _Deck:
+    """Play `clips[0]`, pre-roll `clips[1]`, and return the pre-rolled deck once it is parked on its first frame."""
+    player.play(str(clips[0]))
+    player.preroll(str(clips[1]))
+    waiting = player._next
+    assert waiting is not None
+    assert wait_for(lambda: waiting.parked)
+    return waiting
+
+
 def test_a_prerolled_clip_waits_stopped_and_plays_from_its_start(
     engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]
 ) -> None:
@@ -112,10 +122,7 @@ def test_a_prerolled_clip_waits_stopped_and_plays_from_its_start(
     import vlc
 
     player, recorder = engine
-    player.play(str(media_clips[0]))
-    player.preroll(str(media_clips[1]))
-    waiting = player._next
-    assert waiting is not None
+    waiting = _parked_preroll(player, media_clips)
     assert wait_for(lambda: waiting.player.get_state() == vlc.State.Stopped)
     shown = waiting.frames_shown
     time.sleep(0.5)
@@ -132,11 +139,7 @@ def test_a_prerolled_clip_paused_at_once_stays_paused(
 ) -> None:
     """Paused in the instant after the swipe (before libvlc restarts it), a pre-rolled clip does not run on."""
     player, recorder = engine
-    player.play(str(media_clips[0]))
-    player.preroll(str(media_clips[1]))
-    waiting = player._next
-    assert waiting is not None
-    assert wait_for(lambda: waiting.parked)
+    waiting = _parked_preroll(player, media_clips)
     token = player.play(str(media_clips[1]))
     player.set_paused(True)
     assert wait_for(lambda: not waiting.parked)
@@ -153,11 +156,7 @@ def test_a_prerolled_clip_paused_at_once_stays_paused(
 def test_a_seek_right_after_the_swipe_lands(engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]) -> None:
     """A seek made before libvlc has restarted a pre-rolled clip (a resumed feed does this) is not lost."""
     player, _recorder = engine
-    player.play(str(media_clips[0]))
-    player.preroll(str(media_clips[1]))
-    waiting = player._next
-    assert waiting is not None
-    assert wait_for(lambda: waiting.parked)
+    _parked_preroll(player, media_clips)
     gate = threading.Event()
     player._control.submit(lambda: gate.wait(5))  # hold libvlc's restart of the clip until after the seek
     player.play(str(media_clips[1]))
