@@ -113,11 +113,15 @@ async def test_a_toast_stops_the_pump_and_textual_paints_the_cells(store: Store)
     assert len(sink.frames[-1]) >= 0.8 * whole
 
 
+def kitty_plan(sink: Sink) -> RenderPlan:
+    """The kitty plan writing to `sink`, with 10x20-pixel cells."""
+    return RenderPlan(RenderKind.KITTY, kitty=KittyOptions(cell_width=10, cell_height=20), sink=sink)
+
+
 async def test_kitty_pictures_are_placeholders_and_half_blocks_under_a_modal(store: Store) -> None:
     """The kitty plan writes images and placeholder cells; under the help screen the view paints ▀ cells."""
     sink = Sink()
-    plan = RenderPlan(RenderKind.KITTY, kitty=KittyOptions(cell_width=10, cell_height=20), sink=sink)
-    app, player = make_app(store, plan)
+    app, player = make_app(store, kitty_plan(sink))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.1)
         player.emit_frame((360, 640))
@@ -138,8 +142,7 @@ async def test_kitty_pictures_are_placeholders_and_half_blocks_under_a_modal(sto
 async def test_leaving_the_app_deletes_the_kitty_images(store: Store) -> None:
     """On exit the video's images are deleted (a=d,d=I for each id sent), so the terminal keeps none."""
     sink = Sink()
-    plan = RenderPlan(RenderKind.KITTY, kitty=KittyOptions(cell_width=10, cell_height=20), sink=sink)
-    app, player = make_app(store, plan)
+    app, player = make_app(store, kitty_plan(sink))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.1)
         for _ in range(2):
