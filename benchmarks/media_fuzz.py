@@ -179,31 +179,30 @@ def _box_mutations(data: bytes, boxes: list[tuple[int, int, bytes]]) -> dict[str
     return out
 
 
+def _fill_table(data: bytes, at: int, value: int) -> bytes:
+    """`data` with each entry (up to 10,000) of the 32-bit table whose count is at `at` set to `value`."""
+    table = bytearray(data)
+    count = struct.unpack(">I", table[at : at + 4])[0]
+    for index in range(min(count, 10_000)):
+        start = at + 4 + 4 * index
+        table[start : start + 4] = struct.pack(">I", value)
+    return bytes(table)
+
+
 def _moov_mutations(data: bytes, moov_at: int, moov_size: int) -> dict[str, bytes]:
     """Chunk offsets past the end, a 10-hour duration, a huge width: edits inside moov."""
     out: dict[str, bytes] = {}
     moov = data[moov_at : moov_at + moov_size]
     stco = moov.find(b"stco")
     if stco > 0:
-        far = bytearray(data)
         at = moov_at + stco + 8  # version/flags, then the entry count
-        count = struct.unpack(">I", far[at : at + 4])[0]
-        for index in range(min(count, 10_000)):
-            start = at + 4 + 4 * index
-            far[start : start + 4] = struct.pack(">I", 0xFFFFFF00)
-        out["stco-past-end"] = bytes(far)
+        out["stco-past-end"] = _fill_table(data, at, 0xFFFFFF00)
         many = bytearray(data)
         many[at : at + 4] = struct.pack(">I", 0x7FFFFFFF)
         out["stco-count-huge"] = bytes(many)
     stsz = moov.find(b"stsz")
     if stsz > 0:
-        sizes = bytearray(data)
-        at = moov_at + stsz + 12
-        count = struct.unpack(">I", sizes[at : at + 4])[0]
-        for index in range(min(count, 10_000)):
-            start = at + 4 + 4 * index
-            sizes[start : start + 4] = struct.pack(">I", 0x7FFFFFFF)
-        out["stsz-huge"] = bytes(sizes)
+        out["stsz-huge"] = _fill_table(data, moov_at + stsz + 12, 0x7FFFFFFF)
     mvhd = moov.find(b"mvhd")
     if mvhd > 0:
         long = bytearray(data)
