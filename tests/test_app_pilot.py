@@ -612,3 +612,19 @@ async def test_events_queued_for_a_closing_modal_close_only_it(store: Store, ope
         await pilot.pause()
         assert app.screen is page
     assert app.crash is None
+
+
+async def test_a_page_closed_before_it_started_never_plays(store: Store) -> None:
+    """@ then Esc before the page's first clip starts: no stay opens in the closed page, For You's clip plays on."""
+    app, player = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.feed.action_page("creator")
+        app.post_message(events.Key("escape", None))
+        await pilot.pause()
+        await pilot.pause(0.1)
+        assert app.screen is app.feed
+        assert player.location == CLIPS[0].location and not player.paused
+        await pilot.press("q")
+    assert not list(store.rows("SELECT id FROM impressions WHERE ended_at IS NULL"))
+    assert [i.exit for i in store.impressions()] == [ImpressionExit.QUIT]

@@ -162,6 +162,9 @@ class FeedScreen(Screen[None]):
         self._covered_until = 0.0
         self._suspended = False
         self._started = False
+        self._left = False
+        """Closed with Esc: a start still queued from mounting must not open a stay nobody will close.
+        Not `_closed`: Textual's message pump has its own, and setting it made the screen's removal wait forever."""
         self.set_class(not info_panel, "clear")
 
     def compose(self) -> ComposeResult:
@@ -181,6 +184,8 @@ class FeedScreen(Screen[None]):
         self.call_after_refresh(self.video.call_next, self._start)
 
     def _start(self) -> None:
+        if self._left:
+            return
         self._started = True
         if self.session.current is None:
             self.session.start()
@@ -350,7 +355,8 @@ class FeedScreen(Screen[None]):
 
     def action_close_feed(self) -> None:
         """Close this page or list feed and go back to where the person was."""
-        if self.closable:
+        if self.closable and not self._left:
+            self._left = True
             self.feeds.close(self.session)
             self.app.pop_screen()
 
