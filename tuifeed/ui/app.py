@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -143,6 +145,16 @@ class TuifeedApp(App[None]):
         self._typed = typed
         if config.keys:
             self.set_keymap(config.keys)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice of driver, with the Linux one's SIGCONT made safe (`tuifeed.ui.driver`)."""
+        chosen = super().get_driver_class()
+        if sys.platform != "win32":
+            from tuifeed.ui.driver import TuifeedDriver
+
+            if chosen is TuifeedDriver.__base__:
+                return TuifeedDriver
+        return chosen
 
     def feed_screen(self, session: FeedSession, *, closable: bool = False) -> FeedScreen:
         """A screen for one of the feeds."""
