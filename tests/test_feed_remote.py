@@ -5,6 +5,7 @@ HTTP is in tests/remote/test_remote_app.py.)"""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from ranker_stub import InOrder
@@ -12,7 +13,7 @@ from ranker_stub import InOrder
 from tuifeed.feed import Feeds
 from tuifeed.feed.remote import offline_notice
 from tuifeed.library.remote.urls import origin
-from tuifeed.library.service import ProbeReport, Reach
+from tuifeed.library.service import PrefetchReport, ProbeReport, Reach
 from tuifeed.models import Clip
 from tuifeed.player import Frame
 from tuifeed.player.fake import FakePlayer
@@ -31,6 +32,8 @@ class Shelf:
         self.prefetch_count = 3
         self.wishes: list[list[str]] = []
         self.checks: list[str] = []
+        self.needed: list[str] = []
+        self.cache_on = True
 
     def playable_location(self, clip: Clip) -> str | None:
         if not clip.location.startswith("http"):
@@ -41,6 +44,11 @@ class Shelf:
 
     def prefetch(self, clips: Sequence[Clip]) -> None:
         self.wishes.append([clip.id for clip in clips])
+
+    def need(self, clip: Clip) -> bool:
+        if self.cache_on:
+            self.needed.append(clip.id)
+        return self.cache_on
 
     def check(self, clip: Clip) -> bool:
         self.checks.append(clip.id)
@@ -304,3 +312,60 @@ def test_a_failure_says_once_whether_it_is_an_error_to_show(store: Store) -> Non
     assert session.fail(player.token) is True
     assert "r0" in session.queue.failed
     assert session.fail(player.token + 1) is False, "not about the clip on screen"
+
+
+def test_a_server_that_cannot_stream_the_clip_has_it_downloaded_and_it_comes_back_from_the_cache(
+    store: Store,
+) -> None:
+    """Its server ignores Range: the failed clip is needed (downloaded first) and stays out of every feed
+    meanwhile; downloaded, it comes back and plays from the cache, where a failure is an error to show."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    assert feeds.probed(ProbeReport("r0", Reach.DOWNLOAD)) is None
+    assert shelf.needed == ["r0"]
+    assert all("r0" not in feed.clips for feed in feeds.sessions)
+    assert feeds.prefetched(PrefetchReport("r1", path=Path("/cache/r1.mp4"))) is None  # another clip's: no change
+    assert "r0" not in session.clips
+    shelf.cached.add("r0")
+    assert feeds.prefetched(PrefetchReport("r0", path=Path("/cache/r0.mp4"))) is None
+    assert "r0" in session.clips
+    while session.current != REMOTE[0]:
+        session.next()
+    assert player.played[-1] == "/cache/r0.mp4"
+    assert not session.quiet_failure(), "from the cache, a failure is the clip's own: shown now"
+
+
+def test_a_clip_that_can_only_play_downloaded_fails_with_its_download(store: Store) -> None:
+    """The needed download fails: its line is the one to show and the clip leaves every feed for the run;
+    with the cache off it fails at the probe's verdict, saying why."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
+    line = feeds.prefetched(PrefetchReport("r0", error="http://host/c0.mp4: the connection was cut"))
+    assert line == "http://host/c0.mp4: the connection was cut"
+    assert all("r0" in feed.queue.failed for feed in feeds.sessions)
+    shelf.cache_on = False
+    session.clip_failed(player.token)
+    failed = session.queue.failed
+    line = feeds.probed(ProbeReport("r1", Reach.DOWNLOAD))
+    assert line is not None and "ignores Range requests" in line and "cache is off" in line
+    assert "r1" in failed and shelf.needed == ["r0"]
+
+
+def test_a_skipped_clip_probed_on_a_server_that_cannot_stream_is_not_downloaded(store: Store) -> None:
+    """A probe asking whether a server is back answers DOWNLOAD for a skipped clip: nothing is downloaded for a
+    clip that had no try of its own (it streams first, like any other), and no error is shown."""
+    shelf = Shelf(offline=True)
+    feeds, _player = _feeds(store, REMOTE[:2], shelf)
+    feeds.for_you.start()
+    assert feeds.for_you.current is None
+    shelf.offline = False
+    feeds.remote_changed()
+    assert feeds.probed(ProbeReport("r0", Reach.DOWNLOAD)) is None
+    assert shelf.needed == []

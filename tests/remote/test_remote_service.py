@@ -303,3 +303,44 @@ def test_a_clip_played_while_a_download_runs_is_not_the_one_its_eviction_takes(
     release.set()
     assert library.wait_for_prefetch(30)
     assert set(_use_order(library.database)) == {y.id, x.id}, "Z, the least recently used, is evicted"
+
+
+def test_a_server_ignoring_range_is_found_and_a_needed_clip_downloads_whatever_is_wished(
+    tmp_path: Path, server: LoopbackServer, client: RemoteClient, media_clips: list[Path]
+) -> None:
+    """A probe of a server that sends the whole file for a Range request says DOWNLOAD; a needed clip is fetched
+    first, even with prefetching off, and a swipe's new wish list does not stop it."""
+    library = Library(
+        tmp_path / "db.sqlite", cache_dir=tmp_path / "cache", cache_bytes=64 * 1024**2, prefetch_count=0, client=client
+    )
+    try:
+        clips = serve_feed(server, library, media_clips, 2)
+        server.routes["/c/0.mp4"].ranges = False
+        probes: list[ProbeReport] = []
+        downloads: list[PrefetchReport] = []
+        library.probe_listener = probes.append
+        library.listener = downloads.append
+        library.check(clips[0])
+        library.check(clips[1])
+        assert library.wait_for_probes(10)
+        assert probes == [ProbeReport(clips[0].id, Reach.DOWNLOAD), ProbeReport(clips[1].id, Reach.ANSWERS)]
+        assert library.need(clips[0])
+        library.prefetch([clips[1]])  # prefetching is off: wishes nothing, and keeps the needed clip
+        assert library.wait_for_prefetch(30)
+        [report] = downloads
+        assert report.clip_id == clips[0].id and report.path is not None
+        assert report.path.read_bytes() == media_clips[0].read_bytes()
+        assert library.playable_location(clips[0]) == str(report.path)
+        assert library.playable_location(clips[1]) == clips[1].location
+    finally:
+        library.close()
+
+
+def test_with_the_cache_off_a_clip_cannot_be_needed(tmp_path: Path, client: RemoteClient) -> None:
+    """No cache to download into: `need` says so at once and starts nothing."""
+    library = Library(tmp_path / "db.sqlite", cache_dir=tmp_path / "cache", cache_bytes=0, client=client)
+    try:
+        assert not library.need(Clip(id="a" * 32, location="http://127.0.0.1:9/c.mp4"))
+        assert library.wait_for_prefetch(0.1)
+    finally:
+        library.close()

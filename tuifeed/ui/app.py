@@ -233,8 +233,10 @@ class TuifeedApp(App[None]):
         self.post_message(Prefetched(report))
 
     @on(Prefetched)
-    def _prefetched(self) -> None:
-        self.feeds.remote_changed()
+    def _prefetched(self, message: Prefetched) -> None:
+        error = self.feeds.prefetched(message.report)
+        if error is not None:
+            self.notify(f"Cannot play {error}", severity="error", timeout=6)
 
     def _post_probed(self, report: ProbeReport) -> None:
         """On the probe thread: hand the report to the main loop (post_message is thread-safe)."""
