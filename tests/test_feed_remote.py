@@ -369,3 +369,19 @@ def test_a_skipped_clip_probed_on_a_server_that_cannot_stream_is_not_downloaded(
     feeds.remote_changed()
     assert feeds.probed(ProbeReport("r0", Reach.DOWNLOAD)) is None
     assert shelf.needed == []
+
+
+def test_a_clip_back_after_its_stream_failed_counts_as_not_seen_in_the_round(store: Store) -> None:
+    """It never showed: back (its server answered), it is picked within the first round and counted once."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    feeds.probed(ProbeReport("r0", Reach.ANSWERS))
+    shown = [session.current]
+    while len(shown) < 3:
+        shown.append(session.next())
+    assert shown == [REMOTE[1], REMOTE[0], REMOTE[2]]
+    status = session.status()
+    assert (status.round, status.seen, status.total) == (1, 3, 3)

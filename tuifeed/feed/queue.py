@@ -111,6 +111,11 @@ class Queue:
             found.append(guess)
         return found[:count]
 
+    def unshow(self, clip_id: str) -> None:
+        """The clip was on screen but never really showed (its stream failed; it may come back): it leaves
+        this round, so back in the session it counts as not seen yet and can be picked within the round."""
+        self._in_round.discard(clip_id)
+
     def _visit(self) -> str:
         self._upcoming = None
         clip_id = self.history[self.index]

@@ -350,6 +350,7 @@ class FeedSession:
             assert self.remote is not None
             self.remote.stream_failed(failed)
             self.clips.pop(failed.id, None)
+            self.queue.unshow(failed.id)
         else:
             self.drop(failed.id)
         self._forward()
