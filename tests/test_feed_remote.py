@@ -385,3 +385,17 @@ def test_a_clip_back_after_its_stream_failed_counts_as_not_seen_in_the_round(sto
     assert shown == [REMOTE[1], REMOTE[0], REMOTE[2]]
     status = session.status()
     assert (status.round, status.seen, status.total) == (1, 3, 3)
+
+
+def test_the_cache_off_line_for_a_clip_that_cannot_stream_shows_no_password_or_token(store: Store) -> None:
+    """Passwords and tokens in a clip's URL are sent but never shown: the cache-off line redacts them too."""
+    secret = Clip(id="s0", location="http://ana:hunter2@host/c.mp4?token=abc123", creator="maker")
+    shelf = Shelf()
+    shelf.cache_on = False
+    feeds, player = _feeds(store, [secret, *REMOTE[:2]], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    line = feeds.probed(ProbeReport("s0", Reach.DOWNLOAD))
+    assert line is not None and "cache is off" in line
+    assert "hunter2" not in line and "abc123" not in line

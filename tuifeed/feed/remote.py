@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, KeysView, Sequence
 from typing import Protocol
 
-from tuifeed.library.remote.urls import is_remote
+from tuifeed.library.remote.urls import is_remote, redact
 from tuifeed.library.service import PrefetchReport, ProbeReport, Reach
 from tuifeed.models import Clip
 
@@ -157,7 +157,8 @@ class RemotePlay:
             return None
         if report.reach is Reach.DOWNLOAD and held is not None:
             if not self.locator.need(held):
-                return f"{held.location}: its server cannot stream it (it ignores Range requests) and the cache is off"
+                shown = redact(held.location)
+                return f"{shown}: its server cannot stream it (it ignores Range requests) and the cache is off"
             self.downloading[clip_id] = held
             return None
         if report.reach in (Reach.ANSWERS, Reach.DOWNLOAD):
