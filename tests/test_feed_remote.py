@@ -399,3 +399,23 @@ def test_the_cache_off_line_for_a_clip_that_cannot_stream_shows_no_password_or_t
     line = feeds.probed(ProbeReport("s0", Reach.DOWNLOAD))
     assert line is not None and "cache is off" in line
     assert "hunter2" not in line and "abc123" not in line
+
+
+def test_a_needed_download_cut_off_by_the_network_waits_for_the_server_like_any_skipped_clip(store: Store) -> None:
+    """The network goes while the clip that can only play downloaded is downloading: no red line and no failure
+    for the run; it waits for its server with the skipped clips and comes back when the server answers."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
+    shelf.offline = True  # the library noted the server unreachable before reporting the failed download
+    line = feeds.prefetched(PrefetchReport("r0", error="http://host/c0.mp4: no answer (connection refused)"))
+    assert line is None
+    assert "r0" not in session.queue.failed
+    assert feeds.remote is not None and "r0" in feeds.remote.skipped
+    assert session.offline_notice() is not None, "the one calm notice, not a red line"
+    shelf.offline = False
+    feeds.remote_changed()
+    assert "r0" in session.clips

@@ -172,10 +172,15 @@ class RemotePlay:
     def downloaded(self, report: PrefetchReport) -> str | None:
         """A download finished or failed; returns the error line when it was a clip that can only play once
         downloaded, and it failed (the clip is then to fail for this run). Downloaded, the clip comes back:
-        its one more try, from the cache."""
-        if self.downloading.pop(report.clip_id, None) is None:
+        its one more try, from the cache. Failed because its server went away, it waits for it like any skipped
+        clip (the download resumes when it is needed again)."""
+        clip = self.downloading.pop(report.clip_id, None)
+        if clip is None:
             return None
         if report.path is None:
+            if self.locator.cut_off(clip):
+                self.skip(clip)
+                return None
             return report.error or "the download failed"
         self.retried.add(report.clip_id)
         return None
