@@ -419,3 +419,24 @@ def test_a_needed_download_cut_off_by_the_network_waits_for_the_server_like_any_
     shelf.offline = False
     feeds.remote_changed()
     assert "r0" in session.clips
+
+
+def test_a_downloaded_clip_evicted_before_it_plays_is_downloaded_again_not_failed(store: Store) -> None:
+    """Back from its download, the clip may wait many swipes and leave the cache meanwhile (least recently used):
+    streamed again from its server that cannot stream it, it fails quietly and is downloaded again, no red line."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
+    shelf.cached.add("r0")
+    feeds.prefetched(PrefetchReport("r0", path=Path("/cache/r0.mp4")))
+    shelf.cached.discard("r0")  # evicted by later downloads before the ranker picked it
+    while session.current != REMOTE[0]:
+        session.next()
+    assert player.played[-1] == "http://host/c0.mp4"
+    assert session.fail(player.token) is False, "the server cannot stream it: not an error to show"
+    assert "r0" not in session.queue.failed
+    feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
+    assert shelf.needed == ["r0", "r0"]

@@ -171,9 +171,10 @@ class RemotePlay:
 
     def downloaded(self, report: PrefetchReport) -> str | None:
         """A download finished or failed; returns the error line when it was a clip that can only play once
-        downloaded, and it failed (the clip is then to fail for this run). Downloaded, the clip comes back:
-        its one more try, from the cache. Failed because its server went away, it waits for it like any skipped
-        clip (the download resumes when it is needed again)."""
+        downloaded, and it failed (the clip is then to fail for this run). Downloaded, the clip comes back, to
+        play from the cache (where a failure is its own); evicted before it plays, it streams, fails and is
+        downloaded again. Failed because its server went away, it waits for it like any skipped clip (the
+        download resumes when it is needed again)."""
         clip = self.downloading.pop(report.clip_id, None)
         if clip is None:
             return None
@@ -182,7 +183,6 @@ class RemotePlay:
                 self.skip(clip)
                 return None
             return report.error or "the download failed"
-        self.retried.add(report.clip_id)
         return None
 
     def back_online(self) -> set[str]:
