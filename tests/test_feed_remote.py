@@ -440,3 +440,21 @@ def test_a_downloaded_clip_evicted_before_it_plays_is_downloaded_again_not_faile
     assert "r0" not in session.queue.failed
     feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
     assert shelf.needed == ["r0", "r0"]
+
+
+def test_a_clip_that_showed_then_failed_when_walked_back_to_still_counts_as_seen_in_the_round(store: Store) -> None:
+    """It played once this round; swiped back to, its stream fails (a blip) and its server answers: it is still
+    seen in this round, so the next pick is a clip not seen yet, not a second showing of it."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.picture_shown()
+    session.next()
+    assert session.previous() == REMOTE[0]
+    session.clip_failed(player.token)
+    assert session.current == REMOTE[1], "on through history"
+    feeds.probed(ProbeReport("r0", Reach.ANSWERS))
+    assert session.next() == REMOTE[2]
+    status = session.status()
+    assert (status.round, status.seen, status.total) == (1, 3, 3)
