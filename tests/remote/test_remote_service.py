@@ -344,3 +344,26 @@ def test_with_the_cache_off_a_clip_cannot_be_needed(tmp_path: Path, client: Remo
         assert library.wait_for_prefetch(0.1)
     finally:
         library.close()
+
+
+def test_a_needed_download_that_cannot_write_the_cache_names_the_clip(
+    tmp_path: Path, server: LoopbackServer, client: RemoteClient, media_clips: list[Path]
+) -> None:
+    """The app shows a failed needed download as `Cannot play <the report's error>`: when the cache cannot be
+    written the error still starts with the clip's URL (redacted), not with the cache folder."""
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be")
+    library = Library(
+        tmp_path / "db.sqlite", cache_dir=blocked, cache_bytes=64 * 1024**2, prefetch_count=0, client=client
+    )
+    try:
+        clips = serve_feed(server, library, media_clips, 1)
+        downloads: list[PrefetchReport] = []
+        library.listener = downloads.append
+        assert library.need(clips[0])
+        assert library.wait_for_prefetch(30)
+        [report] = downloads
+        assert report.path is None and report.error is not None
+        assert report.error.startswith(f"{clips[0].location}: cannot write the cache {blocked}"), report.error
+    finally:
+        library.close()

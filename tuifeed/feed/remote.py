@@ -182,7 +182,7 @@ class RemotePlay:
             if self.locator.cut_off(clip):
                 self.skip(clip)
                 return None
-            return report.error or "the download failed"
+            return report.error or f"{redact(clip.location)}: the download failed"
         return None
 
     def back_online(self) -> set[str]:

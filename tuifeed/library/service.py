@@ -497,7 +497,10 @@ class Library:
             return PrefetchReport(clip.id, error=str(error))
         except OSError as error:  # the cache directory is full or unwritable: the clip still streams
             log.warning("prefetch cannot write the cache %s: %s", self.cache.folder, error)
-            return PrefetchReport(clip.id, error=f"cannot write the cache {self.cache.folder}: {error.strerror}")
+            shown = redact(clip.location)
+            return PrefetchReport(
+                clip.id, error=f"{shown}: cannot write the cache {self.cache.folder}: {error.strerror}"
+            )
         if path is None:
             return None
         self.note_reach(clip.location, answered=True)
