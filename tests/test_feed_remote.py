@@ -8,10 +8,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from ranker_stub import InOrder
 
 from tuifeed.feed import Feeds
 from tuifeed.feed.remote import offline_notice
+from tuifeed.feed.session import FeedSession
 from tuifeed.library.remote.urls import origin
 from tuifeed.library.service import PrefetchReport, ProbeReport, Reach
 from tuifeed.models import Clip
@@ -458,3 +460,30 @@ def test_a_clip_that_showed_then_failed_when_walked_back_to_still_counts_as_seen
     assert session.next() == REMOTE[2]
     status = session.status()
     assert (status.round, status.seen, status.total) == (1, 3, 3)
+
+
+def test_a_download_ahead_takes_no_feed_clips_again(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """About three downloads ahead finish per swipe; each changes no feed's clips, so none is taken again (that
+    reads every clip of every feed, and Following's from its source, on the UI thread). A needed clip's does."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:4], shelf)
+    session = feeds.for_you
+    session.start()
+    synced: list[FeedSession] = []
+    real_sync = FeedSession.sync
+
+    def counting_sync(self: FeedSession) -> None:
+        synced.append(self)
+        real_sync(self)
+
+    monkeypatch.setattr(FeedSession, "sync", counting_sync)
+    shelf.cached.add("r2")
+    feeds.prefetched(PrefetchReport("r2", path=Path("/cache/r2.mp4")))
+    assert synced == []
+    assert player.prerolled == "http://host/c1.mp4"
+    session.clip_failed(player.token)
+    feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
+    synced.clear()
+    shelf.cached.add("r0")
+    feeds.prefetched(PrefetchReport("r0", path=Path("/cache/r0.mp4")))
+    assert session in synced and "r0" in session.clips

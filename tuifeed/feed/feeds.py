@@ -277,12 +277,19 @@ class Feeds:
 
     def prefetched(self, report: PrefetchReport) -> str | None:
         """A download finished or failed; returns the error line to show when it was the only way a clip could
-        play, and it failed (the clip then leaves every feed for this run). Downloaded, such a clip comes back."""
-        error = self.remote.downloaded(report) if self.remote is not None else None
+        play, and it failed (the clip then leaves every feed for this run). Downloaded, such a clip comes back.
+
+        Only such a clip's report takes the feeds' clips again: a download ahead (about three a swipe) changes
+        none of them, and taking them again reads every clip of every feed on the UI thread."""
+        if self.remote is None:
+            return None
+        needed = report.clip_id in self.remote.downloading
+        error = self.remote.downloaded(report)
         if error is not None:
             for session in self.sessions:
                 session.drop(report.clip_id)
-        self._sync()
+        if needed:
+            self._sync()
         self.remote_changed()
         return error
 
