@@ -367,3 +367,53 @@ def test_a_needed_download_that_cannot_write_the_cache_names_the_clip(
         assert report.error.startswith(f"{clips[0].location}: cannot write the cache {blocked}"), report.error
     finally:
         library.close()
+
+
+def test_a_needed_clip_goes_before_a_download_ahead_already_under_way(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """A slow download ahead is under way when a clip that can only play downloaded is needed: the download
+    ahead stops (its `.part` kept), the needed clip comes first, and the download ahead then resumes."""
+    needed, ahead = serve_feed(server, library, media_clips, 2)
+    body = media_clips[1].read_bytes()
+    started, release = threading.Event(), threading.Event()
+
+    def trickle(handler: BaseHTTPRequestHandler) -> None:
+        start = 0
+        wanted = handler.headers.get("Range", "")
+        if wanted.startswith("bytes="):
+            start = int(wanted[6:].split("-")[0])
+            handler.send_response(206)
+            handler.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
+        else:
+            handler.send_response(200)
+        handler.send_header("Content-Type", "video/mp4")
+        handler.send_header("Content-Length", str(len(body) - start))
+        handler.end_headers()
+        for offset in range(start, len(body), 500):
+            handler.wfile.write(body[offset : offset + 500])
+            handler.wfile.flush()
+            started.set()
+            if not release.is_set():
+                release.wait(0.1)
+
+    server.routes["/c/1.mp4"] = trickle
+    reports: list[PrefetchReport] = []
+    first = threading.Event()
+
+    def listen(report: PrefetchReport) -> None:
+        reports.append(report)
+        first.set()
+
+    library.listener = listen
+    library.prefetch([ahead])
+    assert started.wait(10)
+    assert library.need(needed)
+    assert first.wait(20), "the needed clip waits behind the download ahead"
+    release.set()
+    assert library.wait_for_prefetch(30)
+    assert [report.clip_id for report in reports] == [needed.id, ahead.id]
+    assert all(report.path is not None for report in reports)
+    assert library.playable_location(ahead) != ahead.location
+    cached = library.playable_location(ahead)
+    assert cached is not None and Path(cached).read_bytes() == body

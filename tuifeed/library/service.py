@@ -481,7 +481,11 @@ class Library:
         """Fetch one clip; None when it stopped being wanted mid-way."""
 
         def unwanted() -> bool:
-            return self._closing or all(c.id != clip.id for c in self._wanted)
+            if self._closing or all(c.id != clip.id for c in self._wanted):
+                return True
+            # A clip that can only play downloaded goes first: a download ahead stops for it, keeping its .part.
+            needed = self._needed
+            return bool(needed) and all(c.id != clip.id for c in needed)
 
         cached = self.cache.cached(store, clip)
         if cached is not None:  # no request made: says nothing about the network
