@@ -16,7 +16,7 @@ from tuifeed.feed.remote import offline_notice
 from tuifeed.feed.session import FeedSession
 from tuifeed.library.remote.urls import origin
 from tuifeed.library.service import PrefetchReport, ProbeReport, Reach
-from tuifeed.models import Clip
+from tuifeed.models import Clip, MuteKind
 from tuifeed.player import Frame
 from tuifeed.player.fake import FakePlayer
 from tuifeed.store import Store
@@ -487,3 +487,17 @@ def test_a_download_ahead_takes_no_feed_clips_again(store: Store, monkeypatch: p
     shelf.cached.add("r0")
     feeds.prefetched(PrefetchReport("r0", path=Path("/cache/r0.mp4")))
     assert session in synced and "r0" in session.clips
+
+
+def test_a_needed_download_failing_for_a_clip_muted_meanwhile_shows_no_line(store: Store) -> None:
+    """The person muted the clip's creator while it downloaded: its failed download leaves it out quietly (a red
+    line naming a clip they sent away would only puzzle them)."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
+    feeds.mute(session, MuteKind.CREATOR, "maker0")
+    assert feeds.prefetched(PrefetchReport("r0", error="http://host/c0.mp4: not found (HTTP 404)")) is None
+    assert "r0" in session.queue.failed

@@ -277,18 +277,21 @@ class Feeds:
 
     def prefetched(self, report: PrefetchReport) -> str | None:
         """A download finished or failed; returns the error line to show when it was the only way a clip could
-        play, and it failed (the clip then leaves every feed for this run). Downloaded, such a clip comes back.
+        play, and it failed (the clip then leaves every feed for this run; no line when the person hid or muted it
+        meanwhile). Downloaded, such a clip comes back.
 
         Only such a clip's report takes the feeds' clips again: a download ahead (about three a swipe) changes
         none of them, and taking them again reads every clip of every feed on the UI thread."""
         if self.remote is None:
             return None
-        needed = report.clip_id in self.remote.downloading
+        needed = self.remote.downloading.get(report.clip_id)
         error = self.remote.downloaded(report)
         if error is not None:
             for session in self.sessions:
                 session.drop(report.clip_id)
-        if needed:
+            if needed is not None and not self.person.allows(needed):
+                error = None  # hidden or muted while it downloaded: no line about a clip the person sent away
+        if needed is not None:
             self._sync()
         self.remote_changed()
         return error
