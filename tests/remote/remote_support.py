@@ -85,3 +85,23 @@ def index_at_end_clip(path: Path, seconds: float = 4.0) -> Path:
     data = path.read_bytes()
     assert data.find(b"moov") > data.find(b"mdat") > 0, "the index must come last"
     return path
+
+
+def hls_clip(folder: Path, seconds: float = 3.0) -> Path:
+    """An HLS VOD playlist of one MPEG-TS segment (H.264) in `folder`, naming it relative to itself; returns it."""
+    segment = folder / "seg0.ts"
+    with av.open(str(segment), "w", format="mpegts") as container:
+        video = container.add_stream("libx264", rate=30)
+        video.width, video.height, video.pix_fmt = 320, 180, "yuv420p"
+        for index in range(int(seconds * 30)):
+            image = np.full((180, 320, 3), index * 2 % 256, np.uint8)
+            image[:, : (index * 3) % 320, 1] = 255
+            container.mux(video.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
+        container.mux(video.encode(None))
+    playlist = folder / "index.m3u8"
+    playlist.write_text(
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n"
+        f"#EXTINF:{seconds:.1f},\nseg0.ts\n#EXT-X-ENDLIST\n",
+        encoding="utf-8",
+    )
+    return playlist

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from tuifeed import locations
 from tuifeed.config import Config
-from tuifeed.errors import RemoteError, RemoteUnreachable, StoreError
+from tuifeed.errors import NotDownloadable, RemoteError, RemoteUnreachable, StoreError
 from tuifeed.library.remote.cache import PrefetchCache
 from tuifeed.library.remote.urls import is_remote, origin, redact
 from tuifeed.models import Clip, SourceKind
@@ -126,6 +126,8 @@ class Library:
         self._probing = threading.Condition()
         self._prober: threading.Thread | None = None
         self._wanted: list[Clip] = []
+        self._streams: set[str] = set()
+        """Clips found to be streams (HLS playlists) this run: never downloaded ahead again."""
         self._needed: list[Clip] = []
         """Clips that can only play from the cache (`need`): first in `_wanted`, whatever a swipe wishes."""
         self._used: list[str] = []
@@ -345,7 +347,8 @@ class Library:
         Each call replaces the wish list: a download no longer wanted stops (its `.part` stays).
         Returns at once; each finished download is reported to `listener`.
         """
-        wanted = [clip for clip in clips if is_remote(clip.location)][: self.prefetch_count]
+        wanted = [clip for clip in clips if is_remote(clip.location) and clip.id not in self._streams]
+        wanted = wanted[: self.prefetch_count]
         with self._changed:
             self._wanted = self._with_needed(wanted)
             self._wake()
@@ -495,6 +498,8 @@ class Library:
                 store, clip, keep=keep, should_stop=unwanted, before_evict=lambda: self._record_uses(store)
             )
         except RemoteError as error:
+            if isinstance(error, NotDownloadable):
+                self._streams.add(clip.id)
             if isinstance(error, RemoteUnreachable):
                 self.note_reach(clip.location, answered=False, server=error.server)
             log.info("prefetch failed: %s", error)
