@@ -13,6 +13,7 @@ import functools
 import logging
 import os
 import queue
+import re
 import threading
 from collections.abc import Callable
 from ctypes import POINTER, c_uint, c_void_p
@@ -47,6 +48,8 @@ _CLOCK_STEP_MS = 1_000
 _GONE = "the file is gone (moved, deleted, or its drive unmounted)"
 _M_ARENA_MAX = -8
 """glibc's mallopt parameter number for the most malloc arenas."""
+_MADV_DONTNEED = 4
+"""Linux's madvise advice that unmaps pages (file pages are read again from the page cache when used)."""
 _BASE_ARGS = (
     "--quiet",
     "--no-xlib",
@@ -496,10 +499,45 @@ def return_freed_memory() -> None:
 
     Its decoders' buffers, freed, stay in glibc's arenas: 1,000 fast swipes grew RSS by 25% without
     this, and it stays flat with it (benchmarks/reliability.py, soak). A few milliseconds, on the
-    control thread.
+    control thread. Then the pages of shared libraries that are loaded but idle leave the resident set
+    too (`_drop_idle_library_pages`).
     """
     if (libc := _libc()) is not None:
         libc.malloc_trim(0)
+        _drop_idle_library_pages(libc)
+
+
+_FILE_MAPPING = re.compile(
+    rb"^([0-9a-f]+)-([0-9a-f]+) (\S{4}) [^\n]* (/[^\n]*)\n(?:[^\n]*\n)*?Rss: +(\d+) kB\n"
+    rb"(?:[^\n]*\n)*?Anonymous: +(\d+) kB$",
+    re.MULTILINE,
+)
+"""A mapping of a file in /proc/self/smaps: its range, permissions, path, resident and copied-on-write kB."""
+
+
+def _drop_idle_library_pages(libc: ctypes.CDLL) -> None:
+    """Unmap the resident pages of loaded libraries' read-only mappings that hold no page of our own.
+
+    Loading libvlc's avcodec plugin loads Debian's libavcodec and its ~95 libraries (encoders, librsvg,
+    cairo...), and binding them all at load (`BIND_NOW`) reads each one's symbol tables: about 24 MB of
+    clean pages that playback never touches again. Clean file pages are what the kernel itself drops
+    under memory pressure: they stay in the page cache, and a page used again comes back on its next
+    access (a minor fault). Only libraries already fully loaded are touched (those with a writable data
+    mapping: the dynamic loader maps a library whole, read-only, before its segments), and only their
+    read-only mappings without copied-on-write pages (the relocated RELRO part is left alone, as
+    MADV_DONTNEED would lose its contents). Nothing here unloads libraries while it runs: Python and
+    ctypes never do, libvlc only when its last instance is released, on the same control thread.
+    """
+    try:
+        smaps = Path("/proc/self/smaps").read_bytes()
+    except OSError:
+        return
+    mappings = [found.groups() for found in _FILE_MAPPING.finditer(smaps)]
+    loaded = {path for _, _, perms, path, _, _ in mappings if perms == b"rw-p"}
+    for start, end, perms, path, resident, copied in mappings:
+        if perms[1:2] == b"-" and path in loaded and int(resident) and not int(copied):
+            first, size = int(start, 16), int(end, 16) - int(start, 16)
+            libc.madvise(ctypes.c_void_p(first), ctypes.c_size_t(size), _MADV_DONTNEED)
 
 
 @functools.cache
