@@ -522,22 +522,32 @@ def _drop_idle_library_pages(libc: ctypes.CDLL) -> None:
     cairo...), and binding them all at load (`BIND_NOW`) reads each one's symbol tables: about 24 MB of
     clean pages that playback never touches again. Clean file pages are what the kernel itself drops
     under memory pressure: they stay in the page cache, and a page used again comes back on its next
-    access (a minor fault). Only libraries already fully loaded are touched (those with a writable data
-    mapping: the dynamic loader maps a library whole, read-only, before its segments), and only their
-    read-only mappings without copied-on-write pages (the relocated RELRO part is left alone, as
-    MADV_DONTNEED would lose its contents). Nothing here unloads libraries while it runs: Python and
-    ctypes never do, libvlc only when its last instance is released, on the same control thread.
+    access (a minor fault). Nothing unloads a library while this runs: Python and ctypes never do,
+    libvlc only when its last instance is released, on the same control thread.
     """
     try:
         smaps = Path("/proc/self/smaps").read_bytes()
     except OSError:
         return
+    for start, end in idle_library_ranges(smaps):
+        libc.madvise(ctypes.c_void_p(start), ctypes.c_size_t(end - start), _MADV_DONTNEED)
+
+
+def idle_library_ranges(smaps: bytes) -> list[tuple[int, int]]:
+    """The (start, end) of each read-only, resident mapping of a fully loaded library without copied pages.
+
+    Fully loaded means the library has a writable data mapping too: the dynamic loader maps a library
+    whole, read-only, before mapping its segments over it, so a range read a moment before could hold
+    relocated data by the time it is dropped. A mapping with copied-on-write pages (the relocated RELRO
+    part) is left out: MADV_DONTNEED would lose their contents.
+    """
     mappings = [found.groups() for found in _FILE_MAPPING.finditer(smaps)]
     loaded = {path for _, _, perms, path, _, _ in mappings if perms == b"rw-p"}
-    for start, end, perms, path, resident, copied in mappings:
-        if perms[1:2] == b"-" and path in loaded and int(resident) and not int(copied):
-            first, size = int(start, 16), int(end, 16) - int(start, 16)
-            libc.madvise(ctypes.c_void_p(first), ctypes.c_size_t(size), _MADV_DONTNEED)
+    return [
+        (int(start, 16), int(end, 16))
+        for start, end, perms, path, resident, copied in mappings
+        if perms[1:2] == b"-" and path in loaded and int(resident) and not int(copied)
+    ]
 
 
 @functools.cache
