@@ -6,7 +6,7 @@ import hashlib
 
 import numpy as np
 
-from tuifeed.player.vlc_engine import idle_library_ranges, return_freed_memory
+from tuifeed.player.vlc_engine import drop_idle_library_pages, idle_library_ranges
 
 
 def _mapping(span: str, perms: str, path: str, rss: int, anonymous: int) -> str:
@@ -46,7 +46,7 @@ def test_the_process_reads_its_own_mappings_and_keeps_working_after_a_drop() -> 
     with open("/proc/self/smaps", "rb") as smaps:
         ranges = idle_library_ranges(smaps.read())
     assert ranges and all(start < end for start, end in ranges)
-    return_freed_memory()
+    drop_idle_library_pages()
     # Code and tables just dropped from the resident set come back from the page cache as they are used.
     assert int(np.arange(1000).sum()) == 499500
     assert hashlib.sha256(b"").hexdigest().startswith("e3b0c44298fc1c149afbf4c8996fb924")

@@ -94,24 +94,40 @@ def libvlc_version() -> str:
 class _ControlThread:
     """A single worker that runs blocking libvlc calls in order, off the UI and libvlc threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, idle: Callable[[], None]) -> None:
+        """Run `idle` whenever the queue empties after a job asked for it with `when_idle`."""
         self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._idle = idle
+        self._idle_due = False
         self._thread = threading.Thread(target=self._run, name="tuifeed-vlc-control", daemon=True)
         self._thread.start()
 
     def submit(self, job: Callable[[], None]) -> None:
         self._jobs.put(job)
 
+    def when_idle(self) -> None:
+        """Run the idle job once no job waits (from a job: the control thread only)."""
+        self._idle_due = True
+
     def close(self) -> None:
         self._jobs.put(None)
         self._thread.join(timeout=10)
 
     def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            try:
-                job()
-            except Exception:
-                log.exception("libvlc control job failed")
+        while True:
+            if self._idle_due and self._jobs.empty():
+                self._idle_due = False
+                self._work(self._idle)
+            if (job := self._jobs.get()) is None:
+                return
+            self._work(job)
+
+    @staticmethod
+    def _work(job: Callable[[], None]) -> None:
+        try:
+            job()
+        except Exception:
+            log.exception("libvlc control job failed")
 
 
 class _Deck:
@@ -244,6 +260,7 @@ class _Deck:
             self.player.stop()
             self.parked = True
             return_freed_memory()
+            self.engine._control.when_idle()
 
     def release(self) -> None:
         """Stop and free the libvlc player (blocking; control thread only).
@@ -267,6 +284,7 @@ class _Deck:
         self._buffers = []
         self.still = None
         return_freed_memory()
+        self.engine._control.when_idle()
 
 
 class VlcPlayer:
@@ -283,7 +301,7 @@ class VlcPlayer:
             raise PlayerUnavailable(f"libvlc refused to start with {' '.join(args)}; see `tuifeed doctor`")
         self._listener: PlayerListener | None = None
         self._sizer: FrameSizer = lambda width, height: (width, height)
-        self._control = _ControlThread()
+        self._control = _ControlThread(idle=drop_idle_library_pages)
         self._current: _Deck | None = None
         self._next: _Deck | None = None
         self._tokens = 0
@@ -499,12 +517,10 @@ def return_freed_memory() -> None:
 
     Its decoders' buffers, freed, stay in glibc's arenas: 1,000 fast swipes grew RSS by 25% without
     this, and it stays flat with it (benchmarks/reliability.py, soak). A few milliseconds, on the
-    control thread. Then the pages of shared libraries that are loaded but idle leave the resident set
-    too (`_drop_idle_library_pages`).
+    control thread.
     """
     if (libc := _libc()) is not None:
         libc.malloc_trim(0)
-        _drop_idle_library_pages(libc)
 
 
 _FILE_MAPPING = re.compile(
@@ -515,7 +531,7 @@ _FILE_MAPPING = re.compile(
 """A mapping of a file in /proc/self/smaps: its range, permissions, path, resident and copied-on-write kB."""
 
 
-def _drop_idle_library_pages(libc: ctypes.CDLL) -> None:
+def drop_idle_library_pages() -> None:
     """Unmap the resident pages of loaded libraries' read-only mappings that hold no page of our own.
 
     Loading libvlc's avcodec plugin loads Debian's libavcodec and its ~95 libraries (encoders, librsvg,
@@ -523,11 +539,17 @@ def _drop_idle_library_pages(libc: ctypes.CDLL) -> None:
     clean pages that playback never touches again. Clean file pages are what the kernel itself drops
     under memory pressure: they stay in the page cache, and a page used again comes back on its next
     access (a minor fault). Nothing unloads a library while this runs: Python and ctypes never do,
-    libvlc only when its last instance is released, on the same control thread.
+    libvlc only when its last instance is released, on the same control thread. The player runs it when
+    its control thread falls idle after a park or a release: reading smaps and the madvise calls take
+    6-11 ms, and run after every job of 1,000 swipes 50 ms apart they made the jobs fall behind, the
+    retired clips pile up and RSS grow past 5 GB (benchmarks/reliability.py, soak). No-op off Linux.
     """
+    libc = _libc()
     try:
         smaps = Path("/proc/self/smaps").read_bytes()
     except OSError:
+        return
+    if libc is None:
         return
     for start, end in idle_library_ranges(smaps):
         libc.madvise(ctypes.c_void_p(start), ctypes.c_size_t(end - start), _MADV_DONTNEED)
