@@ -544,12 +544,11 @@ def drop_idle_library_pages() -> None:
     6-11 ms, and run after every job of 1,000 swipes 50 ms apart they made the jobs fall behind, the
     retired clips pile up and RSS grow past 5 GB (benchmarks/reliability.py, soak). No-op off Linux.
     """
-    libc = _libc()
+    if (libc := _libc()) is None:
+        return
     try:
         smaps = Path("/proc/self/smaps").read_bytes()
     except OSError:
-        return
-    if libc is None:
         return
     for start, end in idle_library_ranges(smaps):
         libc.madvise(ctypes.c_void_p(start), ctypes.c_size_t(end - start), _MADV_DONTNEED)
