@@ -290,7 +290,8 @@ def _play(
     from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
     from tuifeed.feed.wellbeing import Wellbeing
     from tuifeed.library.service import Library
-    from tuifeed.player.vlc_engine import VlcPlayer, limit_malloc_arenas, load_vlc
+    from tuifeed.player.memory import limit_malloc_arenas
+    from tuifeed.player.vlc_engine import VlcPlayer, load_vlc
     from tuifeed.recommend import ClipFeatures, Recommender
     from tuifeed.store.stats import watched_today
 

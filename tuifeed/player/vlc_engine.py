@@ -13,7 +13,6 @@ import functools
 import logging
 import os
 import queue
-import re
 import threading
 from collections.abc import Callable
 from ctypes import POINTER, c_uint, c_void_p
@@ -24,6 +23,7 @@ import numpy as np
 
 from tuifeed.errors import PlayerUnavailable
 from tuifeed.player.base import Frame, FrameSizer, PlayerListener, PlayerState
+from tuifeed.player.memory import drop_idle_library_pages, return_freed_memory
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +46,6 @@ that PyAV's probe got past): it fails, rather than leaving the screen blank unti
 _CLOCK_STEP_MS = 1_000
 """libvlc reports the time a few times a second, even at 2x: a longer step is a seek."""
 _GONE = "the file is gone (moved, deleted, or its drive unmounted)"
-_M_ARENA_MAX = -8
-"""glibc's mallopt parameter number for the most malloc arenas."""
-_MADV_DONTNEED = 4
-"""Linux's madvise advice that unmaps pages (file pages are read again from the page cache when used)."""
 _BASE_ARGS = (
     "--quiet",
     "--no-xlib",
@@ -94,7 +90,7 @@ def libvlc_version() -> str:
 class _ControlThread:
     """A single worker that runs blocking libvlc calls in order, off the UI and libvlc threads."""
 
-    def __init__(self, idle: Callable[[], None]) -> None:
+    def __init__(self, idle: Callable[[], object]) -> None:
         """Run `idle` whenever the queue empties after a job asked for it with `when_idle`."""
         self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
         self._idle = idle
@@ -123,7 +119,7 @@ class _ControlThread:
             self._work(job)
 
     @staticmethod
-    def _work(job: Callable[[], None]) -> None:
+    def _work(job: Callable[[], object]) -> None:
         try:
             job()
         except Exception:
@@ -500,83 +496,6 @@ class VlcPlayer:
     def _listener_error(self, token: int, message: str) -> None:
         if (listener := self._listener) is not None:
             listener.player_error(token, message)
-
-
-def limit_malloc_arenas(arenas: int = 2) -> None:
-    """Cap glibc's malloc arenas for this process (no-op elsewhere).
-
-    Every clip gets a new libvlc player whose decoder threads each claim a glibc arena they keep; after
-    20 swipes that measured 270 MB of RSS, against about 180 MB with two arenas.
-    """
-    if (libc := _libc()) is not None:
-        libc.mallopt(_M_ARENA_MAX, arenas)
-
-
-def return_freed_memory() -> None:
-    """Give the memory a freed libvlc player leaves in glibc's heaps back to the system (no-op elsewhere).
-
-    Its decoders' buffers, freed, stay in glibc's arenas: 1,000 fast swipes grew RSS by 25% without
-    this, and it stays flat with it (benchmarks/reliability.py, soak). A few milliseconds, on the
-    control thread.
-    """
-    if (libc := _libc()) is not None:
-        libc.malloc_trim(0)
-
-
-_FILE_MAPPING = re.compile(
-    rb"^([0-9a-f]+)-([0-9a-f]+) (\S{4}) [^\n]* (/[^\n]*)\n(?:[^\n]*\n)*?Rss: +(\d+) kB\n"
-    rb"(?:[^\n]*\n)*?Anonymous: +(\d+) kB$",
-    re.MULTILINE,
-)
-"""A mapping of a file in /proc/self/smaps: its range, permissions, path, resident and copied-on-write kB."""
-
-
-def drop_idle_library_pages() -> None:
-    """Unmap the resident pages of loaded libraries' read-only mappings that hold no page of our own.
-
-    Loading libvlc's avcodec plugin loads Debian's libavcodec and its ~95 libraries (encoders, librsvg,
-    cairo...), and binding them all at load (`BIND_NOW`) reads each one's symbol tables: about 24 MB of
-    clean pages that playback never touches again. Clean file pages are what the kernel itself drops
-    under memory pressure: they stay in the page cache, and a page used again comes back on its next
-    access (a minor fault). Nothing unloads a library while this runs: Python and ctypes never do,
-    libvlc only when its last instance is released, on the same control thread. The player runs it when
-    its control thread falls idle after a park or a release: reading smaps and the madvise calls take
-    6-11 ms, and run after every job of 1,000 swipes 50 ms apart they made the jobs fall behind, the
-    retired clips pile up and RSS grow past 5 GB (benchmarks/reliability.py, soak). No-op off Linux.
-    """
-    if (libc := _libc()) is None:
-        return
-    try:
-        smaps = Path("/proc/self/smaps").read_bytes()
-    except OSError:
-        return
-    for start, end in idle_library_ranges(smaps):
-        libc.madvise(ctypes.c_void_p(start), ctypes.c_size_t(end - start), _MADV_DONTNEED)
-
-
-def idle_library_ranges(smaps: bytes) -> list[tuple[int, int]]:
-    """The (start, end) of each read-only, resident mapping of a fully loaded library without copied pages.
-
-    Fully loaded means the library has a writable data mapping too: the dynamic loader maps a library
-    whole, read-only, before mapping its segments over it, so a range read a moment before could hold
-    relocated data by the time it is dropped. A mapping with copied-on-write pages (the relocated RELRO
-    part) is left out: MADV_DONTNEED would lose their contents.
-    """
-    mappings = [found.groups() for found in _FILE_MAPPING.finditer(smaps)]
-    loaded = {path for _, _, perms, path, _, _ in mappings if perms == b"rw-p"}
-    return [
-        (int(start, 16), int(end, 16))
-        for start, end, perms, path, resident, copied in mappings
-        if perms[1:2] == b"-" and path in loaded and int(resident) and not int(copied)
-    ]
-
-
-@functools.cache
-def _libc() -> ctypes.CDLL | None:
-    try:
-        return ctypes.CDLL("libc.so.6")
-    except OSError:
-        return None
 
 
 def libvlc_plugin_cache() -> Path | None:
