@@ -507,7 +507,7 @@ class Store:
         self.execute(sql, [int(value), impression_id])
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> Generator[dict[str, Any]]:
-        """Rows of a read-only query as dicts, for commands and tests that inspect the store."""
+        """Rows of a query as dicts (the clips, and commands and tests that inspect the store)."""
         cursor = self.execute(sql, list(params))
         names = [column[0] for column in cursor.description]
         for row in cursor:
