@@ -153,9 +153,7 @@ class FeedScreen(Screen[None]):
         self.caption = Container(id="caption")
         self.notice = Static(id="notice")
         self.glyph = Static("❚❚", id="paused")
-        self._library = library
-        self.importer: ImportPanel | None = None
-        """Made when first opened: the first frame does not wait for its widgets and their styles."""
+        self.importer = ImportPanel(library, id="import") if library is not None else None
         self._last_wheel = 0.0
         self._told_replay = False
         self._layout: Layout | None = None
@@ -170,6 +168,8 @@ class FeedScreen(Screen[None]):
         self.set_class(not info_panel, "clear")
 
     def compose(self) -> ComposeResult:
+        if self.importer is not None:
+            yield self.importer
         with self.caption:
             yield self.info.data_bind(FeedScreen.status)
         yield self.notice
@@ -195,7 +195,7 @@ class FeedScreen(Screen[None]):
         """Esc closes only a page or a list's feed; For You and Following stay. Importing needs the library."""
         if action == "close_feed":
             return self.closable
-        return self._library is not None if action == "import_folder" else True
+        return self.importer is not None if action == "import_folder" else True
 
     # -- actions -----------------------------------------------------------------------------------
 
@@ -348,14 +348,10 @@ class FeedScreen(Screen[None]):
         self.toggle_class("clear")
         self._relayout()
 
-    async def action_import_folder(self) -> None:
+    def action_import_folder(self) -> None:
         """Open the import panel above the video."""
-        if self._library is None:
-            return
-        if self.importer is None:
-            self.importer = ImportPanel(self._library, id="import")
-            await self.mount(self.importer, before=0)
-        self.importer.open()
+        if self.importer is not None:
+            self.importer.open()
 
     def action_close_feed(self) -> None:
         """Close this page or list feed and go back to where the person was."""
