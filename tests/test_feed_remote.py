@@ -5,15 +5,18 @@ HTTP is in tests/remote/test_remote_app.py.)"""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from ranker_stub import InOrder
 
 from tuifeed.feed import Feeds
 from tuifeed.feed.remote import offline_notice
+from tuifeed.feed.session import FeedSession
 from tuifeed.library.remote.urls import origin
-from tuifeed.library.service import ProbeReport, Reach
-from tuifeed.models import Clip
+from tuifeed.library.service import PrefetchReport, ProbeReport, Reach
+from tuifeed.models import Clip, MuteKind
 from tuifeed.player import Frame
 from tuifeed.player.fake import FakePlayer
 from tuifeed.store import Store
@@ -31,6 +34,8 @@ class Shelf:
         self.prefetch_count = 3
         self.wishes: list[list[str]] = []
         self.checks: list[str] = []
+        self.needed: list[str] = []
+        self.cache_on = True
 
     def playable_location(self, clip: Clip) -> str | None:
         if not clip.location.startswith("http"):
@@ -41,6 +46,11 @@ class Shelf:
 
     def prefetch(self, clips: Sequence[Clip]) -> None:
         self.wishes.append([clip.id for clip in clips])
+
+    def need(self, clip: Clip) -> bool:
+        if self.cache_on:
+            self.needed.append(clip.id)
+        return self.cache_on
 
     def check(self, clip: Clip) -> bool:
         self.checks.append(clip.id)
@@ -304,3 +314,190 @@ def test_a_failure_says_once_whether_it_is_an_error_to_show(store: Store) -> Non
     assert session.fail(player.token) is True
     assert "r0" in session.queue.failed
     assert session.fail(player.token + 1) is False, "not about the clip on screen"
+
+
+def test_a_server_that_cannot_stream_the_clip_has_it_downloaded_and_it_comes_back_from_the_cache(
+    store: Store,
+) -> None:
+    """Its server ignores Range: the failed clip is needed (downloaded first) and stays out of every feed
+    meanwhile; downloaded, it comes back and plays from the cache, where a failure is an error to show."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    assert feeds.probed(ProbeReport("r0", Reach.DOWNLOAD)) is None
+    assert shelf.needed == ["r0"]
+    assert all("r0" not in feed.clips for feed in feeds.sessions)
+    assert feeds.prefetched(PrefetchReport("r1", path=Path("/cache/r1.mp4"))) is None  # another clip's: no change
+    assert "r0" not in session.clips
+    shelf.cached.add("r0")
+    assert feeds.prefetched(PrefetchReport("r0", path=Path("/cache/r0.mp4"))) is None
+    assert "r0" in session.clips
+    while session.current != REMOTE[0]:
+        session.next()
+    assert player.played[-1] == "/cache/r0.mp4"
+    assert not session.quiet_failure(), "from the cache, a failure is the clip's own: shown now"
+
+
+def test_a_clip_that_can_only_play_downloaded_fails_with_its_download(store: Store) -> None:
+    """The needed download fails: its line is the one to show and the clip leaves every feed for the run;
+    with the cache off it fails at the probe's verdict, saying why."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
+    line = feeds.prefetched(PrefetchReport("r0", error="http://host/c0.mp4: the connection was cut"))
+    assert line == "http://host/c0.mp4: the connection was cut"
+    assert all("r0" in feed.queue.failed for feed in feeds.sessions)
+    shelf.cache_on = False
+    session.clip_failed(player.token)
+    failed = session.queue.failed
+    line = feeds.probed(ProbeReport("r1", Reach.DOWNLOAD))
+    assert line is not None and "ignores Range requests" in line and "cache is off" in line
+    assert "r1" in failed and shelf.needed == ["r0"]
+
+
+def test_a_skipped_clip_probed_on_a_server_that_cannot_stream_is_not_downloaded(store: Store) -> None:
+    """A probe asking whether a server is back answers DOWNLOAD for a skipped clip: nothing is downloaded for a
+    clip that had no try of its own (it streams first, like any other), and no error is shown."""
+    shelf = Shelf(offline=True)
+    feeds, _player = _feeds(store, REMOTE[:2], shelf)
+    feeds.for_you.start()
+    assert feeds.for_you.current is None
+    shelf.offline = False
+    feeds.remote_changed()
+    assert feeds.probed(ProbeReport("r0", Reach.DOWNLOAD)) is None
+    assert shelf.needed == []
+
+
+def test_a_clip_back_after_its_stream_failed_counts_as_not_seen_in_the_round(store: Store) -> None:
+    """It never showed: back (its server answered), it is picked within the first round and counted once."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    feeds.probed(ProbeReport("r0", Reach.ANSWERS))
+    shown = [session.current]
+    while len(shown) < 3:
+        shown.append(session.next())
+    assert shown == [REMOTE[1], REMOTE[0], REMOTE[2]]
+    status = session.status()
+    assert (status.round, status.seen, status.total) == (1, 3, 3)
+
+
+def test_the_cache_off_line_for_a_clip_that_cannot_stream_shows_no_password_or_token(store: Store) -> None:
+    """Passwords and tokens in a clip's URL are sent but never shown: the cache-off line redacts them too."""
+    secret = Clip(id="s0", location="http://ana:hunter2@host/c.mp4?token=abc123", creator="maker")
+    shelf = Shelf()
+    shelf.cache_on = False
+    feeds, player = _feeds(store, [secret, *REMOTE[:2]], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    line = feeds.probed(ProbeReport("s0", Reach.DOWNLOAD))
+    assert line is not None and "cache is off" in line
+    assert "hunter2" not in line and "abc123" not in line
+
+
+def test_a_needed_download_cut_off_by_the_network_waits_for_the_server_like_any_skipped_clip(store: Store) -> None:
+    """The network goes while the clip that can only play downloaded is downloading: no red line and no failure
+    for the run; it waits for its server with the skipped clips and comes back when the server answers."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
+    shelf.offline = True  # the library noted the server unreachable before reporting the failed download
+    line = feeds.prefetched(PrefetchReport("r0", error="http://host/c0.mp4: no answer (connection refused)"))
+    assert line is None
+    assert "r0" not in session.queue.failed
+    assert feeds.remote is not None and "r0" in feeds.remote.skipped
+    assert session.offline_notice() is not None, "the one calm notice, not a red line"
+    shelf.offline = False
+    feeds.remote_changed()
+    assert "r0" in session.clips
+
+
+def test_a_downloaded_clip_evicted_before_it_plays_is_downloaded_again_not_failed(store: Store) -> None:
+    """Back from its download, the clip may wait many swipes and leave the cache meanwhile (least recently used):
+    streamed again from its server that cannot stream it, it fails quietly and is downloaded again, no red line."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
+    shelf.cached.add("r0")
+    feeds.prefetched(PrefetchReport("r0", path=Path("/cache/r0.mp4")))
+    shelf.cached.discard("r0")  # evicted by later downloads before the ranker picked it
+    while session.current != REMOTE[0]:
+        session.next()
+    assert player.played[-1] == "http://host/c0.mp4"
+    assert session.fail(player.token) is False, "the server cannot stream it: not an error to show"
+    assert "r0" not in session.queue.failed
+    feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
+    assert shelf.needed == ["r0", "r0"]
+
+
+def test_a_clip_that_showed_then_failed_when_walked_back_to_still_counts_as_seen_in_the_round(store: Store) -> None:
+    """It played once this round; swiped back to, its stream fails (a blip) and its server answers: it is still
+    seen in this round, so the next pick is a clip not seen yet, not a second showing of it."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.picture_shown()
+    session.next()
+    assert session.previous() == REMOTE[0]
+    session.clip_failed(player.token)
+    assert session.current == REMOTE[1], "on through history"
+    feeds.probed(ProbeReport("r0", Reach.ANSWERS))
+    assert session.next() == REMOTE[2]
+    status = session.status()
+    assert (status.round, status.seen, status.total) == (1, 3, 3)
+
+
+def test_a_download_ahead_takes_no_feed_clips_again(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """About three downloads ahead finish per swipe; each changes no feed's clips, so none is taken again (that
+    reads every clip of every feed, and Following's from its source, on the UI thread). A needed clip's does."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:4], shelf)
+    session = feeds.for_you
+    session.start()
+    synced: list[FeedSession] = []
+    real_sync = FeedSession.sync
+
+    def counting_sync(self: FeedSession) -> None:
+        synced.append(self)
+        real_sync(self)
+
+    monkeypatch.setattr(FeedSession, "sync", counting_sync)
+    shelf.cached.add("r2")
+    feeds.prefetched(PrefetchReport("r2", path=Path("/cache/r2.mp4")))
+    assert synced == []
+    assert player.prerolled == "http://host/c1.mp4"
+    session.clip_failed(player.token)
+    feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
+    synced.clear()
+    shelf.cached.add("r0")
+    feeds.prefetched(PrefetchReport("r0", path=Path("/cache/r0.mp4")))
+    assert session in synced and "r0" in session.clips
+
+
+def test_a_needed_download_failing_for_a_clip_muted_meanwhile_shows_no_line(store: Store) -> None:
+    """The person muted the clip's creator while it downloaded: its failed download leaves it out quietly (a red
+    line naming a clip they sent away would only puzzle them)."""
+    shelf = Shelf()
+    feeds, player = _feeds(store, REMOTE[:3], shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
+    feeds.mute(session, MuteKind.CREATOR, "maker0")
+    assert feeds.prefetched(PrefetchReport("r0", error="http://host/c0.mp4: not found (HTTP 404)")) is None
+    assert "r0" in session.queue.failed

@@ -50,5 +50,10 @@ class RemoteError(LibraryError):
         self.server = server
 
 
+class NotDownloadable(RemoteError):
+    """The clip is a stream, not a file (an HLS playlist, whose segments it names relative to its URL): it
+    plays from its URL only, never from the cache."""
+
+
 class RemoteUnreachable(RemoteError):
     """The server could not be reached at all (no network, refused, timed out): cached clips still play."""

@@ -19,8 +19,12 @@ _VISIBLE.update({0x2028: " ", 0x2029: " "})
 _SINGLE_LINE = {**_VISIBLE, ord("\t"): " ", ord("\n"): " ", ord("\r"): None}
 _MULTI_LINE = {**_VISIBLE, ord("\t"): "    ", ord("\n"): "\n", ord("\r"): None}
 
+_ACTED_ON = f"\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}\u2028\u2029"
+ACTED_ON = re.compile(f"[{_ACTED_ON}]")
+"""One character a terminal acts on (controls, bidi marks, line and paragraph separators): what `clean` makes
+harmless in text, and what a URL carries percent-encoded."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}\u2028\u2029\ud800-\udfff]")
+_UNSAFE = re.compile(f"[{_ACTED_ON}\ud800-\udfff]")
 """Any character `clean` changes: text without one (nearly all of it) is returned as it is, without translating."""
 _UNSAFE_MULTI = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI_CONTROLS}\u2028\u2029\ud800-\udfff]")
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from e2e_support import ClipLibrary, Home, Pane
+from remote.remote_support import index_at_end_clip
 from remote.servers import python_http_server
 
 pytestmark = pytest.mark.e2e
@@ -112,3 +113,25 @@ def test_server_down_at_start_cached_clips_play_and_the_rest_come_back_with_it(
     with sqlite3.connect(home.db) as db:
         later = db.execute("SELECT clip_id, exit FROM impressions WHERE id > ?", (offline[-1][0],)).fetchall()
     assert {clip_id for clip_id, exit in later if exit != "error"} - cached, "remote clips played again"
+
+
+def test_a_clip_python_http_server_cannot_stream_is_downloaded_and_plays(home: Home, tmux: Callable[..., Pane]) -> None:
+    """`tuifeed http://.../clip.mp4` on `python -m http.server` (no Range) with an mp4 whose index is at its
+    end: its stream fails, the server is found ignoring Range, the clip downloads (prefetching off) and plays
+    from the cache, with no error line; the failed stream and the stay after it are both recorded."""
+    home.config.write_text(home.config.read_text() + "[remote]\nprefetch = 0\n", encoding="utf-8")
+    served = home.root / "www"
+    served.mkdir()
+    clip = index_at_end_clip(served / "late index.mp4")
+    with python_http_server(served) as base:
+        pane = tmux(120, 40, env=home.env)
+        pane.run(home.tuifeed("play", f"{base}/late%20index.mp4"))
+        pane.wait_for_picture(400, timeout=30)
+        assert "Cannot play" not in pane.screen().text
+        [cached] = (home.root / "cache" / "clips").glob("*.mp4")
+        assert cached.read_bytes() == clip.read_bytes()
+        pane.send("q")
+        assert pane.wait_exit() == 0
+    with sqlite3.connect(home.db) as db:
+        exits = [exit for (exit,) in db.execute("SELECT exit FROM impressions ORDER BY id")]
+    assert exits == ["error", "quit"]

@@ -8,7 +8,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from e2e_support import ClipLibrary, Home, Pane
@@ -16,13 +18,25 @@ from e2e_support import ClipLibrary, Home, Pane
 pytestmark = pytest.mark.e2e
 
 MIN_PICTURE_CELLS = 400
+BRACKETED_PASTE_ON = b"\x1b[?2004h"
 
 
-def _playing(clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane], argv: list[str] | None = None) -> Pane:
-    """Import two clips and start tuifeed (or `argv`) on them in a 120x40 pane; returns once a picture shows."""
+def _playing(
+    clip_library: ClipLibrary,
+    home: Home,
+    tmux: Callable[..., Pane],
+    argv: list[str] | None = None,
+    stream: Path | None = None,
+) -> Pane:
+    """Import two clips and start tuifeed (or `argv`) on them in a 120x40 pane; returns once a picture shows.
+
+    With `stream`, tmux copies every byte the program sends into that file.
+    """
     clip_library.copy_to(home.root / "clips", 2)
     assert home.run("import", str(home.root / "clips")).returncode == 0
     pane = tmux(120, 40, env=home.env)
+    if stream is not None:
+        pane.tmux("pipe-pane", "-o", f"cat > {shlex.quote(str(stream))}")
     pane.run(argv or home.tuifeed("play", "--seed", "5"))
     pane.wait_for_picture(MIN_PICTURE_CELLS)
     return pane
@@ -53,6 +67,48 @@ def test_sighup_restores_the_terminal_and_records_the_stay(
     assert pane.wait_exit() == 0
     assert pane.flag("alternate_on") == "0"
     assert pane.flag("mouse_any_flag") == "0"
+    with sqlite3.connect(home.db) as db:
+        assert db.execute("SELECT exit FROM impressions").fetchall() == [("quit",)]
+
+
+def test_a_stray_sigcont_changes_nothing(
+    clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane], tmp_path: Path
+) -> None:
+    """SIGCONT with no stop before it (tmux sends them; so does a hang-up) starts the terminal over for nothing.
+
+    Each one used to start another key reader (two threads splitting one escape sequence between them)
+    and set the terminal up again: bracketed paste, mouse and the sync-mode query all sent once more.
+    """
+    stream = tmp_path / "stream.bin"
+    pane = _playing(clip_library, home, tmux, stream=stream)
+    pid = _pid(home)
+    os.kill(pid, signal.SIGCONT)
+    os.kill(pid, signal.SIGCONT)
+    pane.send("?")
+    pane.wait_for_text("tuifeed keys", "the help screen")
+    pane.send("Escape")
+    pane.wait_for(lambda screen: "tuifeed keys" not in screen.text, "the help screen to close")
+    pane.send("q")
+    assert pane.wait_exit() == 0
+    assert pane.flag("alternate_on") == "0"
+    assert pane.flag("mouse_any_flag") == "0"
+    pane.tmux("pipe-pane")
+    time.sleep(0.5)
+    sent = stream.read_bytes()
+    assert sent.count(BRACKETED_PASTE_ON) == 1, "the terminal was set up again"
+    with sqlite3.connect(home.db) as db:
+        assert db.execute("SELECT exit FROM impressions").fetchall() == [("quit",)]
+
+
+def test_the_terminal_going_away_ends_tuifeed(clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane]) -> None:
+    """The terminal closes under it (the kernel's SIGHUP and SIGCONT): the process ends, the stay recorded as quit."""
+    pane = _playing(clip_library, home, tmux)
+    pid = _pid(home)
+    pane.tmux("kill-server")
+    deadline = time.monotonic() + 15
+    while os.path.exists(f"/proc/{pid}") and _state(pid) != "Z":
+        assert time.monotonic() < deadline, f"tuifeed (pid {pid}) still runs 15 s after its terminal closed"
+        time.sleep(0.05)
     with sqlite3.connect(home.db) as db:
         assert db.execute("SELECT exit FROM impressions").fetchall() == [("quit",)]
 
@@ -90,6 +146,30 @@ def test_ctrl_z_suspends_and_fg_repaints(clip_library: ClipLibrary, home: Home, 
     assert pane.wait_exit() == 0
     with sqlite3.connect(home.db) as db:
         assert db.execute("SELECT exit FROM impressions").fetchall() == [("quit",)]
+
+
+def test_a_sigstop_from_elsewhere_then_fg_gives_the_keys_back(
+    clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane]
+) -> None:
+    """SIGSTOP (`kill -STOP`, which no handler sees) stops it; the shell takes the terminal back and sets its own
+    modes on it; after `fg` (a SIGCONT with no Ctrl-Z of tuifeed's before it) the keys work again: ? opens help."""
+    pane = _playing(clip_library, home, tmux)
+    pid = _pid(home)
+    os.kill(pid, signal.SIGSTOP)
+    pane.wait_for(lambda _screen: _state(pid) == "T", "the process to stop")
+    # bash and zsh set their own terminal modes back when a job stops; this pane's sh does not, so do it here
+    # (and say the exit code after fg: the shell dropped the rest of the stopped command line).
+    pane.tmux("send-keys", "-l", "stty sane; fg; echo EXITED:$?")
+    pane.tmux("send-keys", "C-j")
+    pane.wait_for(lambda _screen: _state(pid) != "T", "the process to go on")
+    time.sleep(0.5)
+    pane.send("?")
+    pane.wait_for_text("tuifeed keys", "the help screen")
+    pane.send("Escape")
+    pane.wait_for(lambda screen: "tuifeed keys" not in screen.text, "the help screen to close")
+    pane.send("q")
+    assert pane.wait_exit() == 0
+    assert pane.flag("alternate_on") == "0"
 
 
 def test_a_crash_exits_1_with_one_line_and_the_traceback_in_the_log(

@@ -122,6 +122,10 @@ def build_corpus(root: Path) -> None:
     make_clip(root / "odd" / "old phone.3gp", size=(128, 96), codec="h263", audio=None, hue=1)
     make_clip(root / "odd" / "broadcast.ts", codec="mpeg2video", audio="mp2", hue=2, container_format="mpegts")
     make_clip(root / "odd" / "deep" / "er" / "clip.m4v", hue=1, container_format="mp4")
+    make_clip(root / "odd" / "camcorder.mpg", codec="mpeg1video", audio="mp2", fps=25, container_format="mpeg")
+    make_clip(root / "odd" / "old flash.flv", codec="flv", audio="libmp3lame", hue=1, container_format="flv")
+    make_clip(root / "odd" / "windows.wmv", codec="wmv2", audio=None, hue=2, container_format="asf")
+    make_clip(root / "odd" / "open.ogv", codec="libvpx", audio=None, container_format="ogg")
     make_clip(root / "nfo" / "pier.mp4", size=(112, 64))
     (root / "nfo" / "pier.nfo").write_text(NFO, encoding="utf-8")
     make_clip(
@@ -154,6 +158,10 @@ GOOD = {
     "odd/old phone.3gp",
     "odd/broadcast.ts",
     "odd/deep/er/clip.m4v",
+    "odd/camcorder.mpg",
+    "odd/old flash.flv",
+    "odd/windows.wmv",
+    "odd/open.ogv",
     "nfo/pier.mp4",
     "tagged/tagged.mp4",
 }

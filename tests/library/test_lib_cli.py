@@ -69,7 +69,7 @@ def test_log_lines_every_thousand_files(store: Store, corpus: Path, monkeypatch:
     console, buffer = _console()
     run_import(store, [corpus], as_json=False, console=console)
     lines = [line for line in buffer.getvalue().splitlines() if line.startswith("import: ")]
-    assert [line.split()[1] for line in lines] == ["4/16", "8/16", "12/16", "16/16"]
+    assert [line.split()[1] for line in lines] == ["4/20", "8/20", "12/20", "16/20", "20/20"]
 
 
 def test_cannot_run_exits_1(store: Store, tmp_path: Path) -> None:

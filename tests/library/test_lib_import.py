@@ -66,6 +66,10 @@ def test_nfo_tags_and_names_fill_in_when_there_is_no_info_json(store: Store, cor
         ("odd/name with spaces & 'quotes'.avi", 64, 112, "mjpeg", None, 0),
         ("odd/old phone.3gp", 128, 96, "h263", None, 0),
         ("odd/broadcast.ts", 64, 112, "mpeg2video", "mp2", 0),
+        ("odd/camcorder.mpg", 64, 112, "mpeg1video", "mp2", 0),
+        ("odd/old flash.flv", 64, 112, "flv1", "mp3", 0),
+        ("odd/windows.wmv", 64, 112, "wmv2", None, 0),
+        ("odd/open.ogv", 64, 112, "vp8", None, 0),
     ],
 )
 def test_probe_reads_display_size_codecs_and_audio(

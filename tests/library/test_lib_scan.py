@@ -19,12 +19,14 @@ def _found(roots: list[Path], **options: bool) -> list[str]:
 
 def test_extensions_hidden_and_partial(tmp_path: Path) -> None:
     """Video extensions in any case are found; hidden names, partial downloads and other files are not."""
-    for name in ("a.MP4", "b.webm", "c.3gp", "d.ts", "e.m4v", "f.mov", "g.avi", "h.mkv"):
+    videos = {"a.MP4", "b.webm", "c.3gp", "d.ts", "e.m4v", "f.mov", "g.avi", "h.mkv", "p.flv", "q.MPG", "r.mpeg"}
+    videos |= {"s.wmv", "t.ogv"}
+    for name in videos:
         _touch(tmp_path / name)
     for name in ("i.mp4.part", "j.mp4.ytdl", "k.tmp", ".l.mp4", ".hidden/m.mp4", "n.txt", "o.info.json"):
         _touch(tmp_path / name)
     found = {Path(path).name for path in _found([tmp_path])}
-    assert found == {"a.MP4", "b.webm", "c.3gp", "d.ts", "e.m4v", "f.mov", "g.avi", "h.mkv"}
+    assert found == videos
 
 
 def test_links_leaving_the_root_are_followed_only_when_asked(tmp_path: Path) -> None:

@@ -36,6 +36,8 @@ class Route:
     """...this many times; later requests get the whole body."""
     gzip: bool = False
     """Send the body gzip-compressed when the client accepts it."""
+    ranges: bool = True
+    """Answer Range requests (206); False is a server that ignores them, sending the whole body (200)."""
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,9 @@ class LoopbackServer:
         self._serve(handler, route)
 
     def _serve(self, handler: BaseHTTPRequestHandler, route: Route) -> None:
-        headers = {"Content-Type": route.content_type, "Accept-Ranges": "bytes", **route.headers}
+        headers = {"Content-Type": route.content_type, **route.headers}
+        if route.ranges:
+            headers["Accept-Ranges"] = "bytes"
         if route.etag:
             headers["ETag"] = route.etag
         if route.last_modified:
@@ -187,7 +191,7 @@ class LoopbackServer:
         body = route.body
         status = 200
         wanted = re.fullmatch(r"bytes=(\d+)-(\d*)", handler.headers.get("Range", "").strip())
-        if wanted:
+        if wanted and route.ranges:
             start = int(wanted[1])
             end = min(int(wanted[2]) if wanted[2] else len(body) - 1, len(body) - 1)
             if start >= len(body):

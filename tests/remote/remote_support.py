@@ -6,6 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
+import av
+import numpy as np
+
 from tuifeed.library.remote.client import Limits
 
 if TYPE_CHECKING:
@@ -64,3 +67,41 @@ def serve_feed(server: LoopbackServer, library: Library, media_clips: list[Path]
     server.add("/feed.xml", rss(items), "application/rss+xml")
     library.add_remote(server.url("/feed.xml"))
     return library.remote_clips(server.url("/feed.xml"))
+
+
+def index_at_end_clip(path: Path, seconds: float = 4.0) -> Path:
+    """Encode an mp4 whose index (moov) follows its media data, as a plain mux writes it (no faststart), and
+    too big (noise: about 70 KB) for libvlc's first read to hold it all, so it must seek to the end to play.
+    (A 28 KB one streamed fine from a server ignoring Range: it all came in that first read.)"""
+    noise = np.random.default_rng(11)
+    with av.open(str(path), "w", format="mp4") as container:
+        video = container.add_stream("libx264", rate=30)
+        video.width, video.height, video.pix_fmt = 640, 360, "yuv420p"
+        for index in range(int(seconds * 30)):
+            image = noise.integers(0, 12, (360, 640, 3), dtype=np.uint8)
+            image[..., 0] += np.uint8(index * 3 % 192)
+            container.mux(video.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
+        container.mux(video.encode(None))
+    data = path.read_bytes()
+    assert data.find(b"moov") > data.find(b"mdat") > 0, "the index must come last"
+    return path
+
+
+def hls_clip(folder: Path, seconds: float = 3.0) -> Path:
+    """An HLS VOD playlist of one MPEG-TS segment (H.264) in `folder`, naming it relative to itself; returns it."""
+    segment = folder / "seg0.ts"
+    with av.open(str(segment), "w", format="mpegts") as container:
+        video = container.add_stream("libx264", rate=30)
+        video.width, video.height, video.pix_fmt = 320, 180, "yuv420p"
+        for index in range(int(seconds * 30)):
+            image = np.full((180, 320, 3), index * 2 % 256, np.uint8)
+            image[:, : (index * 3) % 320, 1] = 255
+            container.mux(video.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
+        container.mux(video.encode(None))
+    playlist = folder / "index.m3u8"
+    playlist.write_text(
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n"
+        f"#EXTINF:{seconds:.1f},\nseg0.ts\n#EXT-X-ENDLIST\n",
+        encoding="utf-8",
+    )
+    return playlist

@@ -12,13 +12,14 @@ from urllib.parse import urlsplit
 import pytest
 from loopback import LoopbackServer
 from ranker_stub import InOrder
-from remote_support import rss, serve_feed
+from remote_support import index_at_end_clip, rss, serve_feed
 from textual.pilot import Pilot
 from toasts import toasts, toasts_with
 
 from tuifeed.config import Config
 from tuifeed.feed import Feeds
 from tuifeed.feed.remote import offline_notice
+from tuifeed.library.remote.client import RemoteClient
 from tuifeed.library.remote.urls import origin
 from tuifeed.library.service import Library
 from tuifeed.models import Clip
@@ -286,3 +287,44 @@ async def test_a_source_older_than_refresh_after_is_refreshed_as_the_app_starts(
             await pilot.press("q")
     finally:
         store.close()
+
+
+@pytest.mark.vlc
+async def test_a_clip_its_server_cannot_stream_is_downloaded_and_then_plays(
+    tmp_path: Path, server: LoopbackServer, client: RemoteClient, media_clips: list[Path]
+) -> None:
+    """An mp4 with its index at the end, from a server that ignores Range (python -m http.server does): libvlc
+    cannot stream it, so it is downloaded (prefetching off, even) and comes back to play from the cache, with no
+    error line."""
+    library = Library(
+        tmp_path / "db.sqlite", cache_dir=tmp_path / "cache", cache_bytes=64 * 1024**2, prefetch_count=0, client=client
+    )
+    clips = serve_feed(server, library, media_clips, 2)
+    server.add_file("/c/0.mp4", index_at_end_clip(tmp_path / "index-at-end.mp4"), ranges=False)
+    store = Store(library.database)
+    player = RecordingPlayer()
+    feeds = Feeds(store, player, InOrder(clips), clips, remote=library)
+    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
+    try:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await _until(pilot, lambda: clips[0].id in _cached(library, clips), 30)
+            assert _cached(library, clips) == {clips[0].id}
+            assert app.session.current == clips[1] and clips[0] in app.session.clips.values()
+            cached = library.playable_location(clips[0])
+            assert cached is not None and Path(cached).is_file()
+            for _ in range(3):
+                if app.session.current == clips[0]:
+                    break
+                await pilot.press("j")
+                await pilot.pause(0.2)
+            assert app.session.current == clips[0] and player.played[-1] == cached
+            painted = app.feed.video.frames_painted
+            await _until(pilot, lambda: app.feed.video.frames_painted > painted + 5, 15)
+            assert app.feed.video.frames_painted > painted + 5, "it plays from the cache"
+            assert player.played.count(clips[0].location) == 1, "streamed once, then only from the cache"
+            assert not any("Cannot play" in toast for toast in toasts(app)), toasts(app)
+            await pilot.press("q")
+    finally:
+        player.close()
+        store.close()
+        library.close()

@@ -309,3 +309,15 @@ def test_a_probe_failing_tls_is_an_answer(certificate: tuple[Path, Path], client
         with pytest.raises(RemoteError, match="TLS failure") as raised:
             client.probe(secure.url("/c.mp4"))
     assert not isinstance(raised.value, RemoteUnreachable)
+
+
+def test_a_probe_says_whether_the_server_honours_range_requests(server: LoopbackServer, client: RemoteClient) -> None:
+    """206 to the one-byte Range request: seekable; the whole file with a 200 (the server ignores Range): not;
+    an empty file's 416 counts as there (playing it says what is wrong)."""
+    server.add("/seeks.mp4", b"x" * 5000)
+    server.add("/whole.mp4", b"x" * 5000, ranges=False)
+    server.add("/empty.mp4", b"")
+    assert client.probe(server.url("/seeks.mp4")) is True
+    assert client.probe(server.url("/whole.mp4")) is False
+    assert client.probe(server.url("/empty.mp4")) is True
+    assert [seen.headers["range"] for seen in server.requests("/whole.mp4")] == ["bytes=0-0"]

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from loopback import LoopbackServer
-from remote_support import rss
+from remote_support import hls_clip, rss
 
-from tuifeed.library.service import Library
+from tuifeed.library.service import Library, PrefetchReport
 from tuifeed.player.base import Frame
 from tuifeed.player.vlc_engine import VlcPlayer
 
@@ -79,3 +79,40 @@ def test_prefetched_and_streamed_remote_clips_play(
         assert got[0].any() and any(not np.array_equal(got[0], later) for later in got[1:])
     assert server.requests("/c/streamed.mp4"), "libvlc streamed from the loopback server"
     assert frames.errors == []
+
+
+def test_an_hls_clip_is_never_downloaded_ahead_and_streams(tmp_path: Path, library: Library) -> None:
+    """Prefetched, an HLS playlist is found to be one (its segments are named relative to its URL, so a copy in
+    the cache could not play): nothing is kept, it is not asked for again, and libvlc streams it from its URL."""
+    playlist = hls_clip(tmp_path)
+    with LoopbackServer() as server:
+        server.add("/v/index.m3u8", playlist.read_bytes(), "application/vnd.apple.mpegurl")
+        server.add("/v/seg0.ts", (tmp_path / "seg0.ts").read_bytes(), "video/mp2t")
+        library.add_remote(server.url("/v/index.m3u8"))
+        [clip] = library.remote_clips(server.url("/v/index.m3u8"))
+        reports: list[PrefetchReport] = []
+        library.listener = reports.append
+        library.prefetch([clip])
+        assert library.wait_for_prefetch(10)
+        [report] = reports
+        assert report.path is None and report.error is not None and "HLS playlist" in report.error
+        assert list(library.cache.folder.iterdir()) == []
+        assert library.playable_location(clip) == clip.location
+        asked = len(server.requests("/v/index.m3u8"))
+        library.prefetch([clip])
+        assert library.wait_for_prefetch(10)
+        assert len(server.requests("/v/index.m3u8")) == asked, "not asked for again"
+
+        player = VlcPlayer(audio_output="adummy")
+        frames = Frames()
+        player.attach(frames, lambda width, height: (40, round(40 * height / width)))
+        try:
+            token = player.play(clip.location)
+            deadline = time.monotonic() + 15
+            while len(frames.frames.get(token, [])) < 10 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            kept = frames.frames.get(token, [])
+            assert len(kept) >= 10 and frames.errors == []
+            assert any(not np.array_equal(kept[0], later) for later in kept[1:])
+        finally:
+            player.close()

@@ -303,3 +303,117 @@ def test_a_clip_played_while_a_download_runs_is_not_the_one_its_eviction_takes(
     release.set()
     assert library.wait_for_prefetch(30)
     assert set(_use_order(library.database)) == {y.id, x.id}, "Z, the least recently used, is evicted"
+
+
+def test_a_server_ignoring_range_is_found_and_a_needed_clip_downloads_whatever_is_wished(
+    tmp_path: Path, server: LoopbackServer, client: RemoteClient, media_clips: list[Path]
+) -> None:
+    """A probe of a server that sends the whole file for a Range request says DOWNLOAD; a needed clip is fetched
+    first, even with prefetching off, and a swipe's new wish list does not stop it."""
+    library = Library(
+        tmp_path / "db.sqlite", cache_dir=tmp_path / "cache", cache_bytes=64 * 1024**2, prefetch_count=0, client=client
+    )
+    try:
+        clips = serve_feed(server, library, media_clips, 2)
+        server.routes["/c/0.mp4"].ranges = False
+        probes: list[ProbeReport] = []
+        downloads: list[PrefetchReport] = []
+        library.probe_listener = probes.append
+        library.listener = downloads.append
+        library.check(clips[0])
+        library.check(clips[1])
+        assert library.wait_for_probes(10)
+        assert probes == [ProbeReport(clips[0].id, Reach.DOWNLOAD), ProbeReport(clips[1].id, Reach.ANSWERS)]
+        assert library.need(clips[0])
+        library.prefetch([clips[1]])  # prefetching is off: wishes nothing, and keeps the needed clip
+        assert library.wait_for_prefetch(30)
+        [report] = downloads
+        assert report.clip_id == clips[0].id and report.path is not None
+        assert report.path.read_bytes() == media_clips[0].read_bytes()
+        assert library.playable_location(clips[0]) == str(report.path)
+        assert library.playable_location(clips[1]) == clips[1].location
+    finally:
+        library.close()
+
+
+def test_with_the_cache_off_a_clip_cannot_be_needed(tmp_path: Path, client: RemoteClient) -> None:
+    """No cache to download into: `need` says so at once and starts nothing."""
+    library = Library(tmp_path / "db.sqlite", cache_dir=tmp_path / "cache", cache_bytes=0, client=client)
+    try:
+        assert not library.need(Clip(id="a" * 32, location="http://127.0.0.1:9/c.mp4"))
+        assert library.wait_for_prefetch(0.1)
+    finally:
+        library.close()
+
+
+def test_a_needed_download_that_cannot_write_the_cache_names_the_clip(
+    tmp_path: Path, server: LoopbackServer, client: RemoteClient, media_clips: list[Path]
+) -> None:
+    """The app shows a failed needed download as `Cannot play <the report's error>`: when the cache cannot be
+    written the error still starts with the clip's URL (redacted), not with the cache folder."""
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be")
+    library = Library(
+        tmp_path / "db.sqlite", cache_dir=blocked, cache_bytes=64 * 1024**2, prefetch_count=0, client=client
+    )
+    try:
+        clips = serve_feed(server, library, media_clips, 1)
+        downloads: list[PrefetchReport] = []
+        library.listener = downloads.append
+        assert library.need(clips[0])
+        assert library.wait_for_prefetch(30)
+        [report] = downloads
+        assert report.path is None and report.error is not None
+        assert report.error.startswith(f"{clips[0].location}: cannot write the cache {blocked}"), report.error
+    finally:
+        library.close()
+
+
+def test_a_needed_clip_goes_before_a_download_ahead_already_under_way(
+    server: LoopbackServer, library: Library, media_clips: list[Path]
+) -> None:
+    """A slow download ahead is under way when a clip that can only play downloaded is needed: the download
+    ahead stops (its `.part` kept), the needed clip comes first, and the download ahead then resumes."""
+    needed, ahead = serve_feed(server, library, media_clips, 2)
+    body = media_clips[1].read_bytes()
+    started, release = threading.Event(), threading.Event()
+
+    def trickle(handler: BaseHTTPRequestHandler) -> None:
+        start = 0
+        wanted = handler.headers.get("Range", "")
+        if wanted.startswith("bytes="):
+            start = int(wanted[6:].split("-")[0])
+            handler.send_response(206)
+            handler.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
+        else:
+            handler.send_response(200)
+        handler.send_header("Content-Type", "video/mp4")
+        handler.send_header("Content-Length", str(len(body) - start))
+        handler.end_headers()
+        for offset in range(start, len(body), 500):
+            handler.wfile.write(body[offset : offset + 500])
+            handler.wfile.flush()
+            started.set()
+            if not release.is_set():
+                release.wait(0.1)
+
+    server.routes["/c/1.mp4"] = trickle
+    reports: list[PrefetchReport] = []
+    first = threading.Event()
+
+    def listen(report: PrefetchReport) -> None:
+        reports.append(report)
+        first.set()
+
+    library.listener = listen
+    library.prefetch([ahead])
+    assert started.wait(10)
+    assert library.need(needed)
+    assert first.wait(20), "the needed clip waits behind the download ahead"
+    release.set()
+    assert library.wait_for_prefetch(30)
+    assert [report.clip_id for report in reports] == [needed.id, ahead.id]
+    assert all(report.path is not None for report in reports)
+    assert library.playable_location(ahead) != ahead.location
+    cached = library.playable_location(ahead)
+    assert cached is not None and Path(cached).read_bytes() == body

@@ -155,3 +155,8 @@ def test_a_followed_link_or_its_refusal_carries_no_control(head: str, control: s
 def test_a_control_in_a_link_is_percent_encoded() -> None:
     """ESC in a path becomes %1B, as a browser sends it; spaces stay, so stored clip ids do not move."""
     assert follow("http://h/feed", "/a\x1b[5m b.mp4") == "http://h/a%1B[5m b.mp4"
+
+
+def test_a_line_separator_in_a_link_is_percent_encoded() -> None:
+    """U+2028 and U+2029, which `clean` turns into spaces on screen, travel percent-encoded in a location."""
+    assert follow("http://h/feed", "/a\u2028b\u2029.mp4") == "http://h/a%E2%80%A8b%E2%80%A9.mp4"

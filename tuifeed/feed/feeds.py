@@ -25,7 +25,7 @@ from tuifeed.feed.playback import Playback
 from tuifeed.feed.ranker import Ranker
 from tuifeed.feed.remote import Locator, RemotePlay
 from tuifeed.feed.session import FeedSession
-from tuifeed.library.service import ProbeReport
+from tuifeed.library.service import PrefetchReport, ProbeReport
 from tuifeed.models import Clip, EventKind, MuteKind
 from tuifeed.player import Player
 from tuifeed.store import Marked, Mute, Store, Watch, lists
@@ -274,6 +274,27 @@ class Feeds:
             owner.start()  # the feed on screen had run out of clips it could play: some are back
         else:
             owner.preroll()
+
+    def prefetched(self, report: PrefetchReport) -> str | None:
+        """A download finished or failed; returns the error line to show when it was the only way a clip could
+        play, and it failed (the clip then leaves every feed for this run; no line when the person hid or muted it
+        meanwhile). Downloaded, such a clip comes back.
+
+        Only such a clip's report takes the feeds' clips again: a download ahead (about three a swipe) changes
+        none of them, and taking them again reads every clip of every feed on the UI thread."""
+        if self.remote is None:
+            return None
+        needed = self.remote.downloading.get(report.clip_id)
+        error = self.remote.downloaded(report)
+        if error is not None:
+            for session in self.sessions:
+                session.drop(report.clip_id)
+            if needed is not None and not self.person.allows(needed):
+                error = None  # hidden or muted while it downloaded: no line about a clip the person sent away
+        if needed is not None:
+            self._sync()
+        self.remote_changed()
+        return error
 
     def probed(self, report: ProbeReport) -> str | None:
         """A probe of a clip's server reported; returns the error line to show when the clip is to fail.

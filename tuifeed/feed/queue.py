@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -38,6 +39,8 @@ class Queue:
         self.failed: set[str] = set()
         """Clips that could not play: never asked for again this session."""
         self._in_round: set[str] = set()
+        self._visits: Counter[str] = Counter()
+        """How often each clip of the round came on screen in it (walking history counts): `unshow` takes one back."""
         self._upcoming: Pick | None = None
         self._shown: Clip | None = None
 
@@ -68,6 +71,7 @@ class Queue:
             if pick.new_round:
                 self.round += 1
                 self._in_round.clear()
+                self._visits.clear()
             self.history.append(pick.clip_id)
             self.index = len(self.history) - 1
         return self._visit()
@@ -111,10 +115,20 @@ class Queue:
             found.append(guess)
         return found[:count]
 
+    def unshow(self, clip_id: str) -> None:
+        """The clip on screen never really showed this time (its stream failed; it may come back): unless it
+        showed earlier in this round (walked back to), it leaves the round, so back in the session it counts
+        as not seen yet and can be picked within the round."""
+        self._visits[clip_id] -= 1
+        if self._visits[clip_id] <= 0:
+            del self._visits[clip_id]
+            self._in_round.discard(clip_id)
+
     def _visit(self) -> str:
         self._upcoming = None
         clip_id = self.history[self.index]
         self._in_round.add(clip_id)
+        self._visits[clip_id] += 1
         self._shown = self._clips[clip_id]
         return clip_id
 

@@ -8,6 +8,8 @@ offline, or the server is down), and libvlc cannot say which. The clip is held a
 probed (one request for the first byte, in the background); the verdict says what the failure was:
 no answer means its server is unreachable (the clip waits for it, with the one calm notice), an error such
 as a 404 is the one line to show (the clip is failed for this run), and an answer gives the clip one more try.
+A server that answers but ignores Range requests cannot be streamed from by libvlc when it must seek (an mp4
+with its index at the end): the clip is downloaded into the cache first and comes back once it is there.
 Reachability is per server (scheme, host, port): one server down leaves every other server's clips playing.
 While a server is unreachable, each swipe asks again whether it is back: one probe per such server at a time,
 each time about another of its skipped clips, so one clip's trouble cannot stand for its whole server.
@@ -18,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, KeysView, Sequence
 from typing import Protocol
 
-from tuifeed.library.remote.urls import is_remote
-from tuifeed.library.service import ProbeReport, Reach
+from tuifeed.library.remote.urls import is_remote, redact
+from tuifeed.library.service import PrefetchReport, ProbeReport, Reach
 from tuifeed.models import Clip
 
 
@@ -47,6 +49,10 @@ class Locator(Protocol):
     def prefetch(self, clips: Sequence[Clip]) -> None:
         """Download the first few remote clips of `clips` in the background, replacing the last wish list."""
 
+    def need(self, clip: Clip) -> bool:
+        """Download `clip` before anything wished for ahead, in the background (the outcome comes back as a
+        `PrefetchReport`); False when there is no cache to download it into."""
+
     def check(self, clip: Clip) -> bool:
         """Probe the server of `clip` in the background (the verdict comes back as a `ProbeReport`); False when
         a probe of `clip` is already waiting, whose report answers this ask too."""
@@ -68,6 +74,8 @@ class RemotePlay:
         """Clips that failed while streaming, left out until the probe of their server says why."""
         self.retried: set[str] = set()
         """Clips whose server answered after they failed: they had their one more try."""
+        self.downloading: dict[str, Clip] = {}
+        """Clips that failed while streaming from a server that ignores Range: left out until downloaded."""
         self._away: dict[str, Clip] = {}
         """The skipped clips themselves, to probe some when asking whether their server is back."""
         self._asks: dict[str, int] = {}
@@ -94,6 +102,10 @@ class RemotePlay:
         """Ask for `clips` (the next ones of the feed on screen) to be downloaded ahead."""
         if self.ahead and any(is_remote(clip.location) for clip in clips):
             self.locator.prefetch(clips)
+
+    def waits(self, clip_id: str) -> bool:
+        """Whether the clip is left out of the feeds for now: skipped offline, held for its probe, or downloading."""
+        return clip_id in self._away or clip_id in self.held or clip_id in self.downloading
 
     def skip(self, clip: Clip) -> None:
         """Leave `clip` out until its server is back (it is remote, not cached, and its server is unreachable)."""
@@ -133,7 +145,8 @@ class RemotePlay:
         """Take a probe's finding for its clip; returns the error line when the clip is to fail for this run.
 
         No answer: a held clip waits for its server with the skipped ones. An answer: a held clip has its
-        one more try (the feeds take it back). An error: the clip fails, whether held or skipped.
+        one more try (the feeds take it back). An answer that cannot be streamed from: a held clip is
+        downloaded first (`downloaded` takes it back). An error: the clip fails, whether held or skipped.
         """
         clip_id = report.clip_id
         self._rechecking.pop(clip_id, None)
@@ -142,13 +155,35 @@ class RemotePlay:
             if held is not None:
                 self.skip(held)
             return None
-        if report.reach is Reach.ANSWERS:
+        if report.reach is Reach.DOWNLOAD and held is not None:
+            if not self.locator.need(held):
+                shown = redact(held.location)
+                return f"{shown}: its server cannot stream it (it ignores Range requests) and the cache is off"
+            self.downloading[clip_id] = held
+            return None
+        if report.reach in (Reach.ANSWERS, Reach.DOWNLOAD):
             if held is not None:  # a skipped clip probed only to test its server has had no try of its own
                 self.retried.add(clip_id)
             return None
         self._away.pop(clip_id, None)
         self._asks.pop(clip_id, None)
         return report.error or "the server refused the clip"
+
+    def downloaded(self, report: PrefetchReport) -> str | None:
+        """A download finished or failed; returns the error line when it was a clip that can only play once
+        downloaded, and it failed (the clip is then to fail for this run). Downloaded, the clip comes back, to
+        play from the cache (where a failure is its own); evicted before it plays, it streams, fails and is
+        downloaded again. Failed because its server went away, it waits for it like any skipped clip (the
+        download resumes when it is needed again)."""
+        clip = self.downloading.pop(report.clip_id, None)
+        if clip is None:
+            return None
+        if report.path is None:
+            if self.locator.cut_off(clip):
+                self.skip(clip)
+                return None
+            return report.error or f"{redact(clip.location)}: the download failed"
+        return None
 
     def back_online(self) -> set[str]:
         """The skipped clips whose server is reachable again, to offer again; once none is left skipped, the

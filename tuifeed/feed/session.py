@@ -350,6 +350,7 @@ class FeedSession:
             assert self.remote is not None
             self.remote.stream_failed(failed)
             self.clips.pop(failed.id, None)
+            self.queue.unshow(failed.id)
         else:
             self.drop(failed.id)
         self._forward()
@@ -573,7 +574,7 @@ class FeedSession:
         """Whether the person's hides and mutes, and this feed's filters, let `clip` in; failed clips stay out."""
         if clip.id in self.queue.failed or not self.person.allows(clip):
             return False
-        if self.remote is not None and (clip.id in self.remote.skipped or clip.id in self.remote.held):
+        if self.remote is not None and self.remote.waits(clip.id):
             return False
         return self.filters is None or self.filters.allows(clip, self.person.watched)
 

@@ -9,7 +9,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-VIDEO_EXTENSIONS = frozenset({".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".3gp", ".ts"})
+VIDEO_EXTENSIONS = frozenset(
+    {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".3gp", ".ts", ".flv", ".mpg", ".mpeg", ".wmv", ".ogv"}
+)
 """Extensions scanned in folders; a file named on the command line is tried whatever its name.
 
 Animated GIFs are left out: libvlc opens them with its image demuxer, as a 10-second still."""

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from tuifeed import locations
 from tuifeed.config import Config
-from tuifeed.errors import RemoteError, RemoteUnreachable, StoreError
+from tuifeed.errors import NotDownloadable, RemoteError, RemoteUnreachable, StoreError
 from tuifeed.library.remote.cache import PrefetchCache
 from tuifeed.library.remote.urls import is_remote, origin, redact
 from tuifeed.models import Clip, SourceKind
@@ -72,6 +72,9 @@ class Reach(StrEnum):
     """The server answered with an error for the clip (404, 5xx), or TLS failed."""
     UNREACHABLE = "unreachable"
     """No server answered: the network or the server is gone."""
+    DOWNLOAD = "download"
+    """The server sent the clip but ignores Range requests, so libvlc cannot seek in a stream of it (an mp4
+    with its index at the end fails): the clip can only play once downloaded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,10 @@ class Library:
         self._probing = threading.Condition()
         self._prober: threading.Thread | None = None
         self._wanted: list[Clip] = []
+        self._streams: set[str] = set()
+        """Clips found to be streams (HLS playlists) this run: never downloaded ahead again."""
+        self._needed: list[Clip] = []
+        """Clips that can only play from the cache (`need`): first in `_wanted`, whatever a swipe wishes."""
         self._used: list[str] = []
         """Cached clips about to play, whose use is still to be written (before a download and before its
         eviction, or at close)."""
@@ -340,10 +347,31 @@ class Library:
         Each call replaces the wish list: a download no longer wanted stops (its `.part` stays).
         Returns at once; each finished download is reported to `listener`.
         """
-        wanted = [clip for clip in clips if is_remote(clip.location)][: self.prefetch_count]
+        wanted = [clip for clip in clips if is_remote(clip.location) and clip.id not in self._streams]
+        wanted = wanted[: self.prefetch_count]
         with self._changed:
-            self._wanted = wanted
+            self._wanted = self._with_needed(wanted)
             self._wake()
+
+    def need(self, clip: Clip) -> bool:
+        """Download the remote `clip` before any clip wished for ahead, and keep it wanted until it is done or
+        has failed, whatever later wish lists say (its server cannot stream it: `Reach.DOWNLOAD`).
+
+        Returns at once (False when the cache is off: then it cannot play); the report goes to `listener`.
+        """
+        if self.cache.cap_bytes <= 0:
+            return False
+        with self._changed:
+            if all(needed.id != clip.id for needed in self._needed):
+                self._needed.append(clip)
+            self._wanted = self._with_needed(self._wanted)
+            self._wake()
+        return True
+
+    def _with_needed(self, wanted: list[Clip]) -> list[Clip]:
+        """`wanted` behind the needed clips (each once); hold `_changed`."""
+        needed = {clip.id for clip in self._needed}
+        return [*self._needed, *(clip for clip in wanted if clip.id not in needed)]
 
     def check(self, clip: Clip) -> bool:
         """Probe the server of the remote clip `clip` in the background: one request for its first byte.
@@ -396,7 +424,7 @@ class Library:
 
     def _probe(self, clip: Clip) -> ProbeReport:
         try:
-            self.client.probe(clip.location)
+            seekable = self.client.probe(clip.location)
         except RemoteUnreachable as error:
             self.note_reach(clip.location, answered=False, server=error.server)
             log.info("probe: %s", error)
@@ -406,7 +434,7 @@ class Library:
             log.info("probe: %s", error)
             return ProbeReport(clip.id, Reach.FAILS, str(error))
         self.note_reach(clip.location, answered=True)
-        return ProbeReport(clip.id, Reach.ANSWERS)
+        return ProbeReport(clip.id, Reach.ANSWERS if seekable else Reach.DOWNLOAD)
 
     def _wake(self) -> None:
         """Tell the prefetch thread there is work (starting it the first time); hold `_changed`."""
@@ -439,6 +467,7 @@ class Library:
                 with self._changed:
                     if report is not None:  # done or failed: a later prefetch() asking again tries again
                         self._wanted = [wanted for wanted in self._wanted if wanted.id != clip.id]
+                        self._needed = [needed for needed in self._needed if needed.id != clip.id]
                     self._changed.notify_all()
         finally:
             store.close()
@@ -455,7 +484,11 @@ class Library:
         """Fetch one clip; None when it stopped being wanted mid-way."""
 
         def unwanted() -> bool:
-            return self._closing or all(c.id != clip.id for c in self._wanted)
+            if self._closing or all(c.id != clip.id for c in self._wanted):
+                return True
+            # A clip that can only play downloaded goes first: a download ahead stops for it, keeping its .part.
+            needed = self._needed
+            return bool(needed) and all(c.id != clip.id for c in needed)
 
         cached = self.cache.cached(store, clip)
         if cached is not None:  # no request made: says nothing about the network
@@ -465,13 +498,18 @@ class Library:
                 store, clip, keep=keep, should_stop=unwanted, before_evict=lambda: self._record_uses(store)
             )
         except RemoteError as error:
+            if isinstance(error, NotDownloadable):
+                self._streams.add(clip.id)
             if isinstance(error, RemoteUnreachable):
                 self.note_reach(clip.location, answered=False, server=error.server)
             log.info("prefetch failed: %s", error)
             return PrefetchReport(clip.id, error=str(error))
         except OSError as error:  # the cache directory is full or unwritable: the clip still streams
             log.warning("prefetch cannot write the cache %s: %s", self.cache.folder, error)
-            return PrefetchReport(clip.id, error=f"cannot write the cache {self.cache.folder}: {error.strerror}")
+            shown = redact(clip.location)
+            return PrefetchReport(
+                clip.id, error=f"{shown}: cannot write the cache {self.cache.folder}: {error.strerror}"
+            )
         if path is None:
             return None
         self.note_reach(clip.location, answered=True)

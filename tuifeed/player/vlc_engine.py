@@ -13,6 +13,7 @@ import functools
 import logging
 import os
 import queue
+import re
 import threading
 from collections.abc import Callable
 from ctypes import POINTER, c_uint, c_void_p
@@ -47,6 +48,8 @@ _CLOCK_STEP_MS = 1_000
 _GONE = "the file is gone (moved, deleted, or its drive unmounted)"
 _M_ARENA_MAX = -8
 """glibc's mallopt parameter number for the most malloc arenas."""
+_MADV_DONTNEED = 4
+"""Linux's madvise advice that unmaps pages (file pages are read again from the page cache when used)."""
 _BASE_ARGS = (
     "--quiet",
     "--no-xlib",
@@ -91,24 +94,40 @@ def libvlc_version() -> str:
 class _ControlThread:
     """A single worker that runs blocking libvlc calls in order, off the UI and libvlc threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, idle: Callable[[], None]) -> None:
+        """Run `idle` whenever the queue empties after a job asked for it with `when_idle`."""
         self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._idle = idle
+        self._idle_due = False
         self._thread = threading.Thread(target=self._run, name="tuifeed-vlc-control", daemon=True)
         self._thread.start()
 
     def submit(self, job: Callable[[], None]) -> None:
         self._jobs.put(job)
 
+    def when_idle(self) -> None:
+        """Run the idle job once no job waits (from a job: the control thread only)."""
+        self._idle_due = True
+
     def close(self) -> None:
         self._jobs.put(None)
         self._thread.join(timeout=10)
 
     def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            try:
-                job()
-            except Exception:
-                log.exception("libvlc control job failed")
+        while True:
+            if self._idle_due and self._jobs.empty():
+                self._idle_due = False
+                self._work(self._idle)
+            if (job := self._jobs.get()) is None:
+                return
+            self._work(job)
+
+    @staticmethod
+    def _work(job: Callable[[], None]) -> None:
+        try:
+            job()
+        except Exception:
+            log.exception("libvlc control job failed")
 
 
 class _Deck:
@@ -241,6 +260,7 @@ class _Deck:
             self.player.stop()
             self.parked = True
             return_freed_memory()
+            self.engine._control.when_idle()
 
     def release(self) -> None:
         """Stop and free the libvlc player (blocking; control thread only).
@@ -264,6 +284,7 @@ class _Deck:
         self._buffers = []
         self.still = None
         return_freed_memory()
+        self.engine._control.when_idle()
 
 
 class VlcPlayer:
@@ -280,7 +301,7 @@ class VlcPlayer:
             raise PlayerUnavailable(f"libvlc refused to start with {' '.join(args)}; see `tuifeed doctor`")
         self._listener: PlayerListener | None = None
         self._sizer: FrameSizer = lambda width, height: (width, height)
-        self._control = _ControlThread()
+        self._control = _ControlThread(idle=drop_idle_library_pages)
         self._current: _Deck | None = None
         self._next: _Deck | None = None
         self._tokens = 0
@@ -500,6 +521,54 @@ def return_freed_memory() -> None:
     """
     if (libc := _libc()) is not None:
         libc.malloc_trim(0)
+
+
+_FILE_MAPPING = re.compile(
+    rb"^([0-9a-f]+)-([0-9a-f]+) (\S{4}) [^\n]* (/[^\n]*)\n(?:[^\n]*\n)*?Rss: +(\d+) kB\n"
+    rb"(?:[^\n]*\n)*?Anonymous: +(\d+) kB$",
+    re.MULTILINE,
+)
+"""A mapping of a file in /proc/self/smaps: its range, permissions, path, resident and copied-on-write kB."""
+
+
+def drop_idle_library_pages() -> None:
+    """Unmap the resident pages of loaded libraries' read-only mappings that hold no page of our own.
+
+    Loading libvlc's avcodec plugin loads Debian's libavcodec and its ~95 libraries (encoders, librsvg,
+    cairo...), and binding them all at load (`BIND_NOW`) reads each one's symbol tables: about 24 MB of
+    clean pages that playback never touches again. Clean file pages are what the kernel itself drops
+    under memory pressure: they stay in the page cache, and a page used again comes back on its next
+    access (a minor fault). Nothing unloads a library while this runs: Python and ctypes never do,
+    libvlc only when its last instance is released, on the same control thread. The player runs it when
+    its control thread falls idle after a park or a release: reading smaps and the madvise calls take
+    6-11 ms, and run after every job of 1,000 swipes 50 ms apart they made the jobs fall behind, the
+    retired clips pile up and RSS grow past 5 GB (benchmarks/reliability.py, soak). No-op off Linux.
+    """
+    if (libc := _libc()) is None:
+        return
+    try:
+        smaps = Path("/proc/self/smaps").read_bytes()
+    except OSError:
+        return
+    for start, end in idle_library_ranges(smaps):
+        libc.madvise(ctypes.c_void_p(start), ctypes.c_size_t(end - start), _MADV_DONTNEED)
+
+
+def idle_library_ranges(smaps: bytes) -> list[tuple[int, int]]:
+    """The (start, end) of each read-only, resident mapping of a fully loaded library without copied pages.
+
+    Fully loaded means the library has a writable data mapping too: the dynamic loader maps a library
+    whole, read-only, before mapping its segments over it, so a range read a moment before could hold
+    relocated data by the time it is dropped. A mapping with copied-on-write pages (the relocated RELRO
+    part) is left out: MADV_DONTNEED would lose their contents.
+    """
+    mappings = [found.groups() for found in _FILE_MAPPING.finditer(smaps)]
+    loaded = {path for _, _, perms, path, _, _ in mappings if perms == b"rw-p"}
+    return [
+        (int(start, 16), int(end, 16))
+        for start, end, perms, path, resident, copied in mappings
+        if perms[1:2] == b"-" and path in loaded and int(resident) and not int(copied)
+    ]
 
 
 @functools.cache

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -147,6 +149,16 @@ class TuifeedApp(App[None]):
         if config.keys:
             self.set_keymap(config.keys)
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice of driver, with the Linux one's SIGCONT made safe (`tuifeed.ui.driver`)."""
+        chosen = super().get_driver_class()
+        if sys.platform != "win32":
+            from tuifeed.ui.driver import TuifeedDriver
+
+            if chosen is TuifeedDriver.__base__:
+                return TuifeedDriver
+        return chosen
+
     # The places not shown first are made, and their modules loaded, when first shown: not before the first frame.
 
     @cached_property
@@ -247,8 +259,10 @@ class TuifeedApp(App[None]):
         self.post_message(Prefetched(report))
 
     @on(Prefetched)
-    def _prefetched(self) -> None:
-        self.feeds.remote_changed()
+    def _prefetched(self, message: Prefetched) -> None:
+        error = self.feeds.prefetched(message.report)
+        if error is not None:
+            self.notify(f"Cannot play {error}", severity="error", timeout=6)
 
     def _post_probed(self, report: ProbeReport) -> None:
         """On the probe thread: hand the report to the main loop (post_message is thread-safe)."""

@@ -14,6 +14,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from tuifeed.errors import NotDownloadable
+from tuifeed.library.remote.urls import redact
 from tuifeed.library.scan import VIDEO_EXTENSIONS
 from tuifeed.models import Clip, EventKind
 from tuifeed.store import Store
@@ -67,7 +69,8 @@ class PrefetchCache:
 
         `before_evict` runs between the two (the library writes there which cached clips were played while
         the download ran). Returns the complete file, or None when `should_stop` ended the download early.
-        Raises RemoteError when the download fails (what came so far stays, to resume).
+        Raises RemoteError when the download fails (what came so far stays, to resume), NotDownloadable when
+        what came is an HLS playlist (nothing of it is kept).
         """
         done = self.cached(store, clip)
         if done is not None:
@@ -84,6 +87,10 @@ class PrefetchCache:
             index.put(clip.id, clip.location, name, _size(part), complete=False)
         if size is None:
             return None
+        if _is_playlist(part):
+            part.unlink()
+            index.remove([clip.id])
+            raise NotDownloadable(redact(clip.location), "an HLS playlist, not a file: it can only stream")
         os.replace(part, path)
         index.put(clip.id, clip.location, name, size, complete=True)
         before_evict()
@@ -118,6 +125,12 @@ class PrefetchCache:
             raise ValueError(f"not a remote clip id: {clip.id!r}")
         suffix = PurePosixPath(urlsplit(clip.location).path).suffix.lower()
         return clip.id + (suffix if suffix in VIDEO_EXTENSIONS else "")
+
+
+def _is_playlist(path: Path) -> bool:
+    """Whether the downloaded file is an (HLS) playlist: RFC 8216 has every one begin with #EXTM3U."""
+    with path.open("rb") as file:
+        return file.read(7) == b"#EXTM3U"
 
 
 def _size(path: Path) -> int:

@@ -164,10 +164,12 @@ class RemoteClient:
 
         return self._tries(url, headers, read)
 
-    def probe(self, url: str) -> None:
-        """Ask once for the first byte of `url` (a Range GET, no retries): returns when the server answers.
+    def probe(self, url: str) -> bool:
+        """Ask once for the first byte of `url` (a Range GET, no retries): returns when the server answers,
+        whether it honours Range requests (False: it sent the whole file, so a stream cannot seek).
 
-        The cheap question after a stream failed: is the server there, and does it have the clip?
+        The cheap question after a stream failed: is the server there, does it have the clip, and can libvlc
+        seek in it (an mp4 whose index is at its end cannot stream without)?
         Raises RemoteUnreachable when no status line came back (no connection, a timeout, a connection reset
         or cut), RemoteError when the server answers with an error status or TLS fails.
         """
@@ -179,8 +181,10 @@ class RemoteClient:
         try:
             with self._open(url, {"Range": "bytes=0-0", "Accept-Encoding": "identity"}, shown, limits) as response:
                 answered = True
-                if response.status_code != 416:  # 416: there, but the file is empty; playing it will say so
-                    _raise_for_status(response, shown)
+                if response.status_code == 416:  # there, but the file is empty; playing it will say so
+                    return True
+                _raise_for_status(response, shown)
+                return response.status_code == 206
         except _Retry as failure:
             cause = failure.__cause__
             if not answered and isinstance(cause, httpx.TransportError) and not _is_tls(cause):

@@ -6,7 +6,7 @@ import hashlib
 import re
 from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit, urlunsplit
 
-from tuifeed.text import clean
+from tuifeed.text import ACTED_ON, clean
 
 SCHEMES = ("http", "https")
 _SECRET_KEYS = re.compile(r"(?i)^(.*[-_])?(token|key|password|passwd|pass|secret|auth|sig|signature|session)$")
@@ -14,9 +14,6 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 """Everything before the last `@` of the authority, as URL parsers (and httpx) read it."""
 _SCHEME_SLASHES = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""Characters a link may not carry as they are (a location is shown, logged and handed to libvlc): percent-encoded,
-as browsers do. Spaces stay: a stored clip's id hashes its URL, and a playlist may well say `my clip.mp4`."""
 
 
 class UnsafeLink(ValueError):
@@ -100,7 +97,9 @@ def follow(base: str, link: str) -> str:
         raise UnsafeLink(f"{clean_link(resolved)} is not an http(s) URL")
     if parts.fragment or "#" in resolved:
         resolved = urlunsplit(parts._replace(fragment=""))
-    return _CONTROLS.sub(lambda control: quote(control[0], safe=""), resolved)
+    # Percent-encoded, as browsers do: a location is shown, logged and handed to libvlc. Spaces stay: a stored
+    # clip's id hashes its URL, and a playlist may well say `my clip.mp4`.
+    return ACTED_ON.sub(lambda control: quote(control[0], safe=""), resolved)
 
 
 def below(folder: str, link: str) -> str:
