@@ -70,6 +70,20 @@ def test_doctor_checks_each_part(tmp_path: Path) -> None:
     assert result.returncode == 1
 
 
+def test_main_gives_the_collector_back(tmp_path: Path) -> None:
+    """The cycle collector held back while tuifeed starts is on again when `main` returns, nothing left frozen."""
+    code = (
+        "import gc\nfrom tuifeed.cli import main\n"
+        f"main(['--db', {str(tmp_path / 't.db')!r}, 'library'])\n"
+        f"main(['--db', {str(tmp_path / 't.db')!r}, 'play'])\n"
+        "print(gc.isenabled(), gc.get_freeze_count())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
+    assert result.stdout.splitlines()[-1] == "True 0"
+
+
 def test_version() -> None:
     """--version prints the version."""
     result = tuifeed("--version")

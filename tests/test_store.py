@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from tuifeed.errors import StoreError
 from tuifeed.models import Clip, EventKind, Impression, ImpressionExit
 from tuifeed.store import Store
-from tuifeed.store.migrations import migrations
+from tuifeed.store.migrations import migration_set
 
 
 def clip(clip_id: str = "c1", **fields: object) -> Clip:
@@ -223,7 +223,7 @@ def test_migration_fills_stays_and_sequence_from_older_rows(tmp_path: Path) -> N
     from the exit before, and the sequence from the times (a like at a stay's end goes before the stay)."""
     path = tmp_path / "old.db"
     db = Database(path)
-    migrations.apply(db, stop_before="m005_stays_and_sequence")
+    migration_set().apply(db, stop_before="m005_stays_and_sequence")
     db.table("clips").insert_all(
         [{"id": "a", "location": "/a.mp4", "creator": "ana"}, {"id": "b", "location": "/b.mp4", "creator": "bo"}]
     )
@@ -317,7 +317,7 @@ def test_raw_byte_names_of_older_databases_become_text(tmp_path: Path) -> None:
 
     database = tmp_path / "t.db"
     db = Database(database)
-    migrations.apply(db, stop_before="m009_file_names_as_text")
+    migration_set().apply(db, stop_before="m009_file_names_as_text")
     raw = str(tmp_path).encode() + b"/caf\xe9/clip \xff.mp4"
     db.execute("INSERT INTO clips (id, location, title) VALUES ('c1', CAST(? AS TEXT), 'x')", [raw])
     db.execute(

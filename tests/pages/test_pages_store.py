@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from tuifeed.models import Clip, EventKind, Impression, ImpressionExit, MuteKind
 from tuifeed.store import Store
 from tuifeed.store.lists import history, liked, mutes, saved, watched_ids
-from tuifeed.store.migrations import migrations
+from tuifeed.store.migrations import migration_set
 from tuifeed.store.search import match_expression, search_clips
 
 AT = "2026-01-01T00:00:00.000+00:00"
@@ -86,7 +86,7 @@ def test_migration_backfills_clips_imported_before_search(tmp_path: Path) -> Non
     """A library from before search is indexed when the migration runs."""
     path = tmp_path / "old.db"
     db = Database(path)
-    migrations.apply(db, stop_before="m007_clip_search")
+    migration_set().apply(db, stop_before="m007_clip_search")
     db.table("clips").insert({"id": "old", "location": "/old.mp4", "title": "Old harbour", "tags": '["boats"]'})
     db.close()
     store = Store(path)

@@ -28,24 +28,24 @@ class CacheIndex:
 
     def __init__(self, store: Store) -> None:
         """Work on the table of `store` (migrated by the Store itself)."""
-        self.db = store.db
+        self.store = store
 
     def get(self, clip_id: str) -> CacheEntry | None:
         """The cache entry of a clip, or None."""
-        row = self.db.execute(
+        row = self.store.execute(
             "SELECT clip_id, url, file, size, complete, used FROM cache_entries WHERE clip_id = ?", [clip_id]
         ).fetchone()
         return None if row is None else _entry(row)
 
     def entries(self) -> list[CacheEntry]:
         """Every entry, least recently used first."""
-        rows = self.db.execute("SELECT clip_id, url, file, size, complete, used FROM cache_entries ORDER BY used")
+        rows = self.store.execute("SELECT clip_id, url, file, size, complete, used FROM cache_entries ORDER BY used")
         return [_entry(row) for row in rows]
 
     def put(self, clip_id: str, url: str, file: str, size: int, complete: bool) -> None:
         """Record a clip's file (started, grown or finished) and make it the most recently used."""
-        with self.db.atomic():
-            self.db.execute(
+        with self.store.atomic():
+            self.store.execute(
                 "INSERT INTO cache_entries (clip_id, url, file, size, complete, used) VALUES (?, ?, ?, ?, ?, "
                 "(SELECT coalesce(max(used), 0) + 1 FROM cache_entries)) ON CONFLICT (clip_id) DO UPDATE SET "
                 "url = excluded.url, file = excluded.file, size = excluded.size, complete = excluded.complete, "
@@ -55,8 +55,8 @@ class CacheIndex:
 
     def touch(self, clip_id: str) -> None:
         """Make a clip's entry the most recently used (it is about to play)."""
-        with self.db.atomic():
-            self.db.execute(
+        with self.store.atomic():
+            self.store.execute(
                 "UPDATE cache_entries SET used = (SELECT coalesce(max(used), 0) + 1 FROM cache_entries) "
                 "WHERE clip_id = ?",
                 [clip_id],
@@ -64,14 +64,14 @@ class CacheIndex:
 
     def remove(self, clip_ids: Iterable[str]) -> None:
         """Forget entries (their files are deleted by the cache)."""
-        with self.db.atomic():
-            self.db.conn.executemany(
+        with self.store.atomic():
+            self.store.conn.executemany(
                 "DELETE FROM cache_entries WHERE clip_id = ?", [(clip_id,) for clip_id in clip_ids]
             )
 
     def total_size(self) -> int:
         """Bytes held by every entry, complete or not."""
-        return int(self.db.execute("SELECT coalesce(sum(size), 0) FROM cache_entries").fetchone()[0])
+        return int(self.store.execute("SELECT coalesce(sum(size), 0) FROM cache_entries").fetchone()[0])
 
 
 def _entry(row: tuple[Any, ...]) -> CacheEntry:

@@ -126,8 +126,8 @@ class History:
 
 def history_size(store: Store) -> History:
     """Counts of the rows `forget` deletes."""
-    counts = [int(store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) for table in _HISTORY]
-    open_stays = store.db.execute("SELECT count(*) FROM impressions WHERE ended_at IS NULL").fetchone()[0]
+    counts = [int(store.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) for table in _HISTORY]
+    open_stays = store.execute("SELECT count(*) FROM impressions WHERE ended_at IS NULL").fetchone()[0]
     impressions, likes, events = counts
     return History(impressions, likes, events, int(open_stays))
 
@@ -140,14 +140,14 @@ def forget(store: Store) -> History:
     the deleted rows do not linger in free pages or the write-ahead log.
     """
     size = history_size(store)
-    with store.db.atomic():
+    with store.atomic():
         for table in _HISTORY:
-            store.db.execute(f"DELETE FROM {table}")
-        store.db.execute("UPDATE counters SET value = 0 WHERE name = 'seq'")
+            store.execute(f"DELETE FROM {table}")
+        store.execute("UPDATE counters SET value = 0 WHERE name = 'seq'")
     if store.path != ":memory:":
         try:
-            store.db.execute("VACUUM")
-            store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            store.execute("VACUUM")
+            store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.OperationalError as error:  # another tuifeed holds the file: the rows are gone all the same
             logging.getLogger(__name__).warning("forget: could not vacuum %s (%s)", store.path, error)
     return size

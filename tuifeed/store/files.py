@@ -62,20 +62,19 @@ class FileIndex:
     def __init__(self, store: Store) -> None:
         """Work on the tables of `store` (migrated by the Store itself)."""
         self.store = store
-        self.db = store.db
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic transaction around several writes (clips and files together)."""
-        with self.db.atomic():
+        with self.store.atomic():
             yield
 
     # -- roots -------------------------------------------------------------------------------------
 
     def add_root(self, path: str) -> None:
         """Remember a library root; adding it again changes nothing."""
-        with self.db.atomic():
-            self.db.execute(
+        with self.store.atomic():
+            self.store.execute(
                 "INSERT OR IGNORE INTO library_roots (path, added_at) VALUES (CAST(? AS TEXT), ?)",
                 [db_text(path), utc_now()],
             )
@@ -86,22 +85,22 @@ class FileIndex:
             "SELECT r.path, r.added_at, count(f.path), coalesce(sum(f.missing), 0) FROM library_roots r "
             "LEFT JOIN files f ON f.root = r.path GROUP BY r.path ORDER BY r.path"
         )
-        return [RootInfo(path_of(path), *rest) for path, *rest in self.db.execute(sql).fetchall()]
+        return [RootInfo(path_of(path), *rest) for path, *rest in self.store.execute(sql).fetchall()]
 
     def remove_root(self, path: str) -> int | None:
         """Forget a root and its file locations (clips and history stay); None when it is not a root.
 
         Clips left without any location are marked missing. Returns how many locations were forgotten.
         """
-        with self.db.atomic():
+        with self.store.atomic():
             key = [db_text(path)]
-            if self.db.execute("SELECT 1 FROM library_roots WHERE path = CAST(? AS TEXT)", key).fetchone() is None:
+            if self.store.execute("SELECT 1 FROM library_roots WHERE path = CAST(? AS TEXT)", key).fetchone() is None:
                 return None
             clip_ids = [
-                row[0] for row in self.db.execute("SELECT clip_id FROM files WHERE root = CAST(? AS TEXT)", key)
+                row[0] for row in self.store.execute("SELECT clip_id FROM files WHERE root = CAST(? AS TEXT)", key)
             ]
-            self.db.execute("DELETE FROM files WHERE root = CAST(? AS TEXT)", key)
-            self.db.execute("DELETE FROM library_roots WHERE path = CAST(? AS TEXT)", key)
+            self.store.execute("DELETE FROM files WHERE root = CAST(? AS TEXT)", key)
+            self.store.execute("DELETE FROM library_roots WHERE path = CAST(? AS TEXT)", key)
             self.refresh_clips(clip_ids)
             return len(clip_ids)
 
@@ -110,7 +109,7 @@ class FileIndex:
     def stamps(self, prefix: str) -> dict[str, tuple[int, int, int, bool]]:
         """(size, mtime_ns, meta_stamp, missing) of known files at `prefix` or below, by path; cheap."""
         sql = f"SELECT path, size, mtime_ns, meta_stamp, missing FROM files WHERE {_UNDER}"
-        rows = self.db.execute(sql, _under(prefix))
+        rows = self.store.execute(sql, _under(prefix))
         return {
             path_of(path): (size, mtime_ns, meta_stamp or 0, bool(missing))
             for path, size, mtime_ns, meta_stamp, missing in rows
@@ -120,29 +119,30 @@ class FileIndex:
         """The first present file at `prefix` or below of each clip that has one there, by clip id."""
         sql = f"SELECT clip_id, path FROM files WHERE missing = 0 AND ({_UNDER}) ORDER BY path"
         found: dict[str, str] = {}
-        for clip_id, path in self.db.execute(sql, _under(prefix)):
+        for clip_id, path in self.store.execute(sql, _under(prefix)):
             found.setdefault(clip_id, path_of(path))
         return found
 
     def get(self, path: str) -> FileRow | None:
         """The known file at `path`, or None."""
-        row = self.db.execute(f"SELECT {_COLUMNS} FROM files WHERE path = CAST(? AS TEXT)", [db_text(path)]).fetchone()
+        sql = f"SELECT {_COLUMNS} FROM files WHERE path = CAST(? AS TEXT)"
+        row = self.store.execute(sql, [db_text(path)]).fetchone()
         return None if row is None else _file_row(row)
 
     def with_hash(self, content_hash: str) -> list[FileRow]:
         """Known files whose content hash is `content_hash`."""
-        rows = self.db.execute(f"SELECT {_COLUMNS} FROM files WHERE content_hash = ?", [content_hash])
+        rows = self.store.execute(f"SELECT {_COLUMNS} FROM files WHERE content_hash = ?", [content_hash])
         return [_file_row(row) for row in rows]
 
     def of_clip(self, clip_id: str) -> list[FileRow]:
         """Every known location of a clip, present ones first."""
         sql = f"SELECT {_COLUMNS} FROM files WHERE clip_id = ? ORDER BY missing, path"
-        return [_file_row(row) for row in self.db.execute(sql, [clip_id])]
+        return [_file_row(row) for row in self.store.execute(sql, [clip_id])]
 
     def put(self, rows: Iterable[FileRow]) -> None:
         """Insert or replace file rows by path."""
-        with self.db.atomic():
-            self.db.conn.executemany(
+        with self.store.atomic():
+            self.store.conn.executemany(
                 f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES "
                 f"(CAST(? AS TEXT), CAST(? AS TEXT), {', '.join('?' * 9)})",
                 [(db_text(row.path), db_text(row.root), *astuple(row)[2:]) for row in rows],
@@ -150,15 +150,15 @@ class FileIndex:
 
     def delete(self, paths: Iterable[str]) -> None:
         """Forget file rows by path."""
-        with self.db.atomic():
-            self.db.conn.executemany(
+        with self.store.atomic():
+            self.store.conn.executemany(
                 "DELETE FROM files WHERE path = CAST(? AS TEXT)", [(db_text(path),) for path in paths]
             )
 
     def set_missing(self, paths: Iterable[str], missing: bool) -> None:
         """Mark file rows as missing (the file is not there now) or present again."""
-        with self.db.atomic():
-            self.db.conn.executemany(
+        with self.store.atomic():
+            self.store.conn.executemany(
                 "UPDATE files SET missing = ? WHERE path = CAST(? AS TEXT)",
                 [(int(missing), db_text(path)) for path in paths],
             )
@@ -169,16 +169,16 @@ class FileIndex:
         Clips with no file rows at all (remote clips, say) are left alone unless they lost their last
         location here, in which case they are marked missing.
         """
-        with self.db.atomic():
+        with self.store.atomic():
             for clip_id in set(clip_ids):
-                present = self.db.execute(
+                present = self.store.execute(
                     "SELECT path FROM files WHERE clip_id = ? AND missing = 0 ORDER BY path", [clip_id]
                 ).fetchall()
                 paths = [path_of(row[0]) for row in present]
                 if not paths:
-                    self.db.execute("UPDATE clips SET missing = 1 WHERE id = ?", [clip_id])
+                    self.store.execute("UPDATE clips SET missing = 1 WHERE id = ?", [clip_id])
                     continue
-                self.db.execute(
+                self.store.execute(
                     "UPDATE clips SET missing = 0, location = CASE WHEN location IN "
                     f"({', '.join(['CAST(? AS TEXT)'] * len(paths))}) THEN location "
                     "ELSE CAST(? AS TEXT) END WHERE id = ?",

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING
 
-migrations = Migrations("tuifeed")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+SET_NAME = "tuifeed"
+"""The migration set's name in sqlite-utils' `_sqlite_migrations` table."""
+_STEPS: list[Callable[[Database], None]] = []
 
 
-@migrations()
+def _step(migration: Callable[[Database], None]) -> Callable[[Database], None]:
+    """Register a migration, in the order they run; sqlite-utils loads only when `migration_set` is asked for."""
+    _STEPS.append(migration)
+    return migration
+
+
+@_step
 def m001_initial(db: Database) -> None:
     """Clips, impressions and likes: what the walking product records."""
     db.table("clips").create(
@@ -61,7 +74,7 @@ def m001_initial(db: Database) -> None:
     db.table("likes").create_index(["clip_id"])
 
 
-@migrations()
+@_step
 def m002_library_files(db: Database) -> None:
     """Library roots and file locations: where each clip lives on disk and how it looked last time."""
     db.table("library_roots").create({"path": str, "added_at": str}, pk="path", not_null={"added_at"})
@@ -89,7 +102,7 @@ def m002_library_files(db: Database) -> None:
     files.create_index(["content_hash"])
 
 
-@migrations()
+@_step
 def m003_clip_sources(db: Database) -> None:
     """Where a clip came from: publication time, the platform's id and page (from yt-dlp sidecars)."""
     clips = db.table("clips")
@@ -98,7 +111,7 @@ def m003_clip_sources(db: Database) -> None:
     clips.add_column("source_url", str)
 
 
-@migrations()
+@_step
 def m004_feed_events(db: Database) -> None:
     """Saves, follows, mutes, not-interested and feed resets: one row per toggle, newest wins."""
     db.table("events").create(
@@ -109,7 +122,7 @@ def m004_feed_events(db: Database) -> None:
     db.table("events").create_index(["kind", "subject"])
 
 
-@migrations()
+@_step
 def m005_stays_and_sequence(db: Database) -> None:
     """What happened during each stay, kept with its impression, and one sequence ordering every record.
 
@@ -151,7 +164,7 @@ def m005_stays_and_sequence(db: Database) -> None:
     db.table("counters").insert({"name": "seq", "value": len(ordered)})
 
 
-@migrations()
+@_step
 def m006_remote_sources(db: Database) -> None:
     """Remote sources with their HTTP validators, which clips each holds, and the prefetch cache index."""
     db.table("remote_sources").create(
@@ -193,7 +206,7 @@ _SEARCHED = "title, description, tags, creator, sound"
 """The clip columns full-text search looks in (tags as their JSON text: the tokenizer drops the punctuation)."""
 
 
-@migrations()
+@_step
 def m007_clip_search(db: Database) -> None:
     """Full-text search over clips (SQLite FTS5), backfilled, and kept in step with `clips` by triggers.
 
@@ -214,7 +227,7 @@ def m007_clip_search(db: Database) -> None:
     db.execute(f"CREATE TRIGGER clips_fts_update AFTER UPDATE OF {_SEARCHED} ON clips BEGIN {remove} {add} END")
 
 
-@migrations()
+@_step
 def m008_impression_owners(db: Database) -> None:
     """Who holds each open impression (pid, process start, run id), and a key per feed write so a retry is one row.
 
@@ -239,7 +252,7 @@ _PATH_COLUMNS = (
 """(table, column holding a file name, the column that finds its row)."""
 
 
-@migrations()
+@_step
 def m009_file_names_as_text(db: Database) -> None:
     """File names that are not UTF-8, stored as their raw bytes before, become valid text (see `db_text`).
 
@@ -257,7 +270,22 @@ def m009_file_names_as_text(db: Database) -> None:
                 db.execute(f"UPDATE {table} SET {column} = ? WHERE CAST({key} AS BLOB) = ?", [stored, row_key])
 
 
-@migrations()
+@_step
 def m010_source_moves(db: Database) -> None:
     """Where a remote source's URL has permanently moved (301, 308), so the next run asks the new place first."""
     db.table("remote_sources").add_column("moved_to", str)
+
+
+NAMES = tuple(step.__name__ for step in _STEPS)
+"""Every migration's name, in order: the store opens without sqlite-utils when all of them are applied."""
+
+
+@cache
+def migration_set() -> Migrations:
+    """The migrations as sqlite-utils' Migrations (`apply` runs those still pending)."""
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(SET_NAME)
+    for step in _STEPS:
+        migrations()(step)
+    return migrations

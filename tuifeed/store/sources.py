@@ -57,12 +57,11 @@ class SourceIndex:
     def __init__(self, store: Store) -> None:
         """Work on the tables of `store` (migrated by the Store itself)."""
         self.store = store
-        self.db = store.db
 
     def add(self, url: str, kind: str) -> SourceRow:
         """Remember a source (adding it again keeps the first one) and return it."""
-        with self.db.atomic():
-            self.db.execute(
+        with self.store.atomic():
+            self.store.execute(
                 "INSERT OR IGNORE INTO remote_sources (url, kind, added_at) VALUES (?, ?, ?)", [url, kind, utc_now()]
             )
         row = self.get(url)
@@ -81,18 +80,18 @@ class SourceIndex:
         """Every source, in the order they were added, with clip counts (left at 0 without `counts`, which a
         refresh does not need: counting reads every row of a large source)."""
         if not counts:
-            return [_source(*row) for row in self.db.execute(f"SELECT {_COLUMNS} FROM remote_sources ORDER BY id")]
+            return [_source(*row) for row in self.store.execute(f"SELECT {_COLUMNS} FROM remote_sources ORDER BY id")]
         sql = (
             f"SELECT {', '.join('s.' + name.strip() for name in _COLUMNS.split(','))}, "
             "count(r.clip_id), coalesce(sum(r.missing), 0) FROM remote_sources s "
             "LEFT JOIN remote_clips r ON r.source_id = s.id GROUP BY s.id ORDER BY s.id"
         )
-        return [_source(*row) for row in self.db.execute(sql).fetchall()]
+        return [_source(*row) for row in self.store.execute(sql).fetchall()]
 
     def clip_ids(self, source_id: int, include_missing: bool = False) -> list[str]:
         """The clips a source holds, in the source's own order."""
         sql = "SELECT clip_id FROM remote_clips WHERE source_id = ?" + ("" if include_missing else " AND missing = 0")
-        return [row[0] for row in self.db.execute(sql + " ORDER BY position", [source_id]).fetchall()]
+        return [row[0] for row in self.store.execute(sql + " ORDER BY position", [source_id]).fetchall()]
 
     def record(
         self, source_id: int, clips: Sequence[Clip], *, title: str, etag: str | None, last_modified: str | None
@@ -101,33 +100,33 @@ class SourceIndex:
 
         A clip is missing from the feed only when no source lists it any more; its history stays.
         """
-        with self.db.atomic():
+        with self.store.atomic():
             before = {
                 row[0]: bool(row[1])
-                for row in self.db.execute(
+                for row in self.store.execute(
                     "SELECT clip_id, missing FROM remote_clips WHERE source_id = ?", [source_id]
                 ).fetchall()
             }
             listed = {clip.id for clip in clips}
             known = {
                 row[0]
-                for row in self.db.execute(
+                for row in self.store.execute(
                     "SELECT id FROM clips WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(listed))]
                 )
             }
             self.store.upsert_clips(clips)
-            self.db.conn.executemany(
+            self.store.conn.executemany(
                 "INSERT INTO remote_clips (source_id, clip_id, position, missing) VALUES (?, ?, ?, 0) "
                 "ON CONFLICT (source_id, clip_id) DO UPDATE SET position = excluded.position, missing = 0",
                 [(source_id, clip.id, position) for position, clip in enumerate(clips)],
             )
             gone = [clip_id for clip_id, missing in before.items() if clip_id not in listed and not missing]
-            self.db.conn.executemany(
+            self.store.conn.executemany(
                 "UPDATE remote_clips SET missing = 1 WHERE source_id = ? AND clip_id = ?",
                 [(source_id, clip_id) for clip_id in gone],
             )
             self._sync_missing(gone)
-            self.db.execute(
+            self.store.execute(
                 "UPDATE remote_sources SET title = ?, etag = ?, last_modified = ?, refreshed_at = ?, error = NULL "
                 "WHERE id = ?",
                 [title, etag, last_modified, utc_now(), source_id],
@@ -136,24 +135,23 @@ class SourceIndex:
 
     def checked(self, source_id: int, error: str | None = None) -> None:
         """Note a refresh that changed no clips: a 304 (error None) or a failure with its one line."""
-        with self.db.atomic():
-            self.db.execute(
+        with self.store.atomic():
+            self.store.execute(
                 "UPDATE remote_sources SET refreshed_at = ?, error = ? WHERE id = ?", [utc_now(), error, source_id]
             )
 
     def moved(self, source_id: int, target: str | None) -> None:
         """Remember where the source's URL permanently redirects (None: nowhere, ask the URL itself)."""
-        with self.db.atomic():
-            self.db.execute("UPDATE remote_sources SET moved_to = ? WHERE id = ?", [target, source_id])
+        with self.store.atomic():
+            self.store.execute("UPDATE remote_sources SET moved_to = ? WHERE id = ?", [target, source_id])
 
     def remove(self, source_id: int) -> int:
         """Forget a source; its clips that no other source lists become missing (history stays). Returns how many."""
-        with self.db.atomic():
-            clip_ids = [
-                row[0] for row in self.db.execute("SELECT clip_id FROM remote_clips WHERE source_id = ?", [source_id])
-            ]
-            self.db.execute("DELETE FROM remote_clips WHERE source_id = ?", [source_id])
-            self.db.execute("DELETE FROM remote_sources WHERE id = ?", [source_id])
+        with self.store.atomic():
+            sql = "SELECT clip_id FROM remote_clips WHERE source_id = ?"
+            clip_ids = [row[0] for row in self.store.execute(sql, [source_id])]
+            self.store.execute("DELETE FROM remote_clips WHERE source_id = ?", [source_id])
+            self.store.execute("DELETE FROM remote_sources WHERE id = ?", [source_id])
             return self._sync_missing(clip_ids)
 
     def _sync_missing(self, clip_ids: list[str]) -> int:
@@ -161,12 +159,12 @@ class SourceIndex:
         orphans = [
             clip_id
             for clip_id in clip_ids
-            if self.db.execute("SELECT 1 FROM remote_clips WHERE clip_id = ? AND missing = 0", [clip_id]).fetchone()
+            if self.store.execute("SELECT 1 FROM remote_clips WHERE clip_id = ? AND missing = 0", [clip_id]).fetchone()
             is None
         ]
         self.store.set_missing(orphans)
         return len(orphans)
 
     def _one(self, where: str, value: object) -> SourceRow | None:
-        row = self.db.execute(f"SELECT {_COLUMNS} FROM remote_sources WHERE {where}", [value]).fetchone()
+        row = self.store.execute(f"SELECT {_COLUMNS} FROM remote_sources WHERE {where}", [value]).fetchone()
         return None if row is None else _source(*row)

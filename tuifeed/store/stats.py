@@ -113,7 +113,7 @@ def start_of_day(now: datetime, days_back: int) -> str:
 
 def watched_since(store: Store, since: str) -> int:
     """Milliseconds watched in stays that ended at or after the stored time `since`."""
-    row = store.db.execute(
+    row = store.execute(
         f"SELECT coalesce(sum(i.dwell_ms), 0) FROM impressions i WHERE {_COUNTED} AND i.ended_at >= ?", [since]
     ).fetchone()
     return int(row[0])
@@ -135,7 +135,7 @@ def watched_per_day(store: Store, now: datetime, days: int) -> list[Day]:
         f"WHERE {_COUNTED} AND i.ended_at >= ? GROUP BY minute"
     )
     found: dict[date, tuple[int, int]] = {}
-    for minute, watched_ms, stays in store.db.execute(sql, [start_of_day(now, days - 1)]).fetchall():
+    for minute, watched_ms, stays in store.execute(sql, [start_of_day(now, days - 1)]).fetchall():
         try:
             day = datetime.fromisoformat(minute).replace(tzinfo=UTC).astimezone(now.tzinfo).date()
         except ValueError:
@@ -149,18 +149,18 @@ def watched_per_day(store: Store, now: datetime, days: int) -> list[Day]:
 
 def period(store: Store, since: str) -> Period:
     """Time watched, stays, distinct clips and likes from the stored time `since` on."""
-    row = store.db.execute(
+    row = store.execute(
         "SELECT coalesce(sum(i.dwell_ms), 0), count(*), count(DISTINCT i.clip_id) FROM impressions i "
         f"WHERE {_COUNTED} AND i.ended_at >= ?",
         [since],
     ).fetchone()
-    likes = store.db.execute("SELECT count(*) FROM likes WHERE liked = 1 AND at >= ?", [since]).fetchone()[0]
+    likes = store.execute("SELECT count(*) FROM likes WHERE liked = 1 AND at >= ?", [since]).fetchone()[0]
     return Period(int(row[0]), int(row[1]), int(row[2]), int(likes))
 
 
 def rates(store: Store) -> Rates:
     """Completion and skip counts over every stay."""
-    row = store.db.execute(
+    row = store.execute(
         "SELECT count(*), coalesce(sum(i.loops > 0 OR coalesce(i.watch_ratio, 0) >= ?), 0), "
         "coalesce(sum(i.exit = ? AND i.dwell_ms < ? AND i.loops = 0), 0) "
         f"FROM impressions i WHERE {_COUNTED}",
@@ -181,7 +181,7 @@ def top_sounds(store: Store, top: int) -> list[Ranked]:
 
 def top_tags(store: Store, top: int) -> list[Ranked]:
     """The tags (in their one spelling) of the clips that held the person longest; a stay counts for each tag."""
-    store.db.conn.create_function("normalise_tag", 1, normalise_tag, deterministic=True)
+    store.conn.create_function("normalise_tag", 1, normalise_tag, deterministic=True)
     return _ranked(store, "normalise_tag(t.value)", ", json_each(c.tags) t", top)
 
 
@@ -195,5 +195,5 @@ def _ranked(store: Store, name: str, joined: str, top: int) -> list[Ranked]:
         f"JOIN clips c ON c.id = p.clip_id{joined} WHERE coalesce({name}, '') != '' "
         "GROUP BY name ORDER BY watched DESC, name LIMIT ?"
     )
-    rows = store.db.execute(sql, [top]).fetchall()
+    rows = store.execute(sql, [top]).fetchall()
     return [Ranked(clean(str(row[0])), int(row[1]), int(row[2])) for row in rows]  # as written, by any program

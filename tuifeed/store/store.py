@@ -1,4 +1,8 @@
-"""The Store: a small class over sqlite-utils; every write is one atomic transaction.
+"""The Store: a small class over sqlite3 and sqlite-utils; every write is one atomic transaction.
+
+Its own reads and writes are plain SQL on its connection, so opening it and playing never load
+sqlite-utils (0.03 s of a launch); the migrations and `Store.db` (the sqlite-utils Database) load it
+when first needed.
 
 Threading: a Store holds one SQLite connection and must be used from the thread that opened it.
 A worker thread (an import, say) opens its own Store on the same path; WAL mode lets them share.
@@ -11,54 +15,87 @@ and the folder it is in still share their beginning (the importer finds a folder
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
-from collections.abc import Generator, Iterable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, closing, contextmanager
 from datetime import UTC, datetime
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlite_utils import Database
 
 from tuifeed.errors import StoreError
 from tuifeed.models import Clip, EventKind, Impression, ImpressionExit
-from tuifeed.store.migrations import migrations
+from tuifeed.store.migrations import NAMES, SET_NAME, migration_set
 from tuifeed.store.owner import Owner
 from tuifeed.text import clean, is_clean
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 BUSY_MS = 5000
 """How long a statement waits for another connection's write lock before failing as locked."""
+MIGRATIONS_TABLE = "_sqlite_migrations"
+"""Where sqlite-utils records the migrations it applied."""
+_TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"}
+_SAVEPOINTS = itertools.count()
 
 
-class _Database(Database):
-    """sqlite-utils' Database whose outermost `atomic()` begins IMMEDIATE: it takes the write lock first.
+@contextmanager
+def _atomic(conn: sqlite3.Connection) -> Iterator[None]:
+    """A transaction (a savepoint when nested) whose outermost BEGIN is IMMEDIATE: it takes the write lock first.
 
-    With WAL and a deferred BEGIN, a transaction that reads (sqlite-utils' insert reads the table's
-    columns) and then writes fails at once with "database is locked" when another connection (the
-    prefetch or refresh thread) committed in between; waiting for the lock at BEGIN avoids that.
+    With WAL and a deferred BEGIN, a transaction that reads and then writes fails at once with "database
+    is locked" when another connection (the prefetch or refresh thread) committed in between; waiting for
+    the lock at BEGIN avoids that. Savepoints and rollbacks are those of sqlite-utils' `atomic`.
     """
+    if conn.in_transaction:
+        savepoint = f"tuifeed_{next(_SAVEPOINTS)}"
+        conn.execute(f"SAVEPOINT {savepoint}")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:  # a RAISE(ROLLBACK) may have ended the whole transaction already
+                conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        _rollback(conn)
+        raise
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        _rollback(conn)
+        raise
 
-    @contextmanager
-    def atomic(self) -> Generator[Database, None, None]:
-        """A transaction (a savepoint when nested) that holds the write lock from its start."""
-        if self.conn.in_transaction:
-            with super().atomic():
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+@cache
+def _database_class() -> type[Database]:
+    """sqlite-utils' Database whose `atomic()` is `_atomic`; sqlite-utils loads here, on first use only."""
+    from sqlite_utils import Database
+
+    class _Database(Database):
+        @contextmanager
+        def atomic(self) -> Generator[Database, None, None]:
+            """A transaction (a savepoint when nested) that holds the write lock from its start."""
+            with _atomic(self.conn):
                 yield self
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self
-        except BaseException:
-            self.rollback()
-            raise
-        try:
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.rollback()
-            raise
+
+    return _Database
 
 
 ESCAPE = "\u241b"
@@ -118,30 +155,60 @@ class Store:
             if self.path != ":memory:":
                 _check_intact(Path(self.path))
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = _Database(self.path, execute_plugins=False)
-            self.db.conn.text_factory = _text
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
-            if self.path != ":memory:":
-                self.db.enable_wal()
-            self.db.execute("PRAGMA foreign_keys = ON")
-            migrations.apply(self.db)
+            self.conn = sqlite3.connect(self.path)
+            """The connection; `execute` and `atomic` work on it, `db` wraps it in sqlite-utils."""
+            self.conn.text_factory = _text
+            self.conn.execute("PRAGMA recursive_triggers = on")  # as sqlite-utils sets it on its connections
+            self.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+            if self.path != ":memory:" and self.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.execute("PRAGMA journal_mode = wal")
+            self.execute("PRAGMA foreign_keys = ON")
+            if _migrations_due(self.conn):
+                migration_set().apply(self.db)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot open the database ({error})") from error
         except OSError as error:
             raise StoreError(f"{self.path}: cannot open the database ({error.strerror or error})") from error
 
+    @cached_property
+    def db(self) -> Database:
+        """The connection as a sqlite-utils Database, made on first use (opening and playing never need it)."""
+        return _database_class()(self.conn, execute_plugins=False)
+
+    def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        """Run one statement, as sqlite-utils' `execute` does: a write outside `atomic` commits at once."""
+        was_in_transaction = self.conn.in_transaction
+        try:
+            cursor = self.conn.execute(sql, parameters)
+        except Exception:
+            if not was_in_transaction:
+                _rollback(self.conn)  # the failed statement's implicit transaction would capture later writes
+            raise
+        if (
+            not was_in_transaction
+            and self.conn.in_transaction
+            and cursor.description is None
+            and sql.lstrip().split(None, 1)[0].upper() not in _TRANSACTION_CONTROL
+        ):
+            self.conn.execute("COMMIT")
+        return cursor
+
+    def atomic(self) -> AbstractContextManager[None]:
+        """A transaction (a savepoint when nested) that holds the write lock from its start; see `_atomic`."""
+        return _atomic(self.conn)
+
     def close(self) -> None:
         """Close the connection; the Store must not be used afterwards."""
-        self.db.close()
+        self.conn.close()
 
     @contextmanager
     def waiting(self, milliseconds: int) -> Iterator[None]:
         """Within the block, a locked database fails after `milliseconds` (0: at once) rather than BUSY_MS."""
-        self.db.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        self.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
         try:
             yield
         finally:
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+            self.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
 
     def damaged(self, error: sqlite3.DatabaseError) -> StoreError:
         """The error to report for a query that failed with `error`: the full check says whether the file is damaged.
@@ -176,31 +243,30 @@ class Store:
             f"INSERT INTO clips ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
             f"ON CONFLICT (id) DO UPDATE SET {updates}"
         )
-        with self.db.atomic():
-            self.db.conn.executemany(sql, [tuple(row.values()) for row in rows])
+        with self.atomic():
+            self.conn.executemany(sql, [tuple(row.values()) for row in rows])
 
     def set_missing(self, clip_ids: Iterable[str], missing: bool = True) -> None:
         """Mark clips as missing (hidden from the feed, history kept) or present again."""
-        with self.db.atomic():
-            self.db.conn.executemany(
+        with self.atomic():
+            self.conn.executemany(
                 "UPDATE clips SET missing = ? WHERE id = ?", [(int(missing), clip_id) for clip_id in clip_ids]
             )
 
     def clips(self, include_missing: bool = False) -> list[Clip]:
         """Every clip in the library, oldest import first; missing ones only when asked."""
-        where = None if include_missing else "missing = 0"
-        rows = self.db.table("clips").rows_where(where, order_by="imported_at, id")
-        return [_row_clip(row) for row in rows]
+        where = "" if include_missing else " WHERE missing = 0"
+        return [_row_clip(row) for row in self.rows(f"SELECT * FROM clips{where} ORDER BY imported_at, id")]
 
     def clip(self, clip_id: str) -> Clip | None:
         """One clip by id, or None."""
-        rows = list(self.db.table("clips").rows_where("id = ?", [clip_id]))
+        rows = list(self.rows("SELECT * FROM clips WHERE id = ?", [clip_id]))
         return _row_clip(rows[0]) if rows else None
 
     def clip_count(self, include_missing: bool = False) -> int:
         """How many clips the library holds."""
         sql = "SELECT count(*) FROM clips" + ("" if include_missing else " WHERE missing = 0")
-        return int(self.db.execute(sql).fetchone()[0])
+        return int(self.execute(sql).fetchone()[0])
 
     # -- impressions -------------------------------------------------------------------------------
 
@@ -218,11 +284,11 @@ class Store:
         The impression is owned by this store's run. With `key`, opening again with the same key returns the
         first one's id instead of a second row (a retried write).
         """
-        with self.db.atomic():
+        with self.atomic():
             if key is not None and (known := self.stay_id(key)) is not None:
                 return known
-            table = self.db.table("impressions")
-            table.insert(
+            return self._insert(
+                "impressions",
                 {
                     "clip_id": clip_id,
                     "started_at": started_at,
@@ -232,29 +298,28 @@ class Store:
                     "owner_started": self.owner.started,
                     "owner_run": self.owner.run,
                     "key": key,
-                }
+                },
             )
-            return int(table.last_rowid or 0)
 
     def stay_id(self, key: str) -> int | None:
         """The id of the impression opened with `key`, or None."""
-        row = self.db.execute("SELECT id FROM impressions WHERE key = ?", [key]).fetchone()
+        row = self.execute("SELECT id FROM impressions WHERE key = ?", [key]).fetchone()
         return None if row is None else int(row[0])
 
     def checkpoint_impression(self, impression_id: int, dwell_ms: int, loops: int, at: str) -> None:
         """Save the dwell so far of an open impression, so a killed run loses only seconds."""
-        with self.db.atomic():
-            self.db.execute(
+        with self.atomic():
+            self.execute(
                 "UPDATE impressions SET dwell_ms = ?, loops = ?, checkpoint_at = ? WHERE id = ? AND ended_at IS NULL",
                 [dwell_ms, loops, at, impression_id],
             )
 
     def close_impression(self, impression_id: int, impression: Impression) -> None:
         """Close an open impression with its final values and the next sequence; closing twice changes nothing."""
-        with self.db.atomic():
+        with self.atomic():
             if not self._is_open(impression_id):
                 return
-            self.db.execute(
+            self.execute(
                 "UPDATE impressions SET ended_at = ?, dwell_ms = ?, duration_ms = ?, watch_ratio = ?, loops = ?, "
                 "exit = ?, liked = ?, saved = ?, followed = ?, not_interested = ?, came_back = ?, seq = ? WHERE id = ?",
                 [
@@ -279,15 +344,15 @@ class Store:
 
         An impression whose owner still runs (another player on this database) is left open.
         """
-        with self.db.atomic():
-            rows = self.db.execute(
+        with self.atomic():
+            rows = self.execute(
                 "SELECT id, owner_pid, owner_started, owner_run FROM impressions WHERE ended_at IS NULL ORDER BY id"
             ).fetchall()
             open_ids = [
                 row[0] for row in rows if row[1] is None or not Owner(row[1], row[2], row[3]).running(self.owner)
             ]
             for impression_id in open_ids:
-                self.db.execute(
+                self.execute(
                     "UPDATE impressions SET ended_at = coalesce(checkpoint_at, started_at), exit = ?, seq = ?, "
                     "watch_ratio = CASE WHEN duration_ms > 0 THEN dwell_ms * 1.0 / duration_ms END WHERE id = ?",
                     [ImpressionExit.KILLED.value, self._next_seq(), impression_id],
@@ -305,7 +370,7 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        rows = self.db.execute(sql, params).fetchall()
+        rows = self.execute(sql, params).fetchall()
         return [
             Impression(
                 clip_id=row[0],
@@ -334,17 +399,17 @@ class Store:
 
         With `key`, recording again with the same key changes nothing (a retried write).
         """
-        with self.db.atomic():
+        with self.atomic():
             if key is not None and self._has_key("likes", key):
                 return
             row = {"clip_id": clip_id, "liked": int(liked), "at": at, "seq": self._next_seq(), "key": key}
-            self.db.table("likes").insert(row)
+            self._insert("likes", row)
             if during is not None:
                 self._flag_stay(during, "liked", liked)
 
     def like_events(self) -> list[tuple[str, bool, str]]:
         """Every like and unlike as (clip_id, liked, at), oldest first."""
-        rows = self.db.execute("SELECT clip_id, liked, at FROM likes ORDER BY id").fetchall()
+        rows = self.execute("SELECT clip_id, liked, at FROM likes ORDER BY id").fetchall()
         return [(row[0], bool(row[1]), row[2]) for row in rows]
 
     def liked_ids(self) -> set[str]:
@@ -352,7 +417,7 @@ class Store:
         sql = (
             "SELECT clip_id FROM likes l WHERE id = (SELECT max(id) FROM likes WHERE clip_id = l.clip_id) AND liked = 1"
         )
-        return {row[0] for row in self.db.execute(sql).fetchall()}
+        return {row[0] for row in self.execute(sql).fetchall()}
 
     # -- saves, follows, mutes, not interested, resets ---------------------------------------------
 
@@ -371,7 +436,7 @@ class Store:
         `during` names the open impression a save, follow or not-interested was made in: its flag is set in
         the same transaction, so a killed run keeps it. With `key`, recording again changes nothing.
         """
-        with self.db.atomic():
+        with self.atomic():
             if key is not None and self._has_key("events", key):
                 return
             row = {
@@ -382,7 +447,7 @@ class Store:
                 "seq": self._next_seq(),
                 "key": key,
             }
-            self.db.table("events").insert(row)
+            self._insert("events", row)
             if during is not None:
                 self._flag_stay(during, _STAY_FLAGS[kind], active)
 
@@ -392,13 +457,13 @@ class Store:
         `excluding` leaves out the event with that key (one taken back whose removal may not have landed).
         """
         sql = "SELECT max(seq) FROM events WHERE kind = ?" + ("" if excluding is None else " AND key IS NOT ?")
-        row = self.db.execute(sql, [kind.value] if excluding is None else [kind.value, excluding]).fetchone()
+        row = self.execute(sql, [kind.value] if excluding is None else [kind.value, excluding]).fetchone()
         return None if row[0] is None else int(row[0])
 
     def drop_event(self, key: str) -> None:
         """Delete the event recorded with `key`; nothing happens when there is none (so doing it again is safe)."""
-        with self.db.atomic():
-            self.db.execute("DELETE FROM events WHERE key = ?", [key])
+        with self.atomic():
+            self.execute("DELETE FROM events WHERE key = ?", [key])
 
     def active(self, kind: EventKind) -> set[str]:
         """Subjects whose latest event of this kind is on (saved clips, followed creators, muted tags...).
@@ -409,36 +474,41 @@ class Store:
             "SELECT subject FROM events e WHERE kind = ? AND active = 1 AND id = "
             "(SELECT max(id) FROM events WHERE kind = e.kind AND subject = e.subject)"
         )
-        return {clean(row[0]) for row in self.db.execute(sql, [kind.value]).fetchall()}
+        return {clean(row[0]) for row in self.execute(sql, [kind.value]).fetchall()}
 
     def events(self, kinds: Iterable[EventKind]) -> list[tuple[EventKind, str, bool, str]]:
         """Events of these kinds as (kind, subject, active, at), oldest first; subjects cleaned as in `active`."""
         wanted = [kind.value for kind in kinds]
         marks = ", ".join("?" * len(wanted))
         sql = f"SELECT kind, subject, active, at FROM events WHERE kind IN ({marks}) ORDER BY id"
-        rows = self.db.execute(sql, wanted).fetchall()
+        rows = self.execute(sql, wanted).fetchall()
         return [(EventKind(row[0]), clean(row[1]), bool(row[2]), row[3]) for row in rows]
 
     def _next_seq(self) -> int:
         """The next number of the sequence that orders stays, likes and events; call inside a transaction."""
-        self.db.execute("UPDATE counters SET value = value + 1 WHERE name = 'seq'")
-        return int(self.db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0])
+        self.execute("UPDATE counters SET value = value + 1 WHERE name = 'seq'")
+        return int(self.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0])
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert one row; returns its rowid."""
+        sql = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
+        return int(self.execute(sql, list(row.values())).lastrowid or 0)
 
     def _has_key(self, table: str, key: str) -> bool:
-        return self.db.execute(f"SELECT 1 FROM {table} WHERE key = ?", [key]).fetchone() is not None
+        return self.execute(f"SELECT 1 FROM {table} WHERE key = ?", [key]).fetchone() is not None
 
     def _is_open(self, impression_id: int) -> bool:
-        row = self.db.execute("SELECT ended_at IS NULL FROM impressions WHERE id = ?", [impression_id]).fetchone()
+        row = self.execute("SELECT ended_at IS NULL FROM impressions WHERE id = ?", [impression_id]).fetchone()
         return bool(row and row[0])
 
     def _flag_stay(self, impression_id: int, column: str, value: bool) -> None:
         """Set what happened during an open stay (liked, saved...); a closed one keeps its record."""
         sql = f"UPDATE impressions SET {column} = ? WHERE id = ? AND ended_at IS NULL"
-        self.db.execute(sql, [int(value), impression_id])
+        self.execute(sql, [int(value), impression_id])
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> Generator[dict[str, Any]]:
-        """Rows of a read-only query as dicts, for commands and tests that inspect the store."""
-        cursor = self.db.execute(sql, list(params))
+        """Rows of a query as dicts (the clips, and commands and tests that inspect the store)."""
+        cursor = self.execute(sql, list(params))
         names = [column[0] for column in cursor.description]
         for row in cursor:
             yield dict(zip(names, row, strict=True))
@@ -465,7 +535,7 @@ def _check_intact(path: Path) -> None:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
             connection.execute("PRAGMA schema_version").fetchone()
             writes = connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal" or bool(
-                migrations.pending(Database(connection, execute_plugins=False))
+                _migrations_due(connection)
             )
             verdict = connection.execute("PRAGMA quick_check(1)").fetchone()[0] if writes else "ok"
     except sqlite3.OperationalError:
@@ -476,6 +546,16 @@ def _check_intact(path: Path) -> None:
         return  # unreadable: the real open says why
     if verdict != "ok":
         raise StoreError(f"{path}: the database is damaged ({verdict}); the file was left untouched")
+
+
+def _migrations_due(connection: sqlite3.Connection) -> bool:
+    """Whether sqlite-utils' migrations would change the database: one is pending, or their table needs making."""
+    columns = connection.execute(f"PRAGMA table_info({MIGRATIONS_TABLE})").fetchall()
+    if [column[1] for column in columns if column[5]] != ["id"]:
+        return True
+    sql = f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?"
+    applied = {row[0] for row in connection.execute(sql, [SET_NAME])}
+    return any(name not in applied for name in NAMES)
 
 
 def _full_check(path: Path) -> str:

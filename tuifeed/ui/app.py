@@ -22,6 +22,7 @@ import signal
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -39,16 +40,14 @@ from tuifeed.text import clean
 from tuifeed.ui import stats
 from tuifeed.ui.messages import OpenFeed, Prefetched, Probed, RemotesRefreshed
 from tuifeed.ui.screens.feed import FeedScreen
-from tuifeed.ui.screens.help import HelpScreen, describe_bindings
-from tuifeed.ui.screens.library import LibraryScreen
-from tuifeed.ui.screens.search import SearchScreen
-from tuifeed.ui.screens.stats import StatsScreen
-from tuifeed.ui.screens.wellbeing import ReminderScreen
 from tuifeed.ui.typeahead import typed_events
 from tuifeed.when import local_now
 
 if TYPE_CHECKING:
     from tuifeed.library.service import Library, PrefetchReport, ProbeReport
+    from tuifeed.ui.screens.library import LibraryScreen
+    from tuifeed.ui.screens.search import SearchScreen
+    from tuifeed.ui.screens.stats import StatsScreen
 
 TOAST_SECONDS = 4.0
 FOR_YOU = "for_you"
@@ -70,6 +69,10 @@ def binding_scopes() -> list[dict[str, str]]:
 
     Within one place a key means one thing; two places may give the same key different meanings.
     """
+
+    from tuifeed.ui.screens.library import LibraryScreen
+    from tuifeed.ui.screens.search import SearchScreen
+    from tuifeed.ui.screens.stats import StatsScreen
 
     def defaults(kind: type[Screen[None]] | type[App[None]]) -> dict[str, str]:
         return {binding.id: binding.key for binding in kind.BINDINGS if isinstance(binding, Binding) and binding.id}
@@ -130,9 +133,9 @@ class TuifeedApp(App[None]):
         self.feed = self.feed_screen(feeds.for_you)
         """The For You mode's screen."""
         self.following_screen = self.feed_screen(feeds.following)
-        self.library_screen = LibraryScreen(feeds)
-        self.search_screen = SearchScreen(feeds, search or "", play=play)
-        self.stats_screen = StatsScreen(feeds, now)
+        self._search = search or ""
+        self._play = play
+        self._now = now
         self.add_mode(FOR_YOU, lambda: self.feed)
         self.add_mode(FOLLOWING, lambda: self.following_screen)
         self.add_mode(LIBRARY, lambda: self.library_screen)
@@ -155,6 +158,29 @@ class TuifeedApp(App[None]):
             if chosen is TuifeedDriver.__base__:
                 return TuifeedDriver
         return chosen
+
+    # The places not shown first are made, and their modules loaded, when first shown: not before the first frame.
+
+    @cached_property
+    def library_screen(self) -> LibraryScreen:
+        """The Library mode's screen."""
+        from tuifeed.ui.screens.library import LibraryScreen
+
+        return LibraryScreen(self.feeds)
+
+    @cached_property
+    def search_screen(self) -> SearchScreen:
+        """The Search mode's screen."""
+        from tuifeed.ui.screens.search import SearchScreen
+
+        return SearchScreen(self.feeds, self._search, play=self._play)
+
+    @cached_property
+    def stats_screen(self) -> StatsScreen:
+        """The Stats mode's screen."""
+        from tuifeed.ui.screens.stats import StatsScreen
+
+        return StatsScreen(self.feeds, self._now)
 
     def feed_screen(self, session: FeedSession, *, closable: bool = False) -> FeedScreen:
         """A screen for one of the feeds."""
@@ -286,8 +312,8 @@ class TuifeedApp(App[None]):
         if self.screen is self.search_screen:
             self.call_after_refresh(self.search_screen.focus_query)
 
-    @on(SearchScreen.Left)
-    def _search_left(self) -> None:
+    def on_search_screen_left(self) -> None:
+        """Esc in Search: back to the place the person came from."""
         self.action_mode(self._previous_mode if self._previous_mode != SEARCH else FOR_YOU)
 
     @on(OpenFeed)
@@ -302,6 +328,8 @@ class TuifeedApp(App[None]):
             return None
         reminder = self.wellbeing.due(round(self.feeds.watched_seconds() * 1000))
         if reminder is not None:
+            from tuifeed.ui.screens.wellbeing import ReminderScreen
+
             self.push_screen(ReminderScreen(reminder))
         return reminder
 
@@ -309,6 +337,8 @@ class TuifeedApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key of the screen on display, then what the mouse does."""
+        from tuifeed.ui.screens.help import HelpScreen, describe_bindings
+
         screen = self.screen
         bindings = [
             (active.binding, self.get_key_display(active.binding))
