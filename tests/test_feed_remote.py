@@ -82,6 +82,15 @@ def _feeds(store: Store, clips: list[Clip], shelf: Shelf) -> tuple[Feeds, FakePl
     return Feeds(store, player, InOrder(clips), clips, remote=shelf), player
 
 
+def _first_stream_failed(store: Store, clips: list[Clip], shelf: Shelf) -> tuple[Feeds, FakePlayer, FeedSession]:
+    """For You started over `clips` and the stream of its first clip failed (held, its server to be probed)."""
+    feeds, player = _feeds(store, clips, shelf)
+    session = feeds.for_you
+    session.start()
+    session.clip_failed(player.token)
+    return feeds, player, session
+
+
 def test_each_swipe_asks_for_the_next_three_once_its_picture_is_shown(store: Store) -> None:
     """After each swipe the next three clips of the queue are wished for, the upcoming (pre-rolled) one first,
     but only once the swiped-to clip's picture is on screen: nothing competes with its first frame."""
@@ -193,10 +202,7 @@ def test_a_stream_failing_online_is_held_until_its_server_is_probed(store: Store
 def test_a_probe_finding_an_error_fails_the_clip_in_every_feed_with_one_line(store: Store) -> None:
     """A 404 for the held clip is the line to show; the clip leaves every feed for the run, no notice."""
     shelf = Shelf()
-    feeds, player = _feeds(store, REMOTE[:3], shelf)
-    session = feeds.for_you
-    session.start()
-    session.clip_failed(player.token)
+    feeds, _player, session = _first_stream_failed(store, REMOTE[:3], shelf)
     line = feeds.probed(ProbeReport("r0", Reach.FAILS, "http://host/c0.mp4: not found (HTTP 404)"))
     assert line == "http://host/c0.mp4: not found (HTTP 404)"
     assert all("r0" in feed.queue.failed for feed in feeds.sessions)
@@ -206,10 +212,7 @@ def test_a_probe_finding_an_error_fails_the_clip_in_every_feed_with_one_line(sto
 def test_a_server_that_answers_gives_the_clip_one_more_try(store: Store) -> None:
     """The probe answered: the clip comes back; failing again, it is an error to show and fails for good."""
     shelf = Shelf()
-    feeds, player = _feeds(store, REMOTE[:2], shelf)
-    session = feeds.for_you
-    session.start()
-    session.clip_failed(player.token)
+    feeds, player, session = _first_stream_failed(store, REMOTE[:2], shelf)
     assert feeds.probed(ProbeReport("r0", Reach.ANSWERS)) is None
     assert "r0" in session.clips
     assert session.next() == REMOTE[0]
@@ -322,10 +325,7 @@ def test_a_server_that_cannot_stream_the_clip_has_it_downloaded_and_it_comes_bac
     """Its server ignores Range: the failed clip is needed (downloaded first) and stays out of every feed
     meanwhile; downloaded, it comes back and plays from the cache, where a failure is an error to show."""
     shelf = Shelf()
-    feeds, player = _feeds(store, REMOTE[:3], shelf)
-    session = feeds.for_you
-    session.start()
-    session.clip_failed(player.token)
+    feeds, player, session = _first_stream_failed(store, REMOTE[:3], shelf)
     assert feeds.probed(ProbeReport("r0", Reach.DOWNLOAD)) is None
     assert shelf.needed == ["r0"]
     assert all("r0" not in feed.clips for feed in feeds.sessions)
@@ -344,10 +344,7 @@ def test_a_clip_that_can_only_play_downloaded_fails_with_its_download(store: Sto
     """The needed download fails: its line is the one to show and the clip leaves every feed for the run;
     with the cache off it fails at the probe's verdict, saying why."""
     shelf = Shelf()
-    feeds, player = _feeds(store, REMOTE[:3], shelf)
-    session = feeds.for_you
-    session.start()
-    session.clip_failed(player.token)
+    feeds, player, session = _first_stream_failed(store, REMOTE[:3], shelf)
     feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
     line = feeds.prefetched(PrefetchReport("r0", error="http://host/c0.mp4: the connection was cut"))
     assert line == "http://host/c0.mp4: the connection was cut"
@@ -376,10 +373,7 @@ def test_a_skipped_clip_probed_on_a_server_that_cannot_stream_is_not_downloaded(
 def test_a_clip_back_after_its_stream_failed_counts_as_not_seen_in_the_round(store: Store) -> None:
     """It never showed: back (its server answered), it is picked within the first round and counted once."""
     shelf = Shelf()
-    feeds, player = _feeds(store, REMOTE[:3], shelf)
-    session = feeds.for_you
-    session.start()
-    session.clip_failed(player.token)
+    feeds, _player, session = _first_stream_failed(store, REMOTE[:3], shelf)
     feeds.probed(ProbeReport("r0", Reach.ANSWERS))
     shown = [session.current]
     while len(shown) < 3:
@@ -394,10 +388,7 @@ def test_the_cache_off_line_for_a_clip_that_cannot_stream_shows_no_password_or_t
     secret = Clip(id="s0", location="http://ana:hunter2@host/c.mp4?token=abc123", creator="maker")
     shelf = Shelf()
     shelf.cache_on = False
-    feeds, player = _feeds(store, [secret, *REMOTE[:2]], shelf)
-    session = feeds.for_you
-    session.start()
-    session.clip_failed(player.token)
+    feeds, _player, _session = _first_stream_failed(store, [secret, *REMOTE[:2]], shelf)
     line = feeds.probed(ProbeReport("s0", Reach.DOWNLOAD))
     assert line is not None and "cache is off" in line
     assert "hunter2" not in line and "abc123" not in line
@@ -407,10 +398,7 @@ def test_a_needed_download_cut_off_by_the_network_waits_for_the_server_like_any_
     """The network goes while the clip that can only play downloaded is downloading: no red line and no failure
     for the run; it waits for its server with the skipped clips and comes back when the server answers."""
     shelf = Shelf()
-    feeds, player = _feeds(store, REMOTE[:3], shelf)
-    session = feeds.for_you
-    session.start()
-    session.clip_failed(player.token)
+    feeds, _player, session = _first_stream_failed(store, REMOTE[:3], shelf)
     feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
     shelf.offline = True  # the library noted the server unreachable before reporting the failed download
     line = feeds.prefetched(PrefetchReport("r0", error="http://host/c0.mp4: no answer (connection refused)"))
@@ -427,10 +415,7 @@ def test_a_downloaded_clip_evicted_before_it_plays_is_downloaded_again_not_faile
     """Back from its download, the clip may wait many swipes and leave the cache meanwhile (least recently used):
     streamed again from its server that cannot stream it, it fails quietly and is downloaded again, no red line."""
     shelf = Shelf()
-    feeds, player = _feeds(store, REMOTE[:3], shelf)
-    session = feeds.for_you
-    session.start()
-    session.clip_failed(player.token)
+    feeds, player, session = _first_stream_failed(store, REMOTE[:3], shelf)
     feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
     shelf.cached.add("r0")
     feeds.prefetched(PrefetchReport("r0", path=Path("/cache/r0.mp4")))
@@ -493,10 +478,7 @@ def test_a_needed_download_failing_for_a_clip_muted_meanwhile_shows_no_line(stor
     """The person muted the clip's creator while it downloaded: its failed download leaves it out quietly (a red
     line naming a clip they sent away would only puzzle them)."""
     shelf = Shelf()
-    feeds, player = _feeds(store, REMOTE[:3], shelf)
-    session = feeds.for_you
-    session.start()
-    session.clip_failed(player.token)
+    feeds, _player, session = _first_stream_failed(store, REMOTE[:3], shelf)
     feeds.probed(ProbeReport("r0", Reach.DOWNLOAD))
     feeds.mute(session, MuteKind.CREATOR, "maker0")
     assert feeds.prefetched(PrefetchReport("r0", error="http://host/c0.mp4: not found (HTTP 404)")) is None
