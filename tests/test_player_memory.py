@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from tuifeed.player import memory
 from tuifeed.player.memory import drop_idle_library_pages, idle_library_ranges, library_paths
 
 
@@ -97,3 +99,10 @@ def test_drops_on_a_thread_while_the_main_thread_imports_never_deadlock() -> Non
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 30
+
+
+def test_without_dlopen_nothing_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A libc without dlopen (glibc before 2.34 has it in libdl; others may lack it): nothing can be pinned, so
+    nothing is dropped, and nothing fails."""
+    monkeypatch.setattr(memory, "_dlopen", lambda: None)
+    assert memory.drop_idle_library_pages() == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from ctypes import c_char_p, c_int, c_size_t, c_void_p
 from pathlib import Path
 
@@ -61,11 +61,11 @@ def drop_idle_library_pages() -> int:
     6-11 ms: the player runs this when its control thread falls idle (run after every job of 1,000 swipes
     50 ms apart, the jobs fell behind and RSS grew past 5 GB: benchmarks/reliability.py, soak).
     """
-    libc = _libc()
-    if libc is None:
+    libc, dlopen = _libc(), _dlopen()
+    if libc is None or dlopen is None:
         return 0
     try:
-        _pin(library_paths(Path("/proc/self/smaps").read_bytes()))
+        _pin(dlopen, library_paths(Path("/proc/self/smaps").read_bytes()))
         smaps = Path("/proc/self/smaps").read_bytes()
     except OSError:
         return 0
@@ -92,23 +92,32 @@ def idle_library_ranges(smaps: bytes, pinned: Iterable[bytes]) -> list[tuple[int
     ]
 
 
-def _pin(paths: Iterable[bytes]) -> None:
+def _pin(dlopen: Callable[[bytes, int], int | None], paths: Iterable[bytes]) -> None:
     """Make each loaded library among `paths` unloadable (RTLD_NOLOAD | RTLD_NODELETE); a file that is not a
     loaded library is left as it is. dlopen takes the loader's lock, so a library still loading is pinned
     once its load, relocations included, is done."""
-    libc = _libc()
-    assert libc is not None
     for path in set(paths) - _pinned:
-        if not path.endswith(b" (deleted)") and libc.dlopen(path, _RTLD_LAZY | _RTLD_NOLOAD | _RTLD_NODELETE):
+        if not path.endswith(b" (deleted)") and dlopen(path, _RTLD_LAZY | _RTLD_NOLOAD | _RTLD_NODELETE):
             _pinned.add(path)
 
 
 @functools.cache
 def _libc() -> ctypes.CDLL | None:
     try:
-        libc = ctypes.CDLL("libc.so.6")
+        return ctypes.CDLL("libc.so.6")
     except OSError:
         return None
-    libc.dlopen.restype = c_void_p
-    libc.dlopen.argtypes = [c_char_p, c_int]
-    return libc
+
+
+@functools.cache
+def _dlopen() -> Callable[[bytes, int], int | None] | None:
+    """dlopen: glibc's own since 2.34, libdl's before; None without either."""
+    for name in ("libc.so.6", "libdl.so.2"):
+        try:
+            dlopen = ctypes.CDLL(name).dlopen
+        except (OSError, AttributeError):
+            continue
+        dlopen.restype = c_void_p
+        dlopen.argtypes = [c_char_p, c_int]
+        return dlopen
+    return None
