@@ -4,7 +4,8 @@ over real HTTP, and with the network gone the cached clips play while the others
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -52,6 +53,19 @@ def _cached(library: Library, clips: list[Clip]) -> set[str]:
         store.close()
 
 
+@contextmanager
+def _playing_app(library: Library, clips: list[Clip]) -> Iterator[tuple[TuifeedApp, RecordingPlayer]]:
+    """The app over `clips` in order, with the real libvlc player, on `library`'s database; closed after."""
+    store = Store(library.database)
+    player = RecordingPlayer()
+    try:
+        feeds = Feeds(store, player, InOrder(clips), clips, remote=library)
+        yield TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library), player
+    finally:
+        player.close()
+        store.close()
+
+
 async def _until(pilot: Pilot[None], done: Callable[[], bool], seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
     while not done() and time.monotonic() < deadline:
@@ -70,11 +84,7 @@ async def test_remote_clips_play_and_swipes_fill_the_cache_ahead(
     """The first clip streams through libvlc; the next three download while it plays, and the swiped-to
     clip plays from the cache while the swipe asks for the one after them."""
     clips = serve_feed(server, library, media_clips, 5)
-    store = Store(library.database)
-    player = RecordingPlayer()
-    feeds = Feeds(store, player, InOrder(clips), clips, remote=library)
-    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
-    try:
+    with _playing_app(library, clips) as (app, player):
         async with app.run_test(size=(120, 40)) as pilot:
             await _until(pilot, lambda: app.feed.video.frames_painted > 5)
             assert app.session.current == clips[0] and app.feed.video.frames_painted > 5
@@ -92,9 +102,6 @@ async def test_remote_clips_play_and_swipes_fill_the_cache_ahead(
             await _until(pilot, lambda: app.feed.video.frames_painted > painted + 5)
             assert app.feed.video.frames_painted > painted + 5
             await pilot.press("q")
-    finally:
-        player.close()
-        store.close()
 
 
 async def test_offline_the_cached_clips_play_and_the_others_are_skipped_with_one_notice(
@@ -142,11 +149,7 @@ async def test_server_down_at_start_a_failed_stream_is_probed_and_the_clips_come
         library.prefetch([clips[1], clips[3]])
         assert library.wait_for_prefetch(30)
     assert not library.offline
-    store = Store(library.database)
-    player = RecordingPlayer()
-    feeds = Feeds(store, player, InOrder(clips), clips, remote=library)
-    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
-    try:
+    with _playing_app(library, clips) as (app, player):
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
             # The probe thread marks the server unreachable as it reports: wait for both, not the clip alone.
             await _until(pilot, lambda: app.session.current == clips[1] and library.offline, 15)
@@ -175,9 +178,6 @@ async def test_server_down_at_start_a_failed_stream_is_probed_and_the_clips_come
                 await _until(pilot, lambda: app.feed.video.frames_painted > painted + 3, 15)
                 assert app.feed.video.frames_painted > painted + 3, "the remote clip streams again"
                 await pilot.press("q")
-    finally:
-        player.close()
-        store.close()
 
 
 async def test_offline_r_finds_the_server_back_and_the_skipped_clips_return(
@@ -220,11 +220,7 @@ async def test_a_clip_the_server_no_longer_has_is_one_clear_line(
     notice, and the feed plays on."""
     clips = serve_feed(server, library, media_clips, 3)
     del server.routes["/c/0.mp4"]
-    store = Store(library.database)
-    player = RecordingPlayer()
-    feeds = Feeds(store, player, InOrder(clips), clips, remote=library)
-    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
-    try:
+    with _playing_app(library, clips) as (app, _player):
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
             line = f"Cannot play {clips[0].location}: not found (HTTP 404)"
             shown = await toasts_with(pilot, line, 15)
@@ -234,9 +230,6 @@ async def test_a_clip_the_server_no_longer_has_is_one_clear_line(
             assert [seen.headers.get("range") for seen in server.requests("/c/0.mp4") if
                     seen.headers.get("user-agent", "").startswith("tuifeed/")] == ["bytes=0-0"]  # fmt: skip
             await pilot.press("q")
-    finally:
-        player.close()
-        store.close()
 
 
 async def test_r_refreshes_remote_libraries_and_new_clips_join_the_feed(
@@ -301,32 +294,27 @@ async def test_a_clip_its_server_cannot_stream_is_downloaded_and_then_plays(
     )
     clips = serve_feed(server, library, media_clips, 2)
     server.add_file("/c/0.mp4", index_at_end_clip(tmp_path / "index-at-end.mp4"), ranges=False)
-    store = Store(library.database)
-    player = RecordingPlayer()
-    feeds = Feeds(store, player, InOrder(clips), clips, remote=library)
-    app = TuifeedApp(feeds, config=Config(), render=RenderPlan(), library=library)
     try:
-        async with app.run_test(size=(120, 40), notifications=True) as pilot:
-            await _until(pilot, lambda: clips[0].id in _cached(library, clips), 30)
-            assert _cached(library, clips) == {clips[0].id}
-            # The cache's index says complete before the download's report has reached the feeds.
-            await _until(pilot, lambda: clips[0].id in app.session.clips, 10)
-            assert app.session.current == clips[1] and clips[0].id in app.session.clips
-            cached = library.playable_location(clips[0])
-            assert cached is not None and Path(cached).is_file()
-            for _ in range(3):
-                if app.session.current == clips[0]:
-                    break
-                await pilot.press("j")
-                await pilot.pause(0.2)
-            assert app.session.current == clips[0] and player.played[-1] == cached
-            painted = app.feed.video.frames_painted
-            await _until(pilot, lambda: app.feed.video.frames_painted > painted + 5, 15)
-            assert app.feed.video.frames_painted > painted + 5, "it plays from the cache"
-            assert player.played.count(clips[0].location) == 1, "streamed once, then only from the cache"
-            assert not any("Cannot play" in toast for toast in toasts(app)), toasts(app)
-            await pilot.press("q")
+        with _playing_app(library, clips) as (app, player):
+            async with app.run_test(size=(120, 40), notifications=True) as pilot:
+                await _until(pilot, lambda: clips[0].id in _cached(library, clips), 30)
+                assert _cached(library, clips) == {clips[0].id}
+                # The cache's index says complete before the download's report has reached the feeds.
+                await _until(pilot, lambda: clips[0].id in app.session.clips, 10)
+                assert app.session.current == clips[1] and clips[0].id in app.session.clips
+                cached = library.playable_location(clips[0])
+                assert cached is not None and Path(cached).is_file()
+                for _ in range(3):
+                    if app.session.current == clips[0]:
+                        break
+                    await pilot.press("j")
+                    await pilot.pause(0.2)
+                assert app.session.current == clips[0] and player.played[-1] == cached
+                painted = app.feed.video.frames_painted
+                await _until(pilot, lambda: app.feed.video.frames_painted > painted + 5, 15)
+                assert app.feed.video.frames_painted > painted + 5, "it plays from the cache"
+                assert player.played.count(clips[0].location) == 1, "streamed once, then only from the cache"
+                assert not any("Cannot play" in toast for toast in toasts(app)), toasts(app)
+                await pilot.press("q")
     finally:
-        player.close()
-        store.close()
         library.close()
