@@ -20,6 +20,8 @@ _MAPPING = re.compile(
     re.MULTILINE,
 )
 """A mapping of a file in /proc/self/smaps: its range, permissions, path, resident and copied-on-write kB."""
+_CODE_MAPPING = re.compile(rb"^[0-9a-f]+-[0-9a-f]+ ..x. [^\n]* (/[^\n]*)$", re.MULTILINE)
+"""A mapping of a file with executable code, in /proc/self/maps (or the first line of an smaps entry)."""
 _pinned: set[bytes] = set()
 """Libraries made unloadable (`_pin`): their mappings can never be unmapped and reused."""
 
@@ -65,7 +67,8 @@ def drop_idle_library_pages() -> int:
     if libc is None or dlopen is None:
         return 0
     try:
-        _pin(dlopen, library_paths(Path("/proc/self/smaps").read_bytes()))
+        # maps, not smaps: reading smaps walks every page table, and only the paths are wanted here.
+        _pin(dlopen, library_paths(Path("/proc/self/maps").read_bytes()))
         smaps = Path("/proc/self/smaps").read_bytes()
     except OSError:
         return 0
@@ -76,9 +79,9 @@ def drop_idle_library_pages() -> int:
     return dropped
 
 
-def library_paths(smaps: bytes) -> set[bytes]:
-    """The files mapped with executable code (libraries, and the program itself) in `smaps`."""
-    return {path for _, _, perms, path, _, _ in _MAPPING.findall(smaps) if perms[2:3] == b"x"}
+def library_paths(maps: bytes) -> set[bytes]:
+    """The files mapped with executable code (libraries, and the program itself) in /proc/PID/maps (or smaps)."""
+    return set(_CODE_MAPPING.findall(maps))
 
 
 def idle_library_ranges(smaps: bytes, pinned: Iterable[bytes]) -> list[tuple[int, int]]:
