@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tuifeed.ui.layout import plan
+from tuifeed.render.layout import plan
 
 
 @pytest.mark.parametrize(("size", "side"), [((8000, 16), False), ((16, 4000), True), ((1, 1), False)])

@@ -23,8 +23,8 @@ from textual.widgets import Static
 from tuifeed.feed import UNDO_SECONDS, Feeds, FeedSession, FeedStatus, Filters, describe
 from tuifeed.library.remote.urls import redact
 from tuifeed.models import MuteKind
+from tuifeed.render.layout import Layout, plan
 from tuifeed.render.plan import RenderPlan
-from tuifeed.ui.layout import Layout, plan
 from tuifeed.ui.messages import ClipEnded, ClipFailed, OpenFeed
 from tuifeed.ui.player_bridge import PlayerBridge
 from tuifeed.ui.screens.choose import ChooseScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tuifeed.render import Fit, fit_box
+from tuifeed.render.fit import Fit, fit_box
 
 SIDE_PANEL_WIDTH = 36
 SIDE_GAP = 2
@@ -27,6 +27,8 @@ class Layout:
     video_left: int
     video_width: int
     """Where the video view starts and how wide it is; beside, it is exactly the picture, so nothing overlaps it."""
+    video_height: int
+    """How tall the video view is, from the top of the screen: all of it, unless the panel is below."""
     too_small: bool
     """The room for the picture is a sliver: the screen says so instead. A clip whose own shape makes it
     a sliver in ample room (8000x16 pixels) is drawn as one: no terminal would be big enough for more."""
@@ -51,10 +53,17 @@ def plan(width: int, height: int, clip_size: tuple[int, int] | None, *, panel: b
         left = whole.x if whole.x >= beside else (width - whole.cols - beside) // 2
         picture = Fit(whole.cols, whole.rows, left, whole.y)
         return Layout(
-            True, picture, left, whole.cols, _sliver(width, height), left + whole.cols + SIDE_GAP, whole.y + whole.rows
+            True,
+            picture,
+            left,
+            whole.cols,
+            height,
+            _sliver(width, height),
+            left + whole.cols + SIDE_GAP,
+            whole.y + whole.rows,
         )
     rows = max(0, height - PANEL_ROWS if panel else height)
-    return Layout(False, fit_box(src_w, src_h, width, rows), 0, width, _sliver(width, rows))
+    return Layout(False, fit_box(src_w, src_h, width, rows), 0, width, rows, _sliver(width, rows))
 
 
 def _sliver(cols: int, rows: int) -> bool:
