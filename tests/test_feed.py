@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 
 import pytest
 from ranker_stub import InOrder
@@ -173,6 +174,16 @@ def test_warm_prerolls_the_clip_start_shows_at_the_given_size(session: FeedSessi
     assert session.current is None and not player.played
     assert session.start() == CLIPS[0]
     assert player.played == ["/clips/c0.mp4"]
+
+
+def test_warm_hands_the_first_frame_to_the_first_look_with_the_clips_size(store: Store) -> None:
+    """The first look hears the pre-rolled clip's first frame, at the CLI's size, with the clip's own size."""
+    clips = [replace(clip, width=1280, height=720) for clip in CLIPS]
+    store.upsert_clips(clips)
+    session = FeedSession(store, FakePlayer(), InOrder(clips), clips, clock=Clock())
+    seen: list[tuple[tuple[int, ...], tuple[int, int] | None]] = []
+    session.warm(lambda width, height: (40, 20), lambda frame, size: seen.append((frame.shape, size)))
+    assert seen == [((20, 40, 4), (1280, 720))]
 
 
 class OpenAtSwitch(FakePlayer):

@@ -185,6 +185,30 @@ def test_a_clip_prerolled_before_the_view_exists_plays_from_its_own_frames(media
         player.close()
 
 
+def test_the_still_of_a_prerolled_clip_is_heard_once_and_is_the_frame_play_paints(media_clips: list[Path]) -> None:
+    """on_still hears the first frame once, on libvlc's thread, before any listener does; play paints that frame."""
+    player = VlcPlayer(audio_output="adummy")
+    stills: list[tuple[Frame, bool]] = []
+    try:
+        player.attach(Recorder(), lambda width, height: (48, round(48 * height / width)))
+        player.preroll(
+            str(media_clips[0]),
+            None,
+            lambda frame: stills.append((frame, threading.current_thread() is threading.main_thread())),
+        )
+        assert wait_for(lambda: bool(stills))
+        time.sleep(0.5)
+        assert len(stills) == 1
+        still, on_main = stills[0]
+        assert not on_main and still.shape[1] == 48
+        recorder = Recorder()
+        player.attach(recorder, lambda width, height: (60, round(60 * height / width)))
+        token = player.play(str(media_clips[0]))
+        assert np.array_equal(recorder.frames[token][0], still)
+    finally:
+        player.close()
+
+
 def test_pause_freezes_the_picture_and_resume_moves_it(
     engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]
 ) -> None:

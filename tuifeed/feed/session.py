@@ -35,6 +35,8 @@ CHECKPOINT_SECONDS = 2.0
 """How often the open impression's dwell is saved, bounding what a killed run can lose."""
 AHEAD_WAIT_SECONDS = 1.0
 """How long a clip with no picture yet (sound only, or slow to start) waits before the downloads ahead begin."""
+FirstLookShow = Callable[[Frame, tuple[int, int] | None], None]
+"""Draws a clip's first frame, given the clip's size, before the UI has loaded (see `Session.warm`)."""
 SEEK_MS = 5_000
 VOLUME_STEP = 10
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -274,12 +276,13 @@ class FeedSession:
         self.sync()
         return self._forward()
 
-    def warm(self, sizer: FrameSizer) -> None:
+    def warm(self, sizer: FrameSizer, first_look: FirstLookShow | None = None) -> None:
         """Pre-roll the clip `start` will show, before any view exists, decoding at `sizer`'s size.
 
         The CLI calls this before loading the UI, so libvlc decodes the first frame on its own threads while
         Python imports Textual, and `start` shows it at once. The view's own sizer replaces `sizer` at `attach`
-        (a first clip decoded larger than its view is scaled down by the encoder).
+        (a first clip decoded larger than its view is scaled down by the encoder). `first_look` hears that
+        first frame with the clip's size, on the engine's thread, to draw it before the UI has loaded.
         """
         if self._stay is not None or (self.playback.owner not in (None, self)):
             return
@@ -291,7 +294,8 @@ class FeedSession:
         if location is None:
             return
         self.player.attach(_UNHEARD, sizer)
-        self.player.preroll(location, _aspect(clip))
+        size = _aspect(clip)
+        self.player.preroll(location, size, None if first_look is None else lambda frame: first_look(frame, size))
 
     def next(self) -> Clip | None:
         """Swipe to the next clip: forward through history first, then the ranker's pick.

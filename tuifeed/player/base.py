@@ -15,6 +15,10 @@ Frame = NDArray[np.uint8]
 FrameSizer = Callable[[int, int], tuple[int, int]]
 """Given a clip's display width and height in pixels, the frame size in pixels to decode it at."""
 
+StillListener = Callable[[Frame], None]
+"""Hears a pre-rolled clip's first frame, on the engine's thread: it must return at once and keep the frame
+unchanged (the engine paints the same one when the clip starts)."""
+
 
 class PlayerState(Enum):
     """Where the current clip is in its life."""
@@ -55,8 +59,10 @@ class Player(Protocol):
     def play(self, location: str, aspect: tuple[int, int] | None = None) -> int:
         """Start playing a clip (at once if it was pre-rolled); returns the token its events carry."""
 
-    def preroll(self, location: str, aspect: tuple[int, int] | None = None) -> None:
-        """Prepare the clip expected next: decoded to its first frame, paused and silent."""
+    def preroll(
+        self, location: str, aspect: tuple[int, int] | None = None, on_still: StillListener | None = None
+    ) -> None:
+        """Prepare the clip expected next: decoded to its first frame (which `on_still` hears), paused and silent."""
 
     def replay(self) -> None:
         """Play the current clip again from the start (after it ended, for looping)."""

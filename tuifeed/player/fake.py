@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tuifeed.player.base import FrameSizer, PlayerListener, PlayerState
+from tuifeed.player.base import Frame, FrameSizer, PlayerListener, PlayerState, StillListener
 
 
 class FakePlayer:
@@ -41,9 +41,13 @@ class FakePlayer:
         self.emit_frame(aspect)
         return self.token
 
-    def preroll(self, location: str, aspect: tuple[int, int] | None = None) -> None:
-        """Remember which clip was pre-rolled."""
+    def preroll(
+        self, location: str, aspect: tuple[int, int] | None = None, on_still: StillListener | None = None
+    ) -> None:
+        """Remember which clip was pre-rolled; `on_still` hears its first frame at once."""
         self.prerolled = location
+        if on_still is not None:
+            on_still(self._frame(aspect))
 
     def replay(self) -> None:
         """Start the current clip over."""
@@ -90,15 +94,17 @@ class FakePlayer:
 
     def emit_frame(self, aspect: tuple[int, int] | None = None) -> None:
         """Send the listener a gradient frame sized by the sizer, different on every call."""
-        if self.listener is None:
-            return
+        if self.listener is not None:
+            self.listener.player_frame(self.token, self._frame(aspect))
+
+    def _frame(self, aspect: tuple[int, int] | None) -> Frame:
         width, height = self.sizer(*(aspect or (9, 16)))
         ys, xs = np.mgrid[0:height, 0:width]
         frame = np.zeros((height, width, 4), np.uint8)
         frame[..., 0] = (xs * 255 // max(1, width - 1)).astype(np.uint8)
         frame[..., 1] = (ys * 255 // max(1, height - 1)).astype(np.uint8)
         frame[..., 2] = (self.token * 40 + self.position) % 256
-        self.listener.player_frame(self.token, frame)
+        return frame
 
     def finish(self) -> None:
         """Make the current clip reach its end."""

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from tuifeed.errors import PlayerUnavailable
-from tuifeed.player.base import Frame, FrameSizer, PlayerListener, PlayerState
+from tuifeed.player.base import Frame, FrameSizer, PlayerListener, PlayerState, StillListener
 from tuifeed.player.memory import drop_idle_library_pages, return_freed_memory
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,14 @@ class _ControlThread:
 class _Deck:
     """One libvlc media player with its frame buffers: the clip on screen, or the one pre-rolled."""
 
-    def __init__(self, engine: VlcPlayer, token: int, location: str, aspect: tuple[int, int] | None) -> None:
+    def __init__(
+        self,
+        engine: VlcPlayer,
+        token: int,
+        location: str,
+        aspect: tuple[int, int] | None,
+        on_still: StillListener | None = None,
+    ) -> None:
         vlc = engine._vlc
         self.engine = engine
         self.token = token
@@ -143,6 +150,7 @@ class _Deck:
         self._clock_ms = 0
         self.still: Frame | None = None
         """The first frame of a pre-rolled clip, painted the moment it becomes active."""
+        self._on_still = on_still
         self.parked = False
         """Stopped by `_park` once its still was kept: `play` starts it again from the beginning."""
         self.failure: str | None = None
@@ -205,6 +213,8 @@ class _Deck:
             self.engine._listener_frame(self.token, frame)
         elif self.still is None:
             self.still = frame.copy()
+            if self._on_still is not None:
+                self._on_still(self.still)
             self.engine._control.submit(self._park)
 
     # libvlc event thread -----------------------------------------------------------------------------
@@ -327,8 +337,11 @@ class VlcPlayer:
         self._retire(previous)
         return deck.token
 
-    def preroll(self, location: str, aspect: tuple[int, int] | None = None) -> None:
-        """Prepare the clip expected next: decoded to its first frame, kept as a still, and stopped."""
+    def preroll(
+        self, location: str, aspect: tuple[int, int] | None = None, on_still: StillListener | None = None
+    ) -> None:
+        """Prepare the clip expected next: decoded to its first frame, kept as a still (which `on_still` hears),
+        and stopped."""
         if self._next is not None and self._next.location == location:
             return
         self._retire(self._next)
@@ -336,7 +349,7 @@ class VlcPlayer:
         if not self._exists(location):
             return
         self._tokens += 1
-        deck = _Deck(self, self._tokens, location, aspect)
+        deck = _Deck(self, self._tokens, location, aspect, on_still)
         deck.player.audio_set_mute(True)
         deck.player.play()
         deck.player.audio_set_mute(True)
