@@ -56,3 +56,15 @@ def test_the_final_write_ignores_holds_but_not_the_screen() -> None:
     output.write("\x1b[?1049l")
     output.write_final(b"<late>")
     assert raw.getvalue() == b"\x1b[?1049h<goodbye>\x1b[?1049l"
+
+
+def test_a_switch_onto_the_alternate_screen_while_on_it_is_dropped() -> None:
+    """The first look put the terminal on the alternate screen: Textual's own switch, which may clear it (and
+    saves the cursor again), is dropped; after a switch back, the next one goes out."""
+    output, raw = terminal()
+    output.write("\x1b[?1049h")
+    assert raw.getvalue() == b"\x1b[?1049h"
+    output.write("\x1b[?1049l")
+    output.write("\x1b[?1049h")
+    assert raw.getvalue() == b"\x1b[?1049h\x1b[?1049l\x1b[?1049h"
+    assert output.alternate_screen

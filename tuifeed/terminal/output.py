@@ -31,6 +31,11 @@ class TerminalOutput(io.TextIOBase):
     Textual's ``ESC[?1049h`` and ``ESC[?1049l``), so a frame still in flight when the app exits or is
     suspended never lands on the shell's screen.
 
+    The first look (tuifeed.first_look) is on the alternate screen before Textual starts: Textual's own
+    switch onto it is then dropped, since a terminal may clear the screen for it (xterm's 1049 says "clearing
+    it first"), blanking the picture until Textual paints, and save the cursor again, in the alternate
+    screen, for the shell's prompt to come back to.
+
     Nor does a frame land inside one of Textual's synchronized updates: Textual writes the update's
     ``ESC[?2026h``, its text and ``ESC[?2026l`` as three writes, and a frame that came between them was
     drawn as part of Textual's update (in a real kitty its rows mixed with Textual's). A frame waits, at
@@ -56,6 +61,8 @@ class TerminalOutput(io.TextIOBase):
     def write(self, text: str) -> int:
         """Write Textual's text."""
         with self._lock:
+            if text == _ENTER and self.alternate_screen:
+                return len(text)
             if _SCREEN_SWITCH in text:
                 self.alternate_screen = text.rfind(_ENTER) > text.rfind(_LEAVE)
             if _SYNC_START in text or _SYNC_END in text:
