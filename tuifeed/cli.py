@@ -324,6 +324,7 @@ def _play(
     from tuifeed.display import choose_display
     from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
     from tuifeed.feed.wellbeing import Wellbeing
+    from tuifeed.first_look import FirstLook
     from tuifeed.library.service import Library
     from tuifeed.player.memory import limit_malloc_arenas
     from tuifeed.player.vlc_engine import VlcPlayer, load_vlc
@@ -369,6 +370,7 @@ def _play(
     player: VlcPlayer | None = None
     feeds: Feeds | None = None
     app: TuifeedApp | None = None
+    first_look: FirstLook | None = None
     with _stderr_to_log(_log_path(config)) as terminal:
         try:
             player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
@@ -387,7 +389,12 @@ def _play(
                 clock=time.monotonic,
             )
             if search is None:
-                feeds.for_you.warm(_screen_sizer(display.plan, terminal))
+                first_look = FirstLook.start(
+                    terminal, display.plan, panel=config.display.info_panel, keys=sys.stdin.fileno()
+                )
+                feeds.for_you.warm(
+                    _screen_sizer(display.plan, terminal), None if first_look is None else first_look.show
+                )
             from tuifeed.ui.app import TuifeedApp  # loads Textual while libvlc decodes the first frame
 
             app = TuifeedApp(
@@ -401,8 +408,12 @@ def _play(
                 typed=display.capabilities.replies.typed,
             )
             _start_collecting()
+            if first_look is not None:
+                first_look.hand_over()
             app.run()
         finally:
+            if first_look is not None:
+                first_look.close()
             _shut_down(feeds, player, library, console)
     assert app is not None  # set, unless an error is on its way out above
     if app.crash is not None:

@@ -1,0 +1,88 @@
+"""The first look in the real tuifeed: the first clip's picture reaches the terminal before the app has it, in the
+cells where the app then shows it; Textual's own switch to the alternate screen is dropped; and once tuifeed has
+quit, the terminal's modes are what they were."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from e2e_support import ClipLibrary, Home, Pane
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from pyte_screen import UPPER, new_screen
+
+pytestmark = pytest.mark.e2e
+
+WIDTH, HEIGHT = 120, 40
+APP_STARTS = b"\x1b[?1000h"
+"""Textual's first write once it has the terminal (mouse reporting on)."""
+ALTERNATE_SCREEN = b"\x1b[?1049h"
+APC = re.compile(rb"\x1b_[^\x1b]*\x1b\\")
+LAUNCHES = 3
+"""The first look draws only if libvlc has the first frame before the app takes the terminal (about 50 ms
+sooner than that on this kind of machine); a loaded one may miss it on a launch, so it gets three."""
+
+
+def _box_before_the_app(stream: bytes) -> tuple[int, int, int, int] | None:
+    """(left, top, columns, rows) of the half-blocks drawn before the app's first write, replayed in pyte."""
+    screen, feed = new_screen(WIDTH, HEIGHT)
+    feed.feed(APC.sub(b"", stream.split(APP_STARTS, 1)[0]))
+    spots = [(x, y) for y in range(HEIGHT) for x in range(WIDTH) if screen.buffer[y][x].data == UPPER]
+    if not spots:
+        return None
+    xs, ys = [x for x, _ in spots], [y for _, y in spots]
+    return min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
+
+
+def _wait_until_still(path: Path, timeout: float = 10.0) -> None:
+    """Wait until ``path`` stops growing (0.3 s without a change): tmux's pipe may lag behind on a loaded machine."""
+    deadline = time.monotonic() + timeout
+    size = -1
+    while (now := path.stat().st_size if path.exists() else -1) != size and time.monotonic() < deadline:
+        size = now
+        time.sleep(0.3)
+
+
+def test_the_first_picture_comes_before_the_app_in_the_cells_the_app_shows_it_in(
+    clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane], tmp_path: Path
+) -> None:
+    """A vertical clip at 120x40, with its panel beside it: the picture drawn before the app is where the app
+    draws it once its panel shows; one switch to the alternate screen in all; echo and line mode come back."""
+    vertical = next(clip for clip in clip_library.clips if clip.height > clip.width)
+    folder = tmp_path / "one"
+    folder.mkdir()
+    shutil.copy2(vertical.path, folder)
+    shutil.copy2(vertical.path.with_suffix(".info.json"), folder)
+    title = json.loads(vertical.path.with_suffix(".info.json").read_text(encoding="utf-8"))["title"]
+    assert home.run("import", str(folder)).returncode == 0
+    pane = tmux(WIDTH, HEIGHT, env=home.env)
+    boxes: list[tuple[int, int, int, int] | None] = []
+    for launch in range(LAUNCHES):
+        stream = tmp_path / f"stream{launch}.bin"
+        pane.tmux("pipe-pane", "-o", f"cat > {stream}")
+        pane.run(home.tuifeed("play", "--seed", "3"), before="clear")  # no EXITED line left from before
+        shown = pane.wait_for(
+            lambda screen: screen if title in screen.text and screen.video_cells() > 400 else None, "the feed"
+        )
+        pane.send("q")
+        assert pane.wait_exit() == 0
+        pane.tmux("pipe-pane")
+        _wait_until_still(stream)
+        data = stream.read_bytes()
+        assert data.count(ALTERNATE_SCREEN) == 1, "Textual's own switch to the alternate screen went out too"
+        assert APP_STARTS in data
+        boxes.append(_box_before_the_app(data))
+        if boxes[-1] is not None:
+            assert boxes[-1] == shown.video_box(), "the first look drew elsewhere than the app"
+            break
+    assert boxes[-1] is not None, f"in {LAUNCHES} launches the first picture never came before the app"
+    pane.run(["stty", "-a"], before="clear")
+    modes = pane.wait_for_text("EXITED:0", "stty").text
+    assert re.search(r"(?<!-)\bicanon\b", modes) and re.search(r"(?<!-)\becho\b", modes), modes

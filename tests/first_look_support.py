@@ -1,0 +1,88 @@
+"""A real pty for the first look's tests: its size set, what was written to it read back, its modes asked."""
+
+from __future__ import annotations
+
+import fcntl
+import importlib
+import os
+import struct
+import termios
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+
+from tuifeed.player import Frame
+from tuifeed.terminal import TerminalOutput
+
+
+class Pty:
+    """The terminal side (``output``, ``keys``) of a pty, its other side read all along as an emulator would."""
+
+    def __init__(self, output: TerminalOutput, keys: int, master: int) -> None:
+        self.output = output
+        self.keys = keys
+        self._master = master
+        self._read = bytearray()
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                data = os.read(self._master, 65536)
+            except OSError:  # the terminal side closed
+                return
+            if not data:
+                return
+            with self._lock:
+                self._read += data
+
+    def written(self) -> bytes:
+        """What was written to the terminal since the last call (once nothing more came for 0.1 s)."""
+        size = -1
+        while True:
+            with self._lock:
+                if len(self._read) == size:
+                    data = bytes(self._read)
+                    self._read.clear()
+                    return data
+                size = len(self._read)
+            time.sleep(0.1)
+
+    def modes(self) -> int:
+        """The input's local modes (ECHO, ICANON...)."""
+        return int(termios.tcgetattr(self.keys)[3])
+
+
+@contextmanager
+def pty(cols: int, rows: int) -> Iterator[Pty]:
+    """A pty of ``cols`` x ``rows`` cells, closed afterwards."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    output = TerminalOutput(os.fdopen(os.dup(slave), "w", buffering=1))
+    try:
+        yield Pty(output, slave, master)
+    finally:
+        output.close()
+        os.close(slave)
+        os.close(master)
+
+
+def gradient(width: int, height: int) -> Frame:
+    """A BGRX frame with a colour gradient across and down: every cell of it differs from black."""
+    ys, xs = np.mgrid[0:height, 0:width]
+    frame = np.full((height, width, 4), 40, np.uint8)
+    frame[..., 0] = 40 + xs * 200 // max(1, width - 1)
+    frame[..., 1] = 40 + ys * 200 // max(1, height - 1)
+    return frame
+
+
+def import_something() -> None:
+    """Make the main thread begin an import, as it does all through loading Textual."""
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("tuifeed_first_look_no_such_module")
