@@ -54,6 +54,12 @@ class Pty:
                 size = len(self._read)
             time.sleep(0.1)
 
+    def stop_reading(self) -> None:
+        """Wait for the reader to end (it does once the terminal side is closed): the master's descriptor can
+        then be closed, and reused, with no reader left on it to steal the next pty's bytes."""
+        self._reader.join(timeout=5)
+        assert not self._reader.is_alive()
+
     def modes(self) -> int:
         """The input's local modes (ECHO, ICANON...)."""
         return int(termios.tcgetattr(self.keys)[3])
@@ -65,11 +71,13 @@ def pty(cols: int, rows: int) -> Iterator[Pty]:
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     output = TerminalOutput(os.fdopen(os.dup(slave), "w", buffering=1))
+    terminal = Pty(output, slave, master)
     try:
-        yield Pty(output, slave, master)
+        yield terminal
     finally:
         output.close()
         os.close(slave)
+        terminal.stop_reading()
         os.close(master)
 
 

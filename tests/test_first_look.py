@@ -3,6 +3,8 @@ back as it was; nothing is drawn once the app has the terminal, and nothing it d
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 import termios
 import threading
@@ -11,7 +13,8 @@ import pytest
 from first_look_support import gradient, import_something, pty
 from pyte_screen import UPPER, new_screen
 
-from tuifeed.first_look import ENTER, LEAVE, FirstLook
+from tuifeed import first_look
+from tuifeed.first_look import BLACK, ENTER, LEAVE, FirstLook
 from tuifeed.render.color import ColorMode, ColorSystem
 from tuifeed.render.kitty import KittyOptions
 from tuifeed.render.layout import PANEL_ROWS
@@ -21,14 +24,26 @@ QUIET = termios.ECHO | termios.ICANON
 
 
 def picture_box(data: bytes, cols: int, rows: int) -> tuple[int, int, int, int] | None:
-    """(left, top, right, bottom) of the half-block cells the bytes draw, replayed in pyte; None if none."""
+    """(left, top, right, bottom) of the half-block cells the bytes draw, replayed in pyte; None if none.
+
+    Every other cell must be a black space: the look paints the whole screen.
+    """
     screen, stream = new_screen(cols, rows)
     stream.feed(data)
     cells = [(x, y) for y in range(rows) for x in range(cols) if screen.buffer[y][x].data == UPPER]
     if not cells:
         return None
     xs, ys = [x for x, _ in cells], [y for _, y in cells]
-    return min(xs), min(ys), max(xs), max(ys)
+    box = min(xs), min(ys), max(xs), max(ys)
+    around = [
+        screen.buffer[y][x]
+        for y in range(rows)
+        for x in range(cols)
+        if not (box[0] <= x <= box[2] and box[1] <= y <= box[3])
+    ]
+    assert all(cell.data == " " and cell.bg == "black" for cell in around), "the screen around is not all black"
+    assert len(cells) == (box[2] - box[0] + 1) * (box[3] - box[1] + 1), "the picture is not a whole rectangle"
+    return box
 
 
 def test_the_still_is_drawn_at_the_next_import_above_the_panel_and_keys_wait_unechoed() -> None:
@@ -49,8 +64,8 @@ def test_the_still_is_drawn_at_the_next_import_above_the_panel_and_keys_wait_une
         assert termios.tcgetattr(terminal.keys) == before
         assert sys.meta_path == finders
         assert terminal.written() == b"", "the drawn still is not drawn again"
-    assert data.startswith(ENTER.encode() + b"\x1b[48;2;0;0;0m\x1b[2J")
-    assert b"\x1b[?2026h" in data and data.endswith(b"\x1b[?2026l")
+    assert data.startswith(ENTER.encode() + b"\x1b[?2026h" + BLACK.encode())
+    assert data.endswith(b"\x1b[?2026l")
     box = picture_box(data, 100, 30)
     assert box is not None
     left, top, right, bottom = box
@@ -67,7 +82,8 @@ def test_without_the_panel_a_vertical_still_is_centred_on_the_whole_screen() -> 
         import_something()
         look.hand_over()
         data = terminal.written()
-    assert data.startswith(ENTER.encode() + b"\x1b[48;5;16m\x1b[2J")
+    assert data.startswith(ENTER.encode() + BLACK.encode())
+    assert b"\x1b[38;5;" in data
     box = picture_box(data, 120, 40)
     assert box is not None
     left, top, right, bottom = box
@@ -151,3 +167,45 @@ def test_kitty_graphics_get_no_first_look() -> None:
         look = FirstLook.start(terminal.output, RenderPlan(), panel=True, keys=terminal.keys)
         assert look is not None
         look.close()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_or_sighup_while_the_look_is_on_screen_ends_tuifeed_at_hand_over(signum: int) -> None:
+    """Before the app's own handlers: the signal is noted, hand_over says not to start the app, close puts the
+    terminal back, and the signal's handler is what it was."""
+    with pty(80, 24) as terminal:
+        before = termios.tcgetattr(terminal.keys)
+        handler = signal.getsignal(signum)
+        look = FirstLook(terminal.output, RenderPlan(), panel=False, keys=terminal.keys)
+        look.show(gradient(80, 45), (1280, 720))
+        import_something()
+        terminal.written()
+        signal.raise_signal(signum)
+        import_something()  # the main thread goes on loading the app meanwhile
+        assert terminal.modes() & QUIET == 0
+        assert not look.hand_over()
+        look.close()
+        assert terminal.written() == LEAVE.encode()
+        assert termios.tcgetattr(terminal.keys) == before
+        assert signal.getsignal(signum) is handler
+
+
+def test_ctrl_z_while_the_look_is_on_screen_gives_the_shell_its_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTSTP before the app's own handler: the look leaves the screen and the keys' modes, puts SIGTSTP's handling
+    back, and stops tuifeed with it (the stop is recorded here, not made); after `fg` the app starts as usual."""
+    stops: list[tuple[int, int]] = []
+    monkeypatch.setattr(first_look.os, "kill", lambda pid, signum: stops.append((pid, signum)))
+    with pty(80, 24) as terminal:
+        before = termios.tcgetattr(terminal.keys)
+        handler = signal.getsignal(signal.SIGTSTP)
+        look = FirstLook(terminal.output, RenderPlan(), panel=False, keys=terminal.keys)
+        look.show(gradient(80, 45), (1280, 720))
+        import_something()
+        terminal.written()
+        signal.raise_signal(signal.SIGTSTP)
+        assert stops == [(os.getpid(), signal.SIGTSTP)]
+        assert terminal.written() == LEAVE.encode()
+        assert termios.tcgetattr(terminal.keys) == before
+        assert signal.getsignal(signal.SIGTSTP) is handler
+        assert look.hand_over()
+        assert terminal.written() == b"", "nothing is drawn again after fg"

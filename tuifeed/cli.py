@@ -408,8 +408,8 @@ def _play(
                 typed=display.capabilities.replies.typed,
             )
             _start_collecting()
-            if first_look is not None:
-                first_look.hand_over()
+            if first_look is not None and not first_look.hand_over():
+                return 0  # SIGTERM or SIGHUP while only the first look was on screen: leave as the app would
             app.run()
         finally:
             if first_look is not None:

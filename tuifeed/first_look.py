@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import termios
 import threading
 from collections.abc import Callable, Sequence
-from types import ModuleType
+from types import FrameType, ModuleType
 from typing import Any, Final
 
 from tuifeed.player import Frame
-from tuifeed.render.color import ColorSystem
 from tuifeed.render.layout import plan as layout_plan
 from tuifeed.render.plan import RenderKind, RenderPlan
 from tuifeed.render.pump import SYNC_END, SYNC_START
@@ -23,9 +23,10 @@ log = logging.getLogger(__name__)
 ENTER: Final = "\x1b[?1049h\x1b[?25l"
 """Onto the alternate screen (which saves the shell's cursor), the cursor hidden: as Textual sets it up."""
 LEAVE: Final = "\x1b[0m\x1b[?25h\x1b[?1049l"
-_BLACK: Final = {ColorSystem.TRUECOLOR: "\x1b[48;2;0;0;0m", ColorSystem.ANSI256: "\x1b[48;5;16m"}
-"""The feed screen's black, as Textual sends it in each colour system: the screen is cleared to it."""
-_CLEAR: Final = "\x1b[2J\x1b[0m"
+BLACK: Final = "\x1b[40m"
+"""The feed screen's black, as Textual paints it."""
+_LEAVING: Final = (signal.SIGTERM, signal.SIGHUP)
+"""Signals that end tuifeed, as the app ends on them, while the look is on screen (before the app's own handlers)."""
 
 
 class FirstLook:
@@ -37,7 +38,8 @@ class FirstLook:
     `hand_over` at the latest. Only then does the terminal go onto the alternate screen, cleared to the
     feed's black, with typed keys unechoed (they wait for the app). The app then paints the same picture
     in the same cells, with the rest of the screen around it; `close` leaves the terminal as the look found
-    it, should the app never have taken it.
+    it, should the app never have taken it. While the look is on screen, SIGTERM and SIGHUP end tuifeed
+    cleanly at `hand_over` (the app quits on them the same way) and Ctrl-Z gives the shell its terminal back.
 
     Why the main thread: drawn on a thread of its own, a frame that encodes in 5 ms took 30-85 ms, as
     numpy lets go of the GIL in its loops and the importing main thread then kept it for a whole switch
@@ -63,6 +65,10 @@ class FirstLook:
         self._due = True
         """No picture has been drawn, and the app has not taken over."""
         self._main = threading.get_ident()
+        self._handlers: dict[int, Any] = {}
+        """The signal handlers in place before the look's own, while the look is on screen."""
+        self._leaving = False
+        """SIGTERM or SIGHUP came while the look was on screen."""
         self._finder = _AtEachImport(self._draw_if_due)
         # Rebound, never changed in place: an import under way in another thread goes on over the old list.
         sys.meta_path = [self._finder, *sys.meta_path]
@@ -74,29 +80,49 @@ class FirstLook:
             if self._still is None and self._due:
                 self._still = (frame, size)
 
-    def hand_over(self) -> None:
+    def hand_over(self) -> bool:
         """Draw the frame if it came and is not drawn yet, then stop and give the keys back their modes.
 
-        The main thread, as the app is about to take the terminal.
+        The main thread, as the app is about to take the terminal. False: SIGTERM or SIGHUP came while the
+        look was on screen, so tuifeed ends instead (`close` then puts the terminal back).
         """
         self._draw_if_due()
-        self._stop()
+        if self._leaving:
+            return False
+        self._stop(leave=False)
+        return True
 
     def close(self) -> None:
         """Leave the terminal as the look found it, unless the app took it over and has left it already."""
-        self._stop()
-        if self._output.alternate_screen and not self._output.closed:
-            self._output.write(LEAVE)
-            self._output.flush()
+        self._stop(leave=True)
 
-    def _stop(self) -> None:
+    def _stop(self, *, leave: bool) -> None:
+        """Draw nothing more; with ``leave``, off the alternate screen unless the app has left it already."""
         with self._lock:
             self._due = False
             self._still = None
         sys.meta_path = [finder for finder in sys.meta_path if finder is not self._finder]
+        if leave and self._output.alternate_screen and not self._output.closed:
+            try:
+                self._output.write(LEAVE)
+                self._output.flush()
+            except OSError:  # the terminal is gone (a hang-up): nothing to put back
+                pass
         if self._modes is not None:
             self._set_modes(self._modes)
             self._modes = None
+        while self._handlers:
+            signum, handler = self._handlers.popitem()
+            signal.signal(signum, handler)
+
+    def _on_leaving(self, signum: int, _frame: FrameType | None) -> None:
+        # Only noted: raised here, an exception would cut into whatever the main thread is doing (importing
+        # Textual), and some code swallows what it catches; `hand_over` comes within a tenth of a second.
+        self._leaving = True
+
+    def _on_suspend(self, signum: int, _frame: FrameType | None) -> None:
+        self._stop(leave=True)  # puts SIGTSTP's own handling back: the signal sent again stops tuifeed
+        os.kill(os.getpid(), signum)
 
     def _draw_if_due(self) -> None:
         if threading.get_ident() != self._main:
@@ -120,11 +146,16 @@ class FirstLook:
         fit = encoder.fit(frame.shape[1], frame.shape[0], layout.video_width, layout.video_height)
         if fit.cols == 0:
             return
-        data = encoder.encode(frame, fit, layout.video_left, 0, True)
+        left = layout.video_left + fit.x
+        data = _black_around(width, height, left, fit.y, fit.cols, fit.rows)
+        data += encoder.encode(frame, fit, layout.video_left, 0, True)
         if self._plan.sync:
             data = SYNC_START + data + SYNC_END
         self._quiet_keys()
-        self._output.write(ENTER + _BLACK[encoder.system] + _CLEAR)
+        for signum in _LEAVING:
+            self._handlers[signum] = signal.signal(signum, self._on_leaving)
+        self._handlers[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, self._on_suspend)
+        self._output.write(ENTER)
         self._output.write_frame(data, lambda: True)
 
     def _quiet_keys(self) -> None:
@@ -143,6 +174,25 @@ class FirstLook:
             termios.tcsetattr(self._keys, termios.TCSANOW, modes)  # not TCSAFLUSH: typed keys stay for the app
         except termios.error:
             log.warning("first look: the terminal's modes could not be set")
+
+
+def _black_around(width: int, height: int, left: int, top: int, cols: int, rows: int) -> bytes:
+    """Black spaces on every cell of a ``width`` x ``height`` screen outside the picture's box.
+
+    Spaces, as Textual paints black, not a clear of the screen: a terminal without background colour
+    erase would clear to its own background.
+    """
+    parts = [BLACK]
+    for y in range(height):
+        if not top <= y < top + rows:
+            parts.append(f"\x1b[{y + 1};1H{' ' * width}")
+            continue
+        if left > 0:
+            parts.append(f"\x1b[{y + 1};1H{' ' * left}")
+        if (right := width - left - cols) > 0:
+            parts.append(f"\x1b[{y + 1};{left + cols + 1}H{' ' * right}")
+    parts.append("\x1b[0m")
+    return "".join(parts).encode()
 
 
 class _AtEachImport:

@@ -335,7 +335,8 @@ class Pane:
         return self.wait_for(lambda screen: screen if words in screen.text else None, what, timeout)
 
     def wait_for_picture(self, min_cells: int, timeout: float = 20.0) -> tuple[Screen, float]:
-        """Wait for a whole picture: `min_cells` picture cells, same box in two captures in a row.
+        """Wait for a whole picture in the app: `min_cells` picture cells, same box in two captures in a row,
+        and the app has the terminal (mouse reporting on): the first look draws a picture before the app starts.
 
         Returns the second capture and the monotonic time the picture was first seen (a capture can
         catch the terminal half-way through painting a frame, hence the second look).
@@ -344,7 +345,7 @@ class Pane:
 
         def whole(screen: Screen) -> Screen | None:
             nonlocal seen
-            if screen.video_cells() < min_cells:
+            if screen.video_cells() < min_cells or self.flag("mouse_any_flag") != "1":
                 seen = None
                 return None
             box = screen.video_box()

@@ -1,5 +1,5 @@
 """The first look in the real tuifeed: the first clip's picture reaches the terminal before the app has it, in the
-cells where the app then shows it; Textual's own switch to the alternate screen is dropped; and once tuifeed has
+cells where the app then shows it; Textual's own switch to the alternate screen is dropped; once tuifeed has
 quit, the terminal's modes are what they were."""
 
 from __future__ import annotations
@@ -86,3 +86,4 @@ def test_the_first_picture_comes_before_the_app_in_the_cells_the_app_shows_it_in
     pane.run(["stty", "-a"], before="clear")
     modes = pane.wait_for_text("EXITED:0", "stty").text
     assert re.search(r"(?<!-)\bicanon\b", modes) and re.search(r"(?<!-)\becho\b", modes), modes
+

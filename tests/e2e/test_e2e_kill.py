@@ -52,12 +52,14 @@ def test_kill_minus_nine_then_restart(clip_library: ClipLibrary, home: Home, tmu
 
 
 def _playing(clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane], clips: int) -> Pane:
-    """Import `clips` clips and start tuifeed on them in a 120x40 pane; returns once a picture shows."""
+    """Import `clips` clips and start tuifeed on them in a 120x40 pane; returns once the app shows a picture and
+    its panel (it has mounted: its signal handlers are in place)."""
     clip_library.copy_to(home.root / "clips", clips)
     assert home.run("import", str(home.root / "clips")).returncode == 0
     pane = tmux(120, 40, env=home.env)
     pane.run(home.tuifeed("play", "--seed", "5"))
     pane.wait_for_picture(MIN_PICTURE_CELLS)
+    pane.wait_for_text("For You", "the feed's info panel")
     return pane
 
 

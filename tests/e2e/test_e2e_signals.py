@@ -28,7 +28,8 @@ def _playing(
     argv: list[str] | None = None,
     stream: Path | None = None,
 ) -> Pane:
-    """Import two clips and start tuifeed (or `argv`) on them in a 120x40 pane; returns once a picture shows.
+    """Import two clips and start tuifeed (or `argv`) on them in a 120x40 pane; returns once the app shows a
+    picture and its panel (it has mounted: its signal handlers are in place).
 
     With `stream`, tmux copies every byte the program sends into that file.
     """
@@ -39,6 +40,7 @@ def _playing(
         pane.tmux("pipe-pane", "-o", f"cat > {shlex.quote(str(stream))}")
     pane.run(argv or home.tuifeed("play", "--seed", "5"))
     pane.wait_for_picture(MIN_PICTURE_CELLS)
+    pane.wait_for_text("For You", "the feed's info panel")
     return pane
 
 
