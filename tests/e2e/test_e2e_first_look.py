@@ -86,4 +86,3 @@ def test_the_first_picture_comes_before_the_app_in_the_cells_the_app_shows_it_in
     pane.run(["stty", "-a"], before="clear")
     modes = pane.wait_for_text("EXITED:0", "stty").text
     assert re.search(r"(?<!-)\bicanon\b", modes) and re.search(r"(?<!-)\becho\b", modes), modes
-
