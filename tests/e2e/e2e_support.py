@@ -270,6 +270,15 @@ def _apply_sgr(params: str, fg: Color, bg: Color) -> tuple[Color, Color]:
     return fg, bg
 
 
+def wait_until_still(path: Path, timeout: float = 10.0) -> None:
+    """Wait until ``path`` stops growing (0.3 s without a change): tmux's pipe may lag behind on a loaded machine."""
+    deadline = time.monotonic() + timeout
+    size = -1
+    while (now := path.stat().st_size if path.exists() else -1) != size and time.monotonic() < deadline:
+        size = now
+        time.sleep(0.3)
+
+
 class Pane:
     """The only pane of a private tmux server: start commands in its shell, send keys, read the screen."""
 

@@ -8,12 +8,11 @@ import json
 import re
 import shutil
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from e2e_support import ClipLibrary, Home, Pane
+from e2e_support import ClipLibrary, Home, Pane, wait_until_still
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pyte_screen import UPPER, new_screen
@@ -41,15 +40,6 @@ def _box_before_the_app(stream: bytes) -> tuple[int, int, int, int] | None:
     return min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
 
 
-def _wait_until_still(path: Path, timeout: float = 10.0) -> None:
-    """Wait until ``path`` stops growing (0.3 s without a change): tmux's pipe may lag behind on a loaded machine."""
-    deadline = time.monotonic() + timeout
-    size = -1
-    while (now := path.stat().st_size if path.exists() else -1) != size and time.monotonic() < deadline:
-        size = now
-        time.sleep(0.3)
-
-
 def test_the_first_picture_comes_before_the_app_in_the_cells_the_app_shows_it_in(
     clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane], tmp_path: Path
 ) -> None:
@@ -74,7 +64,7 @@ def test_the_first_picture_comes_before_the_app_in_the_cells_the_app_shows_it_in
         pane.send("q")
         assert pane.wait_exit() == 0
         pane.tmux("pipe-pane")
-        _wait_until_still(stream)
+        wait_until_still(stream)
         data = stream.read_bytes()
         assert data.count(ALTERNATE_SCREEN) == 1, "Textual's own switch to the alternate screen went out too"
         assert APP_STARTS in data

@@ -16,7 +16,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from e2e_support import ClipLibrary, Home, Pane
+from e2e_support import ClipLibrary, Home, Pane, wait_until_still
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pyte_screen import halves, new_screen
@@ -62,15 +62,6 @@ def _settled(pane: Pane, timeout: float = 20.0) -> object:
     return before
 
 
-def _wait_until_still(path: Path, timeout: float = 10.0) -> None:
-    """Wait until ``path`` stops growing (0.3 s without a change)."""
-    deadline = time.monotonic() + timeout
-    size = -1
-    while (now := path.stat().st_size if path.exists() else -1) != size and time.monotonic() < deadline:
-        size = now
-        time.sleep(0.3)
-
-
 def best_psnr(clip: Path, image: np.ndarray) -> float:
     """Highest PSNR of ``image`` (2 * rows, cols, 3) against any frame of ``clip`` scaled to its size."""
     height, width = image.shape[:2]
@@ -102,7 +93,7 @@ def test_replayed_bytes_show_tmux_screen_and_the_clip(
     pane.send("space")
     shown = _settled(pane)  # paused: no new frames, so both screens settle on the same picture
     pane.tmux("pipe-pane")
-    _wait_until_still(stream_file)  # the pipe's reader may lag behind tmux on a loaded machine
+    wait_until_still(stream_file)  # the pipe's reader may lag behind tmux on a loaded machine
     assert pane.screen().raw == shown.raw, "the paused screen changed while the pipe was closed"
     box = shown.video_box()
     assert box is not None
