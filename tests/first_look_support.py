@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import importlib
 import os
+import select
 import struct
 import termios
 import threading
@@ -59,6 +60,17 @@ class Pty:
         then be closed, and reused, with no reader left on it to steal the next pty's bytes."""
         self._reader.join(timeout=5)
         assert not self._reader.is_alive()
+
+    def type(self, keys: bytes) -> None:
+        """Type ``keys`` on the terminal's keyboard."""
+        os.write(self._master, keys)
+
+    def typed(self) -> bytes:
+        """What the terminal's input holds for a reader now (raw mode: nothing waits for a line)."""
+        data = b""
+        while select.select([self.keys], [], [], 0.2)[0]:
+            data += os.read(self.keys, 1024)
+        return data
 
     def modes(self) -> int:
         """The input's local modes (ECHO, ICANON...)."""

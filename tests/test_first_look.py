@@ -3,7 +3,6 @@ back as it was; nothing is drawn once the app has the terminal, and nothing it d
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import termios
@@ -13,14 +12,13 @@ import pytest
 from first_look_support import gradient, import_something, pty
 from pyte_screen import UPPER, new_screen
 
-from tuifeed import first_look
 from tuifeed.first_look import BLACK, ENTER, LEAVE, FirstLook
 from tuifeed.render.color import ColorMode, ColorSystem
 from tuifeed.render.kitty import KittyOptions
 from tuifeed.render.layout import PANEL_ROWS
 from tuifeed.render.plan import RenderKind, RenderPlan
 
-QUIET = termios.ECHO | termios.ICANON
+QUIET = termios.ECHO | termios.ICANON | termios.ISIG
 
 
 def picture_box(data: bytes, cols: int, rows: int) -> tuple[int, int, int, int] | None:
@@ -190,22 +188,16 @@ def test_sigterm_or_sighup_while_the_look_is_on_screen_ends_tuifeed_at_hand_over
         assert signal.getsignal(signum) is handler
 
 
-def test_ctrl_z_while_the_look_is_on_screen_gives_the_shell_its_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """SIGTSTP before the app's own handler: the look leaves the screen and the keys' modes, puts SIGTSTP's handling
-    back, and stops tuifeed with it (the stop is recorded here, not made); after `fg` the app starts as usual."""
-    stops: list[tuple[int, int]] = []
-    monkeypatch.setattr(first_look.os, "kill", lambda pid, signum: stops.append((pid, signum)))
+def test_ctrl_c_and_ctrl_z_typed_while_the_look_is_on_screen_wait_for_the_app_as_keys() -> None:
+    """Not made signals by the terminal (which would also throw away what was typed before them): the app reads
+    them in order with the rest, as its quit and suspend keys; hand_over gives the keys their modes back."""
     with pty(80, 24) as terminal:
         before = termios.tcgetattr(terminal.keys)
-        handler = signal.getsignal(signal.SIGTSTP)
         look = FirstLook(terminal.output, RenderPlan(), panel=False, keys=terminal.keys)
         look.show(gradient(80, 45), (1280, 720))
         import_something()
-        terminal.written()
-        signal.raise_signal(signal.SIGTSTP)
-        assert stops == [(os.getpid(), signal.SIGTSTP)]
-        assert terminal.written() == LEAVE.encode()
-        assert termios.tcgetattr(terminal.keys) == before
-        assert signal.getsignal(signal.SIGTSTP) is handler
+        assert terminal.modes() & termios.ISIG == 0
+        terminal.type(b"j\x03l\x1a\x1c")
+        assert terminal.typed() == b"j\x03l\x1a\x1c"
         assert look.hand_over()
-        assert terminal.written() == b"", "nothing is drawn again after fg"
+        assert termios.tcgetattr(terminal.keys) == before

@@ -39,7 +39,8 @@ class FirstLook:
     feed's black, with typed keys unechoed (they wait for the app). The app then paints the same picture
     in the same cells, with the rest of the screen around it; `close` leaves the terminal as the look found
     it, should the app never have taken it. While the look is on screen, SIGTERM and SIGHUP end tuifeed
-    cleanly at `hand_over` (the app quits on them the same way) and Ctrl-Z gives the shell its terminal back.
+    cleanly at `hand_over` (the app quits on them the same way), and Ctrl-C and Ctrl-Z are keys like any other,
+    as they are in the app: they wait for it, which quits or suspends on them, and nothing typed is lost.
 
     Why the main thread: drawn on a thread of its own, a frame that encodes in 5 ms took 30-85 ms, as
     numpy lets go of the GIL in its loops and the importing main thread then kept it for a whole switch
@@ -53,7 +54,7 @@ class FirstLook:
 
     def __init__(self, output: TerminalOutput, plan: RenderPlan, *, panel: bool, keys: int) -> None:
         """Draw on ``output`` as ``plan`` says, the screen laid out with or without the info ``panel``;
-        ``keys`` is the terminal's input (its echo is off from the picture until `hand_over`)."""
+        ``keys`` is the terminal's input (raw from the picture until `hand_over`)."""
         self._output = output
         self._plan = plan
         self._panel = panel
@@ -120,10 +121,6 @@ class FirstLook:
         # Textual), and some code swallows what it catches; `hand_over` comes within a tenth of a second.
         self._leaving = True
 
-    def _on_suspend(self, signum: int, _frame: FrameType | None) -> None:
-        self._stop(leave=True)  # puts SIGTSTP's own handling back: the signal sent again stops tuifeed
-        os.kill(os.getpid(), signum)
-
     def _draw_if_due(self) -> None:
         if threading.get_ident() != self._main:
             return
@@ -154,18 +151,22 @@ class FirstLook:
         self._quiet_keys()
         for signum in _LEAVING:
             self._handlers[signum] = signal.signal(signum, self._on_leaving)
-        self._handlers[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, self._on_suspend)
         self._output.write(ENTER)
         self._output.write_frame(data, lambda: True)
 
     def _quiet_keys(self) -> None:
-        """Keys typed from now on are neither echoed over the picture nor held for a line: they wait for the app."""
+        """Keys typed from now on are not echoed over the picture, held for a line, or made signals: each waits
+        for the app as it was typed.
+
+        Ctrl-C made SIGINT would end tuifeed mid-import with a traceback, and the terminal would throw away
+        whatever was typed before it; the app reads it as its quit key instead (and Ctrl-Z as suspend).
+        """
         try:
             modes = termios.tcgetattr(self._keys)
         except termios.error:
             return
         quiet = list(modes)
-        quiet[3] = modes[3] & ~(termios.ECHO | termios.ICANON)
+        quiet[3] = modes[3] & ~(termios.ECHO | termios.ICANON | termios.ISIG)
         self._set_modes(quiet)
         self._modes = modes
 

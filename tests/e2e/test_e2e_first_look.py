@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -76,3 +77,35 @@ def test_the_first_picture_comes_before_the_app_in_the_cells_the_app_shows_it_in
     pane.run(["stty", "-a"], before="clear")
     modes = pane.wait_for_text("EXITED:0", "stty").text
     assert re.search(r"(?<!-)\bicanon\b", modes) and re.search(r"(?<!-)\becho\b", modes), modes
+
+
+def test_ctrl_c_typed_over_the_first_look_quits_as_in_the_app(
+    clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane]
+) -> None:
+    """Ctrl-C as soon as a picture shows, before the app has the terminal: the terminal makes no SIGINT of it (a
+    traceback mid-import), it waits for the app, which quits on it as on q: exit 0, the clip's impression ended
+    by the quit, the shell's screen and modes back."""
+    clip_library.copy_to(home.root / "clips", 2)
+    assert home.run("import", str(home.root / "clips")).returncode == 0
+    pane = tmux(WIDTH, HEIGHT, env=home.env)
+    over_the_look = False
+    for _ in range(LAUNCHES):
+        with sqlite3.connect(home.db) as db:
+            db.execute("DELETE FROM impressions")
+        db.close()
+        pane.run(home.tuifeed("play", "--seed", "3"), before="clear")
+        pane.wait_for(lambda screen: screen.video_cells() > 400 or None, "a picture")
+        app_has_it = pane.flag("mouse_any_flag") == "1"
+        pane.send("C-c")
+        assert pane.wait_exit() == 0, pane.screen().text
+        assert pane.flag("alternate_on") == "0"
+        with sqlite3.connect(home.db) as db:
+            assert db.execute("SELECT exit FROM impressions").fetchall() == [("quit",)]
+        db.close()
+        if not app_has_it:
+            over_the_look = True
+            break
+    assert over_the_look, f"in {LAUNCHES} launches Ctrl-C never came before the app had the terminal"
+    pane.run(["stty", "-a"], before="clear")
+    modes = pane.wait_for_text("EXITED:0", "stty").text
+    assert all(re.search(rf"(?<!-)\b{mode}\b", modes) for mode in ("icanon", "echo", "isig")), modes
