@@ -12,7 +12,7 @@ import pytest
 from first_look_support import gradient, import_something, pty
 from pyte_screen import UPPER, new_screen
 
-from tuifeed.first_look import BLACK, ENTER, LEAVE, FirstLook
+from tuifeed.first_look import BLACK, ENTER, LEAVE, SWITCH_INTERVAL, FirstLook
 from tuifeed.render.color import ColorMode, ColorSystem
 from tuifeed.render.kitty import KittyOptions
 from tuifeed.render.layout import PANEL_ROWS
@@ -50,7 +50,9 @@ def test_the_still_is_drawn_at_the_next_import_above_the_panel_and_keys_wait_une
     with pty(100, 30) as terminal:
         before = termios.tcgetattr(terminal.keys)
         finders = list(sys.meta_path)
+        interval = sys.getswitchinterval()
         look = FirstLook(terminal.output, RenderPlan(sync=True), panel=True, keys=terminal.keys)
+        assert sys.getswitchinterval() == SWITCH_INTERVAL, "libvlc's callbacks get the interpreter sooner"
         vout = threading.Thread(target=look.show, args=(gradient(100, 56), (1280, 720)))
         vout.start()
         vout.join()
@@ -61,6 +63,7 @@ def test_the_still_is_drawn_at_the_next_import_above_the_panel_and_keys_wait_une
         look.hand_over()
         assert termios.tcgetattr(terminal.keys) == before
         assert sys.meta_path == finders
+        assert sys.getswitchinterval() == interval
         assert terminal.written() == b"", "the drawn still is not drawn again"
     assert data.startswith(ENTER.encode() + b"\x1b[?2026h" + BLACK.encode())
     assert data.endswith(b"\x1b[?2026l")

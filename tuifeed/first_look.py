@@ -25,6 +25,13 @@ ENTER: Final = "\x1b[?1049h\x1b[?25l"
 LEAVE: Final = "\x1b[0m\x1b[?25h\x1b[?1049l"
 BLACK: Final = "\x1b[40m"
 """The feed screen's black, as Textual paints it."""
+SWITCH_INTERVAL: Final = 0.0005
+"""Seconds another thread waits, at most, for the interpreter while the look waits for its frame.
+
+libvlc's video thread hands the first frame over through Python callbacks (its format, then a picture
+buffer, then the display), and the main thread, busy importing, kept the interpreter a whole switch interval
+(5 ms by default) before each of them could run.
+"""
 _LEAVING: Final = (signal.SIGTERM, signal.SIGHUP)
 """Signals that end tuifeed, as the app ends on them, while the look is on screen (before the app's own handlers)."""
 
@@ -70,6 +77,9 @@ class FirstLook:
         """The signal handlers in place before the look's own, while the look is on screen."""
         self._leaving = False
         """SIGTERM or SIGHUP came while the look was on screen."""
+        self._switch_interval: float | None = sys.getswitchinterval()
+        """The interpreter's switch interval before the look shortened it; None once it is back."""
+        sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
         self._finder = _AtEachImport(self._draw_if_due)
         # Rebound, never changed in place: an import under way in another thread goes on over the old list.
         sys.meta_path = [self._finder, *sys.meta_path]
@@ -112,6 +122,9 @@ class FirstLook:
         if self._modes is not None:
             self._set_modes(self._modes)
             self._modes = None
+        if self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
+            self._switch_interval = None
         while self._handlers:
             signum, handler = self._handlers.popitem()
             signal.signal(signum, handler)
