@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -11,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tuifeed.player import PlayerState
+from tuifeed.player import PlayerState, vlc_engine
 from tuifeed.player.base import Frame
 from tuifeed.player.vlc_engine import NO_PICTURE_MS, VlcPlayer, _Deck
 
@@ -333,3 +335,38 @@ def test_a_file_named_in_bytes_that_are_not_utf8_imports_and_plays(
     assert recorder.errors == []
     frames = recorder.frames[token]
     assert any(not np.array_equal(frames[0], later) for later in frames[1:])
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads which libraries are mapped from /proc")
+def test_warm_decoder_loads_libvlcs_decoder_before_any_clip_is_opened() -> None:
+    """In a fresh process (this one has decoded clips): libvlc's avcodec plugin is mapped once the warm-up thread
+    is done, with no libvlc instance or clip in sight; a process that ends meanwhile waits for the load."""
+    script = (
+        "import threading\n"
+        "from tuifeed.player.vlc_engine import warm_decoder\n"
+        "before = 'libavcodec_plugin' in open('/proc/self/maps').read()\n"
+        "warm_decoder()\n"
+        "loading = [t for t in threading.enumerate() if t.name == 'tuifeed-vlc-decoder']\n"
+        "for thread in loading: thread.join()\n"
+        "print(before, len(loading), 'libavcodec_plugin' in open('/proc/self/maps').read())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["False", "1", "True"]
+    ended = subprocess.run(
+        [sys.executable, "-c", "from tuifeed.player.vlc_engine import warm_decoder; warm_decoder()"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (ended.returncode, ended.stderr) == (0, "")
+
+
+def test_warm_decoder_starts_nothing_where_no_decoder_plugin_is_found(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """libvlc then loads its decoder itself, as the first clip needs it."""
+    monkeypatch.setattr(vlc_engine, "_plugin_dirs", lambda: [tmp_path])
+    threads = threading.active_count()
+    vlc_engine.warm_decoder()
+    assert threading.active_count() == threads

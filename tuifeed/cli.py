@@ -321,15 +321,8 @@ def _play(
     search: str | None = None,
 ) -> int:
     """Play the feeds: the library, or just `only` (the clips of a remote URL); with `search`, open on its results."""
-    from tuifeed.display import choose_display
-    from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
-    from tuifeed.feed.wellbeing import Wellbeing
-    from tuifeed.first_look import FirstLook
-    from tuifeed.library.service import Library
     from tuifeed.player.memory import limit_malloc_arenas
-    from tuifeed.player.vlc_engine import VlcPlayer, load_vlc
-    from tuifeed.recommend import ClipFeatures, Recommender
-    from tuifeed.store.stats import watched_today
+    from tuifeed.player.vlc_engine import VlcPlayer, load_vlc, warm_decoder
 
     root: Path | None = args.path
     if root is not None and not root.exists():
@@ -339,6 +332,17 @@ def _play(
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         console.print(error_line("error", "tuifeed play needs a terminal: stdin or stdout is not one"))
         return 1
+    limit_malloc_arenas()  # before any thread of ours or libvlc's claims an arena
+    warm_decoder()  # while the rest loads
+
+    from tuifeed.display import choose_display
+    from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
+    from tuifeed.feed.wellbeing import Wellbeing
+    from tuifeed.first_look import FirstLook
+    from tuifeed.library.service import Library
+    from tuifeed.recommend import ClipFeatures, Recommender
+    from tuifeed.store.stats import watched_today
+
     store.recover_open_impressions()
     if root is None and only is None:
         root = _samples_unless_own_clips(store, console)
@@ -365,7 +369,6 @@ def _play(
     )
     recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
     restore_recommender(store, recommender)
-    limit_malloc_arenas()
     library = Library.from_config(config, store.path)
     player: VlcPlayer | None = None
     feeds: Feeds | None = None
