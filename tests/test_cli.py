@@ -287,22 +287,22 @@ def test_samples_play_only_without_own_clips(tmp_path: Path, media_clips: list[P
     quiet = Console(file=io.StringIO())
     try:
         buffer = io.StringIO()
-        assert _samples_unless_own_clips(store, Console(file=buffer)) == locations.bundled_media()
+        assert _samples_unless_own_clips(store, Console(file=buffer).print) == locations.bundled_media()
         assert buffer.getvalue() == ""
         links = tmp_path / "links"
         links.mkdir()
         (links / "far.mp4").symlink_to(media_clips[0])
         run_import(store, [links], as_json=True, console=quiet)
-        assert _samples_unless_own_clips(store, Console(file=buffer, width=200)) == locations.bundled_media()
+        assert _samples_unless_own_clips(store, Console(file=buffer, width=200).print) == locations.bundled_media()
         assert "no playable clips yet" in buffer.getvalue()
         run_import(store, [locations.bundled_media()], as_json=True, console=quiet)
-        assert _samples_unless_own_clips(store, quiet) is None  # the samples are in: play them
+        assert _samples_unless_own_clips(store, quiet.print) is None  # the samples are in: play them
         assert store.clip_count() == 17
         own = tmp_path / "own"
         own.mkdir()
         (own / "mine.mp4").write_bytes(media_clips[1].read_bytes() + b"\0")  # its own content, not a sample's
         run_import(store, [own], as_json=True, console=quiet)
-        assert _samples_unless_own_clips(store, quiet) is None
+        assert _samples_unless_own_clips(store, quiet.print) is None
         assert [clip.location for clip in store.clips()] == [str(own / "mine.mp4")]
     finally:
         store.close()
@@ -332,7 +332,7 @@ def test_another_install_s_samples_give_way_to_this_one_s(tmp_path: Path) -> Non
         run_library(store, None, Console(file=listed, width=200))
         assert f"{old}  17 files, 0 missing" in listed.getvalue() and "(bundled samples" in listed.getvalue()
         shutil.rmtree(tmp_path / "old-venv")
-        assert _samples_unless_own_clips(store, quiet) == locations.bundled_media()
+        assert _samples_unless_own_clips(store, quiet.print) == locations.bundled_media()
         run_import(store, [locations.bundled_media()], as_json=True, console=quiet)
         assert [root.path for root in FileIndex(store).roots()] == [str(locations.bundled_media())]
         assert store.clip_count() == 17

@@ -131,3 +131,59 @@ def test_an_up_to_date_store_opens_without_sqlite_utils(tmp_path: Path) -> None:
         for _ in range(2)
     ]
     assert [run.stdout.splitlines()[-1] for run in runs] == ["0 True", "0 False"]
+
+
+def test_play_loads_neither_rich_nor_the_other_commands_before_its_first_look(
+    tmp_path: Path, media_clips: list[Path]
+) -> None:
+    """On a terminal, with clips imported: up to the first look, `tuifeed play` has loaded no rich (Textual loads
+    it later, while libvlc decodes) and none of the other commands' modules; their arguments are parsed all the
+    same."""
+    db = str(tmp_path / "t.db")
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    shutil.copy(media_clips[0], folder)
+    imported = [
+        sys.executable,
+        "-c",
+        f"from tuifeed.cli import main; main(['import', '--db', {db!r}, {str(folder)!r}])",
+    ]
+    subprocess.run(imported, capture_output=True, check=True, timeout=60)
+    code = (
+        "import sys\n"
+        "from tuifeed import first_look\n"
+        "def start(*args, **kwargs):\n"
+        "    loaded = [m for m in sys.modules if m.split('.')[0] == 'rich' or m.startswith('tuifeed.cli_')]\n"
+        "    print('LOADED', *sorted(loaded), flush=True)\n"
+        "    raise SystemExit(0)\n"
+        "first_look.FirstLook.start = start\n"
+        "from tuifeed.cli import main\n"
+        f"main(['play', '--db', {db!r}, '--render', 'halfblock'])\n"
+    )
+    master, slave = os.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            stdin=slave,
+            stdout=slave,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "TUIFEED_CONFIG": str(tmp_path / "none.toml"), "TUIFEED_LOG": str(tmp_path / "log")},
+            timeout=60,
+            check=False,
+        )
+        os.close(slave)
+        printed = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the other side closed: all is read
+                break
+            if not chunk:
+                break
+            printed += chunk
+    finally:
+        os.close(master)
+    assert done.returncode == 0, done.stderr
+    loaded = re.search(rb"LOADED([^\r\n]*)", printed)
+    assert loaded is not None, printed
+    assert loaded[1].split() == []

@@ -12,18 +12,14 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields, replace
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.text import Text
-
-from tuifeed import __version__, locations
-from tuifeed.arguments import whole_number
-from tuifeed.cli_remote import add_parsers as add_remote_parsers
+from tuifeed import locations
+from tuifeed.arguments import build_parser
 from tuifeed.config import Config, check_bindings, did_you_mean, load_config, shown
 from tuifeed.errors import ConfigError, TuifeedError
-from tuifeed.library.remote.urls import is_remote
 from tuifeed.models import Clip
 from tuifeed.store import Store
 from tuifeed.store.files import FileIndex
@@ -32,6 +28,9 @@ from tuifeed.text import clean, display_path
 from tuifeed.when import local_now
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
     from tuifeed.feed import Feeds
     from tuifeed.library.service import Library
     from tuifeed.player import FrameSizer
@@ -56,52 +55,6 @@ VALUE_OPTIONS = ("--db", "--config", "--seed", "--render")
 EXIT_USAGE = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser: `tuifeed [play] [PATH|URL]`, `import`, `library`, `remote`, `export-manifest`, `search`,
-    `mutes`, `stats`, `export`, `forget`, `doctor`."""
-    from tuifeed.cli_data import add_parsers as add_data_parsers
-    from tuifeed.cli_pages import add_parsers as add_page_parsers
-
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, help="SQLite database to use (default: in the data directory)")
-    common.add_argument("--config", type=Path, help="config.toml to read (default: the platform config dir)")
-    playing = argparse.ArgumentParser(add_help=False)
-    playing.add_argument(
-        "--seed", type=whole_number(0, 2**63 - 1), help="random seed for the feed's exploration (0 or more)"
-    )
-    playing.add_argument(
-        "--render", choices=["auto", "halfblock", "kitty"], help="how the video is drawn (default: [display] render)"
-    )
-    parser = argparse.ArgumentParser(
-        prog="tuifeed",
-        description="A private For You feed for your own video clips, in the terminal.",
-        epilog="With no command, plays the imported library (or the bundled sample clips).",
-    )
-    parser.add_argument("--version", action="version", version=f"tuifeed {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    play = commands.add_parser("play", parents=[common, playing], help="play the feed (the default command)")
-    play.add_argument(
-        "path", nargs="?", type=_path_or_url, help="a folder to play (imported first), or a remote library's URL"
-    )
-    importer = commands.add_parser("import", parents=[common], help="import folders of videos")
-    importer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    importer.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    importer.add_argument("--follow-links", action="store_true", help="follow symbolic links out of the folders")
-    library = commands.add_parser("library", parents=[common], help="list library roots; `remove PATH` forgets one")
-    library.add_argument("action", nargs="?", choices=["remove"])
-    library.add_argument("path", nargs="?", type=Path)
-    add_remote_parsers(commands, common)
-    add_page_parsers(commands, common, playing)
-    add_data_parsers(commands, common)
-    commands.add_parser("doctor", parents=[common], help="check libvlc, the terminal and the data directory")
-    return parser
-
-
-def _path_or_url(value: str) -> Path | str:
-    """A play argument: an http(s) URL stays a string (a Path would fold its `//`), anything else is a path."""
-    return value if is_remote(value) else Path(value)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run tuifeed; returns the exit code."""
     with _collector_held():
@@ -110,7 +63,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = _parse(build_parser(), _with_command(list(sys.argv[1:] if argv is None else argv)))
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         if args.command == "doctor":
             return _doctor(args)
@@ -118,23 +70,46 @@ def _main(argv: Sequence[str] | None) -> int:
         _setup_logging(config)
         store = Store(_database_path(args.db, config))
         try:
-            return _dispatch(args, config, store, console)
+            return _dispatch(args, config, store)
         except sqlite3.DatabaseError as error:
             raise store.damaged(error) from error
         finally:
             store.close()
     except ConfigError as error:
-        console.print(error_line("config error", error))
+        _stderr().print(error_line("config error", error))
         return EXIT_USAGE
     except TuifeedError as error:
-        console.print(error_line("error", error))
+        _stderr().print(error_line("error", error))
         return 1
     except KeyboardInterrupt:
         return 130
 
 
+@cache
+def _stderr() -> Console:
+    """Standard error's console, made when there is something to say: rich loads only then, so not on the way
+    to play's first picture (Textual loads it later, while libvlc decodes)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _say(line: str) -> None:
+    """Say ``line`` on standard error."""
+    _stderr().print(line)
+
+
+def _stdout(*, soft_wrap: bool = True) -> Console:
+    """A console on standard output, for a command's own output."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=soft_wrap)
+
+
 def error_line(label: str, error: Exception | str) -> Text:
     """`label: message` in red and plain text: paths and names in the message are never read as markup."""
+    from rich.text import Text
+
     return Text.assemble((f"{label}:", "red"), " ", clean(str(error)))
 
 
@@ -167,7 +142,7 @@ def _doctor(args: argparse.Namespace) -> int:
         config,
         _database_path(args.db, config),
         _log_path(config),
-        Console(highlight=False, soft_wrap=True),
+        _stdout(),
         config_error=problem,
     )
 
@@ -231,24 +206,24 @@ def _start_collecting() -> None:
     gc.enable()
 
 
-def _dispatch(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
+def _dispatch(args: argparse.Namespace, config: Config, store: Store) -> int:
     if args.command != "play" or isinstance(getattr(args, "path", None), str):
         _start_collecting()  # only the plain play path waits for its first frame; the rest may do much work first
     if args.command in ("import", "library"):
-        return _library_command(args, store, console)
+        return _library_command(args, store, _stderr())
     if args.command in ("search", "mutes"):
-        return _pages_command(args, config, store, console)
+        return _pages_command(args, config, store)
     if args.command in ("stats", "export", "forget"):
-        return _data_command(args, store, console)
+        return _data_command(args, store, _stderr())
     if args.command in ("remote", "export-manifest") or isinstance(getattr(args, "path", None), str):
-        return _remote_command(args, config, store, console)
-    return _play(args, config, store, console)
+        return _remote_command(args, config, store, _stderr())
+    return _play(args, config, store)
 
 
-def _pages_command(args: argparse.Namespace, config: Config, store: Store, console: Console) -> int:
+def _pages_command(args: argparse.Namespace, config: Config, store: Store) -> int:
     from tuifeed.cli_pages import found, run_mutes, run_search
 
-    out = Console(highlight=False, soft_wrap=True)
+    out = _stdout()
     if args.command == "mutes":
         return run_mutes(store, args, out)
     if not args.play:
@@ -256,13 +231,13 @@ def _pages_command(args: argparse.Namespace, config: Config, store: Store, conso
     if not found(store, args.words, args.limit):
         return run_search(store, args.words, limit=args.limit, as_json=False, console=out)
     args.path = None
-    return _play(args, config, store, console, search=" ".join(args.words))
+    return _play(args, config, store, search=" ".join(args.words))
 
 
 def _data_command(args: argparse.Namespace, store: Store, console: Console) -> int:
     from tuifeed.cli_data import run_export, run_forget, run_stats
 
-    out = Console(highlight=False, soft_wrap=False)
+    out = _stdout(soft_wrap=False)
     if args.command == "stats":
         return run_stats(store, out, days=args.days, as_json=args.json)
     if args.command == "export":
@@ -277,16 +252,16 @@ def _remote_command(args: argparse.Namespace, config: Config, store: Store, cons
     library = Library.from_config(config, store.path)
     try:
         if args.command == "remote":
-            return run_remote(args, library, Console(highlight=False, soft_wrap=True))
+            return run_remote(args, library, _stdout())
         if args.command == "export-manifest":
-            return run_export(args.folder, library, Console(highlight=False, soft_wrap=True))
+            return run_export(args.folder, library, _stdout())
         clips = resolve_url(args.path, library, console)
     finally:
         library.close()
     if clips is None:
         return 1
     args.path = None
-    return _play(args, config, store, console, only=clips)
+    return _play(args, config, store, only=clips)
 
 
 def _library_command(args: argparse.Namespace, store: Store, console: Console) -> int:
@@ -297,7 +272,7 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
             store,
             args.paths,
             as_json=args.json,
-            console=Console(highlight=False, soft_wrap=True),
+            console=_stdout(),
             follow_links=args.follow_links,
         )
         retire_samples(store)
@@ -308,14 +283,13 @@ def _library_command(args: argparse.Namespace, store: Store, console: Console) -
     from tuifeed.cli_library import run_library
 
     remove = args.path if args.action == "remove" else None
-    return run_library(store, remove, Console(highlight=False, soft_wrap=True))
+    return run_library(store, remove, _stdout())
 
 
 def _play(
     args: argparse.Namespace,
     config: Config,
     store: Store,
-    console: Console,
     *,
     only: list[Clip] | None = None,
     search: str | None = None,
@@ -326,11 +300,11 @@ def _play(
 
     root: Path | None = args.path
     if root is not None and not root.exists():
-        console.print(error_line("error", f"{display_path(root)}: no such folder"))
+        _stderr().print(error_line("error", f"{display_path(root)}: no such folder"))
         return 1
     load_vlc()  # a missing libvlc is said first: it is what the person must fix, terminal or not
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        console.print(error_line("error", "tuifeed play needs a terminal: stdin or stdout is not one"))
+        _stderr().print(error_line("error", "tuifeed play needs a terminal: stdin or stdout is not one"))
         return 1
     limit_malloc_arenas()  # before any thread of ours or libvlc's claims an arena
     warm_decoder()  # while the rest loads
@@ -345,12 +319,14 @@ def _play(
 
     store.recover_open_impressions()
     if root is None and only is None:
-        root = _samples_unless_own_clips(store, console)
+        root = _samples_unless_own_clips(store, _say)
     if root is not None:
         from tuifeed.library import import_paths  # PyAV loads only when there is something to import
 
         _start_collecting()  # a folder of thousands of files is much work before the first frame
-        with console.status(Text(f"Reading {display_path(root)}…")):
+        from rich.text import Text
+
+        with _stderr().status(Text(f"Reading {display_path(root)}…")):
             import_paths(store, [root])
     clips = store.clips() if only is None else only
     if args.path is not None:
@@ -358,7 +334,9 @@ def _play(
         clips = [clip for clip in clips if clip.location.startswith(prefix)]
     if not clips:
         where = f" in {display_path(root)}" if root else ""
-        console.print(Text(f"No playable clips{where}. Import some: tuifeed import ~/Videos"))
+        from rich.text import Text
+
+        _stderr().print(Text(f"No playable clips{where}. Import some: tuifeed import ~/Videos"))
         return 1
 
     display = choose_display(args.render or config.display.render, config.display)
@@ -417,16 +395,16 @@ def _play(
         finally:
             if first_look is not None:
                 first_look.close()
-            _shut_down(feeds, player, library, console)
+            _shut_down(feeds, player, library)
     assert app is not None  # set, unless an error is on its way out above
     if app.crash is not None:
         log = display_path(_log_path(config))
-        console.print(error_line("error", f"tuifeed stopped: {app.crash!r}; the traceback is in {log}"))
+        _stderr().print(error_line("error", f"tuifeed stopped: {app.crash!r}; the traceback is in {log}"))
         return 1
     return app.return_code or 0
 
 
-def _shut_down(feeds: Feeds | None, player: VlcPlayer | None, library: Library, console: Console) -> None:
+def _shut_down(feeds: Feeds | None, player: VlcPlayer | None, library: Library) -> None:
     """Close what `_play` opened, each step on its own: one that fails is logged and the rest still run."""
     steps: list[Callable[[], object]] = [library.close]
     if feeds is not None:
@@ -440,7 +418,9 @@ def _shut_down(feeds: Feeds | None, player: VlcPlayer | None, library: Library, 
             logging.getLogger(__name__).exception("closing %s failed", getattr(step, "__qualname__", step))
     if feeds is not None:
         if feeds.journal.pending:
-            console.print(Text(f"Saving your last activity: {feeds.journal.trouble or 'a moment'}…"))
+            from rich.text import Text
+
+            _stderr().print(Text(f"Saving your last activity: {feeds.journal.trouble or 'a moment'}…"))
         feeds.journal.close()
 
 
@@ -454,7 +434,7 @@ def _screen_sizer(plan: RenderPlan, terminal: TerminalOutput) -> FrameSizer:
     return lambda width, height: encoder.fit(width, height, cols, rows).pixel_size
 
 
-def _samples_unless_own_clips(store: Store, console: Console) -> Path | None:
+def _samples_unless_own_clips(store: Store, say: Callable[[str], object]) -> Path | None:
     """The bundled samples to import and play while the library has no clips of its own, else None.
 
     Another install's samples give way to this one's: that install may be gone, its files with it.
@@ -469,7 +449,7 @@ def _samples_unless_own_clips(store: Store, console: Console) -> Path | None:
     if store.clip_count() > 0:
         return None
     if index.roots():
-        console.print("Your library has no playable clips yet (see `tuifeed library`); playing the bundled samples.")
+        say("Your library has no playable clips yet (see `tuifeed library`); playing the bundled samples.")
     return locations.bundled_media()
 
 

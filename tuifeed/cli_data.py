@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -19,7 +18,6 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from tuifeed.arguments import whole_number
 from tuifeed.charts import bar
 from tuifeed.errors import TuifeedError
 from tuifeed.store import Store
@@ -28,7 +26,6 @@ from tuifeed.store.stats import Ranked, Stats, stats
 from tuifeed.text import display_path, valid_utf8
 from tuifeed.when import counted, local_now, watched
 
-FORMATS = ("json", "jsonl", "csv")
 JSON_NAMES = {
     "impression": "impressions",
     "like": "likes",
@@ -39,8 +36,6 @@ JSON_NAMES = {
     "refresh": "refreshes",
 }
 """The array of each kind of record in `--format json`."""
-MAX_DAYS = 3_660
-"""The longest per-day chart `--days` asks for: ten years, a line a day."""
 BAR_WIDTH = 40
 """Cells of the longest day's bar: with the date and the total it fits 80 columns."""
 CSV_COLUMNS = (
@@ -68,23 +63,6 @@ CSV_COLUMNS = (
     *(f"clip_{name}" for name in CLIP_FIELDS),
 )
 """One CSV table for every kind of record: a record leaves empty what its kind does not have."""
-
-
-def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    """Add `stats`, `export` and `forget` to the command line."""
-    summary = commands.add_parser("stats", parents=[common], help="what you watched: time per day, top creators")
-    summary.add_argument(
-        "--days",
-        type=whole_number(1, MAX_DAYS),
-        default=14,
-        help=f"days of the per-day chart, 1 to {MAX_DAYS} (default 14)",
-    )
-    summary.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    export = commands.add_parser("export", parents=[common], help="write your history (stays, likes, saves...)")
-    export.add_argument("--format", choices=FORMATS, default="jsonl", help="json, jsonl (default) or csv")
-    export.add_argument("--out", type=Path, help="the file to write (default: standard output)")
-    erase = commands.add_parser("forget", parents=[common], help="delete your history; the library stays")
-    erase.add_argument("--yes", action="store_true", help="do not ask (needed when standard input is not a terminal)")
 
 
 # -- stats -------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tuifeed.arguments import whole_number
+from tuifeed.arguments import SEARCH_LIMIT
 from tuifeed.models import Clip, MuteKind
 from tuifeed.store import Store
 from tuifeed.store.lists import mutes
@@ -17,35 +17,7 @@ from tuifeed.store.search import search_clips
 from tuifeed.text import clean, display_path, valid_utf8
 from tuifeed.when import ago, length
 
-SEARCH_LIMIT = 50
-MAX_LIMIT = 100_000
 """The most results `--limit` asks for."""
-
-
-def add_parsers(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-    playing: argparse.ArgumentParser,
-) -> None:
-    """Add `search` (which takes `playing`'s options for `--play`) and `mutes` to the command line."""
-    search = commands.add_parser(
-        "search",
-        parents=[common, playing],
-        help="find clips by words of their title, description, tags, creator or sound",
-    )
-    search.add_argument("words", nargs="+", metavar="WORD")
-    search.add_argument("--play", action="store_true", help="play the results as a feed")
-    search.add_argument("--json", action="store_true", help="print the results as one JSON array")
-    search.add_argument(
-        "--limit",
-        type=whole_number(1, MAX_LIMIT),
-        default=SEARCH_LIMIT,
-        help=f"most results, 1 to {MAX_LIMIT} (default {SEARCH_LIMIT})",
-    )
-    muted = commands.add_parser("mutes", parents=[common], help="list mutes; `remove KIND VALUE` lifts one")
-    muted.add_argument("action", nargs="?", choices=["remove"])
-    muted.add_argument("kind", nargs="?", choices=[kind.value for kind in MuteKind])
-    muted.add_argument("value", nargs="?")
 
 
 def found(store: Store, words: list[str], limit: int = SEARCH_LIMIT) -> list[Clip]:

@@ -20,26 +20,6 @@ if TYPE_CHECKING:
     from tuifeed.library.service import Library
     from tuifeed.store.sources import SourceRow
 
-ACTIONS = ("add", "list", "remove", "refresh")
-
-
-def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    """Add the `remote` and `export-manifest` commands to the CLI's parser."""
-    remote = commands.add_parser(
-        "remote",
-        parents=[common],
-        help="remote libraries: add URL, list, remove URL|NUMBER, refresh [URL...]",
-        description="Feeds (RSS, Atom, Media RSS, podcasts), M3U playlists, directory listings (nginx, Apache, "
-        "http.server), PeerTube channels, accounts and searches, and tuifeed-library.json manifests.",
-    )
-    remote.add_argument("action", choices=ACTIONS)
-    remote.add_argument("targets", nargs="*", metavar="URL", help="a source URL (remove also takes its number)")
-    remote.add_argument("--kind", choices=[kind.value for kind in SourceKind], help="say what URL serves (add)")
-    export = commands.add_parser(
-        "export-manifest", parents=[common], help="write tuifeed-library.json beside an imported folder"
-    )
-    export.add_argument("folder", type=Path, metavar="FOLDER")
-
 
 def run_remote(args: argparse.Namespace, library: Library, console: Console) -> int:
     """Run one `tuifeed remote` action; the exit status (1 when anything failed, 2 for bad usage)."""

@@ -113,7 +113,7 @@ def test_play_url_resolves_into_the_library(
 ) -> None:
     """`tuifeed URL` adds the source and plays just its clips (the App is stood in for here: see e2e)."""
     played: list[list[Clip]] = []
-    monkeypatch.setattr(cli, "_play", lambda args, config, store, console, only=None: played.append(only) or 0)
+    monkeypatch.setattr(cli, "_play", lambda args, config, store, only=None: played.append(only) or 0)
     server.add("/list.m3u", b"#EXTM3U\n#EXTINF:5,one\n/c/1.mp4\n#EXTINF:5,two\n/c/2.mp4\n", "audio/x-mpegurl")
     assert main([server.url("/list.m3u"), "--db", str(tmp_path / "t.db")]) == 0
     assert [[clip.title for clip in clips] for clips in played] == [["one", "two"]]
