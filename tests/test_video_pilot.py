@@ -268,3 +268,26 @@ async def test_a_swipes_still_is_drawn_where_the_view_goes_not_where_it_was(stor
     frames, region = await swipe_to_a_vertical_clip(store, frames_at_renders=False)
     assert frames
     assert_inside(frames, region)
+
+
+async def test_a_picture_wider_than_the_view_is_painted_cut_to_the_view(store: Store) -> None:
+    """Textual paints the view's rows at the view's width even from a wider picture (the wide clip's, after a
+    swipe to a vertical one, until the vertical clip's picture comes): they ran on over the gap and the panel."""
+    app, _player = make_app(store, RenderPlan(sink=Sink()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        video = app.feed.video
+        width, height = video.size
+        encoder = HalfBlockEncoder(ColorMode())
+        fit = encoder.fit(640, 360, SIZE[0], SIZE[1])
+        assert fit.cols > width
+        encoder.encode(np.full((fit.pixel_size[1], fit.pixel_size[0], 4), 200, np.uint8), fit, 0, 0, direct=False)
+        wide = encoder.picture()
+        assert wide is not None
+        handed = threading.Thread(target=video._painted, args=(Painted(wide, False, 0, time.monotonic()),))
+        handed.start()
+        handed.join()
+        await pilot.pause(0.05)
+        rows = [video.render_line(y) for y in range(height)]
+    assert any("▀" in row.text for row in rows)
+    assert all(row.cell_length == width and len(row.text) == width for row in rows)

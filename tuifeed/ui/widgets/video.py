@@ -309,7 +309,10 @@ class VideoView(Widget):
         background = self.app.screen is not self.screen  # under a modal, which tints what it covers
         system = picture.system
         middle = [Segment(text, self._style(system, fg, bg)) for text, fg, bg in picture.spans(row, background)]
-        return Strip([*left, *middle, *right], width).crop(0, width)
+        # Measured, not told the width: a picture wider than the view (the clip before a swipe to a narrower
+        # view, until the new clip's picture comes) is cut to it. A Strip told its width crops nothing, and the
+        # old picture's rows ran on over the gap and past the panel, cells no repaint of the view touched again.
+        return Strip([*left, *middle, *right]).crop(0, width)
 
     def _style(self, system: ColorSystem, fg: int, bg: int) -> Style:
         style = self._styles.get((system, fg, bg))
