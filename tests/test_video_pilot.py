@@ -291,3 +291,44 @@ async def test_a_picture_wider_than_the_view_is_painted_cut_to_the_view(store: S
         rows = [video.render_line(y) for y in range(height)]
     assert any("▀" in row.text for row in rows)
     assert all(row.cell_length == width and len(row.text) == width for row in rows)
+
+
+class GatedSink(Sink):
+    """A Sink whose writes wait while `gate` is shut: a terminal that has not taken the pump's frame yet."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.gate.set()
+
+    def write_frame(self, data: bytes, wanted: Callable[[], bool]) -> float | None:
+        assert self.gate.wait(10)
+        return super().write_frame(data, wanted)
+
+
+async def test_textual_paints_the_still_that_waited_for_the_views_new_place(store: Store) -> None:
+    """Swiped from a wide clip to a vertical one, Textual's first paint of the moved view is the vertical clip's
+    still, before the pump has drawn it: it painted the wide clip's picture there (at launch: black, over the
+    first look's picture) until the pump's frame came."""
+    wide = replace(CLIPS[0], id="wide", location="/clips/wide.mp4", width=640, height=360)
+    clips = [wide, *CLIPS[1:]]
+    store.upsert_clips(clips)
+    player = FakePlayer()
+    sink = GatedSink()
+    app = TuifeedApp(Feeds(store, player, InOrder(clips), clips), config=Config(), render=RenderPlan(sink=sink))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        video = app.feed.video
+        written = len(sink.frames)
+        sink.gate.clear()
+        try:
+            await pilot.press("j")
+            await pilot.pause(0.2)
+            picture = video._picture
+            width, height = video.size
+        finally:
+            sink.gate.set()
+        assert len(sink.frames) == written, "the pump drew nothing meanwhile"
+    assert width < SIZE[0], "the panel went beside the vertical clip"
+    fit = HalfBlockEncoder(ColorMode()).fit(360, 640, width, height)
+    assert picture is not None and (picture.cols, picture.rows) == (fit.cols, fit.rows)

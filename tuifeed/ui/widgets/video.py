@@ -28,8 +28,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tuifeed.player import Frame
-from tuifeed.render import ColorSystem, Fit, Picture
-from tuifeed.render.plan import RenderPlan
+from tuifeed.render import ColorSystem, Encoder, Fit, Picture
+from tuifeed.render.plan import RenderKind, RenderPlan
 from tuifeed.render.pump import FramePump, Painted
 
 _BLANK = Style(bgcolor="black")
@@ -76,6 +76,8 @@ class VideoView(Widget):
         """The newest frame is a new clip's still that the pump has not been offered yet."""
         self._newest_lock = threading.Lock()
         """Orders taking a frame and fitting it to the place with the UI thread's changes of the place."""
+        self._still_encoder: Encoder | None = None
+        """Encodes a still that waited for the view's place for Textual to paint, on the UI thread."""
         self._due = 0.0
         """When the next frame may be taken; frames are paced on this schedule, not on arrival times."""
         self._pump: FramePump | None = None
@@ -265,7 +267,28 @@ class VideoView(Widget):
             self._box = where[:2]
             pump = self._pump
             self._place = None if pump is None else _Place(*where, pump.moved())
+            if self._still_waiting and self._place is not None:
+                self._paint_still(self._place)
             self._offer_newest()
+
+    def _paint_still(self, place: _Place) -> None:
+        """Make a still that waited for the view's place the picture Textual paints as it renders the place.
+
+        Else Textual painted the view black (at launch, over the first look's picture; on a swipe, the clip
+        before cut to the new place) until the pump drew the still just after. Encoded here, on the UI thread
+        (a few milliseconds, once a launch or a swipe that moves the view); the pump draws the same cells too.
+        Half-blocks only: a kitty picture needs its image sent first, which is the pump's to do.
+        """
+        frame = self._newest
+        if frame is None or self._plan.kind is not RenderKind.HALFBLOCK:
+            return
+        encoder = self._still_encoder = self._still_encoder or self._plan.encoder()
+        height, width = frame.shape[:2]
+        fit = encoder.fit(width, height, place.cols, place.rows)
+        if fit.cols == 0:
+            return
+        encoder.encode(frame, fit, place.left, place.top, False)
+        self._picture = encoder.picture()
 
     def _fit(self, picture: Picture) -> Fit:
         width, height = self.size
