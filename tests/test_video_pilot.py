@@ -7,13 +7,15 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
-from pyte_screen import halves, key_halves, new_screen
+from pyte_screen import UPPER, halves, key_halves, new_screen
 from ranker_stub import InOrder
 from test_app_pilot import CLIPS
+from textual.geometry import Region
 
-from tuifeed.config import Config
+from tuifeed.config import Config, DisplayConfig
 from tuifeed.feed import Feeds
 from tuifeed.player.fake import FakePlayer
 from tuifeed.render import ColorMode, HalfBlockEncoder, HalfBlockPicture
@@ -185,3 +187,148 @@ async def test_a_new_picture_waits_for_the_ui_thread(store: Store) -> None:
         assert video.render_line(row) == before, "still the old picture until the UI thread takes the new one"
         await pilot.pause(0.05)
         assert video.render_line(row) != before
+
+
+class RenderedSink(Sink):
+    """A Sink where, each time Textual renders the video view, a frame comes from another thread right then:
+    the worst moment, when Textual has laid the view out anew but the view has not handled its Resize yet."""
+
+    def __init__(self, player: FakePlayer) -> None:
+        super().__init__()
+        self.player = player
+        self.aspect: tuple[int, int] | None = None
+        """The clip's shape while frames come at each render; None: none come."""
+
+    def hold_frames(self) -> None:
+        if self.aspect is not None:
+            vout = threading.Thread(target=self.player.emit_frame, args=(self.aspect,))
+            vout.start()
+            vout.join()
+
+
+def drawn_box(frames: list[bytes]) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom), inclusive, of every half-block the frames drew on an empty screen."""
+    screen, stream = new_screen(*SIZE)
+    for data in frames:
+        stream.feed(data)
+    spots = [(x, y) for y in range(SIZE[1]) for x in range(SIZE[0]) if screen.buffer[y][x].data == UPPER]
+    assert spots, "no frame was drawn"
+    xs, ys = [x for x, _ in spots], [y for _, y in spots]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+async def swipe_to_a_vertical_clip(store: Store, *, frames_at_renders: bool) -> tuple[list[bytes], Region]:
+    """A wide clip, then a vertical one: the panel goes from below the picture to beside it, so the view shrinks
+    and moves right. What the pump drew from the swipe on, and the view's place once it is over; with
+    ``frames_at_renders``, frames also come from another thread each time Textual renders the view."""
+    wide = replace(CLIPS[0], id="wide", location="/clips/wide.mp4", width=640, height=360)
+    clips = [wide, *CLIPS[1:]]
+    store.upsert_clips(clips)
+    player = FakePlayer()
+    sink = RenderedSink(player)
+    config = Config(display=DisplayConfig(fps=120))  # frames as close as renders are not paced away
+    app = TuifeedApp(Feeds(store, player, InOrder(clips), clips), config=config, render=RenderPlan(sink=sink))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        video = app.feed.video
+        before = video.content_region
+        assert before.width == SIZE[0], "the wide clip's view spans the screen, its panel below"
+        sink.frames.clear()
+        sink.aspect = (360, 640) if frames_at_renders else None
+        await pilot.press("j")
+        await pilot.pause(0.2)
+        sink.aspect = None
+        region = video.content_region
+    assert region.width < before.width and region.x > 0, "the panel went beside the vertical clip"
+    return sink.frames, region
+
+
+def assert_inside(frames: list[bytes], region: Region) -> None:
+    left, top, right, bottom = drawn_box(frames)
+    assert region.x <= left and right < region.right and region.y <= top and bottom < region.bottom, (
+        (left, top, right, bottom),
+        region,
+    )
+
+
+async def test_frames_that_come_as_textual_lays_the_view_out_anew_land_in_its_new_place(store: Store) -> None:
+    """Frames from libvlc's thread while Textual renders the moved view are drawn inside its new place.
+
+    Fitted to the view's old size (noted only once it handled its Resize) but placed at its new corner (noted as
+    Textual rendered it), they were drawn 41 cells right of the view, over the panel beside it.
+    """
+    frames, region = await swipe_to_a_vertical_clip(store, frames_at_renders=True)
+    assert len(frames) >= 2
+    assert_inside(frames, region)
+
+
+async def test_a_swipes_still_is_drawn_where_the_view_goes_not_where_it_was(store: Store) -> None:
+    """The vertical clip's still waits for the view's new place: it was drawn centred where the wide clip's view
+    was, until Textual painted the new layout (at launch, over the first look, which draws it in its place)."""
+    frames, region = await swipe_to_a_vertical_clip(store, frames_at_renders=False)
+    assert frames
+    assert_inside(frames, region)
+
+
+async def test_a_picture_wider_than_the_view_is_painted_cut_to_the_view(store: Store) -> None:
+    """Textual paints the view's rows at the view's width even from a wider picture (the wide clip's, after a
+    swipe to a vertical one, until the vertical clip's picture comes): they ran on over the gap and the panel."""
+    app, _player = make_app(store, RenderPlan(sink=Sink()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        video = app.feed.video
+        width, height = video.size
+        encoder = HalfBlockEncoder(ColorMode())
+        fit = encoder.fit(640, 360, SIZE[0], SIZE[1])
+        assert fit.cols > width
+        encoder.encode(np.full((fit.pixel_size[1], fit.pixel_size[0], 4), 200, np.uint8), fit, 0, 0, direct=False)
+        wide = encoder.picture()
+        assert wide is not None
+        handed = threading.Thread(target=video._painted, args=(Painted(wide, False, 0, time.monotonic()),))
+        handed.start()
+        handed.join()
+        await pilot.pause(0.05)
+        rows = [video.render_line(y) for y in range(height)]
+    assert any("▀" in row.text for row in rows)
+    assert all(row.cell_length == width and len(row.text) == width for row in rows)
+
+
+class GatedSink(Sink):
+    """A Sink whose writes wait while `gate` is shut: a terminal that has not taken the pump's frame yet."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.gate.set()
+
+    def write_frame(self, data: bytes, wanted: Callable[[], bool]) -> float | None:
+        assert self.gate.wait(10)
+        return super().write_frame(data, wanted)
+
+
+async def test_textual_paints_the_still_that_waited_for_the_views_new_place(store: Store) -> None:
+    """Swiped from a wide clip to a vertical one, Textual's first paint of the moved view is the vertical clip's
+    still, before the pump has drawn it: it painted the wide clip's picture there (at launch: black, over the
+    first look's picture) until the pump's frame came."""
+    wide = replace(CLIPS[0], id="wide", location="/clips/wide.mp4", width=640, height=360)
+    clips = [wide, *CLIPS[1:]]
+    store.upsert_clips(clips)
+    player = FakePlayer()
+    sink = GatedSink()
+    app = TuifeedApp(Feeds(store, player, InOrder(clips), clips), config=Config(), render=RenderPlan(sink=sink))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        video = app.feed.video
+        written = len(sink.frames)
+        sink.gate.clear()
+        try:
+            await pilot.press("j")
+            await pilot.pause(0.2)
+            picture = video._picture
+            width, height = video.size
+        finally:
+            sink.gate.set()
+        assert len(sink.frames) == written, "the pump drew nothing meanwhile"
+    assert width < SIZE[0], "the panel went beside the vertical clip"
+    fit = HalfBlockEncoder(ColorMode()).fit(360, 640, width, height)
+    assert picture is not None and (picture.cols, picture.rows) == (fit.cols, fit.rows)

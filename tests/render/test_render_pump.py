@@ -123,6 +123,43 @@ def test_covering_stops_writes_and_hands_frames_to_textual() -> None:
     assert sink.frames[-1] == whole
 
 
+class GateSink(SlowSink):
+    """Each write waits for `gate` once the pump is in it (`entered`): a terminal busy with something else."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+
+    def write_frame(self, data: bytes, wanted: Callable[[], bool]) -> float | None:
+        self.entered.set()
+        assert self.gate.wait(5)
+        return super().write_frame(data, wanted)
+
+
+def test_frames_fitted_to_where_the_view_was_are_not_shown_once_it_has_moved() -> None:
+    """The view moves while a frame waits for the terminal and another waits for the pump: neither is written
+    or handed to Textual, nor is one offered afterwards for the old place; the first for the new one is sent
+    whole (the view offers its newest frame again, fitted to its new place)."""
+    sink = GateSink()
+    pump, painted = make_pump(sink)
+    try:
+        old = pump.place
+        pump.offer(frame(1), FIT, 0, 0, place=old)
+        assert sink.entered.wait(5)
+        pump.offer(frame(2), FIT, 0, 0, place=old)
+        new = pump.moved()
+        pump.offer(frame(3), FIT, 0, 0, place=old)
+        pump.offer(frame(4), FIT, 10, 0, place=new)
+        sink.gate.set()
+        wait_for(lambda: len(painted) == 1)
+    finally:
+        sink.gate.set()
+        pump.close()
+    assert sink.refused == 1 and len(sink.frames) == 1 and len(painted) == 1
+    assert b"\x1b[1;11H" in sink.frames[0] and b"\x1b[4;11H" in sink.frames[0], "whole, at the new place"
+
+
 def test_without_a_sink_every_frame_is_for_textual() -> None:
     """Headless (no terminal output) the pump only encodes."""
     pump, painted = make_pump(None)

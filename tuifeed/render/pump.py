@@ -56,6 +56,7 @@ class _Job:
     left: int
     top: int
     still: bool
+    place: int
 
 
 class FramePump:
@@ -66,6 +67,10 @@ class FramePump:
     (something covers the video) nothing touches the cells: the encoder returns only what lives outside
     them and ``painted`` hands the picture to Textual instead. The governor picks the encoder's quality
     step from how long each frame's write was blocked.
+
+    Each frame is offered fitted to the view's place on screen, and carries the number of that place:
+    once the view has ``moved``, a frame fitted to where it was is neither taken nor written (its cells
+    would land where the view no longer is, over what is there now).
     """
 
     def __init__(
@@ -88,6 +93,8 @@ class FramePump:
         self._direct = sink is not None
         self._forget = False
         self._closed = False
+        self._place = 0
+        """The number of the view's place on screen: frames fitted to an older one are not shown."""
         self.dropped = 0
         """Frames replaced before the pump got to them."""
         self._thread = threading.Thread(target=self._run, name="tuifeed-frame-pump", daemon=True)
@@ -109,16 +116,33 @@ class FramePump:
         with self._ready:
             self._forget = True
 
-    def offer(self, frame: Frame, fit: Fit, left: int, top: int, still: bool = False) -> None:
-        """Queue ``frame`` (owned by the pump from now on) to be shown in ``fit`` with its box at (left, top).
+    @property
+    def place(self) -> int:
+        """The number of the view's place on screen (see `moved`)."""
+        return self._place
+
+    def moved(self) -> int:
+        """The view is somewhere else on screen (or about to be): frames fitted to where it was are not shown,
+        the next one is sent whole. Returns the new place's number, for the frames fitted to it (UI thread)."""
+        with self._ready:
+            self._place += 1
+            self._forget = True
+            self._job = None
+            return self._place
+
+    def offer(self, frame: Frame, fit: Fit, left: int, top: int, still: bool = False, place: int = 0) -> None:
+        """Queue ``frame`` (owned by the pump from now on) to be shown in ``fit`` with its box at (left, top),
+        worked out for the view's place numbered ``place``; ignored if the view has moved since.
 
         A ``still`` (a new clip's first picture) is never replaced by a later frame before it is shown.
         """
         with self._ready:
+            if place != self._place:
+                return
             if self._job is not None:
                 self.dropped += 1
                 still = still or self._job.still
-            self._job = _Job(frame, fit, left, top, still)
+            self._job = _Job(frame, fit, left, top, still, place)
             self._ready.notify()
 
     def close(self) -> None:
@@ -168,9 +192,13 @@ class FramePump:
         elif data and self._sink is not None:
             if self._sync:
                 data = SYNC_START + data + SYNC_END
-            blocked = self._sink.write_frame(data, lambda: self._direct or not direct)
-            if blocked is None:  # covered meanwhile: what the encoder believes is on screen is not
+            # Checked once the terminal is ours: a move (Textual renders the view's new place) comes before the
+            # update that paints it is written, so a frame for the old place never lands after that update.
+            blocked = self._sink.write_frame(data, lambda: (self._direct or not direct) and job.place == self._place)
+            if blocked is None:  # covered or moved meanwhile: what the encoder believes is on screen is not
                 encoder.unsent()
+                if job.place != self._place:
+                    return  # fitted to where the view was: the view offers its newest frame again, fitted anew
                 direct, data = False, b""
         if direct:
             encoder.level = self.governor.record(len(data), blocked or 0.0)

@@ -485,6 +485,7 @@ class FeedScreen(Screen[None]):
             # Styles change only when the arrangement does: a needless change is one more layout pass,
             # and the video view must have its size when the first clip starts (libvlc sizes the decode then).
             self._arrangement = arrangement
+            self.video.moving()  # frames wait for the view's new place, not drawn at the old one meanwhile
             self.set_class(layout.side, "side")
             self.info.one_row_each = not layout.side
             self.video.styles.width = layout.video_width if layout.side else None

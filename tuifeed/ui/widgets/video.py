@@ -17,6 +17,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.color import Color
 from rich.segment import Segment
@@ -27,12 +28,25 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tuifeed.player import Frame
-from tuifeed.render import ColorSystem, Fit, Picture
-from tuifeed.render.plan import RenderPlan
+from tuifeed.render import ColorSystem, Encoder, Fit, Picture
+from tuifeed.render.plan import RenderKind, RenderPlan
 from tuifeed.render.pump import FramePump, Painted
 
 _BLANK = Style(bgcolor="black")
 _STYLE_CACHE_LIMIT = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where Textual laid the view out, as one value: a frame is fitted to its size and placed at its corner."""
+
+    cols: int
+    rows: int
+    left: int
+    top: int
+    """Screen cell of the view's top-left corner, where the pump's cursor moves start."""
+    number: int
+    """The pump's number for this place (see `FramePump.moved`)."""
 
 
 class VideoView(Widget):
@@ -53,8 +67,17 @@ class VideoView(Widget):
         self._encoder = render.encoder()
         self._min_interval = 1.0 / fps
         self._box = (0, 0)
-        self._origin = (0, 0)
-        """Screen cell of the view's top-left corner, where the pump's cursor moves start."""
+        """The view's size when last laid out, for the decode size."""
+        self._place: _Place | None = None
+        """Where frames are drawn: None until Textual has laid the view out, and while the screen moves it."""
+        self._newest: Frame | None = None
+        """The newest frame taken (a copy), offered again whenever the view's place changes."""
+        self._still_waiting = False
+        """The newest frame is a new clip's still that the pump has not been offered yet."""
+        self._newest_lock = threading.Lock()
+        """Orders taking a frame and fitting it to the place with the UI thread's changes of the place."""
+        self._still_encoder: Encoder | None = None
+        """Encodes a still that waited for the view's place for Textual to paint, on the UI thread."""
         self._due = 0.0
         """When the next frame may be taken; frames are paced on this schedule, not on arrival times."""
         self._pump: FramePump | None = None
@@ -95,10 +118,7 @@ class VideoView(Widget):
             self._pump.close()
 
     def on_resize(self) -> None:
-        self._box = (self.size.width, self.size.height)
-        self._note_origin()
-        if self._pump is not None:
-            self._pump.forget()
+        self._locate()
         self.refresh()
 
     # -- any thread --------------------------------------------------------------------------------
@@ -111,9 +131,14 @@ class VideoView(Widget):
     def accept_frame(self, frame: Frame) -> None:
         """Take a decoded frame (libvlc's vout thread, or the UI thread for a pre-rolled still).
 
-        The frame is fitted and copied here (the decoder reuses its buffer) and offered to the pump; the
-        encoder brings it to the size it draws at (after a resize the decoder's size is stale until the
-        next clip).
+        The frame is copied here (the decoder reuses its buffer), fitted to the view's place and offered to
+        the pump; the encoder brings it to the size it draws at (after a resize the decoder's size is stale
+        until the next clip). While the screen moves the view, the frame waits for its new place.
+
+        A still is offered once the UI thread's handler that started its clip has returned: by then the
+        screen has said whether it moves the view for the clip (a vertical clip's panel goes beside it).
+        Offered at once, a vertical clip's first picture was drawn where the view was for the clip before
+        (at launch, over the first look), until Textual painted the new layout.
         """
         pump = self._pump
         if pump is None:
@@ -127,13 +152,30 @@ class VideoView(Widget):
         if now < self._due - self._min_interval / 4 and not swiped:
             return
         self._due = max(self._due, now - self._min_interval) + self._min_interval
-        cols, rows = self._box
+        with self._newest_lock:
+            self._newest = frame.copy()
+            self._still_waiting |= swiped
+            if not swiped:
+                self._offer_newest()
+        if swiped and self._loop is not None:
+            self._loop.call_soon(self._offer_still)
+
+    def _offer_still(self) -> None:
+        with self._newest_lock:
+            if self._still_waiting:
+                self._offer_newest()
+
+    def _offer_newest(self) -> None:
+        """Offer the newest frame fitted to the view's place, unless it has none now (the lock held)."""
+        frame, place, pump = self._newest, self._place, self._pump
+        if frame is None or place is None or pump is None:
+            return
         height, width = frame.shape[:2]
-        fit = self._encoder.fit(width, height, cols, rows)
+        fit = self._encoder.fit(width, height, place.cols, place.rows)
         if fit.cols == 0:
             return
-        left, top = self._origin
-        pump.offer(frame.copy(), fit, left, top, still=swiped)
+        pump.offer(frame, fit, place.left, place.top, still=self._still_waiting, place=place.number)
+        self._still_waiting = False
 
     def _painted(self, painted: Painted) -> None:
         """A frame was shown (the pump's thread): hand its picture to the UI thread, to repaint when covered.
@@ -173,6 +215,18 @@ class VideoView(Widget):
         if shown:
             self.post_message(self.PictureShown())
 
+    def moving(self) -> None:
+        """The screen is about to lay the view out elsewhere: frames wait until Textual has done it.
+
+        A frame fitted to the old place and drawn after Textual painted the new layout would stay in cells
+        that are no longer the view's (over the info panel) until Textual next painted them.
+        """
+        with self._newest_lock:
+            self._place = None
+            if self._pump is not None:
+                self._pump.moved()
+        self.refresh()  # the view is rendered, so placed, even where its new place turns out to be the old one
+
     def set_covered(self, covered: bool) -> None:
         """Hand the cells to Textual while something covers the video, back to the pump once clear."""
         if covered != self.covered:
@@ -196,9 +250,45 @@ class VideoView(Widget):
         if repaint or previous is None or (previous.cols, previous.rows) != (picture.cols, picture.rows):
             self.refresh()
 
-    def _note_origin(self) -> None:
+    def _locate(self) -> None:
+        """Note where Textual has laid the view out (UI thread); if that moved it, the newest frame goes there.
+
+        Size and corner are taken together and kept as one value: fitted to the size of one layout and placed
+        at the corner of the next (the corner was noted as Textual rendered the new layout, the size only once
+        the view's Resize was handled), a vertical clip's frame was drawn 37 cells to the right of the
+        picture, over the panel beside it.
+        """
         region = self.content_region
-        self._origin = (region.x, region.y)
+        where = (self.size.width, self.size.height, region.x, region.y)
+        place = self._place
+        if place is not None and (place.cols, place.rows, place.left, place.top) == where:
+            return
+        with self._newest_lock:
+            self._box = where[:2]
+            pump = self._pump
+            self._place = None if pump is None else _Place(*where, pump.moved())
+            if self._still_waiting and self._place is not None:
+                self._paint_still(self._place)
+            self._offer_newest()
+
+    def _paint_still(self, place: _Place) -> None:
+        """Make a still that waited for the view's place the picture Textual paints as it renders the place.
+
+        Else Textual painted the view black (at launch, over the first look's picture; on a swipe, the clip
+        before cut to the new place) until the pump drew the still just after. Encoded here, on the UI thread
+        (a few milliseconds, once a launch or a swipe that moves the view); the pump draws the same cells too.
+        Half-blocks only: a kitty picture needs its image sent first, which is the pump's to do.
+        """
+        frame = self._newest
+        if frame is None or self._plan.kind is not RenderKind.HALFBLOCK:
+            return
+        encoder = self._still_encoder = self._still_encoder or self._plan.encoder()
+        height, width = frame.shape[:2]
+        fit = encoder.fit(width, height, place.cols, place.rows)
+        if fit.cols == 0:
+            return
+        encoder.encode(frame, fit, place.left, place.top, False)
+        self._picture = encoder.picture()
 
     def _fit(self, picture: Picture) -> Fit:
         width, height = self.size
@@ -215,13 +305,13 @@ class VideoView(Widget):
         then is the next frame sent whole (doing so on every sibling's refresh resent the whole picture
         four times a second, on each status tick).
         """
-        self._note_origin()
         sink = self._plan.sink
         pump = self._pump
         if sink is not None and pump is not None:
             sink.hold_frames()
             if pump.encoder.picture() is not self._picture:
                 pump.forget()
+        self._locate()  # held first: the newest frame, offered again if the view moved, waits for this update
         return [self.render_line(y).crop(crop.x, crop.right) for y in range(crop.y, crop.bottom)]
 
     def render_line(self, y: int) -> Strip:
@@ -242,7 +332,10 @@ class VideoView(Widget):
         background = self.app.screen is not self.screen  # under a modal, which tints what it covers
         system = picture.system
         middle = [Segment(text, self._style(system, fg, bg)) for text, fg, bg in picture.spans(row, background)]
-        return Strip([*left, *middle, *right], width).crop(0, width)
+        # Measured, not told the width: a picture wider than the view (the clip before a swipe to a narrower
+        # view, until the new clip's picture comes) is cut to it. A Strip told its width crops nothing, and the
+        # old picture's rows ran on over the gap and past the panel, cells no repaint of the view touched again.
+        return Strip([*left, *middle, *right]).crop(0, width)
 
     def _style(self, system: ColorSystem, fg: int, bg: int) -> Style:
         style = self._styles.get((system, fg, bg))
