@@ -24,6 +24,7 @@ from tuifeed.render.plan import RenderKind, RenderPlan
 from tuifeed.render.pump import Painted
 from tuifeed.store import Store
 from tuifeed.ui.app import TuifeedApp
+from tuifeed.ui.widgets.video import VideoView
 
 APC = re.compile(rb"\x1b_G[^\x1b]*\x1b\\")
 SIZE = (120, 40)
@@ -156,6 +157,23 @@ async def test_leaving_the_app_deletes_the_kitty_images(store: Store) -> None:
     assert sent and deleted == sent
 
 
+def flat_picture(cols: int, rows: int) -> HalfBlockPicture:
+    """A flat grey 16:9 picture, encoded to fill ``cols`` x ``rows`` cells at most."""
+    encoder = HalfBlockEncoder(ColorMode())
+    fit = encoder.fit(640, 360, cols, rows)
+    encoder.encode(np.full((fit.pixel_size[1], fit.pixel_size[0], 4), 200, np.uint8), fit, 0, 0, direct=False)
+    picture = encoder.picture()
+    assert picture is not None
+    return picture
+
+
+def hand_over_from_the_pump(video: VideoView, picture: HalfBlockPicture) -> None:
+    """Tell ``video`` from another thread, as the frame pump does, that ``picture`` was shown."""
+    handed = threading.Thread(target=video._painted, args=(Painted(picture, False, 0, time.monotonic()),))
+    handed.start()
+    handed.join()
+
+
 async def test_a_new_picture_waits_for_the_ui_thread(store: Store) -> None:
     """The pump's thread hands a picture over but never swaps it in: Textual paints each pass from one picture.
 
@@ -176,14 +194,7 @@ async def test_a_new_picture_waits_for_the_ui_thread(store: Store) -> None:
         assert old is not None
         row = video.size.height // 2
         before = video.render_line(row)
-        encoder = HalfBlockEncoder(ColorMode())
-        fit = encoder.fit(640, 360, old.cols, old.rows)
-        encoder.encode(np.full((fit.pixel_size[1], fit.pixel_size[0], 4), 200, np.uint8), fit, 0, 0, direct=False)
-        new = encoder.picture()
-        assert new is not None
-        handed = threading.Thread(target=video._painted, args=(Painted(new, False, 0, time.monotonic()),))
-        handed.start()
-        handed.join()
+        hand_over_from_the_pump(video, flat_picture(old.cols, old.rows))
         assert video.render_line(row) == before, "still the old picture until the UI thread takes the new one"
         await pilot.pause(0.05)
         assert video.render_line(row) != before
@@ -278,15 +289,9 @@ async def test_a_picture_wider_than_the_view_is_painted_cut_to_the_view(store: S
         await pilot.pause(0.1)
         video = app.feed.video
         width, height = video.size
-        encoder = HalfBlockEncoder(ColorMode())
-        fit = encoder.fit(640, 360, SIZE[0], SIZE[1])
-        assert fit.cols > width
-        encoder.encode(np.full((fit.pixel_size[1], fit.pixel_size[0], 4), 200, np.uint8), fit, 0, 0, direct=False)
-        wide = encoder.picture()
-        assert wide is not None
-        handed = threading.Thread(target=video._painted, args=(Painted(wide, False, 0, time.monotonic()),))
-        handed.start()
-        handed.join()
+        wide = flat_picture(SIZE[0], SIZE[1])
+        assert wide.cols > width
+        hand_over_from_the_pump(video, wide)
         await pilot.pause(0.05)
         rows = [video.render_line(y) for y in range(height)]
     assert any("▀" in row.text for row in rows)
