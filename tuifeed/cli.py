@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields, replace
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,10 +84,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
 
 
-@cache
 def _stderr() -> Console:
-    """Standard error's console, made when there is something to say: rich loads only then, so not on the way
-    to play's first picture (Textual loads it later, while libvlc decodes)."""
+    """A console on standard error, made when there is something to say: rich loads only then, so not on the
+    way to play's first picture (Textual loads it later, while libvlc decodes). Made afresh each time, as the
+    console was made for each run of `main`: it looks at the terminal as it is then."""
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, soft_wrap=True)
