@@ -300,7 +300,9 @@ class FeedSession:
     def next(self) -> Clip | None:
         """Swipe to the next clip: forward through history first, then the ranker's pick.
 
-        The next clip is on screen before the stay that ends is written and taught: a swipe waits on neither.
+        The player switches to the next clip before the stay that ends is written and taught; its still reaches
+        the screen once the swipe's handler has returned (the view waits to learn whether the screen moves it),
+        so after both.
         """
         self._recheck()
         return self._forward_or_record(self._end(ImpressionExit.NEXT))
