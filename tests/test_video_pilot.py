@@ -337,3 +337,29 @@ async def test_textual_paints_the_still_that_waited_for_the_views_new_place(stor
     assert width < SIZE[0], "the panel went beside the vertical clip"
     fit = HalfBlockEncoder(ColorMode()).fit(360, 640, width, height)
     assert picture is not None and (picture.cols, picture.rows) == (fit.cols, fit.rows)
+
+
+async def test_a_swipes_still_goes_out_before_the_ended_stay_is_recorded_where_the_view_stays_put(
+    store: Store,
+) -> None:
+    """Two clips of one shape keep the view where it is: the second's still is offered to the pump as the player
+    switches, before the stay that ended is written and taught; a still that waits for the swipe's handler to
+    return (as where the view moves) made every swipe wait for that work, 10 ms more."""
+    app, _player = make_app(store, RenderPlan(sink=Sink()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        screen = app.feed
+        order: list[str] = []
+        offer, record = screen.video.pump.offer, screen.session._record
+
+        def offered(*args: object, **kwargs: object) -> None:
+            order.append("still" if kwargs.get("still") else "frame")
+            offer(*args, **kwargs)  # type: ignore[arg-type]
+
+        screen.video.pump.offer = offered  # type: ignore[method-assign]
+        screen.session._record = lambda ended: (order.append("record"), record(ended))[-1]  # type: ignore[method-assign]
+        place = screen.video.content_region
+        await pilot.press("j")
+        await pilot.pause(0.1)
+        assert screen.video.content_region == place
+    assert order[:2] == ["still", "record"], order

@@ -131,6 +131,8 @@ class FeedSession:
         leave out, and what failed to play."""
         self.queue = Queue(picker or ranker, self.clips)
         self._stay: _Stay | None = None
+        self.switching_to: Clip | None = None
+        """The clip the player is switching to, while it does (its still is painted then, before the stay)."""
         self._paused = False
         self._listener: PlayerListener | None = None
         self._sizer: FrameSizer | None = None
@@ -300,9 +302,8 @@ class FeedSession:
     def next(self) -> Clip | None:
         """Swipe to the next clip: forward through history first, then the ranker's pick.
 
-        The player switches to the next clip before the stay that ends is written and taught; its still reaches
-        the screen once the swipe's handler has returned (the view waits to learn whether the screen moves it),
-        so after both.
+        The next clip is on screen before the stay that ends is written and taught: a swipe waits on neither,
+        unless the clip moves the video view (its still then waits for the screen's new layout).
         """
         self._recheck()
         return self._forward_or_record(self._end(ImpressionExit.NEXT))
@@ -629,7 +630,11 @@ class FeedSession:
         clip = self.clips[clip_id]
         if not self.plays:
             self._take_player()
-        token = self.player.play(location, _aspect(clip))
+        self.switching_to = clip
+        try:
+            token = self.player.play(location, _aspect(clip))
+        finally:
+            self.switching_to = None
         if self._paused:
             self.player.set_paused(True)
         self._record(ended)

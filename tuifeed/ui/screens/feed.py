@@ -38,6 +38,7 @@ from tuifeed.ui.widgets.video import VideoView
 
 if TYPE_CHECKING:
     from tuifeed.library.service import Library
+    from tuifeed.models import Clip
 
 WHEEL_QUIET_SECONDS = 0.35
 """A wheel burst counts as one swipe: events closer together than this belong to the same burst."""
@@ -177,6 +178,7 @@ class FeedScreen(Screen[None]):
         yield self.glyph
 
     def on_mount(self) -> None:
+        self.video.stays_put = self._view_stays_put
         self.session.attach(PlayerBridge(self, self.video), self.video.frame_size)
         self.set_interval(0.25, self._tick)
         # After the first layout, and queued behind the video view's own Resize: libvlc asks the view
@@ -465,22 +467,15 @@ class FeedScreen(Screen[None]):
         """Place the picture, the panel, the notice and the pause glyph for this screen size and clip."""
         status = self.status
         clip = status.clip
+        layout, arrangement = self._plan_for(clip)
         width, height = self.size
         top = self._panel_height()
-        height -= top
-        size = (clip.width, clip.height) if clip and clip.width and clip.height else None
-        layout = plan(width, height, size, panel=not self.has_class("clear"))
-        notice = status.empty if clip is None else too_small(width, height)
+        notice = status.empty if clip is None else too_small(width, height - top)
         shows_notice = bool(status.empty) if clip is None else layout.too_small
         self.notice.update(Text(notice) if shows_notice else "")
         self.set_class(shows_notice, "notice")
         self.update_cover()
         self._layout = layout
-        arrangement = (
-            (layout.video_left, layout.video_width, layout.caption_x, top, layout.caption_height)
-            if layout.side
-            else None
-        )
         if arrangement != self._arrangement:
             # Styles change only when the arrangement does: a needless change is one more layout pass,
             # and the video view must have its size when the first clip starts (libvlc sizes the decode then).
@@ -495,6 +490,23 @@ class FeedScreen(Screen[None]):
         if new_clip and layout.side:
             self.info.refresh(layout=True)  # the caption's height follows its text, which a new clip changes
         self._place_glyph()
+
+    def _plan_for(self, clip: Clip | None) -> tuple[Layout, tuple[int, ...] | None]:
+        """The screen laid out for ``clip``, and the arrangement of views it asks for (None: the picture over
+        the whole width, the panel below it)."""
+        width, height = self.size
+        top = self._panel_height()
+        size = (clip.width, clip.height) if clip and clip.width and clip.height else None
+        layout = plan(width, height - top, size, panel=not self.has_class("clear"))
+        if not layout.side:
+            return layout, None
+        return layout, (layout.video_left, layout.video_width, layout.caption_x, top, layout.caption_height)
+
+    def _view_stays_put(self) -> bool:
+        """Whether the clip the session is switching to keeps the video view where it is (its still can then go
+        out at once, before the swipe's handler has written and taught the stay that ended)."""
+        clip = self.session.switching_to
+        return clip is not None and self._plan_for(clip)[1] == self._arrangement
 
     def _place_glyph(self) -> None:
         """The pause glyph in the middle of the picture, while the clip is paused."""

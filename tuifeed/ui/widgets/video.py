@@ -74,6 +74,8 @@ class VideoView(Widget):
         """The newest frame taken (a copy), offered again whenever the view's place changes."""
         self._still_waiting = False
         """The newest frame is a new clip's still that the pump has not been offered yet."""
+        self.stays_put: Callable[[], bool] = lambda: False
+        """Whether the view stays where it is for the clip whose still comes now (the screen says; UI thread)."""
         self._newest_lock = threading.Lock()
         """Orders taking a frame and fitting it to the place with the UI thread's changes of the place."""
         self._still_encoder: Encoder | None = None
@@ -135,10 +137,12 @@ class VideoView(Widget):
         the pump; the encoder brings it to the size it draws at (after a resize the decoder's size is stale
         until the next clip). While the screen moves the view, the frame waits for its new place.
 
-        A still is offered once the UI thread's handler that started its clip has returned: by then the
-        screen has said whether it moves the view for the clip (a vertical clip's panel goes beside it).
-        Offered at once, a vertical clip's first picture was drawn where the view was for the clip before
-        (at launch, over the first look), until Textual painted the new layout.
+        A still is offered at once where the screen says its clip keeps the view where it is (`stays_put`);
+        otherwise once the UI thread's handler that started its clip has returned: by then the screen has
+        moved the view for the clip (a vertical clip's panel goes beside it). Offered at once, a vertical
+        clip's first picture was drawn where the view was for the clip before (at launch, over the first
+        look), until Textual painted the new layout; offered later every time, a swipe's picture waited for
+        the stay that ended to be written and taught (10 ms more of a swipe).
         """
         pump = self._pump
         if pump is None:
@@ -152,12 +156,13 @@ class VideoView(Widget):
         if now < self._due - self._min_interval / 4 and not swiped:
             return
         self._due = max(self._due, now - self._min_interval) + self._min_interval
+        waits = swiped and not self.stays_put()
         with self._newest_lock:
             self._newest = frame.copy()
             self._still_waiting |= swiped
-            if not swiped:
+            if not waits:
                 self._offer_newest()
-        if swiped and self._loop is not None:
+        if waits and self._loop is not None:
             self._loop.call_soon(self._offer_still)
 
     def _offer_still(self) -> None:
