@@ -211,6 +211,39 @@ def test_the_still_of_a_prerolled_clip_is_heard_once_and_is_the_frame_play_paint
         player.close()
 
 
+def test_a_clip_prerolled_again_keeps_decoding_and_its_still_reaches_the_new_listener(media_clips: list[Path]) -> None:
+    """The CLI pre-rolls the clip the run opens on before the feed exists; the feed pre-rolling the same clip
+    then hears its still, on its own thread when it was kept already, else from libvlc's, once either way."""
+    player = VlcPlayer(audio_output="adummy")
+    try:
+        player.attach(Recorder(), lambda width, height: (48, round(48 * height / width)))
+        clip = str(media_clips[0])
+        player.preroll(clip)
+        deck = player._next
+        assert wait_for(lambda: deck is not None and deck.still is not None)
+        late: list[tuple[Frame, bool]] = []
+        player.preroll(
+            clip, None, lambda frame: late.append((frame, threading.current_thread() is threading.main_thread()))
+        )
+        assert player._next is deck, "the clip was not started again"
+        assert len(late) == 1 and late[0][1], "a still kept already is heard at once, on the caller's thread"
+        assert deck is not None and late[0][0] is deck.still
+
+        other = str(media_clips[1])
+        player.preroll(other)
+        early: list[Frame] = []
+        player.preroll(other, None, early.append)  # asked again at once: the still is not decoded yet
+        assert wait_for(lambda: bool(early))
+        time.sleep(0.3)
+        assert len(early) == 1
+        recorder = Recorder()
+        player.attach(recorder, lambda width, height: (60, round(60 * height / width)))
+        token = player.play(other)
+        assert np.array_equal(recorder.frames[token][0], early[0])
+    finally:
+        player.close()
+
+
 def test_pause_freezes_the_picture_and_resume_moves_it(
     engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]
 ) -> None:

@@ -98,6 +98,11 @@ class Clip:
         return any(normalise_tag(tag) == wanted for tag in self.tags)
 
     @property
+    def aspect(self) -> tuple[int, int] | None:
+        """The clip's width and height in pixels, when both are known."""
+        return (self.width, self.height) if self.width and self.height else None
+
+    @property
     def is_vertical(self) -> bool:
         """True for portrait clips such as 9:16 shorts."""
         return bool(self.width and self.height and self.height > self.width)

@@ -25,7 +25,7 @@ from tuifeed.feed.remote import RemotePlay
 from tuifeed.feed.status import FeedStatus, Why, explain
 from tuifeed.library.remote.urls import is_remote
 from tuifeed.models import WATCHED_RATIO, Clip, EventKind, Impression, ImpressionExit, MuteKind
-from tuifeed.player import Frame, FrameSizer, Player, PlayerListener
+from tuifeed.player import Frame, FrameSizer, Player, PlayerListener, warm
 from tuifeed.recommend import ClipFeatures
 from tuifeed.store import Store
 from tuifeed.store.journal import Checkpoint, CloseStay, Event, Journal, Like, OpenStay, new_key
@@ -95,6 +95,7 @@ class FeedSession:
         reason: str | None = None,
         empty: str = EMPTY_LIBRARY,
         replay_notice: str = REPLAY_NOTICE,
+        opening: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """A feed of `clips`, chosen by `picker` (default: `ranker`, which learns from every stay either way).
@@ -107,7 +108,8 @@ class FeedSession:
         where remote clips play from (the cache or the URL) and takes the wishes of what to download ahead;
         without it a clip's location is played as it is. `reason` says why a clip is in this feed ("it is in
         your Liked list"); `empty` is what to say when the feed has no clip, `replay_notice` when it begins
-        again after showing every clip. Nothing plays until `start`.
+        again after showing every clip. The feed opens on `opening` when it may show that clip. Nothing plays
+        until `start`.
         """
         self.store = store
         self.journal = journal or Journal(store)
@@ -129,7 +131,7 @@ class FeedSession:
         self.clips: dict[str, Clip] = {}
         """The clips this session may show: its members less what the person hid or muted, what the filters
         leave out, and what failed to play."""
-        self.queue = Queue(picker or ranker, self.clips)
+        self.queue = Queue(picker or ranker, self.clips, opening=opening)
         self._stay: _Stay | None = None
         self.switching_to: Clip | None = None
         """The clip the player is switching to, while it does (its still is painted then, before the stay)."""
@@ -295,9 +297,8 @@ class FeedSession:
         location = self._location(clip)
         if location is None:
             return
-        self.player.attach(_UNHEARD, sizer)
-        size = _aspect(clip)
-        self.player.preroll(location, size, None if first_look is None else lambda frame: first_look(frame, size))
+        size = clip.aspect
+        warm(self.player, location, size, sizer, None if first_look is None else lambda frame: first_look(frame, size))
 
     def next(self) -> Clip | None:
         """Swipe to the next clip: forward through history first, then the ranker's pick.
@@ -424,7 +425,7 @@ class FeedSession:
                 self._skip(stay.clip.id)
                 return self._forward()
             self._take_player()
-            stay.token = self.player.play(location, _aspect(stay.clip))
+            stay.token = self.player.play(location, stay.clip.aspect)
             self.player.set_paused(True)
             if self._resume_ms:
                 self.player.seek(self._resume_ms)
@@ -632,7 +633,7 @@ class FeedSession:
             self._take_player()
         self.switching_to = clip
         try:
-            token = self.player.play(location, _aspect(clip))
+            token = self.player.play(location, clip.aspect)
         finally:
             self.switching_to = None
         if self._paused:
@@ -687,7 +688,7 @@ class FeedSession:
         clip = self.clips[upcoming]
         location = self._location(clip)
         if location is not None:
-            self.player.preroll(location, _aspect(clip))
+            self.player.preroll(location, clip.aspect)
 
     def _run_clock(self, running: bool) -> None:
         stay = self._stay
@@ -749,22 +750,6 @@ class _Ended:
     impression: Impression
 
 
-class _Unheard:
-    """The listener of a player warmed before any view exists: a pre-rolled clip reports nothing until played."""
-
-    def player_frame(self, token: int, frame: Frame) -> None:
-        """Frames of a clip not yet on screen go nowhere."""
-
-    def player_ended(self, token: int) -> None:
-        """Nothing is on screen to end."""
-
-    def player_error(self, token: int, message: str) -> None:
-        """Nothing is on screen to fail; `play` reports a pre-rolled clip's failure again."""
-
-
-_UNHEARD = _Unheard()
-
-
 def _toggle(members: set[str], member: str) -> bool:
     """Add `member` if absent, else remove it; returns whether it is a member now."""
     if member in members:
@@ -772,7 +757,3 @@ def _toggle(members: set[str], member: str) -> bool:
         return False
     members.add(member)
     return True
-
-
-def _aspect(clip: Clip) -> tuple[int, int] | None:
-    return (clip.width, clip.height) if clip.width and clip.height else None

@@ -1,5 +1,5 @@
 """Playback: the Player protocol, the libvlc engine and a fake; the only room that imports vlc."""
 
-from tuifeed.player.base import Frame, FrameSizer, Player, PlayerListener, PlayerState
+from tuifeed.player.base import Frame, FrameSizer, Player, PlayerListener, PlayerState, warm
 
-__all__ = ["Frame", "FrameSizer", "Player", "PlayerListener", "PlayerState"]
+__all__ = ["Frame", "FrameSizer", "Player", "PlayerListener", "PlayerState", "warm"]

@@ -62,7 +62,9 @@ class Player(Protocol):
     def preroll(
         self, location: str, aspect: tuple[int, int] | None = None, on_still: StillListener | None = None
     ) -> None:
-        """Prepare the clip expected next: decoded to its first frame (which `on_still` hears), paused and silent."""
+        """Prepare the clip expected next: decoded to its first frame (which `on_still` hears), paused and silent.
+
+        Asked again for the clip it holds, it keeps decoding it; `on_still` hears its first frame all the same."""
 
     def replay(self) -> None:
         """Play the current clip again from the start (after it ended, for looping)."""
@@ -94,3 +96,29 @@ class Player(Protocol):
 
     def close(self) -> None:
         """Stop everything and free the engine; nothing is reported afterwards."""
+
+
+class _Unheard:
+    """The listener of a player warmed before any view exists: a pre-rolled clip reports nothing until played."""
+
+    def player_frame(self, token: int, frame: Frame) -> None:
+        """Frames of a clip not yet on screen go nowhere."""
+
+    def player_ended(self, token: int) -> None:
+        """Nothing is on screen to end."""
+
+    def player_error(self, token: int, message: str) -> None:
+        """Nothing is on screen to fail; `play` reports a pre-rolled clip's failure again."""
+
+
+def warm(
+    player: Player,
+    location: str,
+    aspect: tuple[int, int] | None,
+    sizer: FrameSizer,
+    on_still: StillListener | None = None,
+) -> None:
+    """Pre-roll `location` on `player` before any view exists, decoding at `sizer`'s size: nothing is heard
+    of it until it plays, but `on_still` (its first frame)."""
+    player.attach(_Unheard(), sizer)
+    player.preroll(location, aspect, on_still)

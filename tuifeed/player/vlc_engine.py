@@ -151,6 +151,8 @@ class _Deck:
         self.still: Frame | None = None
         """The first frame of a pre-rolled clip, painted the moment it becomes active."""
         self._on_still = on_still
+        self._still_lock = threading.Lock()
+        """Orders the still's arrival against `listen`, so a listener hears it exactly once."""
         self.parked = False
         """Stopped by `_park` once its still was kept: `play` starts it again from the beginning."""
         self.failure: str | None = None
@@ -212,10 +214,19 @@ class _Deck:
         if self.active:
             self.engine._listener_frame(self.token, frame)
         elif self.still is None:
-            self.still = frame.copy()
-            if self._on_still is not None:
-                self._on_still(self.still)
+            still = frame.copy()
+            with self._still_lock:
+                self.still, listener = still, self._on_still
+            if listener is not None:
+                listener(still)
             self.engine._control.submit(self._park)
+
+    def listen(self, on_still: StillListener) -> None:
+        """Let `on_still` hear the still: now, on the caller's thread, when it is kept already (UI thread)."""
+        with self._still_lock:
+            self._on_still, still = on_still, self.still
+        if still is not None:
+            on_still(still)
 
     # libvlc event thread -----------------------------------------------------------------------------
 
@@ -341,8 +352,10 @@ class VlcPlayer:
         self, location: str, aspect: tuple[int, int] | None = None, on_still: StillListener | None = None
     ) -> None:
         """Prepare the clip expected next: decoded to its first frame, kept as a still (which `on_still` hears),
-        and stopped."""
+        and stopped. The clip pre-rolled already is not started again: `on_still` hears its still all the same."""
         if self._next is not None and self._next.location == location:
+            if on_still is not None:
+                self._next.listen(on_still)
             return
         self._retire(self._next)
         self._next = None
