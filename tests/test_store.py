@@ -338,3 +338,21 @@ def test_raw_byte_names_of_older_databases_become_text(tmp_path: Path) -> None:
     store.close()
     with sqlite3.connect(database) as plain:
         assert plain.execute("SELECT count(*) FROM clips WHERE location LIKE '%\u241bff.mp4'").fetchone() == (1,)
+
+
+def test_the_opening_is_one_clip_of_the_library_and_goes_with_its_file(store: Store) -> None:
+    """One opening at most, set again or cleared; a clip whose file went missing is no opening."""
+    store.upsert_clips([clip("c1"), clip("c2")])
+    assert store.opening() is None
+    store.set_opening("c1")
+    store.set_opening("c2")
+    assert store.opening() == store.clip("c2")
+    assert store.execute("SELECT count(*) FROM opening").fetchone()[0] == 1
+    store.set_missing(["c2"])
+    assert store.opening() is None
+    store.set_missing(["c2"], missing=False)
+    assert store.opening() == store.clip("c2")
+    store.set_opening(None)
+    assert store.opening() is None
+    with pytest.raises(sqlite3.IntegrityError):
+        store.set_opening("no-such-clip")

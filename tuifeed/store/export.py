@@ -133,7 +133,8 @@ def history_size(store: Store) -> History:
 
 
 def forget(store: Store) -> History:
-    """Delete every stay, like, save, follow, mute, not-interested and refresh, in one transaction.
+    """Delete every stay, like, save, follow, mute, not-interested and refresh, and the clip the next run
+    would open on (chosen from them), in one transaction.
 
     The library (clips, files, roots, remote sources, the cache) stays. What the recommender learned is
     rebuilt from this history at each start, so it starts fresh too. The file is vacuumed afterwards so
@@ -143,6 +144,7 @@ def forget(store: Store) -> History:
     with store.atomic():
         for table in _HISTORY:
             store.execute(f"DELETE FROM {table}")
+        store.execute("DELETE FROM opening")  # chosen from that history
         store.execute("UPDATE counters SET value = 0 WHERE name = 'seq'")
     if store.path != ":memory:":
         try:

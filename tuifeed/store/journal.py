@@ -101,7 +101,14 @@ class DropEvent:
     key: str
 
 
-Write = OpenStay | Checkpoint | CloseStay | Like | Event | DropEvent
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """The clip the next run opens on (None: none in particular)."""
+
+    clip_id: str | None
+
+
+Write = OpenStay | Checkpoint | CloseStay | Like | Event | DropEvent | Opening
 
 
 def apply(store: Store, write: Write) -> None:
@@ -121,6 +128,8 @@ def apply(store: Store, write: Write) -> None:
         store.record_like(write.clip_id, write.liked, write.at, during=during, key=write.key)
     elif isinstance(write, DropEvent):
         store.drop_event(write.key)
+    elif isinstance(write, Opening):
+        store.set_opening(write.clip_id)
     else:
         during = None if write.during is None else store.stay_id(write.during)
         store.record_event(write.kind, write.subject, write.active, write.at, during=during, key=write.key)

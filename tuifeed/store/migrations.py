@@ -276,6 +276,14 @@ def m010_source_moves(db: Database) -> None:
     db.table("remote_sources").add_column("moved_to", str)
 
 
+@_step
+def m011_opening(db: Database) -> None:
+    """The clip the next run opens on: the one For You had lined up next when the last run ended."""
+    db.table("opening").create(
+        {"id": int, "clip_id": str}, pk="id", not_null={"clip_id"}, foreign_keys=[("clip_id", "clips", "id")]
+    )
+
+
 NAMES = tuple(step.__name__ for step in _STEPS)
 """Every migration's name, in order: the store opens without sqlite-utils when all of them are applied."""
 

@@ -419,6 +419,21 @@ class Store:
         )
         return {row[0] for row in self.execute(sql).fetchall()}
 
+    # -- the clip the next run opens on -------------------------------------------------------------
+
+    def opening(self) -> Clip | None:
+        """The clip the next run opens on, unless its file went missing: For You checks it is still allowed."""
+        sql = "SELECT clips.* FROM opening JOIN clips ON clips.id = opening.clip_id WHERE clips.missing = 0"
+        rows = list(self.rows(sql))
+        return _row_clip(rows[0]) if rows else None
+
+    def set_opening(self, clip_id: str | None) -> None:
+        """Open the next run on `clip_id`, or as the feed would without one (None)."""
+        with self.atomic():
+            self.execute("DELETE FROM opening")
+            if clip_id is not None:
+                self.execute("INSERT INTO opening (id, clip_id) VALUES (1, ?)", [clip_id])
+
     # -- saves, follows, mutes, not interested, resets ---------------------------------------------
 
     def record_event(
