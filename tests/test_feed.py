@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 from ranker_stub import InOrder
 
-from tuifeed.feed import Feeds, FeedSession, feedback, restore_recommender
+from tuifeed.feed import Feeds, FeedSession, Filters, feedback, restore_recommender
 from tuifeed.feed.status import CAME_BACK, REPLAYING, explain
 from tuifeed.models import Clip, ImpressionExit, MuteKind
 from tuifeed.player.fake import FakePlayer
@@ -627,3 +627,69 @@ def test_imported_clips_that_are_muted_or_hidden_stay_out(session: FeedSession, 
     ]
     assert session.add_clips(arrivals) == 1
     assert "n1" in session.clips and "n2" not in session.clips
+
+
+def test_the_next_run_opens_on_the_clip_for_you_had_lined_up(store: Store) -> None:
+    """As the app exits, For You's next pick is kept; the next run opens on it, pre-rolled, then ranks as ever."""
+    store.upsert_clips(CLIPS)
+    feeds = Feeds(store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
+    assert feeds.for_you.start() == CLIPS[0]
+    assert feeds.for_you.next() == CLIPS[1]
+    assert feeds.for_you.queue.planned() == "c2"
+    feeds.quit()
+    feeds.journal.close()
+    opening = store.opening()
+    assert opening is not None and opening.id == "c2"
+
+    player = FakePlayer()
+    again = Feeds(store, player, InOrder(CLIPS), CLIPS, opening=opening.id, clock=Clock())
+    again.for_you.warm(lambda width, height: (width, height))
+    assert player.prerolled == CLIPS[2].location
+    assert again.for_you.start() == CLIPS[2]
+    assert again.for_you.next() == CLIPS[0]
+    assert again.for_you.next() == CLIPS[1]
+
+
+def test_an_opening_the_person_may_no_longer_see_gives_way_to_the_ranker(store: Store) -> None:
+    """The opening is only a first pick: muted since, or left out by the filters, the feed opens as it would."""
+    store.upsert_clips(CLIPS)
+    feeds = Feeds(store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
+    feeds.for_you.start()
+    feeds.mute(feeds.for_you, MuteKind.CREATOR, "cr2")
+    feeds.quit()
+    feeds.journal.close()
+
+    muted = Feeds(store, FakePlayer(), InOrder(CLIPS), CLIPS, opening="c2", clock=Clock())
+    assert muted.for_you.start() == CLIPS[0]
+    assert "c2" not in muted.for_you.queue.history
+
+    long = replace(CLIPS[3], duration_ms=90_000)
+    clips = [*CLIPS[:3], long]
+    filtered = Feeds(
+        store, FakePlayer(), InOrder(clips), clips, filters=Filters(max_seconds=60), opening="c3", clock=Clock()
+    )
+    assert filtered.for_you.start() == CLIPS[0]
+
+
+def test_quitting_after_swiping_back_keeps_no_opening(store: Store) -> None:
+    """What lies ahead of a person who swiped back was seen: the next run opens as the feed would."""
+    store.upsert_clips(CLIPS)
+    store.set_opening("c3")
+    feeds = Feeds(store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
+    feeds.for_you.start()
+    feeds.for_you.next()
+    feeds.for_you.previous()
+    feeds.quit()
+    feeds.journal.close()
+    assert store.opening() is None
+
+
+def test_a_run_that_never_showed_for_you_leaves_the_opening_as_it_was(store: Store) -> None:
+    """Opened on search results or a list and quit from there, a run has lined nothing up in For You."""
+    store.upsert_clips(CLIPS)
+    store.set_opening("c3")
+    feeds = Feeds(store, FakePlayer(), InOrder(CLIPS), CLIPS, clock=Clock())
+    feeds.quit()
+    feeds.journal.close()
+    opening = store.opening()
+    assert opening is not None and opening.id == "c3"

@@ -100,3 +100,48 @@ def _check_terminal_restored(pane: Pane, stty: Path) -> None:
     assert "EXITED:0" in screen.text
     pane.wait_for(lambda _: Path(f"{stty}.after").exists() or None, "the shell to run the next command", 5)
     assert Path(f"{stty}.after").read_text() == Path(f"{stty}.before").read_text(), "tty modes not restored"
+
+
+def test_the_next_run_opens_on_the_clip_the_last_one_had_lined_up(
+    clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane]
+) -> None:
+    """Quit after two swipes: `opening` holds For You's next pick, and the next `tuifeed play` opens on that clip,
+    its picture on screen; one that swipes back and quits leaves none."""
+    assert home.run("import", str(clip_library.path)).returncode == 0
+    pane = tmux(WIDTH, HEIGHT, env=home.env)
+    pane.run(home.tuifeed("play"))
+    pane.wait_for_picture(MIN_PICTURE_CELLS)
+    for key in "jj":
+        time.sleep(KEY_GAP / 2)
+        pane.send(key)
+    time.sleep(KEY_GAP / 2)
+    pane.send("q")
+    assert pane.wait_exit() == 0
+    with sqlite3.connect(home.db) as db:
+        [(lined_up,)] = db.execute("SELECT clip_id FROM opening").fetchall()
+        runs = db.execute("SELECT count(DISTINCT owner_run) FROM impressions").fetchone()[0]
+    assert runs == 1
+
+    pane.run(home.tuifeed("play"), before="clear")
+    first, _ = pane.wait_for_picture(MIN_PICTURE_CELLS)
+    box = first.video_box()
+    assert box is not None
+    with sqlite3.connect(home.db) as db:
+        width, height = db.execute("SELECT width, height FROM clips WHERE id = ?", [lined_up]).fetchone()
+    _, _, cols, rows = box
+    assert abs(cols / (2 * rows) - width / height) <= 0.1 * width / height, "the picture is not the opening's shape"
+    time.sleep(KEY_GAP / 2)
+    pane.send("j")
+    time.sleep(KEY_GAP / 2)
+    pane.send("k")
+    time.sleep(KEY_GAP / 2)
+    pane.send("q")
+    assert pane.wait_exit() == 0
+    with sqlite3.connect(home.db) as db:
+        second = db.execute(
+            "SELECT clip_id FROM impressions WHERE owner_run = (SELECT owner_run FROM impressions ORDER BY seq DESC "
+            "LIMIT 1) ORDER BY seq"
+        ).fetchall()
+        left = db.execute("SELECT clip_id FROM opening").fetchall()
+    assert second[0][0] == lined_up
+    assert left == [], "the person swiped back before quitting: what lay ahead was seen"

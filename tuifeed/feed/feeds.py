@@ -29,7 +29,7 @@ from tuifeed.library.service import PrefetchReport, ProbeReport
 from tuifeed.models import Clip, EventKind, MuteKind
 from tuifeed.player import Player
 from tuifeed.store import Marked, Mute, Store, Watch, lists
-from tuifeed.store.journal import DropEvent, Event, Journal, new_key
+from tuifeed.store.journal import DropEvent, Event, Journal, Opening, new_key
 from tuifeed.store.search import search_clips
 from tuifeed.store.stats import Stats, stats
 from tuifeed.store.store import utc_now
@@ -69,11 +69,13 @@ class Feeds:
         playback: Playback | None = None,
         filters: Filters | None = None,
         remote: Locator | None = None,
+        opening: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Feeds over `clips` (the playable library of this run), learning through `ranker`.
 
         `remote` (the library service) places remote clips: cached file or URL, downloads ahead, offline.
+        For You opens on `opening` (see `Store.opening`) when it may show it.
         """
         self.store = store
         self.player = player
@@ -87,7 +89,7 @@ class Feeds:
         self.remote = RemotePlay(remote) if remote is not None else None
         self.library: dict[str, Clip] = {clip.id: clip for clip in clips}
         """Every clip this run may play, by id."""
-        self.for_you = self._session(self.library.values(), filters=self.filters)
+        self.for_you = self._session(self.library.values(), filters=self.filters, opening=opening)
         picker = Following(self.library, self.person.followed, self.person.watched, ranker)
         self.following = self._session(
             (),
@@ -318,9 +320,15 @@ class Feeds:
         return self._closed_watched + live
 
     def quit(self) -> None:
-        """Close the stay on screen in every feed; call once as the app exits."""
+        """Close the stay on screen in every feed; call once as the app exits.
+
+        Where For You played, the clip it had lined up next is kept for the next run to open on (none when the
+        person had swiped back: what lies ahead was seen)."""
         for session in self.sessions:
             session.quit()
+        queue = self.for_you.queue
+        if queue.history:
+            self.journal.write(Opening(queue.planned() if queue.back() == 0 else None))
 
     def _sync(self, besides: FeedSession | None = None) -> None:
         for session in self.sessions:

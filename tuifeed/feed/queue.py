@@ -27,10 +27,12 @@ class Queue:
     History keeps every clip shown, and walking it skips clips that have left the session since.
     """
 
-    def __init__(self, ranker: Picker, clips: Mapping[str, Clip]) -> None:
-        """Pick with `ranker` among `clips`, the session's playable clips (a live mapping)."""
+    def __init__(self, ranker: Picker, clips: Mapping[str, Clip], *, opening: str | None = None) -> None:
+        """Pick with `ranker` among `clips`, the session's playable clips (a live mapping); the first pick is
+        `opening` while it is one of them."""
         self._ranker = ranker
         self._clips = clips
+        self._opening = opening
         self.history: list[str] = []
         """Clip ids in the order they were shown; `index` points at the one on screen."""
         self.index = -1
@@ -143,6 +145,9 @@ class Queue:
 
     def _pick(self) -> Pick | None:
         """The ranker's choice outside this round; a new round's when the round holds every clip."""
+        opening = self._opening
+        if opening is not None and not self.history and opening in self._clips and opening not in self.failed:
+            return Pick(opening, new_round=False)
         on_screen = {self.current} if self.current is not None else set()
         choice = self._ask(self._in_round | on_screen)
         new_round = choice is None
