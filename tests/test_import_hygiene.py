@@ -133,33 +133,24 @@ def test_an_up_to_date_store_opens_without_sqlite_utils(tmp_path: Path) -> None:
     assert [run.stdout.splitlines()[-1] for run in runs] == ["0 True", "0 False"]
 
 
-def test_play_loads_neither_rich_nor_the_other_commands_before_its_first_look(
-    tmp_path: Path, media_clips: list[Path]
-) -> None:
-    """On a terminal, with clips imported: up to the first look, `tuifeed play` has loaded no rich (Textual loads
-    it later, while libvlc decodes) and none of the other commands' modules; their arguments are parsed all the
-    same."""
+def _import_clips(tmp_path: Path, clips: list[Path]) -> str:
+    """A database holding ``clips``, imported from a folder of copies; returns its path."""
     db = str(tmp_path / "t.db")
     folder = tmp_path / "clips"
     folder.mkdir()
-    shutil.copy(media_clips[0], folder)
+    for clip in clips:
+        shutil.copy(clip, folder)
     imported = [
         sys.executable,
         "-c",
         f"from tuifeed.cli import main; main(['import', '--db', {db!r}, {str(folder)!r}])",
     ]
     subprocess.run(imported, capture_output=True, check=True, timeout=60)
-    code = (
-        "import sys\n"
-        "from tuifeed import first_look\n"
-        "def start(*args, **kwargs):\n"
-        "    loaded = [m for m in sys.modules if m.split('.')[0] == 'rich' or m.startswith('tuifeed.cli_')]\n"
-        "    print('LOADED', *sorted(loaded), flush=True)\n"
-        "    raise SystemExit(0)\n"
-        "first_look.FirstLook.start = start\n"
-        "from tuifeed.cli import main\n"
-        f"main(['play', '--db', {db!r}, '--render', 'halfblock'])\n"
-    )
+    return db
+
+
+def _run_on_a_terminal(tmp_path: Path, code: str) -> bytes:
+    """Run Python ``code`` with a pty for its terminal; asserts it exits 0 and returns what it printed there."""
     master, slave = os.openpty()
     try:
         done = subprocess.run(
@@ -184,6 +175,63 @@ def test_play_loads_neither_rich_nor_the_other_commands_before_its_first_look(
     finally:
         os.close(master)
     assert done.returncode == 0, done.stderr
+    return printed
+
+
+def test_play_loads_neither_rich_nor_the_other_commands_before_its_first_look(
+    tmp_path: Path, media_clips: list[Path]
+) -> None:
+    """On a terminal, with clips imported: up to the first look, `tuifeed play` has loaded no rich (Textual loads
+    it later, while libvlc decodes) and none of the other commands' modules; their arguments are parsed all the
+    same."""
+    db = _import_clips(tmp_path, media_clips[:1])
+    code = (
+        "import sys\n"
+        "from tuifeed import first_look\n"
+        "def start(*args, **kwargs):\n"
+        "    loaded = [m for m in sys.modules if m.split('.')[0] == 'rich' or m.startswith('tuifeed.cli_')]\n"
+        "    print('LOADED', *sorted(loaded), flush=True)\n"
+        "    raise SystemExit(0)\n"
+        "first_look.FirstLook.start = start\n"
+        "from tuifeed.cli import main\n"
+        f"main(['play', '--db', {db!r}, '--render', 'halfblock'])\n"
+    )
+    printed = _run_on_a_terminal(tmp_path, code)
     loaded = re.search(rb"LOADED([^\r\n]*)", printed)
     assert loaded is not None, printed
     assert loaded[1].split() == []
+
+
+def test_play_decodes_the_clip_it_opens_on_before_it_loads_the_recommender(
+    tmp_path: Path, media_clips: list[Path]
+) -> None:
+    """With an opening stored by the last run, libvlc starts on that clip before the feed and the recommender
+    load, and For You then asks for the same clip."""
+    db = _import_clips(tmp_path, media_clips[:3])
+    from tuifeed.store import Store
+
+    store = Store(db)
+    try:
+        opening = store.clips()[1]
+        store.set_opening(opening.id)
+    finally:
+        store.close()
+    code = (
+        "import sys\n"
+        "from tuifeed.player import vlc_engine\n"
+        "asked = []\n"
+        "preroll = vlc_engine.VlcPlayer.preroll\n"
+        "def spy(self, location, *args, **kwargs):\n"
+        "    asked.append((location, 'tuifeed.recommend' in sys.modules))\n"
+        "    preroll(self, location, *args, **kwargs)\n"
+        "    if len(asked) == 2:\n"
+        "        print('ASKED', *(f'{where}|{loaded}' for where, loaded in asked), flush=True)\n"
+        "        raise SystemExit(0)\n"
+        "vlc_engine.VlcPlayer.preroll = spy\n"
+        "from tuifeed.cli import main\n"
+        f"main(['play', '--db', {db!r}, '--render', 'halfblock'])\n"
+    )
+    printed = _run_on_a_terminal(tmp_path, code)
+    asked = re.search(rb"ASKED([^\r\n]*)", printed)
+    assert asked is not None, printed
+    assert asked[1].decode().split() == [f"{opening.location}|False", f"{opening.location}|True"]

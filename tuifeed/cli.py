@@ -309,12 +309,10 @@ def _play(
     warm_decoder()  # while the rest loads
 
     from tuifeed.display import choose_display
-    from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
-    from tuifeed.feed.wellbeing import Wellbeing
     from tuifeed.first_look import FirstLook
+    from tuifeed.library.remote.urls import is_remote
     from tuifeed.library.service import Library
-    from tuifeed.recommend import ClipFeatures, Recommender
-    from tuifeed.store.stats import watched_today
+    from tuifeed.player import warm
 
     store.recover_open_impressions()
     if root is None and only is None:
@@ -340,12 +338,7 @@ def _play(
 
     display = choose_display(args.render or config.display.render, config.display)
     logging.getLogger(__name__).info("video: %s", display.reason)
-    seed = args.seed if args.seed is not None else (config.feed.seed or None)
-    recommender = Recommender(
-        seed=seed if seed is not None else int.from_bytes(os.urandom(4)), settings=recommender_settings(config)
-    )
-    recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
-    restore_recommender(store, recommender)
+    opening = store.opening() if args.path is None and only is None and search is None else None
     library = Library.from_config(config, store.path)
     player: VlcPlayer | None = None
     feeds: Feeds | None = None
@@ -354,6 +347,25 @@ def _play(
     with _stderr_to_log(_log_path(config)) as terminal:
         try:
             player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
+            sizer = _screen_sizer(display.plan, terminal)
+            if search is None:
+                first_look = FirstLook.start(
+                    terminal, display.plan, panel=config.display.info_panel, keys=sys.stdin.fileno()
+                )
+            if opening is not None and not is_remote(opening.location):
+                # Decoding while the recommender loads and learns: For You's `warm` below says whether it opens on it.
+                warm(player, opening.location, opening.aspect, sizer)
+            from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
+            from tuifeed.feed.wellbeing import Wellbeing
+            from tuifeed.recommend import ClipFeatures, Recommender
+            from tuifeed.store.stats import watched_today
+
+            seed = args.seed if args.seed is not None else (config.feed.seed or None)
+            recommender = Recommender(
+                seed=seed if seed is not None else int.from_bytes(os.urandom(4)), settings=recommender_settings(config)
+            )
+            recommender.add_clips(ClipFeatures.from_clip(clip) for clip in clips)
+            restore_recommender(store, recommender)
             playback = Playback(
                 volume=config.player.volume, muted=config.player.muted, auto_advance=config.player.auto_advance
             )
@@ -366,15 +378,11 @@ def _play(
                 playback=playback,
                 filters=filters,
                 remote=library,
+                opening=None if opening is None else opening.id,
                 clock=time.monotonic,
             )
             if search is None:
-                first_look = FirstLook.start(
-                    terminal, display.plan, panel=config.display.info_panel, keys=sys.stdin.fileno()
-                )
-                feeds.for_you.warm(
-                    _screen_sizer(display.plan, terminal), None if first_look is None else first_look.show
-                )
+                feeds.for_you.warm(sizer, None if first_look is None else first_look.show)
             from tuifeed.ui.app import TuifeedApp  # loads Textual while libvlc decodes the first frame
 
             app = TuifeedApp(
