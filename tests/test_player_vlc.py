@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -345,7 +346,6 @@ def test_a_file_named_in_bytes_that_are_not_utf8_imports_and_plays(
 ) -> None:
     """Imported, stored as valid text, read back, and handed to libvlc as its exact bytes: the picture moves."""
     import os
-    import shutil
     import sqlite3
 
     from tuifeed.library import import_paths
@@ -393,6 +393,43 @@ def test_warm_decoder_loads_libvlcs_decoder_before_any_clip_is_opened() -> None:
         check=False,
     )
     assert (ended.returncode, ended.stderr) == (0, "")
+
+
+SLOW_LIBRARY = r"""
+#include <stdlib.h>
+#include <unistd.h>
+__attribute__((constructor)) static void wait_for_the_word(void) {
+    char byte;
+    read(atoi(getenv("SLOW_LIBRARY_FD")), &byte, 1);
+}
+"""
+
+
+def test_loading_the_decoder_ahead_lets_the_interpreter_run(tmp_path: Path) -> None:
+    """A library whose loading waits for Python to speak: the interpreter is free while the loader works (the
+    plugin's load once stopped the launch's imports for ~20 ms), so the word comes and the load ends."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        pytest.skip("no C compiler to build the slow library with")
+    source, library = tmp_path / "slow.c", tmp_path / "libslow.so"
+    source.write_text(SLOW_LIBRARY, encoding="utf-8")
+    subprocess.run([compiler, "-shared", "-fPIC", "-o", str(library), str(source)], check=True, timeout=60)
+    script = (
+        "import os, threading\n"
+        "from pathlib import Path\n"
+        "from tuifeed.player.vlc_engine import _load_library\n"
+        "read, write = os.pipe()\n"
+        "os.environ['SLOW_LIBRARY_FD'] = str(read)\n"
+        f"loading = threading.Thread(target=_load_library, args=(Path({str(library)!r}),))\n"
+        "loading.start()\n"
+        "while 'libslow' not in Path('/proc/self/maps').read_text():\n"
+        "    pass\n"
+        "os.write(write, b'!')\n"
+        "loading.join()\n"
+        "print('loaded')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, "loaded"), done.stderr
 
 
 def test_warm_decoder_starts_nothing_where_no_decoder_plugin_is_found(

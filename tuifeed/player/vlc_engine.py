@@ -533,8 +533,8 @@ def warm_decoder() -> None:
     """Load libvlc's avcodec decoder plugin, with the ~70 libraries it links, on a thread of its own, now.
 
     libvlc loads it as it decodes the first clip's first frame: 25 ms of the 60-85 ms it took to pre-roll
-    that clip, on the launch's path to the first picture. Loaded meanwhile (loading lets go of the
-    interpreter), it is there when libvlc asks for it. Where it is not found, libvlc loads it as before.
+    that clip, on the launch's path to the first picture. Loaded meanwhile, it is there when libvlc asks
+    for it. Where it is not found, libvlc loads it as before.
     """
     plugin = next((path for folder in _plugin_dirs() for path in _decoder_files(folder) if path.exists()), None)
     if plugin is not None:
@@ -564,7 +564,20 @@ def _decoder_files(folder: Path) -> list[Path]:
 
 
 def _load_library(path: Path) -> None:
+    """Load the library at ``path`` and what it links, letting go of the interpreter while the loader works.
+
+    `ctypes.CDLL` calls dlopen holding the GIL, as CPython loads extension modules: the avcodec plugin's
+    ~20 ms stopped the launch's imports on the main thread for as long. dlopen called as a foreign function
+    lets go of it, as every ctypes call does. What it loads stays loaded, as with CDLL.
+    """
     try:
-        ctypes.CDLL(str(path))
-    except OSError as error:  # libvlc says what is wrong with its plugin when it needs it
-        log.info("libvlc's decoder did not load ahead: %s", error)
+        dlopen = ctypes.CDLL(None).dlopen
+    except (AttributeError, OSError, TypeError):  # no dlopen (Windows): load it as ctypes does
+        try:
+            ctypes.CDLL(str(path))
+        except OSError as error:  # libvlc says what is wrong with its plugin when it needs it
+            log.info("libvlc's decoder did not load ahead: %s", error)
+        return
+    dlopen.restype, dlopen.argtypes = ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_int]
+    if not dlopen(os.fsencode(path), os.RTLD_NOW | os.RTLD_LOCAL):
+        log.info("libvlc's decoder did not load ahead: dlopen refused %s", path)
