@@ -395,6 +395,26 @@ def test_warm_decoder_loads_libvlcs_decoder_before_any_clip_is_opened() -> None:
     assert (ended.returncode, ended.stderr) == (0, "")
 
 
+def test_a_clip_starts_without_libvlcs_text_renderer(media_clips: list[Path]) -> None:
+    """In a fresh process: the first frame comes with no FreeType (fontconfig's setup cost each clip's start
+    ~10 ms), and libvlc's dummy text renderer in its place."""
+    script = (
+        "import threading\n"
+        "from pathlib import Path\n"
+        "from tuifeed.player import warm\n"
+        "from tuifeed.player.vlc_engine import VlcPlayer\n"
+        "player = VlcPlayer(audio_output='adummy')\n"
+        "still = threading.Event()\n"
+        f"warm(player, {str(media_clips[0])!r}, None, lambda width, height: (48, 28), lambda frame: still.set())\n"
+        "assert still.wait(10)\n"
+        "maps = Path('/proc/self/maps').read_text()\n"
+        "print('libfreetype_plugin' in maps, 'libtdummy_plugin' in maps)\n"
+        "player.close()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    assert (done.returncode, done.stdout.split()) == (0, ["False", "True"]), done.stderr
+
+
 SLOW_LIBRARY = r"""
 #include <stdlib.h>
 #include <unistd.h>
