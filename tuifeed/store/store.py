@@ -19,14 +19,13 @@ import itertools
 import json
 import re
 import sqlite3
+from array import array
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, closing, contextmanager
 from datetime import UTC, datetime
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from tuifeed.errors import StoreError
 from tuifeed.models import Clip, EventKind, Impression, ImpressionExit
@@ -599,7 +598,7 @@ def _clip_row(clip: Clip) -> dict[str, Any]:
         "published_at": clip.published_at,
         "source_id": clip.source_id,
         "source_url": clip.source_url,
-        "embedding": None if clip.embedding is None else np.asarray(clip.embedding, np.float32).tobytes(),
+        "embedding": None if clip.embedding is None else array("f", clip.embedding).tobytes(),
         "missing": 0,
     }
 
@@ -629,5 +628,5 @@ def _row_clip(row: dict[str, Any]) -> Clip:
         published_at=row["published_at"],
         source_id=row["source_id"],
         source_url=row["source_url"],
-        embedding=None if embedding is None else tuple(np.frombuffer(embedding, np.float32).tolist()),
+        embedding=None if embedding is None else tuple(array("f", embedding).tolist()),
     )
