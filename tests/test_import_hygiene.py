@@ -205,8 +205,8 @@ def test_play_loads_neither_rich_nor_the_other_commands_before_its_first_look(
 def test_play_decodes_the_clip_it_opens_on_before_it_loads_the_recommender(
     tmp_path: Path, media_clips: list[Path]
 ) -> None:
-    """With an opening stored by the last run, libvlc starts on that clip before the feed and the recommender
-    load, and For You then asks for the same clip."""
+    """With an opening stored by the last run, libvlc starts on that clip before numpy, the display, the feed and
+    the recommender load, and For You then asks for the same clip."""
     db = _import_clips(tmp_path, media_clips[:3])
     from tuifeed.store import Store
 
@@ -222,7 +222,8 @@ def test_play_decodes_the_clip_it_opens_on_before_it_loads_the_recommender(
         "asked = []\n"
         "preroll = vlc_engine.VlcPlayer.preroll\n"
         "def spy(self, location, *args, **kwargs):\n"
-        "    asked.append((location, 'tuifeed.recommend' in sys.modules))\n"
+        "    loaded = [name for name in ('numpy', 'tuifeed.display', 'tuifeed.recommend') if name in sys.modules]\n"
+        "    asked.append((location, ','.join(loaded) or '-'))\n"
         "    preroll(self, location, *args, **kwargs)\n"
         "    if len(asked) == 2:\n"
         "        print('ASKED', *(f'{where}|{loaded}' for where, loaded in asked), flush=True)\n"
@@ -234,4 +235,7 @@ def test_play_decodes_the_clip_it_opens_on_before_it_loads_the_recommender(
     printed = _run_on_a_terminal(tmp_path, code)
     asked = re.search(rb"ASKED([^\r\n]*)", printed)
     assert asked is not None, printed
-    assert asked[1].decode().split() == [f"{opening.location}|False", f"{opening.location}|True"]
+    assert asked[1].decode().split() == [
+        f"{opening.location}|-",
+        f"{opening.location}|numpy,tuifeed.display,tuifeed.recommend",
+    ]

@@ -308,53 +308,38 @@ def _play(
     limit_malloc_arenas()  # before any thread of ours or libvlc's claims an arena
     warm_decoder()  # while the rest loads
 
-    from tuifeed.display import choose_display
-    from tuifeed.first_look import FirstLook
     from tuifeed.library.remote.urls import is_remote
     from tuifeed.library.service import Library
-    from tuifeed.player import warm
+    from tuifeed.player import LaterSizer, warm
 
     store.recover_open_impressions()
-    if root is None and only is None:
-        root = _samples_unless_own_clips(store, _say)
-    if root is not None:
-        from tuifeed.library import import_paths  # PyAV loads only when there is something to import
-
-        _start_collecting()  # a folder of thousands of files is much work before the first frame
-        from rich.text import Text
-
-        with _stderr().status(Text(f"Reading {display_path(root)}…")):
-            import_paths(store, [root])
-    clips = store.clips() if only is None else only
-    if args.path is not None:
-        prefix = str(Path(os.path.abspath(args.path)))
-        clips = [clip for clip in clips if clip.location.startswith(prefix)]
-    if not clips:
-        where = f" in {display_path(root)}" if root else ""
-        from rich.text import Text
-
-        _stderr().print(Text(f"No playable clips{where}. Import some: tuifeed import ~/Videos"))
-        return 1
-
-    display = choose_display(args.render or config.display.render, config.display)
-    logging.getLogger(__name__).info("video: %s", display.reason)
     opening = store.opening() if args.path is None and only is None and search is None else None
     library = Library.from_config(config, store.path)
     player: VlcPlayer | None = None
     feeds: Feeds | None = None
     app: TuifeedApp | None = None
     first_look: FirstLook | None = None
+    sizer = LaterSizer()  # the screen's, once the display is chosen
     with _stderr_to_log(_log_path(config)) as terminal:
         try:
             player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
-            sizer = _screen_sizer(display.plan, terminal)
+            if opening is not None and not is_remote(opening.location):
+                # libvlc decodes it while the rest loads (numpy, the display, the recommender): For You's `warm`
+                # below says whether the run opens on it.
+                warm(player, opening.location, opening.aspect, sizer)
+            from tuifeed.display import choose_display
+            from tuifeed.first_look import FirstLook
+
+            clips = _clips_to_play(args, store, only)
+            if not clips:
+                return 1
+            display = choose_display(args.render or config.display.render, config.display)
+            logging.getLogger(__name__).info("video: %s", display.reason)
+            sizer.settle(_screen_sizer(display.plan, terminal))
             if search is None:
                 first_look = FirstLook.start(
                     terminal, display.plan, panel=config.display.info_panel, keys=sys.stdin.fileno()
                 )
-            if opening is not None and not is_remote(opening.location):
-                # Decoding while the recommender loads and learns: For You's `warm` below says whether it opens on it.
-                warm(player, opening.location, opening.aspect, sizer)
             from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
             from tuifeed.feed.wellbeing import Wellbeing
             from tuifeed.recommend import ClipFeatures, Recommender
@@ -400,6 +385,7 @@ def _play(
                 return 0  # SIGTERM or SIGHUP while only the first look was on screen: leave as the app would
             app.run()
         finally:
+            sizer.settle(None)  # a clip waiting for its size goes on at its own, so the player can close
             if first_look is not None:
                 first_look.close()
             _shut_down(feeds, player, library)
@@ -409,6 +395,32 @@ def _play(
         _stderr().print(error_line("error", f"tuifeed stopped: {app.crash!r}; the traceback is in {log}"))
         return 1
     return app.return_code or 0
+
+
+def _clips_to_play(args: argparse.Namespace, store: Store, only: list[Clip] | None) -> list[Clip]:
+    """The clips `play` may show: `only`, else the library (the bundled samples while it has no clips of its own),
+    within `args.path` when given, imported first; says so on standard error when there are none."""
+    root: Path | None = args.path
+    if root is None and only is None:
+        root = _samples_unless_own_clips(store, _say)
+    if root is not None:
+        from rich.text import Text
+
+        from tuifeed.library import import_paths  # PyAV loads only when there is something to import
+
+        _start_collecting()  # a folder of thousands of files is much work before the first frame
+        with _stderr().status(Text(f"Reading {display_path(root)}…")):
+            import_paths(store, [root])
+    clips = store.clips() if only is None else only
+    if args.path is not None:
+        prefix = str(Path(os.path.abspath(args.path)))
+        clips = [clip for clip in clips if clip.location.startswith(prefix)]
+    if not clips:
+        from rich.text import Text
+
+        where = f" in {display_path(root)}" if root else ""
+        _stderr().print(Text(f"No playable clips{where}. Import some: tuifeed import ~/Videos"))
+    return clips
 
 
 def _shut_down(feeds: Feeds | None, player: VlcPlayer | None, library: Library) -> None:

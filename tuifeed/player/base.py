@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:  # numpy loads with the first frame: play starts decoding before it has loaded
+    import numpy as np
+    from numpy.typing import NDArray
 
-Frame = NDArray[np.uint8]
+Frame: TypeAlias = "NDArray[np.uint8]"
 """A decoded picture, shape (height, width, 4), bytes in B, G, R, X order (libvlc's RV32)."""
 
 FrameSizer = Callable[[int, int], tuple[int, int]]
 """Given a clip's display width and height in pixels, the frame size in pixels to decode it at."""
 
-StillListener = Callable[[Frame], None]
+StillListener: TypeAlias = "Callable[[Frame], None]"
 """Hears a pre-rolled clip's first frame, on the engine's thread: it must return at once and keep the frame
 unchanged (the engine paints the same one when the clip starts)."""
 
@@ -109,6 +111,32 @@ class _Unheard:
 
     def player_error(self, token: int, message: str) -> None:
         """Nothing is on screen to fail; `play` reports a pre-rolled clip's failure again."""
+
+
+class LaterSizer:
+    """The sizes to decode at, for a clip pre-rolled before they are known (the display is not chosen yet).
+
+    libvlc's thread asks at the clip's first frame and waits for `settle`, at most `wait` seconds; unsettled,
+    or settled with None, a clip decodes at its own size.
+    """
+
+    def __init__(self, wait: float = 2.0) -> None:
+        """Wait at most `wait` seconds for the sizes."""
+        self._wait = wait
+        self._ready = threading.Event()
+        self._sizer: FrameSizer | None = None
+
+    def settle(self, sizer: FrameSizer | None) -> None:
+        """Decode at `sizer`'s sizes from now on (None: at each clip's own); only the first settling counts."""
+        if not self._ready.is_set():
+            self._sizer = sizer
+            self._ready.set()
+
+    def __call__(self, width: int, height: int) -> tuple[int, int]:
+        """The size to decode a `width` x `height` clip at, once settled (libvlc's thread waits here)."""
+        self._ready.wait(self._wait)
+        sizer = self._sizer
+        return (width, height) if sizer is None else sizer(width, height)
 
 
 def warm(

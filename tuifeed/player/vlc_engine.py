@@ -19,8 +19,6 @@ from ctypes import POINTER, c_uint, c_void_p
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from tuifeed.errors import PlayerUnavailable
 from tuifeed.player.base import Frame, FrameSizer, PlayerListener, PlayerState, StillListener
 from tuifeed.player.memory import drop_idle_library_pages, return_freed_memory
@@ -199,6 +197,8 @@ class _Deck:
         ctypes.memmove(chroma, b"RV32", 4)
         width[0], height[0] = out_w, out_h
         pitches[0], lines[0] = out_w * 4, out_h
+        import numpy as np  # here, on libvlc's thread: the launch starts a clip before numpy has loaded
+
         self._buffers = [np.zeros((out_h, out_w, 4), np.uint8) for _ in range(2)]
         return 1
 
