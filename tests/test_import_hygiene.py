@@ -202,11 +202,41 @@ def test_play_loads_neither_rich_nor_the_other_commands_before_its_first_look(
     assert loaded[1].split() == []
 
 
+SPY_ON_PREROLLS = (
+    "import gc, sys\n"
+    "from tuifeed.player import vlc_engine\n"
+    "asked = []\n"
+    "preroll = vlc_engine.VlcPlayer.preroll\n"
+    "def spy(self, location, aspect=None, on_still=None):\n"
+    "    loaded = [name for name in ('numpy', 'tuifeed.display', 'tuifeed.feed') if name in sys.modules]\n"
+    "    built = any(type(thing).__name__ == 'Recommender' for thing in gc.get_objects())\n"
+    "    heard = 'look' if on_still is not None else 'none'\n"
+    '    asked.append(f\'{location}|{heard}|{",".join(loaded) or "-"}|{built}\')\n'
+    "    preroll(self, location, aspect, on_still)\n"
+    "    if len(asked) == {calls}:\n"
+    "        print('ASKED', *asked, flush=True)\n"
+    "        raise SystemExit(0)\n"
+    "vlc_engine.VlcPlayer.preroll = spy\n"
+    "from tuifeed.cli import main\n"
+    "main(['play', '--db', {db!r}, '--render', 'halfblock'])\n"
+)
+"""Plays `db` and prints, at the `calls`-th pre-roll, each one's clip, whether the first look hears it, what had
+loaded and whether a recommender existed."""
+
+
+def _prerolls(tmp_path: Path, db: str, calls: int) -> list[str]:
+    printed = _run_on_a_terminal(tmp_path, SPY_ON_PREROLLS.replace("{calls}", str(calls)).replace("{db!r}", repr(db)))
+    asked = re.search(rb"ASKED([^\r\n]*)", printed)
+    assert asked is not None, printed
+    return asked[1].decode().split()
+
+
 def test_play_decodes_the_clip_it_opens_on_before_it_loads_the_recommender(
     tmp_path: Path, media_clips: list[Path]
 ) -> None:
-    """With an opening stored by the last run, libvlc starts on that clip before numpy, the display, the feed and
-    the recommender load, and For You then asks for the same clip."""
+    """With an opening stored by the last run, libvlc starts on that clip before numpy, the display and the
+    feed load; the first look hears its first frame once the person's mutes and the filters allow it, before
+    any recommender exists; For You then asks for the same clip."""
     db = _import_clips(tmp_path, media_clips[:3])
     from tuifeed.store import Store
 
@@ -216,26 +246,32 @@ def test_play_decodes_the_clip_it_opens_on_before_it_loads_the_recommender(
         store.set_opening(opening.id)
     finally:
         store.close()
-    code = (
-        "import sys\n"
-        "from tuifeed.player import vlc_engine\n"
-        "asked = []\n"
-        "preroll = vlc_engine.VlcPlayer.preroll\n"
-        "def spy(self, location, *args, **kwargs):\n"
-        "    loaded = [name for name in ('numpy', 'tuifeed.display', 'tuifeed.recommend') if name in sys.modules]\n"
-        "    asked.append((location, ','.join(loaded) or '-'))\n"
-        "    preroll(self, location, *args, **kwargs)\n"
-        "    if len(asked) == 2:\n"
-        "        print('ASKED', *(f'{where}|{loaded}' for where, loaded in asked), flush=True)\n"
-        "        raise SystemExit(0)\n"
-        "vlc_engine.VlcPlayer.preroll = spy\n"
-        "from tuifeed.cli import main\n"
-        f"main(['play', '--db', {db!r}, '--render', 'halfblock'])\n"
-    )
-    printed = _run_on_a_terminal(tmp_path, code)
-    asked = re.search(rb"ASKED([^\r\n]*)", printed)
-    assert asked is not None, printed
-    assert asked[1].decode().split() == [
-        f"{opening.location}|-",
-        f"{opening.location}|numpy,tuifeed.display,tuifeed.recommend",
+    prerolls = _prerolls(tmp_path, db, 3)
+    assert prerolls == [
+        f"{opening.location}|none|-|False",
+        f"{opening.location}|look|numpy,tuifeed.display,tuifeed.feed|False",
+        f"{opening.location}|look|numpy,tuifeed.display,tuifeed.feed|True",
     ]
+
+
+def test_an_opening_marked_not_interested_since_is_decoded_but_never_shown(
+    tmp_path: Path, media_clips: list[Path]
+) -> None:
+    """Marked "not interested" after the last run lined it up (from another tuifeed on the same database, say),
+    the opening is pre-rolled on the off chance, but the first look hears only the clip For You picks instead."""
+    db = _import_clips(tmp_path, media_clips[:3])
+    from tuifeed.models import EventKind
+    from tuifeed.store import Store
+
+    store = Store(db)
+    try:
+        opening = store.clips()[1]
+        store.set_opening(opening.id)
+        store.record_event(EventKind.NOT_INTERESTED, opening.id, True, "2026-12-01T00:00:00.000+00:00")
+    finally:
+        store.close()
+    first, picked = _prerolls(tmp_path, db, 2)
+    assert first == f"{opening.location}|none|-|False"
+    location, heard, _, built = picked.split("|")
+    assert (heard, built) == ("look", "True")
+    assert location != opening.location

@@ -323,10 +323,11 @@ def _play(
     with _stderr_to_log(_log_path(config)) as terminal:
         try:
             player = VlcPlayer(audio_output=config.player.audio_output or None, volume=config.player.volume)
-            if opening is not None and not is_remote(opening.location):
+            early = opening if opening is not None and not is_remote(opening.location) else None
+            if early is not None:
                 # libvlc decodes it while the rest loads (numpy, the display, the recommender): For You's `warm`
                 # below says whether the run opens on it.
-                warm(player, opening.location, opening.aspect, sizer)
+                warm(player, early.location, early.aspect, sizer)
             from tuifeed.display import choose_display
             from tuifeed.first_look import FirstLook
 
@@ -340,7 +341,15 @@ def _play(
                 first_look = FirstLook.start(
                     terminal, display.plan, panel=config.display.info_panel, keys=sys.stdin.fileno()
                 )
-            from tuifeed.feed import Feeds, Filters, Playback, restore_recommender
+            from tuifeed.feed import Feeds, Filters, Person, Playback, restore_recommender
+
+            person = Person.load(store)
+            filters = Filters(config.feed.only_vertical, config.feed.max_seconds, config.feed.hide_watched)
+            if (look := first_look) is not None and early is not None and person.sees(early, filters):
+                # For You opens on it (see `Queue`): the look may draw its first frame now, not once the
+                # recommender has loaded and learnt.
+                aspect = early.aspect
+                warm(player, early.location, aspect, sizer, lambda frame: look.show(frame, aspect))
             from tuifeed.feed.wellbeing import Wellbeing
             from tuifeed.recommend import ClipFeatures, Recommender
             from tuifeed.store.stats import watched_today
@@ -354,7 +363,6 @@ def _play(
             playback = Playback(
                 volume=config.player.volume, muted=config.player.muted, auto_advance=config.player.auto_advance
             )
-            filters = Filters(config.feed.only_vertical, config.feed.max_seconds, config.feed.hide_watched)
             feeds = Feeds(
                 store,
                 player,
@@ -364,6 +372,7 @@ def _play(
                 filters=filters,
                 remote=library,
                 opening=None if opening is None else opening.id,
+                person=person,
                 clock=time.monotonic,
             )
             if search is None:

@@ -70,18 +70,20 @@ class Feeds:
         filters: Filters | None = None,
         remote: Locator | None = None,
         opening: str | None = None,
+        person: Person | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Feeds over `clips` (the playable library of this run), learning through `ranker`.
 
         `remote` (the library service) places remote clips: cached file or URL, downloads ahead, offline.
-        For You opens on `opening` (see `Store.opening`) when it may show it.
+        For You opens on `opening` (see `Store.opening`) when it may show it. `person` is the one loaded from
+        `store` already, if any.
         """
         self.store = store
         self.player = player
         self.ranker = ranker
         self.clock = clock
-        self.person = Person.load(store)
+        self.person = person or Person.load(store)
         self.playback = playback or Playback()
         self.filters = filters or Filters()
         self.journal = Journal(store)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tuifeed.models import Clip, EventKind, MuteKind, normalise_tag
 from tuifeed.store import Store
 from tuifeed.store.journal import Event, Journal, new_key
 from tuifeed.store.lists import watched_ids
 from tuifeed.store.store import utc_now
+
+if TYPE_CHECKING:
+    from tuifeed.feed.filters import Filters
 
 
 @dataclass
@@ -43,6 +47,10 @@ class Person:
             mutes={kind: store.active(EventKind.mute(kind)) for kind in MuteKind},
             watched=watched_ids(store),
         )
+
+    def sees(self, clip: Clip, filters: Filters | None) -> bool:
+        """Whether the person's hides and mutes, and a feed's `filters` (None: it has none), let `clip` into it."""
+        return self.allows(clip) and (filters is None or filters.allows(clip, self.watched))
 
     def allows(self, clip: Clip) -> bool:
         """Whether the person's hides and mutes let this clip be shown anywhere.

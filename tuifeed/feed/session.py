@@ -580,11 +580,9 @@ class FeedSession:
 
     def _allowed(self, clip: Clip) -> bool:
         """Whether the person's hides and mutes, and this feed's filters, let `clip` in; failed clips stay out."""
-        if clip.id in self.queue.failed or not self.person.allows(clip):
+        if clip.id in self.queue.failed or not self.person.sees(clip, self.filters):
             return False
-        if self.remote is not None and self.remote.waits(clip.id):
-            return False
-        return self.filters is None or self.filters.allows(clip, self.person.watched)
+        return self.remote is None or not self.remote.waits(clip.id)
 
     def _checkpoint(self) -> None:
         stay = self._stay
