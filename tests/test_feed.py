@@ -11,7 +11,7 @@ import pytest
 from ranker_stub import InOrder
 
 from tuifeed.feed import Feeds, FeedSession, Filters, feedback, restore_recommender
-from tuifeed.feed.status import CAME_BACK, REPLAYING, explain
+from tuifeed.feed.status import CAME_BACK, LINED_UP, REPLAYING, explain
 from tuifeed.models import Clip, ImpressionExit, MuteKind
 from tuifeed.player.fake import FakePlayer
 from tuifeed.recommend import ClipFeatures, Feedback, Recommender, Term
@@ -693,3 +693,19 @@ def test_a_run_that_never_showed_for_you_leaves_the_opening_as_it_was(store: Sto
     feeds.journal.close()
     opening = store.opening()
     assert opening is not None and opening.id == "c3"
+
+
+def test_why_says_the_clip_opened_the_feed_because_the_last_run_lined_it_up(store: Store) -> None:
+    """ "Why this clip?" on the opening starts with why it is on screen now; the clips after it do not say so."""
+    store.upsert_clips(CLIPS)
+    feeds = Feeds(store, FakePlayer(), InOrder(CLIPS), CLIPS, opening="c2", clock=Clock())
+    session = feeds.for_you
+    assert session.start() == CLIPS[2]
+    why = session.why()
+    assert why is not None and why.chosen[0] == LINED_UP
+    session.next()
+    why = session.why()
+    assert why is not None and LINED_UP not in why.chosen
+    session.previous()
+    why = session.why()
+    assert why is not None and why.chosen[0] == CAME_BACK

@@ -47,6 +47,11 @@ class Queue:
         self._shown: Clip | None = None
 
     @property
+    def opened_on(self) -> str | None:
+        """The clip the feed opened on because the last run had lined it up (see `__init__`), if it did."""
+        return self._opening if self.history and self.history[0] == self._opening else None
+
+    @property
     def current(self) -> str | None:
         """The id of the clip on screen (it may have just left the session), if any."""
         return self.history[self.index] if 0 <= self.index < len(self.history) else None

@@ -222,7 +222,12 @@ class FeedSession:
             return None
         terms = self.ranker.explain(stay.clip.id)
         return explain(
-            stay.clip, terms, came_back=stay.came_back, replaying=stay.replay and self._ranked, reason=self.reason
+            stay.clip,
+            terms,
+            came_back=stay.came_back,
+            replaying=stay.replay and self._ranked,
+            reason=self.reason,
+            lined_up=stay.clip.id == self.queue.opened_on,
         )
 
     def dwell_seconds(self) -> float:

@@ -11,6 +11,7 @@ from tuifeed.recommend import Term
 
 REPLAYING = "you have seen everything: replaying your favourites"
 CAME_BACK = "you swiped back to it"
+LINED_UP = "lined up next when you last quit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +63,23 @@ class Why:
     """Rules that keep it out of the feed from now on (a mute made while it played, say)."""
 
 
-def explain(clip: Clip, terms: Sequence[Term], *, came_back: bool, replaying: bool, reason: str | None = None) -> Why:
+def explain(
+    clip: Clip,
+    terms: Sequence[Term],
+    *,
+    came_back: bool,
+    replaying: bool,
+    reason: str | None = None,
+    lined_up: bool = False,
+) -> Why:
     """Sort the recommender's terms for `clip` into reasons for it, against it, and hard filters.
 
-    The order within each group is the recommender's; how the clip got on screen comes first, and
-    `reason` (why it is in the feed at all: "it is in your Liked list") before that.
+    The order within each group is the recommender's; how the clip got on screen comes first (swiped back
+    to, a replay, or `lined_up` by the last run to open this one), and `reason` (why it is in the feed at
+    all: "it is in your Liked list") before that.
     """
     chosen = [reason] if reason else []
-    chosen += [CAME_BACK] if came_back else [REPLAYING] if replaying else []
+    chosen += [CAME_BACK] if came_back else [REPLAYING] if replaying else [LINED_UP] if lined_up else []
     chosen += [term.text for term in terms if term.weight > 0]
     against = [term.text for term in terms if term.weight < 0 and math.isfinite(term.weight)]
     filters = [term.text for term in terms if term.weight == -math.inf]
