@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tuifeed.player import PlayerState, vlc_engine
+from tuifeed.player import LaterSizer, PlayerState, vlc_engine, warm
 from tuifeed.player.base import Frame
 from tuifeed.player.vlc_engine import NO_PICTURE_MS, VlcPlayer, _Deck
 
@@ -241,6 +241,44 @@ def test_a_clip_prerolled_again_keeps_decoding_and_its_still_reaches_the_new_lis
         player.attach(recorder, lambda width, height: (60, round(60 * height / width)))
         token = player.play(other)
         assert np.array_equal(recorder.frames[token][0], early[0])
+    finally:
+        player.close()
+
+
+def _red_then_blue(path: Path) -> Path:
+    """A 2 s clip whose first frame is red and every other frame blue."""
+    import av
+
+    with av.open(str(path), "w") as container:
+        video = container.add_stream("libx264", rate=30)
+        video.width, video.height, video.pix_fmt = 160, 90, "yuv420p"
+        for index in range(60):
+            image = np.zeros((90, 160, 3), np.uint8)
+            image[..., 0 if index == 0 else 2] = 255
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts = index
+            container.mux(video.encode(frame))
+        container.mux(video.encode(None))
+    return path
+
+
+def test_a_clip_waiting_for_its_size_still_keeps_its_first_frame(tmp_path: Path) -> None:
+    """Pre-rolled before the display is chosen, the clip waits in its first frame's format for the size; however
+    late the size comes, the still is the clip's first frame (libvlc does not drop it as late), at that size."""
+    clip = str(_red_then_blue(tmp_path / "red-then-blue.mp4"))
+    player = VlcPlayer(audio_output="adummy")
+    try:
+        sizer = LaterSizer()
+        stills: list[Frame] = []
+        warm(player, clip, None, sizer, stills.append)
+        time.sleep(1.5)
+        assert not stills, "no frame before the size is known"
+        sizer.settle(lambda width, height: (48, 28))
+        assert wait_for(lambda: bool(stills))
+        still = stills[0]
+        assert still.shape[:2] == (28, 48)
+        blue, green, red = (float(still[..., channel].mean()) for channel in range(3))
+        assert red > 200 and blue < 50 and green < 50, (blue, green, red)
     finally:
         player.close()
 

@@ -18,8 +18,9 @@ FrameSizer = Callable[[int, int], tuple[int, int]]
 """Given a clip's display width and height in pixels, the frame size in pixels to decode it at."""
 
 StillListener: TypeAlias = "Callable[[Frame], None]"
-"""Hears a pre-rolled clip's first frame, on the engine's thread: it must return at once and keep the frame
-unchanged (the engine paints the same one when the clip starts)."""
+"""Hears a pre-rolled clip's first frame, on the engine's thread (on the caller's, when the clip was pre-rolled
+before and its frame is there already): it must return at once and keep the frame unchanged (the engine paints
+the same one when the clip starts)."""
 
 
 class PlayerState(Enum):
@@ -116,13 +117,14 @@ class _Unheard:
 class LaterSizer:
     """The sizes to decode at, for a clip pre-rolled before they are known (the display is not chosen yet).
 
-    libvlc's thread asks at the clip's first frame and waits for `settle`, at most `wait` seconds; unsettled,
-    or settled with None, a clip decodes at its own size.
+    libvlc's thread asks at the clip's first frame and waits for `settle`, however long the display takes to
+    choose (a slow terminal, a launch stopped with Ctrl-Z): a clip keeps the size of its first frame, so one
+    decoded at a guess would stay that size. Settled with None, as a launch that fails must, a clip decodes at
+    its own size.
     """
 
-    def __init__(self, wait: float = 2.0) -> None:
-        """Wait at most `wait` seconds for the sizes."""
-        self._wait = wait
+    def __init__(self) -> None:
+        """Sizes not known yet."""
         self._ready = threading.Event()
         self._sizer: FrameSizer | None = None
 
@@ -134,7 +136,7 @@ class LaterSizer:
 
     def __call__(self, width: int, height: int) -> tuple[int, int]:
         """The size to decode a `width` x `height` clip at, once settled (libvlc's thread waits here)."""
-        self._ready.wait(self._wait)
+        self._ready.wait()
         sizer = self._sizer
         return (width, height) if sizer is None else sizer(width, height)
 

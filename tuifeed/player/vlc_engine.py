@@ -576,7 +576,8 @@ def _load_library(path: Path) -> None:
     lets go of it, as every ctypes call does. What it loads stays loaded, as with CDLL.
     """
     try:
-        dlopen = ctypes.CDLL(None).dlopen
+        loader = ctypes.CDLL(None)
+        dlopen, dlerror = loader.dlopen, loader.dlerror
     except (AttributeError, OSError, TypeError):  # no dlopen (Windows): load it as ctypes does
         try:
             ctypes.CDLL(str(path))
@@ -584,5 +585,7 @@ def _load_library(path: Path) -> None:
             log.info("libvlc's decoder did not load ahead: %s", error)
         return
     dlopen.restype, dlopen.argtypes = ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_int]
+    dlerror.restype, dlerror.argtypes = ctypes.c_char_p, []
     if not dlopen(os.fsencode(path), os.RTLD_NOW | os.RTLD_LOCAL):
-        log.info("libvlc's decoder did not load ahead: dlopen refused %s", path)
+        reason = dlerror()
+        log.info("libvlc's decoder did not load ahead: %s", reason.decode(errors="replace") if reason else path)
