@@ -709,3 +709,17 @@ def test_why_says_the_clip_opened_the_feed_because_the_last_run_lined_it_up(stor
     session.previous()
     why = session.why()
     assert why is not None and why.chosen[0] == CAME_BACK
+
+
+def test_a_run_over_a_folder_or_a_urls_clips_lines_nothing_up(store: Store) -> None:
+    """`tuifeed play FOLDER` and `tuifeed URL` play For You over part of what there is: the next plain run opens
+    on what the last plain run lined up, not on that part's next clip."""
+    store.upsert_clips(CLIPS)
+    store.set_opening("c3")
+    feeds = Feeds(store, FakePlayer(), InOrder(CLIPS), CLIPS[:3], lines_up=False, clock=Clock())
+    feeds.for_you.start()
+    feeds.for_you.next()
+    feeds.quit()
+    feeds.journal.close()
+    opening = store.opening()
+    assert opening is not None and opening.id == "c3"

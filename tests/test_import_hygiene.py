@@ -275,3 +275,51 @@ def test_an_opening_marked_not_interested_since_is_decoded_but_never_shown(
     location, heard, _, built = picked.split("|")
     assert (heard, built) == ("look", "True")
     assert location != opening.location
+
+
+def test_an_opening_whose_file_is_gone_is_not_decoded_and_the_feed_opens_as_it_would(
+    tmp_path: Path, media_clips: list[Path]
+) -> None:
+    """Deleted outside tuifeed after the last run lined it up: no pre-roll of a missing file, no "file is gone"
+    as the run's first sight; For You's own pick is the first clip, heard by the first look."""
+    db = _import_clips(tmp_path, media_clips[:3])
+    from tuifeed.store import Store
+
+    store = Store(db)
+    try:
+        opening = store.clips()[1]
+        store.set_opening(opening.id)
+    finally:
+        store.close()
+    Path(opening.location).unlink()
+    [picked] = _prerolls(tmp_path, db, 1)
+    location, heard, _, built = picked.split("|")
+    assert (heard, built) == ("look", "True")
+    assert location != opening.location
+
+
+def test_a_sample_opening_that_gives_way_to_the_persons_own_clips_is_never_shown(
+    tmp_path: Path, media_clips: list[Path]
+) -> None:
+    """The last run played the bundled samples and lined one up; clips of the person's own arrived since (a
+    remote source, say), so the samples leave the library as play reads it: the sample was pre-rolled on the
+    off chance, but the first look hears only For You's pick among the person's own clips."""
+    from tuifeed import locations
+    from tuifeed.library import import_paths
+    from tuifeed.models import Clip
+    from tuifeed.store import Store
+
+    db = str(tmp_path / "t.db")
+    own = tmp_path / "own.mp4"
+    shutil.copy(media_clips[0], own)
+    store = Store(db)
+    try:
+        import_paths(store, [locations.bundled_media()])
+        sample = store.clips()[0]
+        store.set_opening(sample.id)
+        store.upsert_clips([Clip(id="own", location=str(own), width=sample.width, height=sample.height)])
+    finally:
+        store.close()
+    first, picked = _prerolls(tmp_path, db, 2)
+    assert first == f"{sample.location}|none|-|False"
+    assert picked.split("|")[:2] == [str(own), "look"]

@@ -314,6 +314,8 @@ def _play(
 
     store.recover_open_impressions()
     opening = store.opening() if args.path is None and only is None and search is None else None
+    if opening is not None and not is_remote(opening.location) and not os.path.exists(opening.location):
+        opening = None  # its file is gone since it was lined up: For You opens as it would without one
     library = Library.from_config(config, store.path)
     player: VlcPlayer | None = None
     feeds: Feeds | None = None
@@ -334,6 +336,8 @@ def _play(
             clips = _clips_to_play(args, store, only)
             if not clips:
                 return 1
+            if early is not None and not any(clip.id == early.id for clip in clips):
+                early = None  # it left the library as the library was read again (the samples gave way, say)
             display = choose_display(args.render or config.display.render, config.display)
             logging.getLogger(__name__).info("video: %s", display.reason)
             sizer.settle(_screen_sizer(display.plan, terminal))
@@ -372,6 +376,7 @@ def _play(
                 filters=filters,
                 remote=library,
                 opening=None if opening is None else opening.id,
+                lines_up=args.path is None and only is None,
                 person=person,
                 clock=time.monotonic,
             )

@@ -70,15 +70,18 @@ class Feeds:
         filters: Filters | None = None,
         remote: Locator | None = None,
         opening: str | None = None,
+        lines_up: bool = True,
         person: Person | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Feeds over `clips` (the playable library of this run), learning through `ranker`.
 
         `remote` (the library service) places remote clips: cached file or URL, downloads ahead, offline.
-        For You opens on `opening` (see `Store.opening`) when it may show it. `person` is the one loaded from
-        `store` already, if any.
+        For You opens on `opening` (see `Store.opening`) when it may show it; with `lines_up` (a run over the
+        whole library, not a folder's or a URL's clips) its next pick opens the next run. `person` is the one
+        loaded from `store` already, if any.
         """
+        self.lines_up = lines_up
         self.store = store
         self.player = player
         self.ranker = ranker
@@ -324,12 +327,12 @@ class Feeds:
     def quit(self) -> None:
         """Close the stay on screen in every feed; call once as the app exits.
 
-        Where For You played, the clip it had lined up next is kept for the next run to open on (none when the
-        person had swiped back: what lies ahead was seen)."""
+        Where For You played over the whole library, the clip it had lined up next is kept for the next run to
+        open on (none when the person had swiped back: what lies ahead was seen)."""
         for session in self.sessions:
             session.quit()
         queue = self.for_you.queue
-        if queue.history:
+        if self.lines_up and queue.history:
             self.journal.write(Opening(queue.planned() if queue.back() == 0 else None))
 
     def _sync(self, besides: FeedSession | None = None) -> None:

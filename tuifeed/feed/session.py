@@ -291,7 +291,8 @@ class FeedSession:
         The CLI calls this before loading the UI, so libvlc decodes the first frame on its own threads while
         Python imports Textual, and `start` shows it at once. The view's own sizer replaces `sizer` at `attach`
         (a first clip decoded larger than its view is scaled down by the encoder). `first_look` hears that
-        first frame with the clip's size, on the engine's thread, to draw it before the UI has loaded.
+        first frame with the clip's size, on the engine's thread (or at once, when the CLI had the clip
+        pre-rolled and its frame is there), to draw it before the UI has loaded.
         """
         if self._stay is not None or (self.playback.owner not in (None, self)):
             return
