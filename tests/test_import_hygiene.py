@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tuifeed.models import Clip
+
 PACKAGE = Path(__file__).resolve().parent.parent / "tuifeed"
 ROOMS = {
     "textual": ("tuifeed/ui/",),
@@ -231,21 +233,33 @@ def _prerolls(tmp_path: Path, db: str, calls: int) -> list[str]:
     return asked[1].decode().split()
 
 
+def _library_with_an_opening(tmp_path: Path, clips: list[Path], *, then: str = "") -> tuple[str, Clip]:
+    """A database of ``clips`` whose second clip the last run lined up; with ``then`` "not interested", the
+    person marked it so since, with "deleted" its file is gone."""
+    from tuifeed.models import EventKind
+    from tuifeed.store import Store
+
+    db = _import_clips(tmp_path, clips)
+    store = Store(db)
+    try:
+        opening = store.clips()[1]
+        store.set_opening(opening.id)
+        if then == "not interested":
+            store.record_event(EventKind.NOT_INTERESTED, opening.id, True, "2026-12-01T00:00:00.000+00:00")
+    finally:
+        store.close()
+    if then == "deleted":
+        Path(opening.location).unlink()
+    return db, opening
+
+
 def test_play_decodes_the_clip_it_opens_on_before_it_loads_the_recommender(
     tmp_path: Path, media_clips: list[Path]
 ) -> None:
     """With an opening stored by the last run, libvlc starts on that clip before numpy, the display and the
     feed load; the first look hears its first frame once the person's mutes and the filters allow it, before
     any recommender exists; For You then asks for the same clip."""
-    db = _import_clips(tmp_path, media_clips[:3])
-    from tuifeed.store import Store
-
-    store = Store(db)
-    try:
-        opening = store.clips()[1]
-        store.set_opening(opening.id)
-    finally:
-        store.close()
+    db, opening = _library_with_an_opening(tmp_path, media_clips[:3])
     prerolls = _prerolls(tmp_path, db, 3)
     assert prerolls == [
         f"{opening.location}|none|-|False",
@@ -259,17 +273,7 @@ def test_an_opening_marked_not_interested_since_is_decoded_but_never_shown(
 ) -> None:
     """Marked "not interested" after the last run lined it up (from another tuifeed on the same database, say),
     the opening is pre-rolled on the off chance, but the first look hears only the clip For You picks instead."""
-    db = _import_clips(tmp_path, media_clips[:3])
-    from tuifeed.models import EventKind
-    from tuifeed.store import Store
-
-    store = Store(db)
-    try:
-        opening = store.clips()[1]
-        store.set_opening(opening.id)
-        store.record_event(EventKind.NOT_INTERESTED, opening.id, True, "2026-12-01T00:00:00.000+00:00")
-    finally:
-        store.close()
+    db, opening = _library_with_an_opening(tmp_path, media_clips[:3], then="not interested")
     first, picked = _prerolls(tmp_path, db, 2)
     assert first == f"{opening.location}|none|-|False"
     location, heard, _, built = picked.split("|")
@@ -282,16 +286,7 @@ def test_an_opening_whose_file_is_gone_is_not_decoded_and_the_feed_opens_as_it_w
 ) -> None:
     """Deleted outside tuifeed after the last run lined it up: no pre-roll of a missing file, no "file is gone"
     as the run's first sight; For You's own pick is the first clip, heard by the first look."""
-    db = _import_clips(tmp_path, media_clips[:3])
-    from tuifeed.store import Store
-
-    store = Store(db)
-    try:
-        opening = store.clips()[1]
-        store.set_opening(opening.id)
-    finally:
-        store.close()
-    Path(opening.location).unlink()
+    db, opening = _library_with_an_opening(tmp_path, media_clips[:3], then="deleted")
     [picked] = _prerolls(tmp_path, db, 1)
     location, heard, _, built = picked.split("|")
     assert (heard, built) == ("look", "True")

@@ -111,11 +111,9 @@ def test_the_next_run_opens_on_the_clip_the_last_one_had_lined_up(
     pane = tmux(WIDTH, HEIGHT, env=home.env)
     pane.run(home.tuifeed("play"))
     pane.wait_for_picture(MIN_PICTURE_CELLS)
-    for key in "jj":
+    for key in "jjq":
         time.sleep(KEY_GAP / 2)
         pane.send(key)
-    time.sleep(KEY_GAP / 2)
-    pane.send("q")
     assert pane.wait_exit() == 0
     with sqlite3.connect(home.db) as db:
         [(lined_up,)] = db.execute("SELECT clip_id FROM opening").fetchall()
@@ -130,12 +128,9 @@ def test_the_next_run_opens_on_the_clip_the_last_one_had_lined_up(
         width, height = db.execute("SELECT width, height FROM clips WHERE id = ?", [lined_up]).fetchone()
     _, _, cols, rows = box
     assert abs(cols / (2 * rows) - width / height) <= 0.1 * width / height, "the picture is not the opening's shape"
-    time.sleep(KEY_GAP / 2)
-    pane.send("j")
-    time.sleep(KEY_GAP / 2)
-    pane.send("k")
-    time.sleep(KEY_GAP / 2)
-    pane.send("q")
+    for key in "jkq":
+        time.sleep(KEY_GAP / 2)
+        pane.send(key)
     assert pane.wait_exit() == 0
     with sqlite3.connect(home.db) as db:
         second = db.execute(
