@@ -39,8 +39,8 @@ _LEAVING: Final = (signal.SIGTERM, signal.SIGHUP)
 class FirstLook:
     """Draws the first clip's pre-rolled still where the feed screen will show it, before Textual has loaded.
 
-    libvlc has the first frame decoded (about 0.27 s after launch) well before Textual is imported and has
-    mounted and painted the feed (about 0.45 s): a person sees the picture that much sooner. The frame
+    libvlc has the first frame decoded (about 0.2 s after launch) well before Textual is imported and has
+    mounted and painted the feed (about 0.3 s): a person sees the picture that much sooner. The frame
     arrives on libvlc's thread (`show`); the main thread draws it as its next import begins, or at
     `hand_over` at the latest. Only then does the terminal go onto the alternate screen, cleared to the
     feed's black, with typed keys unechoed (they wait for the app). The app then paints the same picture
