@@ -268,26 +268,14 @@ def test_play_decodes_the_clip_it_opens_on_before_it_loads_the_recommender(
     ]
 
 
-def test_an_opening_marked_not_interested_since_is_decoded_but_never_shown(
-    tmp_path: Path, media_clips: list[Path]
-) -> None:
+@pytest.mark.parametrize("then", ["not interested", "deleted"])
+def test_an_opening_for_you_will_not_open_on_is_never_shown(tmp_path: Path, media_clips: list[Path], then: str) -> None:
     """Marked "not interested" after the last run lined it up (from another tuifeed on the same database, say),
-    the opening is pre-rolled on the off chance, but the first look hears only the clip For You picks instead."""
-    db, opening = _library_with_an_opening(tmp_path, media_clips[:3], then="not interested")
-    first, picked = _prerolls(tmp_path, db, 2)
-    assert first == f"{opening.location}|none|-|False"
-    location, heard, _, built = picked.split("|")
-    assert (heard, built) == ("look", "True")
-    assert location != opening.location
-
-
-def test_an_opening_whose_file_is_gone_is_not_decoded_and_the_feed_opens_as_it_would(
-    tmp_path: Path, media_clips: list[Path]
-) -> None:
-    """Deleted outside tuifeed after the last run lined it up: no pre-roll of a missing file, no "file is gone"
-    as the run's first sight; For You's own pick is the first clip, heard by the first look."""
-    db, opening = _library_with_an_opening(tmp_path, media_clips[:3], then="deleted")
-    [picked] = _prerolls(tmp_path, db, 1)
+    the opening is pre-rolled on the off chance; deleted outside tuifeed, it is not pre-rolled at all (no "file
+    is gone" as the run's first sight). Either way the first look hears only the clip For You picks instead."""
+    db, opening = _library_with_an_opening(tmp_path, media_clips[:3], then=then)
+    *before, picked = _prerolls(tmp_path, db, 2 if then == "not interested" else 1)
+    assert before == ([f"{opening.location}|none|-|False"] if then == "not interested" else [])
     location, heard, _, built = picked.split("|")
     assert (heard, built) == ("look", "True")
     assert location != opening.location
