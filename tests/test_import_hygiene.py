@@ -220,14 +220,15 @@ SPY_ON_PREROLLS = (
     "        raise SystemExit(0)\n"
     "vlc_engine.VlcPlayer.preroll = spy\n"
     "from tuifeed.cli import main\n"
-    "main(['play', '--db', {db!r}, '--render', 'halfblock'])\n"
+    "main(['play', '--db', {db!r}, '--render', 'halfblock', *{more!r}])\n"
 )
-"""Plays `db` and prints, at the `calls`-th pre-roll, each one's clip, whether the first look hears it, what had
-loaded and whether a recommender existed."""
+"""Plays `db` (with `more` arguments) and prints, at the `calls`-th pre-roll, each one's clip, whether the first
+look hears it, what had loaded and whether a recommender existed."""
 
 
-def _prerolls(tmp_path: Path, db: str, calls: int) -> list[str]:
-    printed = _run_on_a_terminal(tmp_path, SPY_ON_PREROLLS.replace("{calls}", str(calls)).replace("{db!r}", repr(db)))
+def _prerolls(tmp_path: Path, db: str, calls: int, *more: str) -> list[str]:
+    code = SPY_ON_PREROLLS.replace("{calls}", str(calls)).replace("{db!r}", repr(db)).replace("{more!r}", repr(more))
+    printed = _run_on_a_terminal(tmp_path, code)
     asked = re.search(rb"ASKED([^\r\n]*)", printed)
     assert asked is not None, printed
     return asked[1].decode().split()
@@ -268,17 +269,37 @@ def test_play_decodes_the_clip_it_opens_on_before_it_loads_the_recommender(
     ]
 
 
-@pytest.mark.parametrize("then", ["not interested", "deleted"])
-def test_an_opening_for_you_will_not_open_on_is_never_shown(tmp_path: Path, media_clips: list[Path], then: str) -> None:
+def test_an_opening_marked_not_interested_since_is_decoded_but_never_shown(
+    tmp_path: Path, media_clips: list[Path]
+) -> None:
     """Marked "not interested" after the last run lined it up (from another tuifeed on the same database, say),
-    the opening is pre-rolled on the off chance; deleted outside tuifeed, it is not pre-rolled at all (no "file
-    is gone" as the run's first sight). Either way the first look hears only the clip For You picks instead."""
-    db, opening = _library_with_an_opening(tmp_path, media_clips[:3], then=then)
-    *before, picked = _prerolls(tmp_path, db, 2 if then == "not interested" else 1)
-    assert before == ([f"{opening.location}|none|-|False"] if then == "not interested" else [])
+    the opening is pre-rolled on the off chance, but the first look hears only the clip For You picks instead."""
+    db, opening = _library_with_an_opening(tmp_path, media_clips[:3], then="not interested")
+    first, picked = _prerolls(tmp_path, db, 2)
+    assert first == f"{opening.location}|none|-|False"
     location, heard, _, built = picked.split("|")
     assert (heard, built) == ("look", "True")
     assert location != opening.location
+
+
+def test_an_opening_whose_file_is_gone_is_not_decoded_and_the_feed_opens_as_it_would(
+    tmp_path: Path, media_clips: list[Path]
+) -> None:
+    """Deleted outside tuifeed after the last run lined it up: no pre-roll of a missing file before For You
+    picks, and For You picks as it would with no opening stored (the same seed, the same first clip; that may
+    be the deleted one, which then fails with its one line like any clip that vanished)."""
+    from tuifeed.store import Store
+
+    db, _ = _library_with_an_opening(tmp_path, media_clips[:3], then="deleted")
+    with_the_opening = _prerolls(tmp_path, db, 1, "--seed", "5")
+    store = Store(db)
+    try:
+        store.set_opening(None)
+    finally:
+        store.close()
+    assert with_the_opening == _prerolls(tmp_path, db, 1, "--seed", "5")
+    [picked] = with_the_opening
+    assert picked.split("|")[1:] == ["look", "numpy,tuifeed.display,tuifeed.feed", "True"]
 
 
 def test_a_sample_opening_that_gives_way_to_the_persons_own_clips_is_never_shown(
