@@ -150,6 +150,22 @@ class Home:
         )
 
 
+HELD_FIRST_LOOK = Path(__file__).with_name("held_first_look.py")
+
+
+def held_first_look(home: Home, gate: Path, *args: str) -> list[str]:
+    """The argv of `home.tuifeed(*args)`, its first look held on screen (drawn) until `open_gate(gate)`."""
+    _command, *rest = home.tuifeed(*args)
+    return [sys.executable, str(HELD_FIRST_LOOK), str(gate), *rest]
+
+
+def open_gate(gate: Path, typed: int = 0) -> None:
+    """Let the app of `held_first_look` take the terminal once `typed` bytes of keys wait on its input."""
+    ajar = gate.with_name(gate.name + ".part")
+    ajar.write_text(str(typed), encoding="ascii")
+    ajar.replace(gate)  # whole: the held process never reads it half-written
+
+
 def clean_environment() -> dict[str, str]:
     """This process's environment without anything that would leak into tuifeed's behaviour.
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from e2e_support import ClipLibrary, Home, Pane, wait_until_still
+from e2e_support import ClipLibrary, Home, Pane, held_first_look, open_gate, wait_until_still
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pyte_screen import UPPER, new_screen
@@ -25,9 +25,7 @@ APP_STARTS = b"\x1b[?1000h"
 """Textual's first write once it has the terminal (mouse reporting on)."""
 ALTERNATE_SCREEN = b"\x1b[?1049h"
 APC = re.compile(rb"\x1b_[^\x1b]*\x1b\\")
-LAUNCHES = 3
-"""The first look draws only if libvlc has the first frame before the app takes the terminal (about 50 ms
-sooner than that on this kind of machine); a loaded one may miss it on a launch, so it gets three."""
+MIN_PICTURE_CELLS = 400
 
 
 def _box_before_the_app(stream: bytes) -> tuple[int, int, int, int] | None:
@@ -54,26 +52,25 @@ def test_the_first_picture_comes_before_the_app_in_the_cells_the_app_shows_it_in
     title = json.loads(vertical.path.with_suffix(".info.json").read_text(encoding="utf-8"))["title"]
     assert home.run("import", str(folder)).returncode == 0
     pane = tmux(WIDTH, HEIGHT, env=home.env)
-    boxes: list[tuple[int, int, int, int] | None] = []
-    for launch in range(LAUNCHES):
-        stream = tmp_path / f"stream{launch}.bin"
-        pane.tmux("pipe-pane", "-o", f"cat > {stream}")
-        pane.run(home.tuifeed("play", "--seed", "3"), before="clear")  # no EXITED line left from before
-        shown = pane.wait_for(
-            lambda screen: screen if title in screen.text and screen.video_cells() > 400 else None, "the feed"
-        )
-        pane.send("q")
-        assert pane.wait_exit() == 0
-        pane.tmux("pipe-pane")
-        wait_until_still(stream)
-        data = stream.read_bytes()
-        assert data.count(ALTERNATE_SCREEN) == 1, "Textual's own switch to the alternate screen went out too"
-        assert APP_STARTS in data
-        boxes.append(_box_before_the_app(data))
-        if boxes[-1] is not None:
-            assert boxes[-1] == shown.video_box(), "the first look drew elsewhere than the app"
-            break
-    assert boxes[-1] is not None, f"in {LAUNCHES} launches the first picture never came before the app"
+    stream, gate = tmp_path / "stream.bin", tmp_path / "gate"
+    pane.tmux("pipe-pane", "-o", f"cat > {stream}")
+    pane.run(held_first_look(home, gate, "play", "--seed", "3"))
+    pane.wait_for(lambda screen: screen.video_cells() > MIN_PICTURE_CELLS or None, "the first look's picture")
+    open_gate(gate)
+    shown = pane.wait_for(
+        lambda screen: screen if title in screen.text and screen.video_cells() > MIN_PICTURE_CELLS else None,
+        "the feed",
+    )
+    pane.send("q")
+    assert pane.wait_exit() == 0
+    pane.tmux("pipe-pane")
+    wait_until_still(stream)
+    data = stream.read_bytes()
+    assert data.count(ALTERNATE_SCREEN) == 1, "Textual's own switch to the alternate screen went out too"
+    assert APP_STARTS in data
+    before_the_app = _box_before_the_app(data)
+    assert before_the_app is not None, "the first picture did not come before the app"
+    assert before_the_app == shown.video_box(), "the first look drew elsewhere than the app"
     pane.run(["stty", "-a"], before="clear")
     modes = pane.wait_for_text("EXITED:0", "stty").text
     assert re.search(r"(?<!-)\bicanon\b", modes) and re.search(r"(?<!-)\becho\b", modes), modes
@@ -88,24 +85,17 @@ def test_ctrl_c_typed_over_the_first_look_quits_as_in_the_app(
     clip_library.copy_to(home.root / "clips", 2)
     assert home.run("import", str(home.root / "clips")).returncode == 0
     pane = tmux(WIDTH, HEIGHT, env=home.env)
-    over_the_look = False
-    for _ in range(LAUNCHES):
-        with sqlite3.connect(home.db) as db:
-            db.execute("DELETE FROM impressions")
-        db.close()
-        pane.run(home.tuifeed("play", "--seed", "3"), before="clear")
-        pane.wait_for(lambda screen: screen.video_cells() > 400 or None, "a picture")
-        app_has_it = pane.flag("mouse_any_flag") == "1"
-        pane.send("C-c")
-        assert pane.wait_exit() == 0, pane.screen().text
-        assert pane.flag("alternate_on") == "0"
-        with sqlite3.connect(home.db) as db:
-            assert db.execute("SELECT exit FROM impressions").fetchall() == [("quit",)]
-        db.close()
-        if not app_has_it:
-            over_the_look = True
-            break
-    assert over_the_look, f"in {LAUNCHES} launches Ctrl-C never came before the app had the terminal"
+    gate = home.root / "gate"
+    pane.run(held_first_look(home, gate, "play", "--seed", "3"))
+    pane.wait_for(lambda screen: screen.video_cells() > MIN_PICTURE_CELLS or None, "the first look's picture")
+    assert pane.flag("mouse_any_flag") == "0", "the app had the terminal already"
+    pane.send("C-c")
+    open_gate(gate, typed=1)
+    assert pane.wait_exit() == 0, pane.screen().text
+    assert pane.flag("alternate_on") == "0"
+    with sqlite3.connect(home.db) as db:
+        assert db.execute("SELECT exit FROM impressions").fetchall() == [("quit",)]
+    db.close()
     pane.run(["stty", "-a"], before="clear")
     modes = pane.wait_for_text("EXITED:0", "stty").text
     assert all(re.search(rf"(?<!-)\b{mode}\b", modes) for mode in ("icanon", "echo", "isig")), modes
