@@ -39,6 +39,14 @@ def _box_before_the_app(stream: bytes) -> tuple[int, int, int, int] | None:
     return min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
 
 
+def _modes(pane: Pane) -> str:
+    """What `stty -a` prints in the pane's shell, on a cleared screen."""
+    pane.run(["stty", "-a"], before="clear; echo MODES:")
+    # Until the shell has run `clear`, the screen still shows the EXITED line of the command before.
+    done = re.compile(r"^MODES:$.*^EXITED:0$", re.M | re.S)
+    return pane.wait_for(lambda screen: screen if done.search(screen.text) else None, "stty").text
+
+
 def test_the_first_picture_comes_before_the_app_in_the_cells_the_app_shows_it_in(
     clip_library: ClipLibrary, home: Home, tmux: Callable[..., Pane], tmp_path: Path
 ) -> None:
@@ -71,8 +79,7 @@ def test_the_first_picture_comes_before_the_app_in_the_cells_the_app_shows_it_in
     before_the_app = _box_before_the_app(data)
     assert before_the_app is not None, "the first picture did not come before the app"
     assert before_the_app == shown.video_box(), "the first look drew elsewhere than the app"
-    pane.run(["stty", "-a"], before="clear")
-    modes = pane.wait_for_text("EXITED:0", "stty").text
+    modes = _modes(pane)
     assert re.search(r"(?<!-)\bicanon\b", modes) and re.search(r"(?<!-)\becho\b", modes), modes
 
 
@@ -96,6 +103,5 @@ def test_ctrl_c_typed_over_the_first_look_quits_as_in_the_app(
     with sqlite3.connect(home.db) as db:
         assert db.execute("SELECT exit FROM impressions").fetchall() == [("quit",)]
     db.close()
-    pane.run(["stty", "-a"], before="clear")
-    modes = pane.wait_for_text("EXITED:0", "stty").text
+    modes = _modes(pane)
     assert all(re.search(rf"(?<!-)\b{mode}\b", modes) for mode in ("icanon", "echo", "isig")), modes
