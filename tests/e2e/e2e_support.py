@@ -326,10 +326,16 @@ class Pane:
         self.tmux("send-keys", "Enter")
 
     def send(self, key: str) -> float:
-        """Press one key; returns the monotonic time tmux had it written to the program."""
+        """Press one key; returns about the monotonic time tmux had it written to the program (see `press`)."""
+        start, end = self.press(key)
+        return (start + end) / 2
+
+    def press(self, key: str) -> tuple[float, float]:
+        """Press one key; returns monotonic times before and after `tmux send-keys`: no sooner than the first did
+        tmux write the key to the program, and, give or take tmux's own write, by the second."""
         start = time.monotonic()
         self.tmux("send-keys", key)
-        return (start + time.monotonic()) / 2
+        return start, time.monotonic()
 
     def screen(self) -> Screen:
         """The screen as it is now, with colours."""
