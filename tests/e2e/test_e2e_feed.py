@@ -100,8 +100,10 @@ def _check_terminal_restored(pane: Pane, stty: Path) -> None:
     screen = pane.screen()
     assert screen.coloured_cells() == 0, f"colour left on screen:\n{screen.raw!r}"
     assert "EXITED:0" in screen.text
-    pane.wait_for(lambda _: Path(f"{stty}.after").exists() or None, "the shell to run the next command", 5)
-    assert Path(f"{stty}.after").read_text() == Path(f"{stty}.before").read_text(), "tty modes not restored"
+    after = Path(f"{stty}.after")
+    # The shell creates the file before stty writes its one line into it.
+    pane.wait_for(lambda _: after.exists() and after.read_text().endswith("\n"), "the shell to run the next command")
+    assert after.read_text() == Path(f"{stty}.before").read_text(), "tty modes not restored"
 
 
 def test_the_next_run_opens_on_the_clip_the_last_one_had_lined_up(
