@@ -295,6 +295,21 @@ def wait_until_still(path: Path, timeout: float = 10.0) -> None:
         time.sleep(0.3)
 
 
+def piped_through(path: Path, last: bytes, timeout: float = 15.0) -> bytes:
+    """What tmux's `pipe-pane` has written to ``path``, once that holds ``last``, written after everything the test
+    needs (the shell's `EXITED:0` after the program's bytes).
+
+    The pipe's reader (`cat`) may lag behind tmux on a loaded machine, and closing the pipe drops what tmux has
+    not handed it yet: wait for the bytes themselves, not for a time or for the file to stop growing.
+    """
+    deadline = time.monotonic() + timeout
+    while last not in (data := path.read_bytes() if path.exists() else b""):
+        if time.monotonic() > deadline:
+            pytest.fail(f"{path.name} lacks {last!r} after {timeout:.0f} s; it ends {data[-300:]!r}")
+        time.sleep(0.05)
+    return data
+
+
 class Pane:
     """The only pane of a private tmux server: start commands in its shell, send keys, read the screen."""
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from e2e_support import MEDIA, Home, Pane
+from e2e_support import MEDIA, Home, Pane, piped_through
 
 pytestmark = pytest.mark.e2e
 
@@ -78,9 +78,8 @@ def walk_every_place(pane: Pane, home: Home, stream: Path) -> bytes:
     still_running(pane, "Search, a mute and its undo from the Mutes list")
     pane.send("q")
     assert pane.wait_exit(20) == 0
+    data = piped_through(stream, b"EXITED:0")
     pane.tmux("pipe-pane")
-    time.sleep(0.5)
-    data = stream.read_bytes()
     data.decode("utf-8")
     return data
 
