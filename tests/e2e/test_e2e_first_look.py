@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from e2e_support import ClipLibrary, Home, Pane, held_first_look, open_gate, wait_until_still
+from e2e_support import ClipLibrary, Home, Pane, held_first_look, open_gate, piped_through
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pyte_screen import UPPER, new_screen
@@ -71,9 +71,8 @@ def test_the_first_picture_comes_before_the_app_in_the_cells_the_app_shows_it_in
     )
     pane.send("q")
     assert pane.wait_exit() == 0
+    data = piped_through(stream, b"EXITED:0")
     pane.tmux("pipe-pane")
-    wait_until_still(stream)
-    data = stream.read_bytes()
     assert data.count(ALTERNATE_SCREEN) == 1, "Textual's own switch to the alternate screen went out too"
     assert APP_STARTS in data
     before_the_app = _box_before_the_app(data)

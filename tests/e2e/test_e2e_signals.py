@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from e2e_support import ClipLibrary, Home, Pane, Screen
+from e2e_support import ClipLibrary, Home, Pane, Screen, piped_through
 
 pytestmark = pytest.mark.e2e
 
@@ -99,9 +99,8 @@ def test_a_stray_sigcont_changes_nothing(
     pane.wait_for_text("tuifeed keys", "the help screen")
     _close_help_and_quit(pane)
     assert pane.flag("mouse_any_flag") == "0"
+    sent = piped_through(stream, b"EXITED:0")
     pane.tmux("pipe-pane")
-    time.sleep(0.5)
-    sent = stream.read_bytes()
     assert sent.count(BRACKETED_PASTE_ON) == 1, "the terminal was set up again"
     with sqlite3.connect(home.db) as db:
         assert db.execute("SELECT exit FROM impressions").fetchall() == [("quit",)]
