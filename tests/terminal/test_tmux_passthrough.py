@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pty
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,8 @@ ENCODE = (
     "open(sys.argv[1], 'wb').write(data)\n"
 )
 APC = re.compile(rb"\x1b_G[^\x1b]*\x1b\\")
+PLACEHOLDER = "\U0010eeee".encode()
+"""The kitty placeholder character, one per cell of a picture."""
 
 
 class OuterTerminal:
@@ -104,22 +107,27 @@ def in_tmux(
     socket = f"tuifeed-test-{os.getpid()}-{tmp_path.name}"
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TMUX", "SSH_"))}
     env.update(TERM="xterm-256color", PYTHONPATH=str(REPO))
-    pane = subprocess.list2cmdline([sys.executable, "-c", script, str(result)])
+    part = result.with_name("result.part")
+    # Renamed once whole: seen as it is being written, a large result was read cut short.
+    run = subprocess.list2cmdline([sys.executable, "-c", script, str(part)])
+    pane = f"{run} && mv {shlex.quote(str(part))} {shlex.quote(str(result))}"
     pid, master = pty.fork()
     if pid == 0:  # the child: tmux on the pty's slave side, as a terminal would start it
         os.execvpe("tmux", ["tmux", "-L", socket, "-f", str(conf), "new-session", f"{pane}; sleep 5"], env)
     outer = OuterTerminal(master, name, kitty)
     try:
         deadline = time.monotonic() + 20
-        while not (result.exists() and result.read_bytes()) and time.monotonic() < deadline:
+        while not result.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         written = result.read_bytes() if result.exists() else b""
-        # tmux has the pane's output once the script is done; the pane is drawn on tmux's next pass.
+        # tmux has the pane's output once the script is done; the pane is drawn on tmux's next pass, and its
+        # placeholder cells may come after the graphics codes.
         subprocess.run(["tmux", "-L", socket, "refresh-client"], capture_output=True, check=False, env=env)
-        settled = time.monotonic() + 5
-        while time.monotonic() < settled and written.count(b"\x1b_G") > outer.received.count(b"\x1b_G"):
+        settled = time.monotonic() + 10
+        while time.monotonic() < settled and any(
+            written.count(code) > outer.received.count(code) for code in (b"\x1b_G", PLACEHOLDER)
+        ):
             time.sleep(0.05)
-        time.sleep(0.3)
         return written, outer.received
     finally:
         outer.stop()
