@@ -47,9 +47,9 @@ def _hold(first_look: Any, gate: Path) -> None:
     def held(self: Any) -> bool:
         _wait(lambda: self._still is not None)
         self._draw_if_due()  # what `hand_over` does first: at once, not once the gate is open
-        _wait(gate.exists)
+        _wait(lambda: gate.exists() or self._leaving)  # a hang-up: the test has ended, the look ends tuifeed
         typed = int(gate.read_text(encoding="ascii")) if gate.exists() else 0
-        # tmux writes a key to the terminal after `send-keys` has returned: it must be in before the app starts.
+        # tmux may write a key to the terminal after `send-keys` has returned: it must be in before the app starts.
         _wait(lambda: _typed() >= typed)
         return bool(hand_over(self))
 
