@@ -9,7 +9,6 @@ import select
 import struct
 import termios
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -28,7 +27,9 @@ class Pty:
         self.keys = keys
         self._master = master
         self._read = bytearray()
-        self._lock = threading.Lock()
+        self._came = threading.Condition()
+        """Held while what was read grows; notified as it does."""
+        self._marks = 0
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
 
@@ -40,20 +41,25 @@ class Pty:
                 return
             if not data:
                 return
-            with self._lock:
+            with self._came:
                 self._read += data
+                self._came.notify_all()
 
     def written(self) -> bytes:
-        """What was written to the terminal since the last call (once nothing more came for 0.1 s)."""
-        size = -1
-        while True:
-            with self._lock:
-                if len(self._read) == size:
-                    data = bytes(self._read)
-                    self._read.clear()
-                    return data
-                size = len(self._read)
-            time.sleep(0.1)
+        """What was written to the terminal since the last call.
+
+        A mark written to the terminal now is read back after everything written before it (a pty keeps the
+        order), however long the kernel and the reader take to pass it on.
+        """
+        self._marks += 1
+        mark = b"<first_look_support: read up to here %d>" % self._marks
+        os.write(self.keys, mark)
+        with self._came:
+            assert self._came.wait_for(lambda: mark in self._read, timeout=20), "the pty's reader fell behind"
+            at = self._read.index(mark)
+            data = bytes(self._read[:at])
+            del self._read[: at + len(mark)]
+        return data
 
     def stop_reading(self) -> None:
         """Wait for the reader to end (it does once the terminal side is closed): the master's descriptor can

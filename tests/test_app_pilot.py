@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pilot_wait import show
 from ranker_stub import InOrder
 from textual import events
 from textual.message import Message
@@ -127,9 +128,8 @@ async def test_video_paints_frames_as_half_blocks(store: Store) -> None:
     app, player = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        player.emit_frame((360, 640))
-        await pilot.pause(0.1)
         video = app.feed.video
+        await show(pilot, player, video)
         assert video.frames_painted >= 1
         middle = video.render_line(video.size.height // 2).text
         assert "▀" in middle
@@ -369,9 +369,8 @@ async def test_covered_video_paints_styled_cells_not_raw_escapes(store: Store) -
     app, player = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        player.emit_frame((360, 640))
-        await pilot.pause(0.1)
         video = app.feed.video
+        await show(pilot, player, video)
         row = video.size.height // 2
         assert not video.covered
         assert "\x1b[" in video.render_line(row).text
@@ -389,9 +388,8 @@ async def test_256_colour_terminals_get_palette_colours(store: Store) -> None:
     app, player = make_app(store, color=ColorMode(ColorSystem.ANSI256))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        player.emit_frame((360, 640))
-        await pilot.pause(0.1)
         video = app.feed.video
+        await show(pilot, player, video)
         row = video.size.height // 2
         fast = video.render_line(row).text
         assert "\x1b[38;5;" in fast and "38;2;" not in fast

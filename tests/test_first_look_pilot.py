@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from first_look_support import gradient, pty
 from numpy.typing import NDArray
+from pilot_wait import quiet, settled, until
 from pyte_screen import UPPER, new_screen
 from ranker_stub import InOrder
 from test_video_pilot import Sink
@@ -72,14 +73,15 @@ async def test_the_first_look_draws_the_cells_the_feed_screen_then_draws(
     config = replace(Config(), display=DisplayConfig(info_panel=panel))
     app = TuifeedApp(Feeds(store, player, InOrder([clip]), [clip]), config=config, render=RenderPlan(sink=sink))
     async with app.run_test(size=terminal) as pilot:
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert app.feed.has_class("side") is side
         video = app.feed.video
         assert video.pump is not None and player.listener is not None
         video.pump.forget()
         sent = len(sink.frames)
+        painted = video.frames_painted
         player.listener.player_frame(player.token, still)  # the UI thread's still, as at a swipe: never paced
-        await pilot.pause(0.2)
+        await until(pilot, lambda: video.frames_painted > painted and quiet(video))
         assert len(sink.frames) > sent
         painted = picture_cells(sink.frames[-1], cols, rows)
 

@@ -54,6 +54,25 @@ def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
     return condition()
 
 
+def wait_frozen(player: VlcPlayer, seconds: float = 10.0) -> bool:
+    """Wait until libvlc has paused the clip and frames already decoded have drained: two position reads 0.2 s
+    apart agree. False if that does not come within ``seconds``."""
+    import vlc
+
+    deck = player._current
+    if deck is None or not wait_for(lambda: deck.player.get_state() == vlc.State.Paused, seconds):
+        return False
+    deadline = time.monotonic() + seconds
+    before = player.position_ms()
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        after = player.position_ms()
+        if after == before:
+            return True
+        before = after
+    return False
+
+
 @pytest.fixture
 def engine() -> Iterator[tuple[VlcPlayer, Recorder]]:
     player = VlcPlayer(audio_output="adummy")
@@ -97,9 +116,7 @@ def test_a_clip_ends_and_loops(engine: tuple[VlcPlayer, Recorder], media_clips: 
 def test_preroll_gives_an_instant_first_frame(engine: tuple[VlcPlayer, Recorder], media_clips: list[Path]) -> None:
     """A pre-rolled clip paints its first frame inside play() itself, and then keeps playing."""
     player, recorder = engine
-    player.play(str(media_clips[0]))
-    player.preroll(str(media_clips[1]))
-    time.sleep(1.0)
+    _parked_preroll(player, media_clips)
     started = time.monotonic()
     token = player.play(str(media_clips[1]))
     returned = time.monotonic()
@@ -146,7 +163,7 @@ def test_a_prerolled_clip_paused_at_once_stays_paused(
     token = player.play(str(media_clips[1]))
     player.set_paused(True)
     assert wait_for(lambda: not waiting.parked)
-    time.sleep(0.5)
+    assert wait_frozen(player), "the clip ran on"
     position = player.position_ms()
     time.sleep(0.5)
     assert player.state is PlayerState.PAUSED
@@ -176,7 +193,9 @@ def test_a_clip_prerolled_before_the_view_exists_plays_from_its_own_frames(media
         unheard = Recorder()
         player.attach(unheard, lambda width, height: (48, round(48 * height / width)))
         player.preroll(str(media_clips[0]))
-        time.sleep(1.0)
+        waiting = player._next
+        assert waiting is not None
+        assert wait_for(lambda: waiting.parked), "the pre-roll kept its first frame and stopped"
         recorder = Recorder()
         player.attach(recorder, lambda width, height: (60, round(60 * height / width)))
         token = player.play(str(media_clips[0]))
@@ -291,7 +310,7 @@ def test_pause_freezes_the_picture_and_resume_moves_it(
     token = player.play(str(media_clips[0]))
     assert wait_for(lambda: len(recorder.frames.get(token, [])) > 5)
     player.set_paused(True)
-    time.sleep(0.3)  # let frames already decoded drain
+    assert wait_frozen(player), "the position never stood still"
     position, count = player.position_ms(), len(recorder.frames[token])
     time.sleep(0.6)
     assert player.state is PlayerState.PAUSED

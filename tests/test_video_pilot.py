@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
+from pilot_wait import quiet, settled, show, until
 from pyte_screen import UPPER, halves, key_halves, new_screen
 from ranker_stub import InOrder
 from test_app_pilot import CLIPS
@@ -36,12 +37,15 @@ class Sink:
     def __init__(self) -> None:
         self.frames: list[bytes] = []
         self.final: list[bytes] = []
+        self.lock = threading.Lock()
+        """Held while a frame is checked and kept, as the terminal's lock is while it is checked and written."""
 
     def write_frame(self, data: bytes, wanted: Callable[[], bool]) -> float | None:
-        if not wanted():
-            return None
-        self.frames.append(data)
-        return 0.0
+        with self.lock:
+            if not wanted():
+                return None
+            self.frames.append(data)
+            return 0.0
 
     def hold_frames(self) -> None:
         """Textual paints nothing to a real terminal here: no update to wait for."""
@@ -62,12 +66,11 @@ async def test_frames_reach_the_terminal_as_diffs_where_the_view_is(store: Store
     sink = Sink()
     app, player = make_app(store, RenderPlan(sink=sink, sync=True))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
+        await settled(pilot)
         for step in range(12):
             if step == 2:
                 player.position += 40  # every pixel changes once
-            player.emit_frame((360, 640))
-            await pilot.pause(0.06)
+            await show(pilot, player, app.feed.video)
             # Frames after a Textual repaint of the view (a timer, a status) are sent whole: go on until quiet.
             if step >= 3 and len(sink.frames) >= 2 and max(map(len, sink.frames[-2:])) < len(sink.frames[0]) / 4:
                 break
@@ -90,30 +93,36 @@ async def test_frames_reach_the_terminal_as_diffs_where_the_view_is(store: Store
 
 
 async def test_a_toast_stops_the_pump_and_textual_paints_the_cells(store: Store) -> None:
-    """While a toast covers the video nothing is written; once it is gone the next frame is sent whole."""
+    """While a toast covers the video nothing is written; once it is gone the next frame is sent whole, and a
+    toast's cover ends by itself once its time is up."""
     sink = Sink()
     app, player = make_app(store, RenderPlan(sink=sink))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
-        player.emit_frame((360, 640))
-        await pilot.pause(0.1)
-        video = app.feed.video
-        whole = len(sink.frames[-1])
-        app.notify("over the picture", timeout=0.3)
-        written = len(sink.frames)
+        await settled(pilot)
+        assert sink.frames, "the first clip's still was written"
+        whole = len(sink.frames[-1])  # sent whole
+        screen = app.feed
+        video = screen.video
+        with sink.lock:  # a frame being written now lands before the toast, or not at all
+            app.notify("over the picture", timeout=60)  # outlasts the frames below on however slow a machine
+            written = len(sink.frames)
         for _ in range(3):
             player.position += 40
-            player.emit_frame((360, 640))
-            await pilot.pause(0.06)
+            await show(pilot, player, video)
         assert len(sink.frames) == written and video.covered
         strip = video.render_line(video.size.height // 2)
         assert "\x1b" not in strip.text and "▀" in strip.text
-        await pilot.pause(1.0)
+        app.clear_notifications()
+        screen._covered_until = 0.0  # the toast's time is up: what its timer finds once the minute has passed
+        screen.update_cover()
         assert not video.covered
-        player.emit_frame((360, 640))
-        await pilot.pause(0.1)
-    assert len(sink.frames) == written + 1
-    assert len(sink.frames[-1]) >= 0.8 * whole
+        await show(pilot, player, video)
+        assert len(sink.frames) == written + 1
+        assert len(sink.frames[-1]) >= 0.8 * whole
+        app.notify("a short one", timeout=0.3)
+        assert video.covered
+        await until(pilot, lambda: not video.covered)
+        assert not video.covered, "the toast's timer gave the cells back to the pump"
 
 
 def kitty_plan(sink: Sink) -> RenderPlan:
@@ -126,17 +135,16 @@ async def test_kitty_pictures_are_placeholders_and_half_blocks_under_a_modal(sto
     sink = Sink()
     app, player = make_app(store, kitty_plan(sink))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
-        player.emit_frame((360, 640))
-        await pilot.pause(0.1)
+        await settled(pilot)
         video = app.feed.video
+        await show(pilot, player, video)
         picture = video.pump.encoder.picture() if video.pump else None
         assert isinstance(picture, KittyPicture)
         assert APC.search(sink.frames[-1]) and PLACEHOLDER.encode() in sink.frames[-1]
         row = video.size.height // 2
         assert PLACEHOLDER in video.render_line(row).text
         await pilot.press("question_mark")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: video.covered)
         assert video.covered
         under = video.render_line(row)
         assert PLACEHOLDER not in under.text and "▀" in under.text
@@ -147,10 +155,9 @@ async def test_leaving_the_app_deletes_the_kitty_images(store: Store) -> None:
     sink = Sink()
     app, player = make_app(store, kitty_plan(sink))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
+        await settled(pilot)
         for _ in range(2):
-            player.emit_frame((360, 640))
-            await pilot.pause(0.1)
+            await show(pilot, player, app.feed.video)
         assert sink.frames and not sink.final
     sent = {match[1] for data in sink.frames for match in re.finditer(rb"\x1b_Ga=T[^\x1b]*?,i=(\d+)", data)}
     deleted = set(re.findall(rb"\x1b_Ga=d,d=I,i=(\d+),q=2\x1b\\", b"".join(sink.final)))
@@ -183,12 +190,12 @@ async def test_a_new_picture_waits_for_the_ui_thread(store: Store) -> None:
     sink = Sink()
     app, player = make_app(store, RenderPlan(sink=sink))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
-        player.emit_frame((360, 640))
-        await pilot.pause(0.1)
-        await pilot.press("question_mark")
-        await pilot.pause(0.1)
+        await settled(pilot)
         video = app.feed.video
+        # Shown before the hand-over below: else the pump's own picture could come after it and be the one taken.
+        await show(pilot, player, video)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: video.covered)
         assert video.covered and video.pump is not None
         old = video.pump.encoder.picture()
         assert old is not None
@@ -240,14 +247,16 @@ async def swipe_to_a_vertical_clip(store: Store, *, frames_at_renders: bool) -> 
     config = Config(display=DisplayConfig(fps=120))  # frames as close as renders are not paced away
     app = TuifeedApp(Feeds(store, player, InOrder(clips), clips), config=config, render=RenderPlan(sink=sink))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
+        await settled(pilot)
         video = app.feed.video
         before = video.content_region
         assert before.width == SIZE[0], "the wide clip's view spans the screen, its panel below"
-        sink.frames.clear()
+        with sink.lock:
+            sink.frames.clear()
         sink.aspect = (360, 640) if frames_at_renders else None
         await pilot.press("j")
         await pilot.pause(0.2)
+        await until(pilot, lambda: len(sink.frames) >= (2 if frames_at_renders else 1) and quiet(video))
         sink.aspect = None
         region = video.content_region
     assert region.width < before.width and region.x > 0, "the panel went beside the vertical clip"
@@ -286,7 +295,7 @@ async def test_a_picture_wider_than_the_view_is_painted_cut_to_the_view(store: S
     swipe to a vertical one, until the vertical clip's picture comes): they ran on over the gap and the panel."""
     app, _player = make_app(store, RenderPlan(sink=Sink()))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
+        await settled(pilot)  # no frame of the pump's comes after the wide picture
         video = app.feed.video
         width, height = video.size
         wide = flat_picture(SIZE[0], SIZE[1])
@@ -322,13 +331,14 @@ async def test_textual_paints_the_still_that_waited_for_the_views_new_place(stor
     sink = GatedSink()
     app = TuifeedApp(Feeds(store, player, InOrder(clips), clips), config=Config(), render=RenderPlan(sink=sink))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
+        await settled(pilot)
         video = app.feed.video
         written = len(sink.frames)
         sink.gate.clear()
         try:
             await pilot.press("j")
             await pilot.pause(0.2)
+            await until(pilot, lambda: video._place is not None and video._place.cols == video.size.width < SIZE[0])
             picture = video._picture
             width, height = video.size
         finally:
@@ -347,7 +357,7 @@ async def test_a_swipes_still_goes_out_before_the_ended_stay_is_recorded_where_t
     return (as where the view moves) made every swipe wait for that work, 10 ms more."""
     app, _player = make_app(store, RenderPlan(sink=Sink()))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
+        await settled(pilot)  # the first clip's frames are all offered before the offers are noted
         screen = app.feed
         order: list[str] = []
         offer, record = screen.video.pump.offer, screen.session._record

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pilot_wait import until
 from ranker_stub import InOrder
 from rich.text import Text
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, TabbedContent
 from toasts import toasts_with
 
@@ -25,7 +27,7 @@ from tuifeed.ui.screens.filters import FiltersScreen
 from tuifeed.ui.screens.help import HelpScreen
 from tuifeed.ui.screens.library import LibraryScreen
 from tuifeed.ui.screens.not_interested import NotInterestedScreen
-from tuifeed.ui.screens.search import TYPING_PAUSE, SearchScreen
+from tuifeed.ui.screens.search import SearchScreen
 from tuifeed.ui.widgets.info import InfoPanel
 
 
@@ -85,6 +87,20 @@ def feed(app: TuifeedApp) -> FeedScreen:
 def shown(app: TuifeedApp) -> str | None:
     current = feed(app).session.current
     return current.id if current else None
+
+
+async def searched(pilot: Pilot[None], query: str) -> SearchScreen:
+    """The search screen once its summary names `query`: the words typed rest a moment before they are searched."""
+
+    def ran() -> bool:
+        screen = pilot.app.screen
+        return isinstance(screen, SearchScreen) and f"“{query}”" in str(screen.summary.render())
+
+    await until(pilot, ran)
+    search = pilot.app.screen
+    assert isinstance(search, SearchScreen)
+    assert ran(), f"no search for “{query}”: {search.summary.render()}"
+    return search
 
 
 def cells(table: DataTable[Text], row: int) -> list[str]:
@@ -307,9 +323,7 @@ async def test_search_as_you_type_then_play_the_results(store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"sea wal")
-        await pilot.pause(TYPING_PAUSE + 0.1)
-        search = app.screen
-        assert isinstance(search, SearchScreen)
+        search = await searched(pilot, "sea wal")
         assert sorted(clip.id for clip in search.results) == ["c1", "c3", "c5"]
         assert "3 clips for “sea wal”" in str(search.summary.render())
         await pilot.press("enter", "down", "enter")
@@ -330,12 +344,10 @@ async def test_hostile_search_words_are_words(store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("slash", *'"city" OR NEAR(*')
-        await pilot.pause(TYPING_PAUSE + 0.1)
-        search = app.screen
-        assert isinstance(search, SearchScreen)
+        search = await searched(pilot, '"city" OR NEAR(*')
         assert sorted(clip.id for clip in search.results) == []  # "or" and "near" are words no clip has
         await pilot.press(*["backspace"] * 13)
-        await pilot.pause(TYPING_PAUSE + 0.1)
+        await searched(pilot, '"ci')
         assert sorted(clip.id for clip in search.results) == ["c0", "c2", "c4"]
 
 
@@ -343,7 +355,7 @@ async def test_search_from_the_command_line_opens_playing(store: Store) -> None:
     """`tuifeed search sea --play` opens on the results, the first one playing."""
     app, player, _ = make_app(store, search="sea", play=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, FeedScreen) and app.screen.session.current is not None)
         assert feed(app).session.title == "Search: sea"
         assert shown(app) in {"c1", "c3", "c5"} and player.location == f"/clips/{shown(app)}.mp4"
         await pilot.press("escape")

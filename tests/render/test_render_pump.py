@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
+import struct
+import termios
 import threading
 import time
 from collections.abc import Callable
@@ -26,8 +29,11 @@ class SlowSink:
         self.frames: list[bytes] = []
         self.final: list[bytes] = []
         self.refused = 0
+        self.entered = threading.Event()
+        """Set once the pump is in a write."""
 
     def write_frame(self, data: bytes, wanted: Callable[[], bool]) -> float | None:
+        self.entered.set()
         if self.refuse or not wanted():
             self.refused += 1
             return None
@@ -86,16 +92,18 @@ def test_frames_are_written_whole_in_sync_brackets() -> None:
 
 def test_a_slow_terminal_drops_frames_instead_of_queueing_them() -> None:
     """While a write takes 100 ms, ten offered frames become one: the newest."""
-    sink = SlowSink(delay=0.1)
+    sink = GateSink(delay=0.1)
     pump, painted = make_pump(sink)
     try:
         pump.offer(frame(1), FIT, 0, 0)
-        time.sleep(0.02)  # the pump is now inside the first 100 ms write
+        assert sink.entered.wait(5), "the pump took the first frame"
         for value in range(2, 12):
             pump.offer(frame(value * 10), FIT, 0, 0)
-        wait_for(lambda: len(painted) == 2, timeout=2)
+        sink.gate.set()  # the write ends only once all ten came, however slowly this thread offered them
+        wait_for(lambda: len(painted) == 2)
         time.sleep(0.15)
     finally:
+        sink.gate.set()
         pump.close()
     assert pump.dropped == 9
     assert len(sink.frames) == 2
@@ -126,9 +134,8 @@ def test_covering_stops_writes_and_hands_frames_to_textual() -> None:
 class GateSink(SlowSink):
     """Each write waits for `gate` once the pump is in it (`entered`): a terminal busy with something else."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.entered = threading.Event()
+    def __init__(self, delay: float = 0.0) -> None:
+        super().__init__(delay)
         self.gate = threading.Event()
 
     def write_frame(self, data: bytes, wanted: Callable[[], bool]) -> float | None:
@@ -172,6 +179,11 @@ def test_without_a_sink_every_frame_is_for_textual() -> None:
     assert not painted[0].direct and painted[0].sent == 0
 
 
+def waiting(fd: int) -> int:
+    """Bytes written to the pty that nobody has read yet, from its master side."""
+    return int(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0])
+
+
 def test_terminal_output_measures_time_blocked_on_a_real_pty() -> None:
     """A pty nobody reads fills up: the frame write blocks until a slow reader drains it, and says how long."""
     master, slave = pty.openpty()
@@ -180,6 +192,10 @@ def test_terminal_output_measures_time_blocked_on_a_real_pty() -> None:
     drained = bytearray()
 
     def slow_reader() -> None:
+        # From when the frame fills the pty (its writer is then stuck in the write), not from this thread's start.
+        deadline = time.monotonic() + 10
+        while waiting(master) <= 100 and time.monotonic() < deadline:
+            time.sleep(0.005)
         time.sleep(0.3)
         while len(drained) < 400_000:
             drained.extend(os.read(master, 65536))

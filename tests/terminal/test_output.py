@@ -6,6 +6,8 @@ import io
 import threading
 import time
 
+import pytest
+
 from tuifeed.terminal import TerminalOutput
 
 SYNC_START = "\x1b[?2026h"
@@ -20,17 +22,21 @@ def terminal() -> tuple[TerminalOutput, io.BytesIO]:
     return output, raw
 
 
-def test_a_frame_waits_for_textuals_update_to_close() -> None:
+def test_a_frame_waits_for_textuals_update_to_close(monkeypatch: pytest.MonkeyPatch) -> None:
     """Textual writes an update's start, text and end apart: a frame offered between them lands after the end."""
+    monkeypatch.setattr("tuifeed.terminal.output.UPDATE_WAIT", 60.0)  # the bound is the next test's
     output, raw = terminal()
     output.write(SYNC_START)
     result: list[float | None] = []
     writer = threading.Thread(target=lambda: result.append(output.write_frame(b"<frame>", lambda: True)))
     writer.start()
-    time.sleep(0.05)  # the frame is waiting now (or about to): either way it must come after the end
+    deadline = time.monotonic() + 10
+    while not output._update_closed._waiters:  # type: ignore[attr-defined]  # the frame waits for the end
+        assert time.monotonic() < deadline, "the frame never waited for the update"
+        time.sleep(0.005)
     output.write("the update's text, longer than a marker")
     output.write(SYNC_END)
-    writer.join(timeout=5)
+    writer.join(timeout=10)
     assert result and result[0] is not None
     written = raw.getvalue().decode()
     assert written.index("<frame>") > written.index(SYNC_END) > written.index("the update's text")
