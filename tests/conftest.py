@@ -6,8 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tuifeed.store import Store
+
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
+"""No per-example deadline: CI shares a noisy machine, and a slow example is no wrong answer."""
 
 REPO = Path(__file__).resolve().parent.parent
 MEDIA = REPO / "media"

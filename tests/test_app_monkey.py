@@ -249,7 +249,6 @@ async def monkey(sequence: list[Action]) -> None:
 
 @settings(
     max_examples=EXAMPLES,
-    deadline=None,
     derandomize=not os.environ.get("MONKEY_RANDOM"),
     phases=PHASES,
     database=None,

@@ -172,7 +172,7 @@ def _toml_documents(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.one_of(_toml_documents(), st.text(max_size=200)))
 def test_any_config_text_loads_or_raises_config_error(tmp_path: Path, text: str) -> None:
     """Whatever the file holds, the loader and every later check give a Config or one ConfigError line."""

@@ -71,7 +71,7 @@ def assert_sane(meta: Metadata) -> None:
         _assert_clean(problem, 200)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(raw=st.binary(max_size=400))
 def test_any_bytes_as_info_json(raw: bytes) -> None:
     """Random bytes never raise: they say why they were ignored."""
@@ -79,7 +79,7 @@ def test_any_bytes_as_info_json(raw: bytes) -> None:
     assert_sane(meta)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(data=st.dictionaries(st.sampled_from(FIELDS) | _ANY_TEXT, _JSON, max_size=12))
 def test_any_json_object_as_info_json(data: dict[str, object]) -> None:
     """Any JSON object, with yt-dlp's keys holding any values, gives sane metadata and never raises."""
@@ -87,7 +87,7 @@ def test_any_json_object_as_info_json(data: dict[str, object]) -> None:
     assert_sane(meta)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(
     count=st.one_of(st.integers(min_value=-(2**80), max_value=2**80), st.floats(allow_nan=True, allow_infinity=True))
 )
@@ -100,7 +100,7 @@ def test_counts_are_clamped_or_reported(count: float) -> None:
         assert meta.popularity == min(int(count), MAX_COUNT)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=_ANY_TEXT.map(lambda value: value.encode("utf-8", "surrogatepass")) | st.binary(max_size=200))
 def test_any_nfo(tmp_path: Path, text: bytes) -> None:
     """Any bytes in a .nfo, XML-looking or not, never raise."""
@@ -111,14 +111,14 @@ def test_any_nfo(tmp_path: Path, text: bytes) -> None:
     assert_sane(read_nfo(path))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(tags=st.dictionaries(st.sampled_from(["title", "artist", "comment", "keywords", "creation_time"]), _ANY_TEXT))
 def test_any_container_tags(tags: dict[str, str]) -> None:
     """Embedded tags are outside text too."""
     assert_sane(from_container_tags(tags))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(folder=st.binary(min_size=1, max_size=40), name=st.binary(min_size=1, max_size=60))
 def test_any_file_and_folder_name(folder: bytes, name: bytes) -> None:
     """Any bytes in a file or folder name give a clean title and creator."""
@@ -131,7 +131,6 @@ def test_any_file_and_folder_name(folder: bytes, name: bytes) -> None:
 _PAST_FLOATS = st.integers(2**1024, 10**4000) | st.integers(-(10**4000), -(2**1024))
 
 
-@settings(deadline=None)
 @given(st.sampled_from(["duration", "like_count", "view_count", "repost_count", "timestamp"]), _PAST_FLOATS)
 def test_a_number_no_float_can_hold(key: str, number: int) -> None:
     """JSON integers have no bound: one past 1e308 is clamped or ignored with a reason, never an OverflowError."""

@@ -107,7 +107,7 @@ def test_fts_syntax_in_a_query_is_plain_words(store: Store) -> None:
     assert match_expression("  !!  ") is None and search_clips(store, "!!") == []
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=st.text(max_size=40))
 def test_any_text_is_a_valid_query(store: Store, query: str) -> None:
     """Whatever a person types, search answers with clips of the library (perhaps none), never an error."""

@@ -25,7 +25,7 @@ def random_keys(rng: np.random.Generator, rows: int, cols: int, system: ColorSys
     return (top << np.uint64(24)) | bottom
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     seed=st.integers(0, 2**32 - 1),
     rows=st.integers(1, 6),
