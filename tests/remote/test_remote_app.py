@@ -3,8 +3,7 @@ over real HTTP, and with the network gone the cached clips play while the others
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -12,9 +11,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from loopback import LoopbackServer
+from pilot_wait import until
 from ranker_stub import InOrder
 from remote_support import index_at_end_clip, rss, serve_feed
-from textual.pilot import Pilot
 from toasts import toasts, toasts_with
 
 from tuifeed.config import Config
@@ -66,12 +65,6 @@ def _playing_app(library: Library, clips: list[Clip]) -> Iterator[tuple[TuifeedA
         store.close()
 
 
-async def _until(pilot: Pilot[None], done: Callable[[], bool], seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not done() and time.monotonic() < deadline:
-        await pilot.pause(0.05)
-
-
 def _vlc_requests(server: LoopbackServer, path: str) -> int:
     """Requests for `path` made by libvlc (streaming), not by tuifeed's own client (downloading ahead)."""
     return sum(not seen.headers.get("user-agent", "").startswith("tuifeed/") for seen in server.requests(path))
@@ -86,20 +79,20 @@ async def test_remote_clips_play_and_swipes_fill_the_cache_ahead(
     clips = serve_feed(server, library, media_clips, 5)
     with _playing_app(library, clips) as (app, player):
         async with app.run_test(size=(120, 40)) as pilot:
-            await _until(pilot, lambda: app.feed.video.frames_painted > 5)
+            await until(pilot, lambda: app.feed.video.frames_painted > 5, 30)
             assert app.session.current == clips[0] and app.feed.video.frames_painted > 5
             assert player.played == [clips[0].location]
             assert _vlc_requests(server, "/c/0.mp4") >= 1
-            await _until(pilot, lambda: _cached(library, clips) == {clip.id for clip in clips[1:4]})
+            await until(pilot, lambda: _cached(library, clips) == {clip.id for clip in clips[1:4]}, 30)
             assert _cached(library, clips) == {clip.id for clip in clips[1:4]}
 
             painted = app.feed.video.frames_painted
             await pilot.press("j")
-            await _until(pilot, lambda: len(_cached(library, clips)) == 4)
+            await until(pilot, lambda: len(_cached(library, clips)) == 4, 30)
             assert app.session.current == clips[1]
             assert Path(player.played[-1]).read_bytes() == media_clips[1].read_bytes()
             assert _cached(library, clips) == {clip.id for clip in clips[1:5]}, "the swipe asked for clip 4"
-            await _until(pilot, lambda: app.feed.video.frames_painted > painted + 5)
+            await until(pilot, lambda: app.feed.video.frames_painted > painted + 5, 30)
             assert app.feed.video.frames_painted > painted + 5
             await pilot.press("q")
 
@@ -152,11 +145,11 @@ async def test_server_down_at_start_a_failed_stream_is_probed_and_the_clips_come
     with _playing_app(library, clips) as (app, player):
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
             # The probe thread marks the server unreachable as it reports: wait for both, not the clip alone.
-            await _until(pilot, lambda: app.session.current == clips[1] and library.offline, 15)
+            await until(pilot, lambda: app.session.current == clips[1] and library.offline, 15)
             assert app.session.current == clips[1] and library.offline
             assert player.played[0] == clips[0].location and Path(player.played[1]).is_file()
             await pilot.press("j")
-            await _until(pilot, lambda: app.session.current == clips[3], 5)
+            await until(pilot, lambda: app.session.current == clips[3], 5)
             assert app.session.current == clips[3], "clip 2 is not cached: skipped"
             shown = toasts(app)
             assert shown.count(offline_notice([origin(clips[0].location)])) == 1 and not any(
@@ -167,15 +160,15 @@ async def test_server_down_at_start_a_failed_stream_is_probed_and_the_clips_come
                 for number in range(5):
                     back.add_file(f"/c/{number}.mp4", media_clips[number % len(media_clips)])
                 await pilot.press("j")  # this swipe asks whether the server is back
-                await _until(pilot, lambda: not library.offline and len(app.session.clips) == 5, 10)
+                await until(pilot, lambda: not library.offline and len(app.session.clips) == 5, 10)
                 assert not library.offline and len(app.session.clips) == 5
                 await pilot.press("j")
-                await _until(pilot, lambda: app.session.current in (clips[0], clips[2], clips[4]), 10)
+                await until(pilot, lambda: app.session.current in (clips[0], clips[2], clips[4]), 10)
                 current = app.session.current
                 assert current in (clips[0], clips[2], clips[4])
                 assert back.requests(urlsplit(current.location).path), "streamed or downloaded ahead from it"
                 painted = app.feed.video.frames_painted
-                await _until(pilot, lambda: app.feed.video.frames_painted > painted + 3, 15)
+                await until(pilot, lambda: app.feed.video.frames_painted > painted + 3, 15)
                 assert app.feed.video.frames_painted > painted + 3, "the remote clip streams again"
                 await pilot.press("q")
 
@@ -204,7 +197,7 @@ async def test_offline_r_finds_the_server_back_and_the_skipped_clips_return(
                 back.routes["/feed.xml"] = feed_xml
                 await pilot.press("r")
                 await app.workers.wait_for_complete()
-                await _until(pilot, lambda: len(app.session.clips) == 4, 5)
+                await until(pilot, lambda: len(app.session.clips) == 4, 5)
                 assert len(app.session.clips) == 4 and not library.offline
                 assert len(back.requests("/feed.xml")) == 1
                 await pilot.press("q")
@@ -251,7 +244,7 @@ async def test_r_refreshes_remote_libraries_and_new_clips_join_the_feed(
             assert len(server.requests("/feed.xml")) == 1, "only the add asked for the feed"
             await pilot.press("r")
             await app.workers.wait_for_complete()
-            await _until(pilot, lambda: len(app.session.clips) == 3, 5)
+            await until(pilot, lambda: len(app.session.clips) == 3, 5)
             assert len(app.session.clips) == 3
             assert any("Remote libraries: 1 new clip" in toast for toast in toasts(app)), toasts(app)
             await pilot.press("q")
@@ -274,7 +267,7 @@ async def test_a_source_older_than_refresh_after_is_refreshed_as_the_app_starts(
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await app.workers.wait_for_complete()
-            await _until(pilot, lambda: len(app.session.clips) == 3, 5)
+            await until(pilot, lambda: len(app.session.clips) == 3, 5)
             assert len(app.session.clips) == 3
             assert len(server.requests("/feed.xml")) == 2, "the add, then the start-up refresh"
             await pilot.press("q")
@@ -297,10 +290,10 @@ async def test_a_clip_its_server_cannot_stream_is_downloaded_and_then_plays(
     try:
         with _playing_app(library, clips) as (app, player):
             async with app.run_test(size=(120, 40), notifications=True) as pilot:
-                await _until(pilot, lambda: clips[0].id in _cached(library, clips), 30)
+                await until(pilot, lambda: clips[0].id in _cached(library, clips), 30)
                 assert _cached(library, clips) == {clips[0].id}
                 # The cache's index says complete before the download's report has reached the feeds.
-                await _until(pilot, lambda: clips[0].id in app.session.clips, 10)
+                await until(pilot, lambda: clips[0].id in app.session.clips, 10)
                 assert app.session.current == clips[1] and clips[0].id in app.session.clips
                 cached = library.playable_location(clips[0])
                 assert cached is not None and Path(cached).is_file()
@@ -311,7 +304,7 @@ async def test_a_clip_its_server_cannot_stream_is_downloaded_and_then_plays(
                     await pilot.pause(0.2)
                 assert app.session.current == clips[0] and player.played[-1] == cached
                 painted = app.feed.video.frames_painted
-                await _until(pilot, lambda: app.feed.video.frames_painted > painted + 5, 15)
+                await until(pilot, lambda: app.feed.video.frames_painted > painted + 5, 15)
                 assert app.feed.video.frames_painted > painted + 5, "it plays from the cache"
                 assert player.played.count(clips[0].location) == 1, "streamed once, then only from the cache"
                 assert not any("Cannot play" in toast for toast in toasts(app)), toasts(app)
